@@ -1,0 +1,175 @@
+"""Cross-document checks, once the whole corpus is loaded: citations resolve, quotes stand in
+the cited paragraphs, every brief is sourced, ids and URLs are unique.
+
+Pure: takes the corpus and configuration, returns diagnostics. Never renders anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import MappingProxyType
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Span, error
+from .model import Brief, CitationGroup, CitationRef, Corpus, Source
+from .quotes import closest_passage, normalise, quote_matches
+from .suggest import closest, did_you_mean
+
+
+def build_corpus(
+    sources: Iterable[Source], briefs: Iterable[Brief]
+) -> tuple[Corpus, list[Diagnostic]]:
+    """The corpus, with duplicate source ids and colliding brief slugs reported.
+
+    The first file (in path order) keeps a contested id, so citations still resolve.
+    """
+    problems: list[Diagnostic] = []
+    by_id: dict[str, Source] = {}
+    for source in sorted(sources, key=lambda s: s.path):
+        first = by_id.setdefault(source.id, source)
+        if first is not source:
+            problems.append(
+                error(
+                    source.id_span,
+                    "duplicate-source-id",
+                    f"source id '{source.id}' is already used by {first.path}",
+                    hint="set a different 'id:' in one of the two files' front matter",
+                )
+            )
+    ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
+    problems += _slug_collisions(ordered_briefs)
+    corpus = Corpus(
+        tuple(sorted(sources, key=lambda s: s.path)), ordered_briefs, MappingProxyType(by_id)
+    )
+    return corpus, problems
+
+
+def _slug_collisions(briefs: tuple[Brief, ...]) -> list[Diagnostic]:
+    problems = []
+    by_slug: dict[str, Brief] = {}
+    for brief in briefs:
+        first = by_slug.setdefault(brief.slug, brief)
+        if first is not brief:
+            problems.append(
+                error(
+                    Span(brief.path),
+                    "slug-collision",
+                    f"this brief and {first.path} both become /briefs/{brief.slug}/",
+                    hint="rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss and case do not "
+                    "tell files apart in URLs)",
+                )
+            )
+    return problems
+
+
+def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for brief in corpus.briefs:
+        problems += check_brief(brief, corpus, config)
+    return problems
+
+
+def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
+    problems = _sourcing_problems(brief, config)
+    for group in brief.citations:
+        resolved = [_resolve(ref, corpus, problems) for ref in group.refs]
+        if group.quote is not None and all(r is not None for r in resolved):
+            problems += _quote_problems(group, [r for r in resolved if r is not None])
+    return problems
+
+
+def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
+    if not brief.citations:
+        return [
+            error(
+                Span(brief.path, brief.body_line),
+                "no-citations",
+                "brief cites no source",
+                hint="back each statement with a citation such as [@source#p1]; "
+                "'site-builder anchors SOURCE' lists a source's paragraphs",
+            )
+        ]
+    if not config.require_citation_per_paragraph:
+        return []
+    return [
+        error(
+            paragraph.span,
+            "uncited-paragraph",
+            f"paragraph {paragraph.index} cites no source",
+            hint="add a citation such as [@source#p1] to this paragraph "
+            "(require_citation_per_paragraph is on in site.yaml)",
+        )
+        for paragraph in brief.paragraphs
+        if paragraph.citations == 0
+    ]
+
+
+def _resolve(
+    ref: CitationRef, corpus: Corpus, problems: list[Diagnostic]
+) -> tuple[Source, str] | None:
+    """(source, anchor) of a ref, or None with the reason appended to ``problems``."""
+    source = corpus.sources_by_id.get(ref.source_id)
+    if source is None:
+        problems.append(
+            error(
+                ref.span,
+                "unknown-source",
+                f"there is no source '{ref.source_id}'",
+                hint=f"{did_you_mean(ref.source_id, corpus.sources_by_id)}"
+                "sources are the files in content/; the id is the file name or 'id:'",
+            )
+        )
+        return None
+    if ref.anchor is None:
+        problems.append(
+            error(
+                ref.span,
+                "missing-anchor",
+                f"citation of '{ref.source_id}' names no paragraph",
+                hint=f"write @{ref.source_id}#p1 (or a ^name anchor); "
+                f"'site-builder anchors {ref.source_id}' lists them",
+            )
+        )
+        return None
+    if ref.anchor not in source.anchors:
+        problems.append(_unknown_anchor(ref, ref.anchor, source))
+        return None
+    return source, ref.anchor
+
+
+def _unknown_anchor(ref: CitationRef, anchor: str, source: Source) -> Diagnostic:
+    guess = closest(anchor, source.anchors, cutoff=0.5)
+    suggestion = f"did you mean '{guess}'? " if guess else ""
+    return error(
+        ref.span,
+        "unknown-anchor",
+        f"source '{source.id}' has no anchor '{anchor}' (it has {source.anchor_range()})",
+        hint=f"{suggestion}'site-builder anchors {source.id}' lists them",
+    )
+
+
+def _quote_problems(group: CitationGroup, cited: list[tuple[Source, str]]) -> list[Diagnostic]:
+    assert group.quote is not None
+    quote = group.quote
+    texts = []
+    for source, anchor in cited:
+        paragraph = source.paragraph(anchor)
+        assert paragraph is not None
+        if quote_matches(quote.text, paragraph.text):
+            return []
+        texts.append((f"{source.id}#{anchor}", paragraph.text))
+    where = " or ".join(key for key, _ in texts)
+    best_key, best = max(
+        ((key, closest_passage(quote.text, text)) for key, text in texts),
+        key=lambda item: item[1].similarity,
+    )
+    return [
+        error(
+            quote.span,
+            "quote-not-found",
+            f"quoted text „{normalise(quote.text)}“ does not stand in {where}",
+            hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
+            "that says it",
+            details=(("closest", f"{best_key}: „{best.text}“"),) if best.text else (),
+        )
+    ]

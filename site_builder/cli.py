@@ -1,0 +1,227 @@
+"""The ``site-builder`` command line. Parses options, calls one pipeline function, prints.
+
+Exit status: 0 success, 1 content errors, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .anchors import anchor_lines, find_source
+from .config import ConfigError
+from .diagnostics import Diagnostic
+from .new_brief import create_brief
+from .pipeline import CheckOptions, CheckResult, check_site, lock_site
+from .report import FORMATS, format_github, format_json, format_text, summary
+from .schema import front_matter_schema
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.run(args)
+        return result
+    except ConfigError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"site-builder: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Static site generator for sourced news briefs: every statement cites a "
+        "paragraph of a stored source, and the builder proves it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder (default: the current folder)",
+    )
+    _add_check(commands, site)
+    _add_lock(commands, site)
+    _add_anchors(commands, site)
+    _add_new(commands, site)
+    _add_schema(commands)
+    return parser
+
+
+def _add_check(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    check = commands.add_parser(
+        "check",
+        parents=[site],
+        help="validate the site, no output",
+        description="Check every source and brief; report all problems.",
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, or github (Actions annotations)",
+    )
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--frozen",
+        action="store_true",
+        help="never write citations.lock; a stale or missing entry is an error",
+    )
+    check.set_defaults(run=run_check)
+
+
+def _add_lock(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    lock = commands.add_parser(
+        "lock",
+        parents=[site],
+        help="accept the current text of cited paragraphs",
+        description="Record the current text of every cited paragraph in citations.lock.",
+    )
+    lock.set_defaults(run=run_lock)
+
+
+def _add_anchors(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    anchors = commands.add_parser(
+        "anchors",
+        parents=[site],
+        help="list a source's anchors with each paragraph's start",
+        description="List the anchors of SOURCE, to write citations such as [@SOURCE#p3].",
+    )
+    anchors.add_argument("source", metavar="SOURCE", help="source id, e.g. kreml-gebiete")
+    anchors.add_argument("--grep", metavar="WORD", help="only paragraphs containing WORD")
+    anchors.set_defaults(run=run_anchors)
+
+
+def _add_new(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    new = commands.add_parser(
+        "new",
+        parents=[site],
+        help="create a brief with front matter",
+        description="Create briefs/<slug>.md as a draft.",
+    )
+    new.add_argument("title", metavar="TITLE", help='the headline, e.g. "Kreml schließt aus"')
+    new.add_argument("--date", metavar="YYYY-MM-DD", help="publication date (default: today)")
+    new.set_defaults(run=run_new)
+
+
+def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of front matter",
+        description="Print the JSON Schema of brief or source "
+        "front matter, for editors' YAML tooling.",
+    )
+    schema.add_argument("kind", choices=("brief", "source"))
+    schema.set_defaults(run=run_schema)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    result = check_site(args.site, CheckOptions(strict=args.strict, frozen=args.frozen))
+    _report(result, args.format)
+    if result.lock_changes:
+        print(
+            f"citations.lock: recorded {result.lock_changes} citation change(s); "
+            "commit it with the briefs",
+            file=sys.stderr,
+        )
+    return EXIT_CONTENT if result.errors else EXIT_OK
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    result = lock_site(args.site)
+    print(
+        f"citations.lock: {result.lock_changes} entr{'y' if result.lock_changes == 1 else 'ies'}"
+        f" changed, {_count_cited(result)} cited paragraphs locked"
+    )
+    _print_problems(result.diagnostics, sys.stdout)
+    return EXIT_CONTENT if result.errors else EXIT_OK
+
+
+def run_anchors(args: argparse.Namespace) -> int:
+    source = find_source(args.site, args.source)
+    if isinstance(source, str):
+        raise UsageError(source)
+    for line in anchor_lines(source, args.grep):
+        print(line)
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    created = create_brief(args.site, args.title, args.date)
+    if isinstance(created, str):
+        raise UsageError(created)
+    print(f"created {created.as_posix()} (a draft: set 'draft: false' to publish)")
+    print(
+        "write the body; cite sources as [@source#p1] ('site-builder anchors SOURCE' "
+        "lists paragraphs)"
+    )
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(front_matter_schema(args.kind), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _count_cited(result: CheckResult) -> int:
+    return len({ref.key for brief in result.corpus.briefs for ref in brief.refs()})
+
+
+def _report(result: CheckResult, output_format: str) -> None:
+    corpus = result.corpus
+    checked = f"{len(corpus.briefs)} briefs and {len(corpus.sources)} sources"
+    if output_format == "json":
+        print(
+            format_json(
+                result.diagnostics, {"briefs": len(corpus.briefs), "sources": len(corpus.sources)}
+            )
+        )
+    elif output_format == "github":
+        for diagnostic in result.diagnostics:
+            print(format_github(diagnostic))
+        print(summary(result.diagnostics, checked))
+    else:
+        _print_problems(result.diagnostics, sys.stdout)
+        print(summary(result.diagnostics, checked))
+
+
+def _print_problems(problems: Sequence[Diagnostic], stream: TextIO) -> None:
+    colour = use_colour(stream)
+    for problem in problems:
+        print(format_text(problem, colour), file=stream)
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour on a terminal only; ``NO_COLOR`` (any value) turns it off, ``FORCE_COLOR`` on."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()

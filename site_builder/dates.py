@@ -1,0 +1,96 @@
+"""Dates as editors write them in front matter: as precise as the source says, and real."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+_GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A year, month or day, optionally with a time of day (``moment``)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    moment: datetime.datetime | None = None
+
+    @property
+    def has_day(self) -> bool:
+        return self.day is not None
+
+    def isoformat(self) -> str:
+        if self.moment is not None:
+            return self.moment.isoformat()
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def sort_key(self) -> tuple[int, int, int, str]:
+        time = self.moment.time().isoformat() if self.moment else ""
+        return (self.year, self.month or 0, self.day or 0, time)
+
+    def german(self) -> str:
+        """``27. Februar 2025``, ``Februar 2025`` or ``2025``: for readers."""
+        if self.month is None:
+            return str(self.year)
+        month = _GERMAN_MONTHS[self.month - 1]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{self.day}. {month} {self.year}"
+
+
+def parse_partial_date(text: str) -> PartialDate | str:
+    """A ``PartialDate``, or the reason ``text`` is not one (as an error message)."""
+    text = text.strip()
+    if _DATETIME.match(text):
+        return _parse_datetime(text)
+    match = _PARTIAL.match(text)
+    if not match:
+        return f"'{text}' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY, an ISO date-time)"
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    if month is not None and not 1 <= month <= 12:
+        return f"'{text}' has no month {month}: months run from 01 to 12"
+    if month is not None and day is not None:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return (
+                f"'{text}' is not a day in the calendar: "
+                f"{_GERMAN_MONTHS[month - 1]} {year} has {days} days"
+            )
+    return PartialDate(year, month, day)
+
+
+def _parse_datetime(text: str) -> PartialDate | str:
+    date_part = parse_partial_date(text[:10])
+    if isinstance(date_part, str):
+        return date_part
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return f"'{text}' is not an ISO date-time such as 2025-02-27T14:30:00+01:00"
+    return PartialDate(moment.year, moment.month, moment.day, moment)

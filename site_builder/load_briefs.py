@@ -1,0 +1,190 @@
+"""Load one brief: front matter, body paragraphs, citation groups and the quotes before them.
+
+A pure function of (path, bytes): it can be cached by content hash and run in parallel.
+Resolving citations against sources happens later, in ``check``, once every source is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .dates import PartialDate
+from .diagnostics import Diagnostic, Span, error
+from .fields import BRIEF_FIELDS, read_fields
+from .front_matter import Document, decode, parse_document
+from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
+from .model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
+from .quotes import find_quote_before
+from .slugs import slugify
+
+_SENTENCE_END = re.compile(r"[.!?…][\"“”»«)]*\s+")
+_SENTENCE_MARK = re.compile(r"[.!?…][\"“”»«)]*")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"“”»«)]*$")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
+_SPACES = re.compile(r"\s+")
+
+
+def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, list[Diagnostic]]:
+    """The brief in ``data`` (read from ``path``, relative to the site) and its problems."""
+    text, problems = decode(data, path)
+    if text is None:
+        return None, problems
+    document, split_problems = parse_document(text, path)
+    problems += split_problems
+    if document is None:
+        return None, problems
+    if not document.has_front_matter:
+        problems.append(
+            error(
+                Span(path),
+                "missing-front-matter",
+                "brief has no front matter",
+                hint="start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
+                '(or create it with: site-builder new "Title")',
+            )
+        )
+        return None, problems
+    values: dict[str, object] = {}
+    if document.yaml_ok:
+        values, field_problems = read_fields(
+            document.front_matter, BRIEF_FIELDS, "brief", document.span_of, Span(path)
+        )
+        problems += field_problems
+    slug = slugify(PurePosixPath(path).stem)
+    if not slug:
+        problems.append(
+            error(
+                Span(path),
+                "bad-file-name",
+                "the file name has no letters or digits to make a URL from",
+                hint="rename the file, e.g. kreml-gebiete.md",
+            )
+        )
+    body_lines = document.body.splitlines()
+    paragraphs: list[BriefParagraph] = []
+    groups: list[CitationGroup] = []
+    for index, (block, inline) in enumerate(inline_blocks(md.parse(document.body)), start=1):
+        assert block.map is not None
+        positions = InlinePositions(
+            inline.content, block.map[0], body_lines, path, document.body_line
+        )
+        found, plain = _citation_groups(inline, index, positions, md, problems)
+        groups += found
+        written = sum(1 for child in inline.children or () if child.type == CITATION_TOKEN)
+        paragraphs.append(BriefParagraph(index, positions.span(0), written, plain))
+    if not slug:
+        return None, problems
+    return _brief(document, slug, values, tuple(paragraphs), tuple(groups)), problems
+
+
+def _brief(
+    document: Document,
+    slug: str,
+    values: dict[str, object],
+    paragraphs: tuple[BriefParagraph, ...],
+    groups: tuple[CitationGroup, ...],
+) -> Brief:
+    date, updated = values.get("date"), values.get("updated")
+    return Brief(
+        path=document.path,
+        slug=slug,
+        title=str(values.get("title", slug)),
+        date=date if isinstance(date, PartialDate) else None,
+        body=document.body,
+        body_line=document.body_line,
+        paragraphs=paragraphs,
+        citations=groups,
+        summary=str(values["summary"]) if "summary" in values else None,
+        tags=_texts(values.get("tags")),
+        authors=_texts(values.get("authors")),
+        draft=values.get("draft") is True,
+        updated=updated if isinstance(updated, PartialDate) else None,
+        corrections=_corrections(values.get("corrections")),
+    )
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, tuple) else ()
+
+
+def _corrections(value: object) -> tuple[Correction, ...]:
+    if not isinstance(value, tuple):
+        return ()
+    return tuple(
+        Correction(record["date"], str(record["text"]))
+        for record in value
+        if isinstance(record, dict) and isinstance(record.get("date"), PartialDate)
+    )
+
+
+def _citation_groups(
+    inline: Token,
+    paragraph: int,
+    positions: InlinePositions,
+    md: MarkdownIt,
+    problems: list[Diagnostic],
+) -> tuple[list[CitationGroup], str]:
+    """The citation groups of one paragraph, and its plain text without them."""
+    pieces: list[str] = []
+    marks: list[tuple[GroupSyntax, int]] = []
+    for token in inline.children or ():
+        if token.type == CITATION_TOKEN:
+            marks.append((token.meta["group"], sum(map(len, pieces))))
+        else:
+            pieces.append(plain_text([token]))
+    plain = "".join(pieces)
+    groups = []
+    previous_end = 0
+    for number, (syntax, at) in enumerate(marks):
+        next_at = marks[number + 1][1] if number + 1 < len(marks) else len(plain)
+        if syntax.problem is not None:
+            problems.append(
+                error(
+                    positions.span(syntax.start),
+                    "malformed-citation",
+                    syntax.problem,
+                    hint="a group looks like [@source#p1; @other#p4]",
+                )
+            )
+        else:
+            refs = tuple(
+                CitationRef(r.source_id, r.anchor, positions.span(r.offset)) for r in syntax.refs
+            )
+            quote = _quote(inline.content, syntax.start, previous_end, positions, md)
+            context = _sentence(plain[:at], plain[at:next_at])
+            groups.append(
+                CitationGroup(refs, positions.span(syntax.start), paragraph, context, quote)
+            )
+        previous_end = syntax.end
+    return groups, _tidy(plain)
+
+
+def _quote(
+    src: str, start: int, limit: int, positions: InlinePositions, md: MarkdownIt
+) -> Quote | None:
+    found = find_quote_before(src, start, limit)
+    if found is None:
+        return None
+    opening, closing = found
+    tokens = md.parseInline(src[opening + 1 : closing])
+    text = plain_text(tokens[0].children if tokens else None)
+    return Quote(text, positions.span(opening))
+
+
+def _sentence(before: str, after: str) -> str:
+    """The sentence a citation stands in: the reader's context on the source page."""
+    head = before.rstrip()
+    starts = [match.end() for match in _SENTENCE_END.finditer(head)]
+    sentence = head[starts[-1] if starts else 0 :]
+    if not _ENDS_SENTENCE.search(head):
+        end = _SENTENCE_MARK.search(after)
+        sentence += after[: end.end()] if end else after
+    return _tidy(sentence)
+
+
+def _tidy(text: str) -> str:
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()

@@ -1,0 +1,153 @@
+"""The immutable content model: what the loaders produce and every later stage reads.
+
+Every value that came from a file keeps its ``Span`` so any stage can point an editor at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .dates import PartialDate
+from .diagnostics import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph-level block of a source: positional anchor ``p{index}``, maybe ``^name``.
+
+    ``text`` is what readers see (Markdown resolved, marker removed); ``markdown`` is the
+    paragraph's own source text without the marker, as the file has it.
+    """
+
+    index: int
+    name: str | None
+    text: str
+    markdown: str
+    span: Span
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.index}"
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return (self.anchor,) if self.name is None else (self.anchor, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A stored source article, verbatim. ``anchors`` maps every anchor to its paragraph index."""
+
+    id: str
+    path: str
+    title: str
+    body: str
+    body_line: int
+    paragraphs: tuple[Paragraph, ...]
+    anchors: Mapping[str, int]
+    id_span: Span
+    outlet: str | None = None
+    url: str | None = None
+    published: PartialDate | None = None
+    language: str | None = None
+    cites_sources: tuple[str, ...] = ()
+
+    def paragraph(self, anchor: str) -> Paragraph | None:
+        index = self.anchors.get(anchor)
+        return None if index is None else self.paragraphs[index - 1]
+
+    def anchor_range(self) -> str:
+        """``p1–p14`` plus explicit names: for messages that say which anchors exist."""
+        if not self.paragraphs:
+            return "no paragraphs"
+        names = [p.name for p in self.paragraphs if p.name]
+        positional = f"p1–p{len(self.paragraphs)}" if len(self.paragraphs) > 1 else "p1"
+        return ", ".join([positional, *names])
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRef:
+    """One ``@source#anchor`` of a citation group; ``anchor`` is None when it was left out."""
+
+    source_id: str
+    anchor: str | None
+    span: Span
+
+    @property
+    def key(self) -> str:
+        return f"{self.source_id}#{self.anchor}"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Quoted text directly followed by a citation group (SPEC §4 quote rule)."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CitationGroup:
+    """``[@a#p1; @b#p4]`` in a brief: the refs, the sentence it backs and any quote before it."""
+
+    refs: tuple[CitationRef, ...]
+    span: Span
+    paragraph: int
+    context: str
+    quote: Quote | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BriefParagraph:
+    """A paragraph-level block of a brief body and how many citation groups it holds."""
+
+    index: int
+    span: Span
+    citations: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    date: PartialDate
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """An editor's brief. ``slug`` comes from the file name (subfolders only organise).
+
+    ``date`` is None only when the front matter's date is missing or wrong; an error was
+    reported then, so a checked corpus has a date on every brief.
+    """
+
+    path: str
+    slug: str
+    title: str
+    date: PartialDate | None
+    body: str
+    body_line: int
+    paragraphs: tuple[BriefParagraph, ...]
+    citations: tuple[CitationGroup, ...]
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    draft: bool = False
+    updated: PartialDate | None = None
+    corrections: tuple[Correction, ...] = ()
+
+    def refs(self) -> tuple[CitationRef, ...]:
+        return tuple(ref for group in self.citations for ref in group.refs)
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Everything that loaded, in path order.
+
+    ``sources_by_id`` keeps the first source (in path order) of a duplicated id.
+    """
+
+    sources: tuple[Source, ...]
+    briefs: tuple[Brief, ...]
+    sources_by_id: Mapping[str, Source] = field(default_factory=dict)

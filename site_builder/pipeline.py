@@ -1,0 +1,95 @@
+"""The stages composed into what the commands do. Reads like a script of stages.
+
+config → discover → load → check (→ render → index → write, in ``build``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import build_corpus, check_corpus
+from .config import SiteConfig, load_config
+from .diagnostics import Diagnostic, count_errors, promote_warnings, sorted_diagnostics
+from .discover import discover
+from .load_briefs import load_brief
+from .load_sources import load_source
+from .lock import LockEntry, accepted_lock, compare_lock, read_lock, updated_lock, write_lock
+from .markdown import create_markdown
+from .model import Brief, Corpus, Source
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    strict: bool = False
+    frozen: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    config: SiteConfig
+    corpus: Corpus
+    diagnostics: tuple[Diagnostic, ...]
+    lock_changes: int = 0
+
+    @property
+    def errors(self) -> int:
+        return count_errors(self.diagnostics)
+
+
+def load_corpus(config: SiteConfig) -> tuple[Corpus, list[Diagnostic]]:
+    """Discover and load every source and brief, then assemble the corpus."""
+    files, problems = discover(config.root)
+    md = create_markdown()
+    sources: list[Source] = []
+    for path in files.sources:
+        source, source_problems = load_source(path, (config.root / path).read_bytes(), md)
+        problems += source_problems
+        if source is not None:
+            sources.append(source)
+    briefs: list[Brief] = []
+    for path in files.briefs:
+        brief, brief_problems = load_brief(path, (config.root / path).read_bytes(), md)
+        problems += brief_problems
+        if brief is not None:
+            briefs.append(brief)
+    corpus, corpus_problems = build_corpus(sources, briefs)
+    return corpus, problems + corpus_problems
+
+
+def check_site(root: Path, options: CheckOptions) -> CheckResult:
+    """``check``: every problem of the site in one run; records new citations in the lock
+    unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
+    config = load_config(root)
+    corpus, problems = load_corpus(config)
+    problems += check_corpus(corpus, config)
+    lock, lock_problems = read_lock(root)
+    problems += lock_problems + compare_lock(corpus, lock, options.frozen)
+    changes = 0
+    if not options.frozen and not lock_problems:
+        entries = updated_lock(corpus, lock)
+        changes = _lock_changes(lock or {}, entries)
+        if changes or (lock is None and entries):
+            write_lock(root, entries)
+    diagnostics = sorted_diagnostics(problems)
+    if options.strict:
+        diagnostics = promote_warnings(diagnostics)
+    return CheckResult(config, corpus, diagnostics, changes)
+
+
+def lock_site(root: Path) -> CheckResult:
+    """``lock``: accept the current text of every cited paragraph, then report what remains."""
+    config = load_config(root)
+    corpus, problems = load_corpus(config)
+    problems += check_corpus(corpus, config)
+    old, _ignored = read_lock(root)  # a broken lock is simply replaced
+    entries = accepted_lock(corpus)
+    changes = _lock_changes(old or {}, entries)
+    write_lock(root, entries)
+    return CheckResult(config, corpus, sorted_diagnostics(problems), changes)
+
+
+def _lock_changes(old: Mapping[str, LockEntry], new: Mapping[str, LockEntry]) -> int:
+    keys = set(old) | set(new)
+    return sum(1 for key in keys if old.get(key) != new.get(key))

@@ -1,0 +1,92 @@
+"""Diagnostics as text (coloured on a terminal), JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from .diagnostics import Diagnostic, Severity
+
+FORMATS = ("text", "json", "github")
+_COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
+    """``path:line:col: error[code]: message`` then indented hint and detail lines."""
+    severity = diagnostic.severity.value
+    head = f"{diagnostic.span}: {severity}[{diagnostic.code}]: {diagnostic.message}"
+    if colour:
+        paint = _COLOURS[diagnostic.severity]
+        head = (
+            f"{_BOLD}{diagnostic.span}{_RESET}: {paint}{severity}[{diagnostic.code}]"
+            f"{_RESET}: {diagnostic.message}"
+        )
+    lines = [head]
+    for label, text in diagnostic.details:
+        lines.append(f"  {label}: {text}")
+    if diagnostic.hint:
+        lines.append(
+            f"  {_DIM}hint:{_RESET} {diagnostic.hint}" if colour else f"  hint: {diagnostic.hint}"
+        )
+    return "\n".join(lines)
+
+
+def summary(diagnostics: Sequence[Diagnostic], checked: str) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return f"ok: {checked}, no problems"
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {checked}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def format_json(diagnostics: Sequence[Diagnostic], checked: dict[str, int]) -> str:
+    records = [
+        {
+            "path": d.span.path,
+            "line": d.span.line,
+            "column": d.span.col,
+            "severity": d.severity.value,
+            "code": d.code,
+            "message": d.message,
+            "hint": d.hint,
+            "details": [{"label": label, "text": text} for label, text in d.details],
+        }
+        for d in diagnostics
+    ]
+    errors = sum(1 for d in diagnostics if d.is_error)
+    document = {
+        "diagnostics": records,
+        "summary": {"errors": errors, "warnings": len(records) - errors, **checked},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def format_github(diagnostic: Diagnostic) -> str:
+    """A workflow command: GitHub shows it as an annotation on the file and line."""
+    command = "error" if diagnostic.is_error else "warning"
+    span = diagnostic.span
+    properties = ",".join(
+        [
+            f"file={_escape_property(span.path)}",
+            f"line={span.line}",
+            f"col={span.col}",
+            f"title={_escape_property(diagnostic.code)}",
+        ]
+    )
+    body = [diagnostic.message, *(f"{label}: {text}" for label, text in diagnostic.details)]
+    if diagnostic.hint:
+        body.append(f"hint: {diagnostic.hint}")
+    return f"::{command} {properties}::{_escape_data(chr(10).join(body))}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
