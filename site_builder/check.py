@@ -79,7 +79,7 @@ def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagno
 
 
 def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
-    if not brief.citations:
+    if not any(paragraph.citations for paragraph in brief.paragraphs):
         return [
             error(
                 Span(brief.path, brief.body_line),

@@ -195,21 +195,16 @@ def _count_cited(result: CheckResult) -> int:
 
 
 def _report(result: CheckResult, output_format: str) -> None:
-    corpus = result.corpus
-    checked = f"{len(corpus.briefs)} briefs and {len(corpus.sources)} sources"
+    briefs, sources = len(result.corpus.briefs), len(result.corpus.sources)
     if output_format == "json":
-        print(
-            format_json(
-                result.diagnostics, {"briefs": len(corpus.briefs), "sources": len(corpus.sources)}
-            )
-        )
-    elif output_format == "github":
-        for diagnostic in result.diagnostics:
+        print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}))
+        return
+    for diagnostic in result.diagnostics:
+        if output_format == "github":
             print(format_github(diagnostic))
-        print(summary(result.diagnostics, checked))
-    else:
-        _print_problems(result.diagnostics, sys.stdout)
-        print(summary(result.diagnostics, checked))
+        else:
+            print(format_text(diagnostic, use_colour(sys.stdout)))
+    print(summary(result.diagnostics, briefs, sources))
 
 
 def _print_problems(problems: Sequence[Diagnostic], stream: TextIO) -> None:

@@ -32,15 +32,17 @@ def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def summary(diagnostics: Sequence[Diagnostic], checked: str) -> str:
+def summary(diagnostics: Sequence[Diagnostic], briefs: int, sources: int) -> str:
+    """The closing line: what was checked and how many problems were found."""
+    checked = f"{plural(briefs, 'brief')} and {plural(sources, 'source')}"
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if not diagnostics:
-        return f"ok: {checked}, no problems"
-    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {checked}"
+        return f"ok: {checked} checked, no problems"
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {checked}"
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
