@@ -115,7 +115,15 @@ def compare_lock(corpus: Corpus, lock: Lock | None, frozen: bool) -> list[Diagno
     """Stale citations (text changed since locked) and, with ``frozen``, missing entries."""
     problems = []
     make = error if frozen else warning
-    for key, (paragraph, refs) in sorted(cited_paragraphs(corpus).items()):
+    cited = cited_paragraphs(corpus)
+    if frozen and lock is not None:
+        problems += [
+            warning(Span(LOCK_NAME), "unused-lock-entry",
+                    f"{LOCK_NAME} has an entry for {key}, which no brief cites",
+                    hint="run 'site-builder check' or 'site-builder lock' to drop it")
+            for key in sorted(set(lock) - set(cited))
+        ]
+    for key, (paragraph, refs) in sorted(cited.items()):
         entry = lock.get(key) if lock is not None else None
         current = entry_for(paragraph)
         for ref in refs:

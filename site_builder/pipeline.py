@@ -5,19 +5,32 @@ config → discover → load → check (→ render → index → write, in ``bui
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from markdown_it import MarkdownIt
 
 from .check import build_corpus, check_corpus
 from .config import SiteConfig, load_config
-from .diagnostics import Diagnostic, count_errors, promote_warnings, sorted_diagnostics
+from .diagnostics import (
+    Diagnostic,
+    Span,
+    count_errors,
+    error,
+    promote_warnings,
+    sorted_diagnostics,
+)
 from .discover import discover
 from .load_briefs import load_brief
 from .load_sources import load_source
 from .lock import LockEntry, accepted_lock, compare_lock, read_lock, updated_lock, write_lock
 from .markdown import create_markdown
-from .model import Brief, Corpus, Source
+from .model import Corpus
+
+T = TypeVar("T")
+Loader = Callable[[str, bytes, MarkdownIt], tuple[T | None, list[Diagnostic]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +55,56 @@ def load_corpus(config: SiteConfig) -> tuple[Corpus, list[Diagnostic]]:
     """Discover and load every source and brief, then assemble the corpus."""
     files, problems = discover(config.root)
     md = create_markdown()
-    sources: list[Source] = []
-    for path in files.sources:
-        source, source_problems = load_source(path, (config.root / path).read_bytes(), md)
-        problems += source_problems
-        if source is not None:
-            sources.append(source)
-    briefs: list[Brief] = []
-    for path in files.briefs:
-        brief, brief_problems = load_brief(path, (config.root / path).read_bytes(), md)
-        problems += brief_problems
-        if brief is not None:
-            briefs.append(brief)
+    sources = load_all(config.root, files.sources, load_source, md, problems)
+    briefs = load_all(config.root, files.briefs, load_brief, md, problems)
     corpus, corpus_problems = build_corpus(sources, briefs)
     return corpus, problems + corpus_problems
+
+
+def load_all(
+    root: Path,
+    paths: Sequence[str],
+    loader: Loader[T],
+    md: MarkdownIt,
+    problems: list[Diagnostic],
+) -> list[T]:
+    """Every document ``loader`` could make of ``paths``; their problems go to ``problems``."""
+    loaded = []
+    for path in paths:
+        item, item_problems = load_safely(root, path, loader, md)
+        problems += item_problems
+        if item is not None:
+            loaded.append(item)
+    return loaded
+
+
+def load_safely(
+    root: Path, path: str, loader: Loader[T], md: MarkdownIt
+) -> tuple[T | None, list[Diagnostic]]:
+    """Load one file; an unreadable file or a bug becomes a diagnostic, never a traceback,
+    so one bad file cannot hide the problems of all the others."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError as exc:
+        return None, [
+            error(
+                Span(path),
+                "unreadable-file",
+                f"cannot read the file: {exc.strerror}",
+                hint="check the file's permissions",
+            )
+        ]
+    try:
+        return loader(path, data, md)
+    except Exception as exc:  # reported as a diagnostic, see the docstring
+        return None, [
+            error(
+                Span(path),
+                "internal-error",
+                f"site-builder failed on this file ({type(exc).__name__}: {exc})",
+                hint="this is a bug in site-builder: please report it with this file attached",
+            )
+        ]
 
 
 def check_site(root: Path, options: CheckOptions) -> CheckResult:

@@ -167,3 +167,17 @@ def test_stale_citation_text_output(
         "  hint: check the brief against the new text, then run 'site-builder lock'",
         "1 error, 0 warnings in 1 brief and 1 source",
     ]
+
+
+def test_frozen_warns_about_entries_no_brief_cites(make_site: MakeSite) -> None:
+    site = make_site({"briefs/b.md": BRIEF})
+    check_site(site, CheckOptions())
+    (site / "briefs/b.md").write_text(brief("Nur noch eins [@quelle#p1].\n"), "utf-8")
+    result = check_site(site, CheckOptions(frozen=True))
+    assert [(d.code, d.severity.value, d.message) for d in result.diagnostics] == [
+        (
+            "unused-lock-entry",
+            "warning",
+            "citations.lock has an entry for quelle#istanbul, which no brief cites",
+        )
+    ]
