@@ -82,7 +82,7 @@ def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
     if not any(paragraph.citations for paragraph in brief.paragraphs):
         return [
             error(
-                Span(brief.path, brief.body_line),
+                _body_start(brief),
                 "no-citations",
                 "brief cites no source",
                 hint="back each statement with a citation such as [@source#p1]; "
@@ -96,12 +96,19 @@ def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
             paragraph.span,
             "uncited-paragraph",
             f"paragraph {paragraph.index} cites no source",
-            hint="add a citation such as [@source#p1] to this paragraph "
-            "(require_citation_per_paragraph is on in site.yaml)",
+            hint="add a citation such as [@source#p1] to this paragraph (or switch the rule "
+            "off with 'require_citation_per_paragraph: false' in site.yaml)",
         )
         for paragraph in brief.paragraphs
         if paragraph.citations == 0
     ]
+
+
+def _body_start(brief: Brief) -> Span:
+    """The first paragraph, or the front matter's closing line when the body is empty."""
+    if brief.paragraphs:
+        return brief.paragraphs[0].span
+    return Span(brief.path, max(1, brief.body_line - 1))
 
 
 def _resolve(

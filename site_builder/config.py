@@ -90,7 +90,7 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
 
     to_span = functools.partial(node_span, path=CONFIG_NAME, first_line=1)
     values, field_problems = read_fields(
-        node, CONFIG_FIELDS, "site.yaml", to_span, Span(CONFIG_NAME)
+        node, CONFIG_FIELDS, "site.yaml", to_span, Span(CONFIG_NAME), place="site.yaml"
     )
     problems += field_problems
     if problems:

@@ -50,8 +50,13 @@ class PartialDate:
         return "-".join(parts)
 
     def sort_key(self) -> tuple[int, int, int, str]:
-        time = self.moment.time().isoformat() if self.moment else ""
-        return (self.year, self.month or 0, self.day or 0, time)
+        """Chronological order; a time with a UTC offset counts as the moment it happened."""
+        if self.moment is None:
+            return (self.year, self.month or 0, self.day or 0, "")
+        moment = self.moment
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(datetime.UTC)
+        return (moment.year, moment.month, moment.day, moment.time().isoformat())
 
     def german(self) -> str:
         """``27. Februar 2025``, ``Februar 2025`` or ``2025``: for readers."""

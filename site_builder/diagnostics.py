@@ -9,6 +9,49 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# Every diagnostic code, with what it means. Codes are a stable contract (CI scripts and
+# editors match on them); the README's table is checked against this list.
+CODES: dict[str, str] = {
+    "bad-date": "a date that is malformed or not in the calendar",
+    "bad-file-name": "a file name with no letters or digits to make an id or slug from",
+    "bad-id": "a source id that is not a slug",
+    "bad-language": "a language that is not a BCP 47 code",
+    "bad-url": "a URL that is not http(s)",
+    "bom": "a file starting with a byte order mark",
+    "broken-lock": "citations.lock cannot be read",
+    "duplicate-anchor": "an explicit ^name used twice in one source",
+    "duplicate-key": "a front-matter key written twice",
+    "duplicate-source-id": "two sources with the same id",
+    "empty-field": "a required field without a value",
+    "encoding": "a file that is not UTF-8",
+    "field-type": "a front-matter value of the wrong type",
+    "front-matter-type": "front matter that is not a set of key: value lines",
+    "internal-error": "a bug in site-builder, reported instead of a traceback",
+    "lone-anchor": "a ^name marker that does not end a paragraph",
+    "malformed-citation": "a [@…] group that is not a list of @source#anchor",
+    "misplaced-front-matter": "front matter that does not start on line 1",
+    "missing-anchor": "a citation without #anchor",
+    "missing-field": "a required front-matter field is missing",
+    "missing-front-matter": "a brief or source without front matter",
+    "no-citations": "a brief that cites nothing",
+    "no-site": "the folder is not a site",
+    "outside-site": "a link that points outside the site folder",
+    "quote-not-found": "quoted words that do not stand in the cited paragraphs",
+    "reserved-anchor": "an explicit anchor that looks like p1, p2, …",
+    "slug-collision": "two briefs with the same URL",
+    "stale-citation": "a cited paragraph changed since the citation was checked",
+    "unclosed-front-matter": "front matter without its closing ---",
+    "uncited-paragraph": "a brief paragraph without a citation",
+    "unknown-anchor": "a citation of an anchor the source does not have",
+    "unknown-field": "a front-matter or site.yaml key that does not exist",
+    "unknown-source": "a citation of a source that does not exist",
+    "unlocked-citation": "a citation missing from citations.lock (with --frozen)",
+    "unreadable-file": "a file that cannot be read",
+    "unused-lock-entry": "a citations.lock entry that no brief cites (with --frozen)",
+    "yaml-syntax": "front matter or site.yaml that is not valid YAML",
+    "yaml-tag": "a YAML tag such as !!python/object in front matter",
+}
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -43,6 +86,10 @@ class Diagnostic:
     message: str
     hint: str | None = None
     details: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered diagnostic code {self.code!r}")
 
     @property
     def is_error(self) -> bool:

@@ -23,7 +23,15 @@ from .suggest import did_you_mean
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
-_TRUE = {"yes", "true", "on", "y"}
+# YAML 1.2 booleans only: YAML 1.1 also reads yes/no/on/off, which editors' tools do not.
+_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 IGNORED_KEYS = frozenset({"$schema"})  # lets YAML tooling find the schema; not content
 
@@ -135,12 +143,19 @@ ToSpan = Callable[[yaml.Node], Span]
 
 
 def read_fields(
-    node: yaml.Node | None, fields: tuple[Field, ...], what: str, to_span: ToSpan, start: Span
+    node: yaml.Node | None,
+    fields: tuple[Field, ...],
+    what: str,
+    to_span: ToSpan,
+    start: Span,
+    *,
+    place: str | None = None,
 ) -> tuple[dict[str, object], list[Diagnostic]]:
     """Typed values of a front-matter mapping, and every problem with it.
 
-    ``what`` names the document kind for messages ("brief", "source"); ``start`` is where a
-    missing field is reported.
+    ``what`` names the document kind for messages ("brief", "source"), ``place`` where its
+    keys are written (default: "the front matter of a brief"); ``start`` is where a missing
+    field is reported.
     """
     if node is None:
         node = yaml.MappingNode(_TAG + "map", [])
@@ -149,7 +164,7 @@ def read_fields(
             error(
                 to_span(node),
                 "front-matter-type",
-                f"front matter of a {what} must be a set of 'key: value' lines",
+                f"{place or f'front matter of a {what}'} must be a set of 'key: value' lines",
             )
         ]
     values: dict[str, object] = {}
@@ -173,7 +188,8 @@ def read_fields(
         first_seen[key] = to_span(key_node).line
         field = by_name.get(key)
         if field is None:
-            problems.append(_unknown_key(key, key_node, fields, what, to_span))
+            where = place or f"the front matter of a {what}"
+            problems.append(_unknown_key(key, to_span(key_node), fields, what, where))
             continue
         value = _read_value(field, value_node, to_span, problems)
         if value is not None:
@@ -192,13 +208,13 @@ def _key_name(node: yaml.Node, to_span: ToSpan, problems: list[Diagnostic]) -> s
 
 
 def _unknown_key(
-    key: str, node: yaml.Node, fields: tuple[Field, ...], what: str, to_span: ToSpan
+    key: str, span: Span, fields: tuple[Field, ...], what: str, where: str
 ) -> Diagnostic:
     names = [f.name for f in fields]
     return error(
-        to_span(node),
+        span,
         "unknown-field",
-        f"unknown field '{key}' in the front matter of a {what}",
+        f"unknown field '{key}' in {where}",
         hint=f"{did_you_mean(key, names)}{what} fields are: {', '.join(names)}",
     )
 
@@ -238,10 +254,10 @@ def _read_value(
             )
         )
         return None
-    if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null":
+    if isinstance(node, yaml.ScalarNode) and (node.tag == _TAG + "null" or not node.value.strip()):
         if field.required:
             problems.append(_empty(field, node, to_span))
-        return None
+        return None  # an empty optional field is simply absent
     reader = _READERS[field.kind]
     result = reader(field, node, to_span)
     if isinstance(result, Diagnostic):
@@ -348,8 +364,8 @@ def _read_date(field: Field, node: yaml.Node, to_span: ToSpan) -> PartialDate | 
 
 
 def _read_bool(field: Field, node: yaml.Node, to_span: ToSpan) -> bool | Diagnostic:
-    if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool":
-        return str(node.value).lower() in _TRUE
+    if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool" and node.value in _BOOLEANS:
+        return _BOOLEANS[node.value]
     return _wrong_type(
         field,
         node,
@@ -369,7 +385,7 @@ def _read_text_list(field: Field, node: yaml.Node, to_span: ToSpan) -> tuple[str
     texts = []
     for item in node.value:
         text = _read_text(field, item, to_span)
-        if isinstance(text, Diagnostic):
+        if isinstance(text, Diagnostic) or item.tag == _TAG + "null":
             return error(
                 to_span(item),
                 "field-type",
@@ -388,7 +404,12 @@ def _read_records(
     records, problems = [], []
     for item in node.value:
         values, item_problems = read_fields(
-            item, field.item_fields, f"'{field.name}' entry", to_span, to_span(item)
+            item,
+            field.item_fields,
+            f"'{field.name}' entry",
+            to_span,
+            to_span(item),
+            place=f"a '{field.name}' entry",
         )
         records.append(values)
         problems.extend(item_problems)

@@ -10,6 +10,7 @@ and treats an unclosed block as "no front matter"; ``new`` uses it to write file
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -19,6 +20,7 @@ from .diagnostics import Diagnostic, Span, error
 _BOM = b"\xef\xbb\xbf"
 _DELIMITER = "---"
 _YAML_END = "..."
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 # libyaml when present: the same YAML, several times faster on large sites.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,7 +84,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 
 def parse_document(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Split ``text`` into front matter and body and parse the YAML into nodes."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     if not lines or lines[0].rstrip() != _DELIMITER:
         return _without_front_matter(text, lines, path)
     for index in range(1, len(lines)):
@@ -99,6 +101,13 @@ def parse_document(text: str, path: str) -> tuple[Document | None, list[Diagnost
             hint="add a line '---' after the last field",
         )
     ]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines (with their endings) as Markdown and editors count them: only CR, LF and CRLF
+    end a line. ``str.splitlines`` also splits at U+2028, form feed and NEL, which would
+    shift every line number after such a character."""
+    return [line for line in _LINE_END.split(text) if line]
 
 
 def _without_front_matter(

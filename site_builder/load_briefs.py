@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Span, error
 from .fields import BRIEF_FIELDS, read_fields
-from .front_matter import Document, decode, parse_document
+from .front_matter import Document, decode, parse_document, split_lines
 from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
 from .model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
 from .quotes import find_quote_before
@@ -64,7 +64,7 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
                 hint="rename the file, e.g. kreml-gebiete.md",
             )
         )
-    body_lines = document.body.splitlines()
+    body_lines = split_lines(document.body)
     paragraphs: list[BriefParagraph] = []
     groups: list[CitationGroup] = []
     for index, (block, inline) in enumerate(inline_blocks(md.parse(document.body)), start=1):
@@ -139,8 +139,7 @@ def _citation_groups(
     plain = "".join(pieces)
     groups = []
     previous_end = 0
-    for number, (syntax, at) in enumerate(marks):
-        next_at = marks[number + 1][1] if number + 1 < len(marks) else len(plain)
+    for syntax, at in marks:
         if syntax.problem is not None:
             problems.append(
                 error(
@@ -155,7 +154,7 @@ def _citation_groups(
                 CitationRef(r.source_id, r.anchor, positions.span(r.offset)) for r in syntax.refs
             )
             quote = _quote(inline.content, syntax.start, previous_end, positions, md)
-            context = _sentence(plain[:at], plain[at:next_at])
+            context = _sentence(plain[:at], plain[at:])
             groups.append(
                 CitationGroup(refs, positions.span(syntax.start), paragraph, context, quote)
             )

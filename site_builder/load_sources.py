@@ -15,12 +15,12 @@ from markdown_it import MarkdownIt
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Span, error
 from .fields import SOURCE_FIELDS, read_fields
-from .front_matter import Document, decode, parse_document
+from .front_matter import Document, decode, parse_document, split_lines
 from .markdown import InlinePositions, block_marker, inline_blocks, plain_text, strip_block_marker
 from .model import Paragraph, Source
 from .slugs import slugify
 
-_POSITIONAL = re.compile(r"^p\d+$")
+_POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
 
 
 def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, list[Diagnostic]]:
@@ -119,7 +119,7 @@ def read_paragraphs(
     document: Document, md: MarkdownIt
 ) -> tuple[tuple[Paragraph, ...], list[Diagnostic]]:
     """Every paragraph-level block with its positional anchor and any ``^name`` anchor."""
-    body_lines = document.body.splitlines()
+    body_lines = split_lines(document.body)
     paragraphs: list[Paragraph] = []
     problems: list[Diagnostic] = []
     named: dict[str, Span] = {}
@@ -133,7 +133,7 @@ def read_paragraphs(
         if name is not None:
             text, source_text = strip_block_marker(text), strip_block_marker(source_text)
             marker_span = positions.span(inline.content.rfind("^" + name))
-            name_problems = _anchor_name_problems(name, marker_span, named)
+            name_problems = _anchor_name_problems(name, text, marker_span, named)
             problems += name_problems
             named.setdefault(name, marker_span)
             name = None if name_problems else name
@@ -141,7 +141,18 @@ def read_paragraphs(
     return tuple(paragraphs), problems
 
 
-def _anchor_name_problems(name: str, span: Span, named: dict[str, Span]) -> list[Diagnostic]:
+def _anchor_name_problems(
+    name: str, text: str, span: Span, named: dict[str, Span]
+) -> list[Diagnostic]:
+    if not text.strip():
+        return [
+            error(
+                span,
+                "lone-anchor",
+                f"'^{name}' stands alone instead of ending a paragraph",
+                hint="append the marker to the last line of the paragraph it names",
+            )
+        ]
     if _POSITIONAL.match(name):
         return [
             error(

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,14 +87,16 @@ def render_lock(entries: Mapping[str, LockEntry]) -> str:
 
 def write_lock(root: Path, entries: Mapping[str, LockEntry]) -> None:
     """Write the lock atomically: a reader never sees half a file."""
-    text = render_lock(entries)
-    handle, temporary = tempfile.mkstemp(prefix=".citations.lock.", dir=root)
+    temporary = root / f".{LOCK_NAME}.{os.getpid()}.tmp"
+    # os.open with 0o666 lets the umask decide, like any file an editor saves
+    # (tempfile.mkstemp would make the lock readable by its owner only).
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            stream.write(render_lock(entries))
         os.replace(temporary, root / LOCK_NAME)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -118,9 +119,12 @@ def compare_lock(corpus: Corpus, lock: Lock | None, frozen: bool) -> list[Diagno
     cited = cited_paragraphs(corpus)
     if frozen and lock is not None:
         problems += [
-            warning(Span(LOCK_NAME), "unused-lock-entry",
-                    f"{LOCK_NAME} has an entry for {key}, which no brief cites",
-                    hint="run 'site-builder check' or 'site-builder lock' to drop it")
+            warning(
+                Span(LOCK_NAME),
+                "unused-lock-entry",
+                f"{LOCK_NAME} has an entry for {key}, which no brief cites",
+                hint="run 'site-builder check' or 'site-builder lock' to drop it",
+            )
             for key in sorted(set(lock) - set(cited))
         ]
     for key, (paragraph, refs) in sorted(cited.items()):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.link import link as link_rule
 from markdown_it.token import Token
 
 from .diagnostics import Span
@@ -55,14 +56,24 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not src.startswith("[@", start):
         return False
     end = src.find("]", start + 2)
-    if end == -1 or src.startswith(("(", "["), end + 1):
-        return False  # no group, or a link such as [@handle](https://…)
+    if end == -1 or _is_link(state):
+        return False  # no group, or a real link such as [@handle](https://…)
     if not silent:
         token = state.push(CITATION_TOKEN, "", 0)
         token.content = src[start : end + 1]
         token.meta = {"group": parse_group(src, start, end)}
     state.pos = end + 1
     return True
+
+
+def _is_link(state: StateInline) -> bool:
+    """Would CommonMark read a link here? Asked of the link rule itself, so that
+    ``[@a#p1](siehe oben)`` (not a link: the destination has a space) stays a citation."""
+    start, maximum = state.pos, state.posMax
+    try:
+        return link_rule(state, True)
+    finally:
+        state.pos, state.posMax = start, maximum
 
 
 def parse_group(src: str, start: int, end: int) -> GroupSyntax:

@@ -28,7 +28,7 @@ def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
     post = frontmatter.Post(
         "",
         title=title,
-        date=datetime.date(parsed.year, parsed.month or 1, parsed.day or 1),
+        date=parsed.moment or datetime.date(parsed.year, parsed.month or 1, parsed.day or 1),
         summary=None,
         tags=[],
         authors=[],

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 # closing mark → the opening marks it can close (German „…“ and „…”, English “…”, "…", «…», »…«)
 CLOSERS: dict[str, str] = {"“": "„", "”": "“„", '"': '"', "»": "«", "«": "»"}
-_QUOTE_MARKS = str.maketrans({c: '"' for c in '„“”‟"«»‹›‚'} | {c: "'" for c in "‘’‛`´"})
+_QUOTE_MARKS = str.maketrans({c: '"' for c in '„“”‟"«»'} | {c: "'" for c in "‚‘’‛‹›`´"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
 _SPACE = re.compile(r"\s+")
+_EDGE_PUNCTUATION = "\"',.;:"
 
 
 def normalise(text: str) -> str:
@@ -79,7 +80,7 @@ def closest_passage(quote: str, paragraph_text: str) -> Passage:
             ratio = difflib.SequenceMatcher(None, wanted, candidate, autojunk=False).ratio()
             if ratio > best.similarity:
                 best = Passage(candidate, ratio)
-    return best
+    return Passage(best.text.strip(_EDGE_PUNCTUATION), best.similarity)
 
 
 def find_quote_before(src: str, end: int, limit: int) -> tuple[int, int] | None:

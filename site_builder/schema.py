@@ -40,7 +40,8 @@ def front_matter_schema(kind: str) -> dict[str, Any]:
     schema = _object_schema(DOCUMENT_FIELDS[kind])
     schema["properties"].update({key: {"type": "string"} for key in sorted(IGNORED_KEYS)})
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        # draft-07: what editor plugins such as remark-lint-frontmatter-schema validate with.
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID.format(kind),
         "title": f"site-builder {kind} front matter",
         **schema,
@@ -61,4 +62,6 @@ def _field_schema(field: Field) -> dict[str, Any]:
         body: dict[str, Any] = {"type": "array", "items": _object_schema(field.item_fields)}
     else:
         body = dict(_KIND_SCHEMAS[field.kind])
+    if not field.required:  # the checker reads an empty optional field as absent
+        body = {"anyOf": [body, {"type": "null"}]}
     return {"description": field.description, **body}

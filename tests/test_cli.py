@@ -95,8 +95,7 @@ def test_bad_site_yaml_is_a_configuration_error(
     code, _, err = run(capsys, "check", "--site", str(site))
     assert code == 2
     assert err.splitlines() == [
-        "site.yaml:2:1: error[unknown-field]: unknown field 'base_ulr' in the front matter of a "
-        "site.yaml",
+        "site.yaml:2:1: error[unknown-field]: unknown field 'base_ulr' in site.yaml",
         "  hint: did you mean 'base_url'? site.yaml fields are: title, description, base_url, "
         "language, require_citation_per_paragraph",
     ]
@@ -173,7 +172,7 @@ def test_new_creates_a_draft_brief_that_the_checker_reads(
     code, out, _ = run(capsys, "check", "--site", str(site))
     assert code == 1
     assert out.splitlines()[0] == (
-        "briefs/kreml-gebiete-nicht-verhandelbar.md:9:1: error[no-citations]: brief cites no source"
+        "briefs/kreml-gebiete-nicht-verhandelbar.md:8:1: error[no-citations]: brief cites no source"
     )
 
 
@@ -230,3 +229,27 @@ def test_module_entry_point_runs(make_site: MakeSite) -> None:
     )
     assert completed.returncode == 1
     assert "error[unlocked-citation]" in completed.stdout
+
+
+def test_closed_pipe_ends_quietly(make_site: MakeSite) -> None:
+    briefs = {f"briefs/b{n}.md": BAD for n in range(1000)}  # more than a pipe buffer
+    site = make_site(briefs)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "check", "--site", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # like `site-builder check | head -1`
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert first.startswith(b"briefs/b0.md:5:7: error[unknown-anchor]")
+    assert b"Traceback" not in stderr
+
+
+def test_new_keeps_a_time_of_day(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site()
+    code, _, _ = run(capsys, "new", "Eilmeldung", "--date", "2025-02-27T10:30", "--site", str(site))
+    assert code == 0
+    assert "date: 2025-02-27 10:30:00\n" in (site / "briefs/eilmeldung.md").read_text("utf-8")

@@ -4,6 +4,8 @@ with old and new text, ``--frozen`` strict and read-only, ``lock`` accepts the n
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,14 @@ def test_frozen_warns_about_entries_no_brief_cites(make_site: MakeSite) -> None:
             "citations.lock has an entry for quelle#istanbul, which no brief cites",
         )
     ]
+
+
+def test_lock_file_permissions_follow_the_umask(make_site: MakeSite) -> None:
+    site = make_site({"briefs/b.md": BRIEF})
+    old = os.umask(0o022)
+    try:
+        check_site(site, CheckOptions())
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((site / "citations.lock").stat().st_mode) == 0o644
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
