@@ -7,12 +7,11 @@ Pure: takes the corpus and configuration, returns diagnostics. Never renders any
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import MappingProxyType
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Span, error
 from .model import Brief, CitationGroup, CitationRef, Corpus, Source
-from .quotes import closest_passage, normalise, quote_matches
+from .quotes import closest_passage, normalise, quote_matches_normalised
 from .suggest import closest, did_you_mean
 
 
@@ -38,9 +37,7 @@ def build_corpus(
             )
     ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
     problems += _slug_collisions(ordered_briefs)
-    corpus = Corpus(
-        tuple(sorted(sources, key=lambda s: s.path)), ordered_briefs, MappingProxyType(by_id)
-    )
+    corpus = Corpus(tuple(sorted(sources, key=lambda s: s.path)), ordered_briefs, by_id)
     return corpus, problems
 
 
@@ -162,7 +159,7 @@ def _quote_problems(group: CitationGroup, cited: list[tuple[Source, str]]) -> li
     for source, anchor in cited:
         paragraph = source.paragraph(anchor)
         assert paragraph is not None
-        if quote_matches(quote.text, paragraph.text):
+        if quote_matches_normalised(quote.text, paragraph.quotable):
             return []
         texts.append((f"{source.id}#{anchor}", paragraph.text))
     where = " or ".join(key for key, _ in texts)

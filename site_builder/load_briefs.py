@@ -23,9 +23,9 @@ from .slugs import slugify
 
 _SENTENCE_END = re.compile(r"[.!?…][\"“”»«)]*\s+")
 _SENTENCE_MARK = re.compile(r"[.!?…][\"“”»«)]*")
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"“”»«)]*$")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
-_SPACES = re.compile(r"\s+")
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSING_MARKS = '"“”»«)'
+_MARKUP = re.compile(r"[*_`\\&<\[!]")
 
 
 def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, list[Diagnostic]]:
@@ -133,6 +133,8 @@ def _citation_groups(
     marks: list[tuple[GroupSyntax, int]] = []
     for token in inline.children or ():
         if token.type == CITATION_TOKEN:
+            if pieces:  # "zurück [@a#p1]." reads "zurück." without the citation
+                pieces[-1] = pieces[-1].rstrip()
             marks.append((token.meta["group"], sum(map(len, pieces))))
         else:
             pieces.append(plain_text([token]))
@@ -169,9 +171,11 @@ def _quote(
     if found is None:
         return None
     opening, closing = found
-    tokens = md.parseInline(src[opening + 1 : closing])
-    text = plain_text(tokens[0].children if tokens else None)
-    return Quote(text, positions.span(opening))
+    raw = src[opening + 1 : closing]
+    if _MARKUP.search(raw):  # emphasis, code, entities…: read it as a reader sees it
+        tokens = md.parseInline(raw)
+        raw = plain_text(tokens[0].children if tokens else None)
+    return Quote(_tidy(raw), positions.span(opening))
 
 
 def _sentence(before: str, after: str) -> str:
@@ -179,11 +183,11 @@ def _sentence(before: str, after: str) -> str:
     head = before.rstrip()
     starts = [match.end() for match in _SENTENCE_END.finditer(head)]
     sentence = head[starts[-1] if starts else 0 :]
-    if not _ENDS_SENTENCE.search(head):
+    if head.rstrip(_CLOSING_MARKS)[-1:] not in _SENTENCE_ENDS:
         end = _SENTENCE_MARK.search(after)
         sentence += after[: end.end()] if end else after
     return _tidy(sentence)
 
 
 def _tidy(text: str) -> str:
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()
+    return " ".join(text.split())

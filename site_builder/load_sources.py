@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from types import MappingProxyType
 
 import yaml
 from markdown_it import MarkdownIt
@@ -87,7 +86,7 @@ def _source(
         body=document.body,
         body_line=document.body_line,
         paragraphs=paragraphs,
-        anchors=MappingProxyType(anchors),
+        anchors=anchors,
         id_span=_id_span(document),
         outlet=_optional_text(values, "outlet"),
         url=_optional_text(values, "url"),

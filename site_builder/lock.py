@@ -100,6 +100,9 @@ def write_lock(root: Path, entries: Mapping[str, LockEntry]) -> None:
         raise
 
 
+Cited = Mapping[str, tuple[Paragraph, list[CitationRef]]]
+
+
 def cited_paragraphs(corpus: Corpus) -> dict[str, tuple[Paragraph, list[CitationRef]]]:
     """Every resolvable cited ``source#anchor`` with its paragraph and the refs citing it."""
     cited: dict[str, tuple[Paragraph, list[CitationRef]]] = {}
@@ -112,11 +115,10 @@ def cited_paragraphs(corpus: Corpus) -> dict[str, tuple[Paragraph, list[Citation
     return cited
 
 
-def compare_lock(corpus: Corpus, lock: Lock | None, frozen: bool) -> list[Diagnostic]:
+def compare_lock(cited: Cited, lock: Lock | None, frozen: bool) -> list[Diagnostic]:
     """Stale citations (text changed since locked) and, with ``frozen``, missing entries."""
     problems = []
     make = error if frozen else warning
-    cited = cited_paragraphs(corpus)
     if frozen and lock is not None:
         problems += [
             warning(
@@ -155,16 +157,16 @@ def compare_lock(corpus: Corpus, lock: Lock | None, frozen: bool) -> list[Diagno
     return problems
 
 
-def updated_lock(corpus: Corpus, lock: Lock | None) -> dict[str, LockEntry]:
+def updated_lock(cited: Cited, lock: Lock | None) -> dict[str, LockEntry]:
     """The lock ``check`` keeps: new citations added, uncited entries dropped, stale ones
     left as they were (only ``lock`` accepts a changed text)."""
     entries = {}
-    for key, (paragraph, _refs) in cited_paragraphs(corpus).items():
+    for key, (paragraph, _refs) in cited.items():
         old = lock.get(key) if lock is not None else None
         entries[key] = old if old is not None else entry_for(paragraph)
     return entries
 
 
-def accepted_lock(corpus: Corpus) -> dict[str, LockEntry]:
+def accepted_lock(cited: Cited) -> dict[str, LockEntry]:
     """The lock ``site-builder lock`` writes: the current text of every cited paragraph."""
-    return {key: entry_for(paragraph) for key, (paragraph, _) in cited_paragraphs(corpus).items()}
+    return {key: entry_for(paragraph) for key, (paragraph, _) in cited.items()}

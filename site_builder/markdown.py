@@ -56,7 +56,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not src.startswith("[@", start):
         return False
     end = src.find("]", start + 2)
-    if end == -1 or _is_link(state):
+    if end == -1 or _is_link(state, end):
         return False  # no group, or a real link such as [@handle](https://…)
     if not silent:
         token = state.push(CITATION_TOKEN, "", 0)
@@ -66,9 +66,11 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _is_link(state: StateInline) -> bool:
+def _is_link(state: StateInline, end: int) -> bool:
     """Would CommonMark read a link here? Asked of the link rule itself, so that
     ``[@a#p1](siehe oben)`` (not a link: the destination has a space) stays a citation."""
+    if state.src[end + 1 : end + 2] not in ("(", "[") and not state.env.get("references"):
+        return False  # the common case, decided without the (costly) link rule
     start, maximum = state.pos, state.posMax
     try:
         return link_rule(state, True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .dates import PartialDate
 from .diagnostics import Span
+from .quotes import normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,8 @@ class Paragraph:
     """A paragraph-level block of a source: positional anchor ``p{index}``, maybe ``^name``.
 
     ``text`` is what readers see (Markdown resolved, marker removed); ``markdown`` is the
-    paragraph's own source text without the marker, as the file has it.
+    paragraph's own source text without the marker, as the file has it; ``quotable`` is
+    ``text`` as the quote rule compares it (``quotes.normalise``), computed once per load.
     """
 
     index: int
@@ -25,6 +27,10 @@ class Paragraph:
     text: str
     markdown: str
     span: Span
+    quotable: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quotable", normalise(self.text))
 
     @property
     def anchor(self) -> str:

@@ -5,32 +5,30 @@ config → discover → load → check (→ render → index → write, in ``bui
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-from markdown_it import MarkdownIt
 
 from .check import build_corpus, check_corpus
 from .config import SiteConfig, load_config
 from .diagnostics import (
     Diagnostic,
-    Span,
     count_errors,
-    error,
     promote_warnings,
     sorted_diagnostics,
 )
 from .discover import discover
-from .load_briefs import load_brief
-from .load_sources import load_source
-from .lock import LockEntry, accepted_lock, compare_lock, read_lock, updated_lock, write_lock
-from .markdown import create_markdown
+from .load import load_documents
+from .lock import (
+    LockEntry,
+    accepted_lock,
+    cited_paragraphs,
+    compare_lock,
+    read_lock,
+    updated_lock,
+    write_lock,
+)
 from .model import Corpus
-
-T = TypeVar("T")
-Loader = Callable[[str, bytes, MarkdownIt], tuple[T | None, list[Diagnostic]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,57 +52,9 @@ class CheckResult:
 def load_corpus(config: SiteConfig) -> tuple[Corpus, list[Diagnostic]]:
     """Discover and load every source and brief, then assemble the corpus."""
     files, problems = discover(config.root)
-    md = create_markdown()
-    sources = load_all(config.root, files.sources, load_source, md, problems)
-    briefs = load_all(config.root, files.briefs, load_brief, md, problems)
+    sources, briefs, load_problems = load_documents(config.root, files)
     corpus, corpus_problems = build_corpus(sources, briefs)
-    return corpus, problems + corpus_problems
-
-
-def load_all(
-    root: Path,
-    paths: Sequence[str],
-    loader: Loader[T],
-    md: MarkdownIt,
-    problems: list[Diagnostic],
-) -> list[T]:
-    """Every document ``loader`` could make of ``paths``; their problems go to ``problems``."""
-    loaded = []
-    for path in paths:
-        item, item_problems = load_safely(root, path, loader, md)
-        problems += item_problems
-        if item is not None:
-            loaded.append(item)
-    return loaded
-
-
-def load_safely(
-    root: Path, path: str, loader: Loader[T], md: MarkdownIt
-) -> tuple[T | None, list[Diagnostic]]:
-    """Load one file; an unreadable file or a bug becomes a diagnostic, never a traceback,
-    so one bad file cannot hide the problems of all the others."""
-    try:
-        data = (root / path).read_bytes()
-    except OSError as exc:
-        return None, [
-            error(
-                Span(path),
-                "unreadable-file",
-                f"cannot read the file: {exc.strerror}",
-                hint="check the file's permissions",
-            )
-        ]
-    try:
-        return loader(path, data, md)
-    except Exception as exc:  # reported as a diagnostic, see the docstring
-        return None, [
-            error(
-                Span(path),
-                "internal-error",
-                f"site-builder failed on this file ({type(exc).__name__}: {exc})",
-                hint="this is a bug in site-builder: please report it with this file attached",
-            )
-        ]
+    return corpus, problems + load_problems + corpus_problems
 
 
 def check_site(root: Path, options: CheckOptions) -> CheckResult:
@@ -114,10 +64,11 @@ def check_site(root: Path, options: CheckOptions) -> CheckResult:
     corpus, problems = load_corpus(config)
     problems += check_corpus(corpus, config)
     lock, lock_problems = read_lock(root)
-    problems += lock_problems + compare_lock(corpus, lock, options.frozen)
+    cited = cited_paragraphs(corpus)
+    problems += lock_problems + compare_lock(cited, lock, options.frozen)
     changes = 0
     if not options.frozen and not lock_problems:
-        entries = updated_lock(corpus, lock)
+        entries = updated_lock(cited, lock)
         changes = _lock_changes(lock or {}, entries)
         if changes or (lock is None and entries):
             write_lock(root, entries)
@@ -133,7 +84,7 @@ def lock_site(root: Path) -> CheckResult:
     corpus, problems = load_corpus(config)
     problems += check_corpus(corpus, config)
     old, _ignored = read_lock(root)  # a broken lock is simply replaced
-    entries = accepted_lock(corpus)
+    entries = accepted_lock(cited_paragraphs(corpus))
     changes = _lock_changes(old or {}, entries)
     write_lock(root, entries)
     return CheckResult(config, corpus, sorted_diagnostics(problems), changes)

@@ -19,14 +19,16 @@ from dataclasses import dataclass
 CLOSERS: dict[str, str] = {"“": "„", "”": "“„", '"': '"', "»": "«", "«": "»"}
 _QUOTE_MARKS = str.maketrans({c: '"' for c in '„“”‟"«»'} | {c: "'" for c in "‚‘’‛‹›`´"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_MARKS_AND_INVISIBLES = _QUOTE_MARKS | _INVISIBLE
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = "\"',.;:"
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_QUOTE_MARKS)
-    return _SPACE.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.translate(_MARKS_AND_INVISIBLES).split())
 
 
 def quote_pieces(quote: str) -> list[str]:
@@ -36,10 +38,14 @@ def quote_pieces(quote: str) -> list[str]:
 
 def quote_matches(quote: str, paragraph_text: str) -> bool:
     """True when every piece of ``quote`` stands in ``paragraph_text``, in order, on word bounds."""
+    return quote_matches_normalised(quote, normalise(paragraph_text))
+
+
+def quote_matches_normalised(quote: str, haystack: str) -> bool:
+    """``quote_matches`` for a paragraph text already passed through ``normalise``."""
     pieces = quote_pieces(quote)
     if not pieces:
         return False
-    haystack = normalise(paragraph_text)
     position = 0
     for piece in pieces:
         found = _find_on_word_bounds(haystack, piece, position)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import pipeline
+from site_builder import load
+from site_builder.discover import discover
 from site_builder.pipeline import CheckOptions, check_site
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
@@ -18,14 +19,14 @@ def test_a_loader_bug_becomes_a_diagnostic_and_other_files_are_still_checked(
     site = make_site(
         {"briefs/a.md": brief("Text [@quelle#p9].\n"), "briefs/b.md": brief("Text [@quelle#p1].\n")}
     )
-    real = pipeline.load_brief
+    real = load.LOADERS["brief"]
 
     def broken_on_b(path: str, data: bytes, md: object) -> object:
         if path == "briefs/b.md":
             raise ValueError("boom")
         return real(path, data, md)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "load_brief", broken_on_b)
+    monkeypatch.setitem(load.LOADERS, "brief", broken_on_b)
     result = check_site(site, CheckOptions())
     assert [(d.code, str(d.span), d.message) for d in result.diagnostics] == [
         (
@@ -58,3 +59,52 @@ def test_unreadable_file_is_a_diagnostic(
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("unreadable-file", "cannot read the file: Permission denied")
     ]
+
+
+def test_links_leading_out_of_the_site_are_reported_not_read(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "geheim.md").write_text(brief("Text [@quelle#p9].\n"), "utf-8")
+    site = make_site({"briefs/b.md": brief("Text [@quelle#p1].\n")})
+    (site / "briefs/link.md").symlink_to(outside / "geheim.md")
+    (site / "briefs/ordner").symlink_to(outside)
+    (site / "briefs/innen.md").symlink_to(site / "briefs/b.md")
+    result = check_site(site, CheckOptions())
+    assert [(d.code, d.span.path) for d in result.diagnostics] == [
+        ("outside-site", "briefs/link.md"),
+        ("outside-site", "briefs/ordner"),
+    ]
+    assert [b.path for b in result.corpus.briefs] == ["briefs/b.md", "briefs/innen.md"]
+
+
+def test_parallel_load_gives_the_same_documents_and_problems_in_the_same_order(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {f"briefs/b{n:03}.md": brief(f"Text {n} [@quelle#p{n % 6}].\n") for n in range(30)}
+    site = make_site(files)
+    found, _ = discover(site)
+    monkeypatch.setattr(load, "_CHUNK", 4)  # many jobs, shared by the workers
+    sequential = load.load_documents(site, found, workers=1)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    parallel = load.load_documents(site, found, workers=2)
+    assert parallel == sequential
+    assert [b.path for b in parallel[1]] == sorted(files)
+    jobs = [(site, "brief", tuple(found.briefs))]
+    assert load._load_in_parallel(jobs, 2) == [load.load_chunk(jobs[0])]  # no silent fallback
+
+
+def test_parallel_load_falls_back_to_this_process_when_workers_fail(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/b.md": brief("Text [@quelle#p1].\n")})
+    found, _ = discover(site)
+
+    def no_processes(*args: object, **kwargs: object) -> object:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(load, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    sources, briefs, problems = load.load_documents(site, found, workers=2)
+    assert ([s.id for s in sources], [b.slug for b in briefs], problems) == (["quelle"], ["b"], [])

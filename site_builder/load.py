@@ -1,0 +1,115 @@
+"""The load stage: read and parse every source and brief, on all cores when there are many.
+
+Each file is loaded by a pure function of (path, bytes), so files can be parsed in any
+process and in any order; results come back in path order, so output never depends on
+scheduling.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .diagnostics import Diagnostic, Span, error
+from .discover import SiteFiles
+from .load_briefs import load_brief
+from .load_sources import load_source
+from .markdown import create_markdown
+from .model import Brief, Source
+
+Document = Source | Brief
+Loader = Callable[[str, bytes, MarkdownIt], tuple[Document | None, list[Diagnostic]]]
+LOADERS: dict[str, Loader] = {"source": load_source, "brief": load_brief}
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 500
+_CHUNK = 200
+
+
+def load_documents(
+    root: Path, files: SiteFiles, workers: int | None = None
+) -> tuple[list[Source], list[Brief], list[Diagnostic]]:
+    """Every source and brief that loaded, and every problem found while loading."""
+    jobs = [(root, "source", chunk) for chunk in _chunks(files.sources)]
+    jobs += [(root, "brief", chunk) for chunk in _chunks(files.briefs)]
+    workers = workers or len(os.sched_getaffinity(0))
+    results = None
+    if workers > 1 and len(files.sources) + len(files.briefs) >= PARALLEL_FROM:
+        results = _load_in_parallel(jobs, workers)
+    if results is None:
+        results = [load_chunk(job) for job in jobs]
+    sources: list[Source] = []
+    briefs: list[Brief] = []
+    problems: list[Diagnostic] = []
+    for chunk in results:
+        for document, document_problems in chunk:
+            problems += document_problems
+            if isinstance(document, Source):
+                sources.append(document)
+            elif isinstance(document, Brief):
+                briefs.append(document)
+    return sources, briefs, problems
+
+
+def _load_in_parallel(
+    jobs: list[tuple[Path, str, tuple[str, ...]]], workers: int
+) -> list[list[tuple[Document | None, list[Diagnostic]]]] | None:
+    """The jobs' results from worker processes; None if processes cannot be used here
+    (the caller then loads in this process: slower, never wrong)."""
+    # fork starts fastest but is unsafe once threads run (serve's watcher); then forkserver.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+            return list(pool.map(load_chunk, jobs))
+    except (BrokenProcessPool, OSError, pickle.PicklingError):
+        return None
+
+
+def _chunks(paths: Sequence[str]) -> list[tuple[str, ...]]:
+    return [tuple(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
+
+
+def load_chunk(
+    job: tuple[Path, str, tuple[str, ...]],
+) -> list[tuple[Document | None, list[Diagnostic]]]:
+    """Load the files of one job (run in a worker process or in this one)."""
+    root, kind, paths = job
+    md = create_markdown()
+    return [load_safely(root, path, LOADERS[kind], md) for path in paths]
+
+
+def load_safely(
+    root: Path, path: str, loader: Loader, md: MarkdownIt
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Load one file; an unreadable file or a bug becomes a diagnostic, never a traceback,
+    so one bad file cannot hide the problems of all the others."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError as exc:
+        return None, [
+            error(
+                Span(path),
+                "unreadable-file",
+                f"cannot read the file: {exc.strerror}",
+                hint="check the file's permissions",
+            )
+        ]
+    try:
+        return loader(path, data, md)
+    except Exception as exc:  # reported as a diagnostic, see the docstring
+        return None, [
+            error(
+                Span(path),
+                "internal-error",
+                f"site-builder failed on this file ({type(exc).__name__}: {exc})",
+                hint="this is a bug in site-builder: please report it with this file attached",
+            )
+        ]
