@@ -103,9 +103,11 @@ def error(
     span: Span,
     code: str,
     message: str,
-    hint: str | None = None,
+    *,
+    hint: str,
     details: tuple[tuple[str, str], ...] = (),
 ) -> Diagnostic:
+    """An error; every diagnostic an editor sees says how to fix it (``hint``)."""
     return Diagnostic(span, Severity.ERROR, code, message, hint, details)
 
 
@@ -113,9 +115,11 @@ def warning(
     span: Span,
     code: str,
     message: str,
-    hint: str | None = None,
+    *,
+    hint: str,
     details: tuple[tuple[str, str], ...] = (),
 ) -> Diagnostic:
+    """A warning (an error with ``--strict``), with its ``hint``."""
     return Diagnostic(span, Severity.WARNING, code, message, hint, details)
 
 

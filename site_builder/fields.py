@@ -165,6 +165,7 @@ def read_fields(
                 to_span(node),
                 "front-matter-type",
                 f"{place or f'front matter of a {what}'} must be a set of 'key: value' lines",
+                hint="write one 'key: value' per line, e.g. 'title: …'",
             )
         ]
     values: dict[str, object] = {}
@@ -202,7 +203,12 @@ def _key_name(node: yaml.Node, to_span: ToSpan, problems: list[Diagnostic]) -> s
     if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:
         return str(node.value)
     problems.append(
-        error(to_span(node), "front-matter-type", "front-matter keys must be plain names")
+        error(
+            to_span(node),
+            "front-matter-type",
+            "front-matter keys must be plain names",
+            hint="write the key as a word followed by ':', e.g. 'title:'",
+        )
     )
     return None
 
@@ -326,7 +332,9 @@ def _read_slug(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnost
         to_span(node),
         "bad-id",
         f"'{field.name}' must be lower-case letters, digits and hyphens, not '{text}'",
-        hint=f"write '{field.name}: {suggestion}'" if suggestion else None,
+        hint=f"write '{field.name}: {suggestion}'"
+        if suggestion
+        else "use letters and digits joined by hyphens, e.g. 'kreml-gebiete'",
     )
 
 

@@ -139,7 +139,14 @@ def compose_yaml(
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_problem(exc, path, first_line)]
     except yaml.YAMLError as exc:
-        return None, [error(Span(path, first_line, 1), "yaml-syntax", f"invalid YAML: {exc}")]
+        return None, [
+            error(
+                Span(path, first_line, 1),
+                "yaml-syntax",
+                f"invalid YAML: {exc}",
+                hint="check the quoting and indentation of the front matter",
+            )
+        ]
     except RecursionError:
         return None, [
             error(

@@ -365,12 +365,12 @@ def test_id_that_is_not_a_slug_is_rejected_with_a_suggestion() -> None:
     assert "id" not in values
 
 
-def test_id_without_letters_is_rejected_without_a_suggestion() -> None:
+def test_id_without_letters_is_rejected_with_a_general_hint() -> None:
     _, problems = read_source(TITLE + "id: '???'\n")
     assert lines(problems) == [
         f"{PATH}:3:5 bad-id: 'id' must be lower-case letters, digits and hyphens, not '???'"
     ]
-    assert problems[0].hint is None
+    assert problems[0].hint == "use letters and digits joined by hyphens, e.g. 'kreml-gebiete'"
 
 
 def test_slug_id_is_accepted() -> None:
