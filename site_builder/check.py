@@ -24,7 +24,8 @@ def build_corpus(
     """
     problems: list[Diagnostic] = []
     by_id: dict[str, Source] = {}
-    for source in sorted(sources, key=lambda s: s.path):
+    ordered_sources = tuple(sorted(sources, key=lambda s: s.path))
+    for source in ordered_sources:
         first = by_id.setdefault(source.id, source)
         if first is not source:
             problems.append(
@@ -37,7 +38,7 @@ def build_corpus(
             )
     ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
     problems += _slug_collisions(ordered_briefs)
-    corpus = Corpus(tuple(sorted(sources, key=lambda s: s.path)), ordered_briefs, by_id)
+    corpus = Corpus(ordered_sources, ordered_briefs, by_id)
     return corpus, problems
 
 

@@ -21,7 +21,6 @@ _QUOTE_MARKS = str.maketrans({c: '"' for c in '„“”‟"«»'} | {c: "'" for
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _MARKS_AND_INVISIBLES = _QUOTE_MARKS | _INVISIBLE
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
-_SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = "\"',.;:"
 
 
