@@ -6,10 +6,12 @@ Exit status: 0 success, 1 content errors, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
-from collections.abc import Sequence
+import urllib.parse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,9 +20,17 @@ from .anchors import anchor_lines, find_source
 from .config import ConfigError
 from .diagnostics import Diagnostic
 from .new_brief import create_brief
-from .pipeline import CheckOptions, CheckResult, check_site, lock_site
+from .pipeline import (
+    BuildOptions,
+    CheckOptions,
+    CheckResult,
+    build_site,
+    check_site,
+    lock_site,
+)
 from .report import FORMATS, format_github, format_json, format_text, summary
 from .schema import front_matter_schema
+from .write import OutputFolderError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -64,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site folder (default: the current folder)",
     )
     _add_check(commands, site)
+    _add_build(commands, site)
     _add_lock(commands, site)
     _add_anchors(commands, site)
     _add_new(commands, site)
@@ -93,6 +104,44 @@ def _add_check(
         help="never write citations.lock; a stale or missing entry is an error",
     )
     check.set_defaults(run=run_check)
+
+
+def _add_build(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    build = commands.add_parser(
+        "build",
+        parents=[site],
+        help="check, render and write the site",
+        description="Check the site; when it has no errors, render it into the output "
+        "folder. The previous output stays in place until the new one is complete.",
+    )
+    build.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: public/ in the site)"
+    )
+    build.add_argument("--drafts", action="store_true", help="publish drafts too")
+    build.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
+    build.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="how to print problems: text (default), json, github",
+    )
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument(
+        "--frozen",
+        action="store_true",
+        help="never write citations.lock; a stale or missing entry is an error",
+    )
+    build.add_argument(
+        "--no-search", action="store_true", help="skip the search index (quicker previews)"
+    )
+    build.add_argument(
+        "--check-links",
+        action="store_true",
+        help="check every internal link and fragment before writing",
+    )
+    build.set_defaults(run=run_build)
 
 
 def _add_lock(
@@ -156,6 +205,51 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_CONTENT if result.errors else EXIT_OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        out=args.out,
+        drafts=args.drafts,
+        base_url=_base_url(args.base_url),
+        strict=args.strict,
+        frozen=args.frozen,
+        check_links=args.check_links,
+        clock=build_clock(os.environ),
+    )
+    try:
+        result = build_site(args.site, options)
+    except OutputFolderError as exc:
+        raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
+    _report(result.check, args.format)
+    for broken in result.broken_links:
+        print(f"broken link: {broken}")
+    if not result.written:
+        print(f"not built: {result.out} was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"built {result.files} files into {result.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _base_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") and not value.startswith("/"):
+        raise UsageError(
+            f"--base-url must be an http(s) URL or a path such as /news/, not '{value}'"
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` (reproducible builds) when it is set."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    if not value.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
+    return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
 
 
 def run_lock(args: argparse.Namespace) -> int:

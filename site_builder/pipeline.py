@@ -5,6 +5,7 @@ config → discover → load → check (→ render → index → write, in ``bui
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from .diagnostics import (
     sorted_diagnostics,
 )
 from .discover import discover
+from .linkcheck import BrokenLink, check_links
 from .load import load_documents
 from .lock import (
     LockEntry,
@@ -29,6 +31,9 @@ from .lock import (
     write_lock,
 )
 from .model import Corpus
+from .render import RenderOptions, render_site
+from .urls import Urls
+from .write import check_output_folder, write_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +98,49 @@ def lock_site(root: Path) -> CheckResult:
 def _lock_changes(old: Mapping[str, LockEntry], new: Mapping[str, LockEntry]) -> int:
     keys = set(old) | set(new)
     return sum(1 for key in keys if old.get(key) != new.get(key))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """``out`` defaults to ``public/`` in the site; ``base_url`` overrides site.yaml's."""
+
+    out: Path | None = None
+    drafts: bool = False
+    base_url: str | None = None
+    strict: bool = False
+    frozen: bool = False
+    check_links: bool = False
+    clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    check: CheckResult
+    out: Path
+    files: int = 0
+    broken_links: tuple[BrokenLink, ...] = ()
+
+    @property
+    def written(self) -> bool:
+        return self.files > 0
+
+
+def build_site(root: Path, options: BuildOptions) -> BuildResult:
+    """``build`` = check, stop on errors (previous output untouched), render, write.
+
+    Raises ``OutputFolderError`` before reading anything when ``out`` may not be replaced.
+    """
+    out = options.out or root / "public"
+    check_output_folder(out, root)
+    checked = check_site(root, CheckOptions(strict=options.strict, frozen=options.frozen))
+    if checked.errors:
+        return BuildResult(checked, out)
+    base_url = options.base_url or checked.config.base_url
+    render_options = RenderOptions(base_url, options.drafts, options.clock)
+    files = render_site(checked.corpus, checked.config, render_options)
+    if options.check_links:
+        broken = tuple(check_links(files, Urls(base_url).base_path))
+        if broken:
+            return BuildResult(checked, out, 0, broken)
+    write_output(files, out)
+    return BuildResult(checked, out, len(files))

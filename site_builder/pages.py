@@ -1,0 +1,211 @@
+"""Every page of the site as (where, which template, what data): the site map in code.
+
+Pure: a checked corpus and its index in, page descriptions out. Templates only lay out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .config import SiteConfig
+from .dates import PartialDate
+from .model import Brief, Source
+from .render_markdown import cited_in_html, render_brief_body, render_source_body
+from .site_index import CitedParagraph, Citing, SiteIndex, Tag
+from .slugs import slugify
+from .urls import Urls, brief_page, home_page, source_page, tag_page
+
+BRIEFS_PER_PAGE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """``page`` is the URL path below ``base_url`` (``briefs/x/``); ``context`` feeds the
+    template. ``in_sitemap`` is False for pages search engines should not list."""
+
+    page: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any]
+    in_sitemap: bool = True
+
+
+def all_pages(index: SiteIndex, config: SiteConfig, urls: Urls, md: MarkdownIt) -> list[Page]:
+    pages = home_pages(index, config)
+    pages += [brief_detail(b, index, urls, md) for b in index.briefs]
+    pages.append(sources_list(index))
+    pages += [source_detail(s, index, urls, md) for s in index.sources]
+    pages.append(tags_list(index))
+    pages += [tag_detail(tag) for tag in index.tags]
+    pages.append(
+        Page(
+            "404.html",
+            "404.html",
+            "Seite nicht gefunden",
+            "Diese Seite gibt es nicht.",
+            {},
+            in_sitemap=False,
+        )
+    )
+    return pages
+
+
+def home_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
+    count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
+    pages = []
+    for number in range(1, count + 1):
+        chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+        pager = {
+            "number": number,
+            "count": count,
+            "previous": home_page(number - 1) if number > 1 else None,
+            "next": home_page(number + 1) if number < count else None,
+        }
+        title = config.title if number == 1 else f"{config.title} – Seite {number}"
+        pages.append(
+            Page(
+                home_page(number),
+                "home.html",
+                title,
+                config.description or config.title,
+                {"briefs": [_listing(b, index) for b in chunk], "pager": pager},
+            )
+        )
+    return pages
+
+
+def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
+    return {
+        "brief": brief,
+        "page": brief_page(brief.slug),
+        "source_count": len({c.source.id for c in index.cited[brief.path]}),
+        "tags": [(name, tag_page(slugify(name))) for name in brief.tags],
+    }
+
+
+def brief_detail(brief: Brief, index: SiteIndex, urls: Urls, md: MarkdownIt) -> Page:
+    cited = index.cited[brief.path]
+
+    def link(entry: CitedParagraph) -> str:
+        return urls.link(f"{source_page(entry.source.id)}#{entry.paragraph.anchor}")
+
+    body = render_brief_body(brief.body, md, index.numbers(brief), link)
+    context = {
+        "brief": brief,
+        "body": body,
+        "cited": cited,
+        "listing": _listing(brief, index),
+        "json_ld": brief_json_ld(brief, cited, urls),
+    }
+    return Page(
+        brief_page(brief.slug), "brief.html", brief.title, brief.summary or brief.title, context
+    )
+
+
+def brief_json_ld(brief: Brief, cited: tuple[CitedParagraph, ...], urls: Urls) -> dict[str, Any]:
+    """schema.org NewsArticle: the brief, its citations and corrections."""
+    assert brief.date is not None
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": brief.title,
+        "datePublished": brief.date.isoformat(),
+        "dateModified": (brief.updated or brief.date).isoformat(),
+        "mainEntityOfPage": urls.absolute(brief_page(brief.slug)),
+        "author": [{"@type": "Person", "name": name} for name in brief.authors],
+        "citation": [_citation_ld(entry, urls) for entry in cited],
+    }
+    if brief.summary:
+        data["description"] = brief.summary
+    if brief.tags:
+        data["keywords"] = list(brief.tags)
+    if brief.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.isoformat()}
+            for c in brief.corrections
+        ]
+    return data
+
+
+def _citation_ld(entry: CitedParagraph, urls: Urls) -> dict[str, Any]:
+    source = entry.source
+    data: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "name": source.title,
+        "url": source.url or urls.absolute(source_page(source.id)),
+        "text": entry.paragraph.text,
+    }
+    if source.outlet:
+        data["publisher"] = {"@type": "Organization", "name": source.outlet}
+    if source.published:
+        data["datePublished"] = source.published.isoformat()
+    return data
+
+
+def sources_list(index: SiteIndex) -> Page:
+    sources = sorted(index.sources, key=lambda s: (s.title.casefold(), s.id))
+    entries = [
+        {"source": s, "page": source_page(s.id), "cited": _cited_count(s, index)} for s in sources
+    ]
+    return Page(
+        "sources/",
+        "sources.html",
+        "Quellen",
+        "Alle gespeicherten Quellen, auf die sich die Meldungen stützen.",
+        {"entries": entries},
+    )
+
+
+def _cited_count(source: Source, index: SiteIndex) -> int:
+    return len(
+        {c.brief.path for (sid, _), cs in index.citing.items() if sid == source.id for c in cs}
+    )
+
+
+def source_detail(source: Source, index: SiteIndex, urls: Urls, md: MarkdownIt) -> Page:
+    def link(citing: Citing) -> str:
+        return urls.link(brief_page(citing.brief.slug))
+
+    def cited_in(number: int) -> str:
+        return cited_in_html(index.citing.get((source.id, number), ()), link)
+
+    anchors = {p.index: p.name for p in source.paragraphs}
+    body = render_source_body(source.body, md, anchors, cited_in)
+    description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
+    return Page(
+        source_page(source.id),
+        "source.html",
+        source.title,
+        description,
+        {"source": source, "body": body, "cited": _cited_count(source, index)},
+    )
+
+
+def tags_list(index: SiteIndex) -> Page:
+    return Page(
+        "tags/",
+        "tags.html",
+        "Themen",
+        "Alle Themen der Meldungen.",
+        {"tags": [(t, tag_page(t.slug)) for t in index.tags]},
+    )
+
+
+def tag_detail(tag: Tag) -> Page:
+    return Page(
+        tag_page(tag.slug),
+        "tag.html",
+        f"Thema: {tag.name}",
+        f"Meldungen zum Thema {tag.name}.",
+        {"tag": tag, "briefs": [{"brief": b, "page": brief_page(b.slug)} for b in tag.briefs]},
+    )
+
+
+def latest_date(index: SiteIndex) -> PartialDate | None:
+    dates = [b.updated or b.date for b in index.briefs if b.date is not None]
+    return max(dates, key=PartialDate.sort_key) if dates else None

@@ -1,0 +1,154 @@
+"""The render stage: pages through the Jinja2 theme into output files (path → bytes).
+
+Pure apart from reading the theme: the same corpus, configuration and theme always give
+the same bytes. Writing them is ``write``'s job.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import SiteConfig
+from .dates import PartialDate
+from .model import Corpus
+from .pages import Page, all_pages, latest_date
+from .render_markdown import create_renderer
+from .site_index import SiteIndex, build_index
+from .urls import Urls, output_path
+
+DEFAULT_THEME = Path(__file__).parent / "theme"
+STATIC = "static"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """``clock`` stands in for "now" where a date must come from the clock (an empty
+    feed); the CLI sets it from ``SOURCE_DATE_EPOCH`` when given."""
+
+    base_url: str
+    drafts: bool = False
+    clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def theme_folders(site_root: Path) -> list[Path]:
+    """The site's own ``templates/`` first (it overrides file by file), then the default."""
+    own = site_root / "templates"
+    folders = [own] if own.is_dir() and own.resolve() != DEFAULT_THEME.resolve() else []
+    return [*folders, DEFAULT_THEME]
+
+
+def render_site(corpus: Corpus, config: SiteConfig, options: RenderOptions) -> list[OutputFile]:
+    """Every file of the site, sorted by path."""
+    urls = Urls(options.base_url)
+    index = build_index(corpus, drafts=options.drafts)
+    folders = theme_folders(config.root)
+    assets = static_files(folders)
+    env = create_environment(folders, urls, assets)
+    pages = all_pages(index, config, urls, create_renderer())
+    files = [_render_page(env, page, config, urls) for page in pages]
+    files += _feeds(env, index, pages, config, options)
+    files += [OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items())]
+    return sorted(files, key=lambda f: f.path)
+
+
+def create_environment(
+    folders: list[Path], urls: Urls, assets: dict[str, bytes]
+) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(link=urls.link, absolute=urls.absolute, asset=_asset_link(urls, assets))
+    env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
+    return env
+
+
+def _asset_link(urls: Urls, assets: dict[str, bytes]) -> Any:
+    def asset(name: str) -> str:
+        # The content hash in the query makes browsers fetch a changed file, deterministically.
+        digest = hashlib.sha256(assets[name]).hexdigest()[:10]
+        return urls.link(f"{STATIC}/{name}?v={digest}")
+
+    return asset
+
+
+def static_files(folders: list[Path]) -> dict[str, bytes]:
+    """``static/`` of every theme folder; the first folder's file wins."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(folders):
+        base = folder / STATIC
+        for path in sorted(base.rglob("*")) if base.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):
+                files[path.relative_to(base).as_posix()] = path.read_bytes()
+    return files
+
+
+def _render_page(env: jinja2.Environment, page: Page, config: SiteConfig, urls: Urls) -> OutputFile:
+    template = env.get_template(page.template)
+    html = template.render(
+        site=config, page=page, canonical=urls.absolute(page.page), **page.context
+    )
+    return OutputFile(output_path(page.page), html.encode("utf-8"))
+
+
+def _feeds(
+    env: jinja2.Environment,
+    index: SiteIndex,
+    pages: list[Page],
+    config: SiteConfig,
+    options: RenderOptions,
+) -> Iterator[OutputFile]:
+    latest = latest_date(index)
+    updated = _atom_date(latest) if latest else options.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+    feed = env.get_template("feed.xml").render(
+        site=config, briefs=index.briefs[:50], updated=updated
+    )
+    yield OutputFile("feed.xml", feed.encode("utf-8"))
+    sitemap = env.get_template("sitemap.xml").render(
+        pages=[(page.page, _last_modified(page)) for page in pages if page.in_sitemap]
+    )
+    yield OutputFile("sitemap.xml", sitemap.encode("utf-8"))
+    robots = env.get_template("robots.txt").render(site=config)
+    yield OutputFile("robots.txt", robots.encode("utf-8"))
+
+
+def _last_modified(page: Page) -> str | None:
+    brief = page.context.get("brief")
+    if brief is None or brief.date is None:
+        return None
+    return str((brief.updated or brief.date).isoformat()[:10])
+
+
+def _german_date(value: PartialDate) -> str:
+    return value.german()
+
+
+def _iso_date(value: PartialDate) -> str:
+    return value.isoformat()
+
+
+def _atom_date(value: PartialDate) -> str:
+    """RFC 3339 as Atom wants it; a day without time is that day's midnight UTC."""
+    if value.moment is not None:
+        moment = value.moment
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return moment.isoformat()
+    return f"{value.year:04d}-{value.month or 1:02d}-{value.day or 1:02d}T00:00:00Z"

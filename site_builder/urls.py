@@ -1,0 +1,54 @@
+"""Where each page lives: output file paths, links (with the ``base_url`` path, so the site
+works under a sub-path such as https://example.org/news/) and absolute canonical URLs."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """``base_url`` is absolute (``https://example.org/news/``) or a path (``/``)."""
+
+    base_url: str
+
+    @property
+    def base_path(self) -> str:
+        path = urllib.parse.urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def is_absolute(self) -> bool:
+        return bool(urllib.parse.urlsplit(self.base_url).scheme)
+
+    def link(self, page: str) -> str:
+        """Link to ``page`` (``briefs/x/``, ``sources/y/#p3``) from anywhere on the site."""
+        return self.base_path + page
+
+    def absolute(self, page: str) -> str:
+        """Canonical URL of ``page`` (a path when ``base_url`` is not absolute)."""
+        if not self.is_absolute:
+            return self.link(page)
+        return urllib.parse.urljoin(self.base_url, page)
+
+
+def output_path(page: str) -> str:
+    """The file that serves ``page``: ``briefs/x/`` → ``briefs/x/index.html``."""
+    return page + "index.html" if page == "" or page.endswith("/") else page
+
+
+def home_page(number: int) -> str:
+    return "" if number == 1 else f"page/{number}/"
+
+
+def brief_page(slug: str) -> str:
+    return f"briefs/{slug}/"
+
+
+def source_page(source_id: str) -> str:
+    return f"sources/{source_id}/"
+
+
+def tag_page(slug: str) -> str:
+    return f"tags/{slug}/"

@@ -1,0 +1,80 @@
+"""The write stage: put the rendered files on disk, all or nothing.
+
+The new site is written into a temporary sibling folder and swapped in only when complete,
+so a failed or interrupted build leaves the previous output as it was. Output folders are
+checked before anything is touched: site-builder writes and deletes only folders it made.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from .render import OutputFile
+
+MARKER = ".site-builder-output"
+_MARKER_TEXT = "This folder is written by site-builder; it is replaced on every build.\n"
+PROTECTED = ("content", "briefs", "templates")
+
+
+class OutputFolderError(Exception):
+    """The output folder is not one site-builder may replace (usage error, exit 2)."""
+
+
+def check_output_folder(out: Path, site_root: Path) -> None:
+    """Refuse an ``out`` whose replacement could lose anything that is not our output."""
+    target = out.resolve()
+    site = site_root.resolve()
+    home = Path.home().resolve()
+    if out.is_symlink():
+        raise OutputFolderError(f"{out} is a symbolic link; give the real folder")
+    if target == Path(target.anchor) or target == home:
+        raise OutputFolderError(f"{out} is {'the home folder' if target == home else '/'}")
+    if site.is_relative_to(target):
+        raise OutputFolderError(f"{out} holds the site itself ({site_root})")
+    for name in PROTECTED:
+        if target.is_relative_to(site / name):
+            raise OutputFolderError(f"{out} is inside the site's {name}/ folder")
+    if target.exists() and not target.is_dir():
+        raise OutputFolderError(f"{out} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise OutputFolderError(
+            f"{out} is not empty and was not written by site-builder (no {MARKER} in it)"
+        )
+
+
+def write_output(files: Iterable[OutputFile], out: Path) -> None:
+    """Write ``files`` as the complete content of ``out`` (call ``check_output_folder``
+    first). Nothing outside ``out`` and its temporary siblings is ever written."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = out.parent / f".{out.name}.new-{os.getpid()}"
+    stale = out.parent / f".{out.name}.old-{os.getpid()}"
+    for leftover in (fresh, stale):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        _write_tree(files, fresh)
+        if out.exists():
+            out.rename(stale)
+        try:
+            fresh.rename(out)
+        except BaseException:
+            if stale.exists():
+                stale.rename(out)  # put the previous output back
+            raise
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:
+    folder.mkdir()
+    (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    for file in files:
+        target = (folder / file.path).resolve()
+        if not target.is_relative_to(folder.resolve()) or file.path.startswith("/"):
+            raise ValueError(f"refusing to write outside the output folder: {file.path}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
