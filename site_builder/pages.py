@@ -16,7 +16,6 @@ from .dates import PartialDate
 from .model import Brief, Source
 from .render_markdown import cited_in_html, render_brief_body, render_source_body
 from .site_index import CitedParagraph, Citing, SiteIndex, Tag
-from .slugs import slugify
 from .urls import Urls, brief_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
@@ -37,11 +36,11 @@ class Page:
 
 def all_pages(index: SiteIndex, config: SiteConfig, urls: Urls, md: MarkdownIt) -> list[Page]:
     pages = home_pages(index, config)
-    pages += [brief_detail(b, index, urls, md) for b in index.briefs]
+    pages += [brief_detail(b, index, config, urls, md) for b in index.briefs]
     pages.append(sources_list(index))
     pages += [source_detail(s, index, urls, md) for s in index.sources]
     pages.append(tags_list(index))
-    pages += [tag_detail(tag) for tag in index.tags]
+    pages += [tag_detail(tag, index) for tag in index.tags]
     pages.append(
         Page(
             "404.html",
@@ -84,11 +83,13 @@ def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
         "brief": brief,
         "page": brief_page(brief.slug),
         "source_count": len({c.source.id for c in index.cited[brief.path]}),
-        "tags": [(name, tag_page(slugify(name))) for name in brief.tags],
+        "tags": [(tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief)],
     }
 
 
-def brief_detail(brief: Brief, index: SiteIndex, urls: Urls, md: MarkdownIt) -> Page:
+def brief_detail(
+    brief: Brief, index: SiteIndex, config: SiteConfig, urls: Urls, md: MarkdownIt
+) -> Page:
     cited = index.cited[brief.path]
 
     def link(entry: CitedParagraph) -> str:
@@ -100,15 +101,18 @@ def brief_detail(brief: Brief, index: SiteIndex, urls: Urls, md: MarkdownIt) -> 
         "body": body,
         "cited": cited,
         "listing": _listing(brief, index),
-        "json_ld": brief_json_ld(brief, cited, urls),
+        "json_ld": brief_json_ld(brief, cited, config, urls),
     }
     return Page(
         brief_page(brief.slug), "brief.html", brief.title, brief.summary or brief.title, context
     )
 
 
-def brief_json_ld(brief: Brief, cited: tuple[CitedParagraph, ...], urls: Urls) -> dict[str, Any]:
-    """schema.org NewsArticle: the brief, its citations and corrections."""
+def brief_json_ld(
+    brief: Brief, cited: tuple[CitedParagraph, ...], config: SiteConfig, urls: Urls
+) -> dict[str, Any]:
+    """schema.org NewsArticle: the brief, its citations and corrections, published by the
+    site. The template writes it as a JSON data block (``tojson`` escapes ``<``)."""
     assert brief.date is not None
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -116,10 +120,13 @@ def brief_json_ld(brief: Brief, cited: tuple[CitedParagraph, ...], urls: Urls) -
         "headline": brief.title,
         "datePublished": brief.date.isoformat(),
         "dateModified": (brief.updated or brief.date).isoformat(),
+        "inLanguage": config.language,
         "mainEntityOfPage": urls.absolute(brief_page(brief.slug)),
-        "author": [{"@type": "Person", "name": name} for name in brief.authors],
+        "publisher": {"@type": "Organization", "name": config.title, "url": urls.absolute("")},
         "citation": [_citation_ld(entry, urls) for entry in cited],
     }
+    if brief.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in brief.authors]
     if brief.summary:
         data["description"] = brief.summary
     if brief.tags:
@@ -196,13 +203,14 @@ def tags_list(index: SiteIndex) -> Page:
     )
 
 
-def tag_detail(tag: Tag) -> Page:
+def tag_detail(tag: Tag, index: SiteIndex) -> Page:
+    """The briefs of one tag, each with what the home page shows of it (``_listing``)."""
     return Page(
         tag_page(tag.slug),
         "tag.html",
         f"Thema: {tag.name}",
         f"Meldungen zum Thema {tag.name}.",
-        {"tag": tag, "briefs": [{"brief": b, "page": brief_page(b.slug)} for b in tag.briefs]},
+        {"tag": tag, "briefs": [_listing(b, index) for b in tag.briefs]},
     )
 
 

@@ -29,6 +29,9 @@ from .site_index import CitedParagraph, Citing
 from .slugs import slugify
 
 CitationHtml = Callable[[CitedParagraph, str], str]
+# Ids the default theme's layout gives elements of every page (the skip link's target):
+# a source heading never takes one of them.
+LAYOUT_IDS = frozenset({"inhalt"})
 
 
 @dataclass
@@ -70,6 +73,9 @@ def render_brief_body(
 def _render_citation_group(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
 ) -> str:
+    if "brief" not in env:
+        # A source is third-party text: "[@handle]" there is what the article says.
+        return escape(tokens[idx].content)
     state: _BriefEnv = env["brief"]
     group: GroupSyntax = tokens[idx].meta["group"]
     parts = []
@@ -135,6 +141,7 @@ def _heading_id(text: str, env: _SourceEnv) -> str:
     base = slugify(text) or "abschnitt"
     taken = (
         env.heading_ids
+        | LAYOUT_IDS
         | {f"p{n}" for n in env.anchors}
         | {name for name in env.anchors.values() if name}
     )

@@ -5,6 +5,8 @@ A pure function of a checked corpus. ``render`` reads it and never validates.
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +17,10 @@ from .slugs import slugify
 
 @dataclass(frozen=True, slots=True)
 class CitedParagraph:
-    """A paragraph one brief cites, numbered in the order the brief first cites it."""
+    """A paragraph one brief cites, numbered in the order the brief first cites it.
+
+    A paragraph cited both as ``p2`` and by its ``^name`` is one entry; ``anchor`` is the
+    anchor it was first cited by."""
 
     number: int
     source: Source
@@ -40,8 +45,9 @@ class Tag:
 
 @dataclass(frozen=True, slots=True)
 class SiteIndex:
-    """Briefs newest first; for each brief its numbered cited paragraphs (by anchor as
-    cited); for each source paragraph (``source id``, ``index``) the briefs citing it."""
+    """Briefs newest first; for each brief (by path) its numbered cited paragraphs; for
+    each source paragraph (``source id``, ``index``) the briefs citing it, newest first;
+    tags by slug."""
 
     briefs: tuple[Brief, ...]
     sources: tuple[Source, ...]
@@ -50,31 +56,43 @@ class SiteIndex:
     tags: tuple[Tag, ...]
 
     def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
-        """``source#anchor`` → its numbered entry in ``brief``."""
-        return {f"{c.source.id}#{c.anchor}": c for c in self.cited[brief.path]}
+        """``source#anchor`` as cited in ``brief`` → its numbered entry (``p2`` and the
+        ``^name`` of the same paragraph share one)."""
+        entries = self.cited[brief.path]
+        sources = {c.source.id: c.source for c in entries}
+        by_paragraph = {(c.source.id, c.paragraph.index): c for c in entries}
+        numbers = {}
+        for ref in brief.refs():
+            paragraph = sources[ref.source_id].paragraph(ref.anchor or "")
+            assert paragraph is not None, "render needs a checked corpus"
+            numbers[ref.key] = by_paragraph[(ref.source_id, paragraph.index)]
+        return numbers
+
+    def tags_of(self, brief: Brief) -> tuple[Tag, ...]:
+        """The tags of ``brief`` in its order, each once, under the merged spelling."""
+        by_slug = {tag.slug: tag for tag in self.tags}
+        slugs = dict.fromkeys(tag_slug(name) for name in brief.tags)
+        return tuple(by_slug[slug] for slug in slugs)
 
 
 def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
-    """The index of the published site: drafts only when ``drafts`` is set."""
-    briefs = tuple(
-        sorted(
-            (b for b in corpus.briefs if drafts or not b.draft),
-            key=lambda b: (_date_key(b), b.slug),
-            reverse=True,
-        )
-    )
+    """The index of the published site: drafts only when ``drafts`` is set. Briefs are
+    newest first; briefs of the same moment in slug order."""
+    published = sorted((b for b in corpus.briefs if drafts or not b.draft), key=lambda b: b.slug)
+    briefs = tuple(sorted(published, key=_date_key, reverse=True))  # stable: slugs stay
     cited = {brief.path: _cited_paragraphs(brief, corpus) for brief in briefs}
     citing: dict[tuple[str, int], list[Citing]] = {}
-    for brief in sorted(briefs, key=lambda b: (_date_key(b), b.slug)):
+    seen: set[tuple[str, int, str, str]] = set()
+    for brief in briefs:
         for group in brief.citations:
             for ref in group.refs:
                 source = corpus.sources_by_id[ref.source_id]
                 paragraph = source.paragraph(ref.anchor or "")
                 assert paragraph is not None, "render needs a checked corpus"
-                entries = citing.setdefault((source.id, paragraph.index), [])
-                entry = Citing(brief, group.context)
-                if entry not in entries:
-                    entries.append(entry)
+                key = (source.id, paragraph.index, brief.path, group.context)
+                if key not in seen:
+                    seen.add(key)
+                    citing.setdefault(key[:2], []).append(Citing(brief, group.context))
     frozen_citing = {key: tuple(value) for key, value in citing.items()}
     return SiteIndex(briefs, corpus.sources, cited, frozen_citing, _tags(briefs))
 
@@ -85,15 +103,25 @@ def _date_key(brief: Brief) -> tuple[int, int, int, str]:
 
 
 def _cited_paragraphs(brief: Brief, corpus: Corpus) -> tuple[CitedParagraph, ...]:
-    numbered: dict[str, CitedParagraph] = {}
+    numbered: dict[tuple[str, int], CitedParagraph] = {}
     for ref in brief.refs():
-        if ref.key in numbered:
-            continue
         source = corpus.sources_by_id[ref.source_id]
         paragraph = source.paragraph(ref.anchor or "")
         assert paragraph is not None, "render needs a checked corpus"
-        numbered[ref.key] = CitedParagraph(len(numbered) + 1, source, paragraph, ref.anchor or "")
+        key = (source.id, paragraph.index)
+        if key not in numbered:
+            numbered[key] = CitedParagraph(len(numbered) + 1, source, paragraph, ref.anchor or "")
     return tuple(numbered.values())
+
+
+def tag_slug(name: str) -> str:
+    """The URL slug of a tag. A tag without Latin letters or digits ("Путин") would have an
+    empty slug; it gets ``tag-`` and a hash of its lower-case form, so it has a page too."""
+    slug = slugify(name)
+    if slug:
+        return slug
+    key = unicodedata.normalize("NFC", name).casefold().encode("utf-8")
+    return "tag-" + hashlib.sha256(key).hexdigest()[:8]
 
 
 def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:
@@ -103,9 +131,7 @@ def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:
     members: dict[str, list[Brief]] = {}
     for brief in briefs:
         for name in dict.fromkeys(brief.tags):
-            slug = slugify(name)
-            if not slug:
-                continue
+            slug = tag_slug(name)
             spellings.setdefault(slug, Counter())[name] += 1
             if brief not in members.setdefault(slug, []):
                 members[slug].append(brief)

@@ -2,17 +2,19 @@
 
 The new site is written into a temporary sibling folder and swapped in only when complete,
 so a failed or interrupted build leaves the previous output as it was. Output folders are
-checked before anything is touched: site-builder writes and deletes only folders it made.
+checked before anything is touched: site-builder writes and deletes only folders it made,
+recognised by the marker file it puts in each of them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from .render import OutputFile
+from .render import DEFAULT_THEME, OutputFile
 
 MARKER = ".site-builder-output"
 _MARKER_TEXT = "This folder is written by site-builder; it is replaced on every build.\n"
@@ -21,6 +23,10 @@ PROTECTED = ("content", "briefs", "templates")
 
 class OutputFolderError(Exception):
     """The output folder is not one site-builder may replace (usage error, exit 2)."""
+
+
+class OutputWriteError(Exception):
+    """Writing the output failed (disk full, no permission); the previous output is intact."""
 
 
 def check_output_folder(out: Path, site_root: Path) -> None:
@@ -37,6 +43,8 @@ def check_output_folder(out: Path, site_root: Path) -> None:
     for name in PROTECTED:
         if target.is_relative_to(site / name):
             raise OutputFolderError(f"{out} is inside the site's {name}/ folder")
+    if target.is_relative_to(DEFAULT_THEME.resolve()):
+        raise OutputFolderError(f"{out} is inside site-builder's default theme")
     if target.exists() and not target.is_dir():
         raise OutputFolderError(f"{out} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
@@ -47,26 +55,59 @@ def check_output_folder(out: Path, site_root: Path) -> None:
 
 def write_output(files: Iterable[OutputFile], out: Path) -> None:
     """Write ``files`` as the complete content of ``out`` (call ``check_output_folder``
-    first). Nothing outside ``out`` and its temporary siblings is ever written."""
+    first). Nothing outside ``out`` and its temporary siblings is ever written. Raises
+    ``OutputWriteError`` when the disk refuses; ``out`` is then as it was."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     fresh = out.parent / f".{out.name}.new-{os.getpid()}"
     stale = out.parent / f".{out.name}.old-{os.getpid()}"
-    for leftover in (fresh, stale):
-        shutil.rmtree(leftover, ignore_errors=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out)
         _write_tree(files, fresh)
-        if out.exists():
-            out.rename(stale)
-        try:
-            fresh.rename(out)
-        except BaseException:
-            if stale.exists():
-                stale.rename(out)  # put the previous output back
-            raise
+        _swap(fresh, out, stale)
+    except OSError as exc:
+        raise OutputWriteError(str(exc)) from exc
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap(fresh: Path, out: Path, stale: Path) -> None:
+    """Put ``fresh`` where ``out`` is; the old ``out`` ends up in ``stale`` (for removal)."""
+    if out.exists():
+        out.rename(stale)
+    try:
+        fresh.rename(out)
+    except BaseException:
+        if stale.exists():
+            stale.rename(out)  # put the previous output back
+        raise
+
+
+def remove_leftovers(out: Path) -> None:
+    """Remove the temporary folders of earlier builds that were killed before they could
+    clean up: ``.public.new-PID`` / ``.public.old-PID`` beside ``out`` that hold our marker,
+    unless process PID still runs (a parallel build is still using its folder)."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:new|old)-([0-9]+)")
+    for path in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if match is None or path.is_symlink() or not (path / MARKER).is_file():
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or not _is_running(pid):
+            shutil.rmtree(path)
+
+
+def _is_running(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would stop the process there: keep the folder
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # it exists, run by another user
+    return True
 
 
 def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:

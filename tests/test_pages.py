@@ -1,0 +1,402 @@
+"""What each page holds, checked against SPEC §6 on the golden fixture site and small sites."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from tests.conftest import MakeSite
+from tests.html_tree import Element, read_page
+from tests.sitefiles import brief
+
+GOLDEN_SITE = Path(__file__).parent / "fixtures" / "golden-site"
+BASE = "https://example.org/news/"
+KREML = "briefs/kreml-schliesst-aus/index.html"
+
+
+def build_site(site: Path, out: Path, *extra: str) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1740787200")
+        args = ["build", "--site", str(site), "--out", str(out), "--check-links", *extra]
+        assert main(args) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(GOLDEN_SITE, tmp_path_factory.mktemp("pages") / "public", "--frozen")
+
+
+@pytest.fixture(scope="module")
+def with_drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("drafts") / "public"
+    return build_site(GOLDEN_SITE, out, "--frozen", "--drafts")
+
+
+def main_of(page: Element) -> Element:
+    return page.find("main")
+
+
+# --- home ----------------------------------------------------------------------------------
+
+
+def test_home_lists_briefs_newest_first_with_date_summary_tags_and_source_count(
+    golden: Path,
+) -> None:
+    cards = main_of(read_page(golden / "index.html")).find_all("article")
+    assert [c.find("h2").text() for c in cards] == [
+        "Kreml: Gebiete „nicht verhandelbar“",
+        "Türkei bietet Vermittlung an",
+    ]
+    first = cards[0]
+    assert first.find("a").attrs["href"] == "/news/briefs/kreml-schliesst-aus/"
+    assert first.find("time").attrs["datetime"] == "2025-02-27"
+    assert "Moskau schließt eine Rückgabe" in first.find(cls="summary").text()
+    assert "2 Quellen" in first.text()  # quelle and zweite, though 4 paragraphs are cited
+    assert "1 Quelle" in cards[1].text()
+
+
+def test_tags_of_a_listing_use_the_merged_spelling(golden: Path) -> None:
+    cards = main_of(read_page(golden / "index.html")).find_all("article")
+    tags = [[(a.text(), a.attrs["href"]) for a in c.find(cls="tags").find_all("a")] for c in cards]
+    assert tags == [
+        [("Ukraine", "/news/tags/ukraine/"), ("Russland", "/news/tags/russland/")],
+        [("Ukraine", "/news/tags/ukraine/"), ("Türkei", "/news/tags/tuerkei/")],
+    ]
+
+
+def test_home_is_paginated_from_21_briefs(make_site: MakeSite, tmp_path: Path) -> None:
+    files = {
+        f"briefs/b{n:02}.md": brief(
+            f"Text {n} [@quelle#p1].\n", f"---\ntitle: Meldung {n}\ndate: 2025-01-{n:02}\n---\n"
+        )
+        for n in range(1, 24)
+    }
+    out = build_site(make_site(files), tmp_path / "public")
+    first = main_of(read_page(out / "index.html"))
+    second = main_of(read_page(out / "page/2/index.html"))
+    titles = [h.text() for h in first.find_all("h2")]
+    assert titles == [f"Meldung {n}" for n in range(23, 3, -1)]
+    assert [h.text() for h in second.find_all("h2")] == ["Meldung 3", "Meldung 2", "Meldung 1"]
+    assert [(a.attrs["rel"], a.attrs["href"]) for a in first.find_all("a") if "rel" in a.attrs] == [
+        ("next", "/page/2/")
+    ]
+    assert [
+        (a.attrs["rel"], a.attrs["href"]) for a in second.find_all("a") if "rel" in a.attrs
+    ] == [("prev", "/")]
+    assert not (out / "page/1").exists() and not (out / "page/3").exists()
+
+
+def test_briefs_of_the_same_day_are_in_slug_order(make_site: MakeSite, tmp_path: Path) -> None:
+    head = "---\ntitle: {}\ndate: 2025-01-02\n---\n"
+    files = {f"briefs/{n}.md": brief("T [@quelle#p1].\n", head.format(n)) for n in "cab"}
+    files["briefs/neu.md"] = brief("T [@quelle#p1].\n", "---\ntitle: neu\ndate: 2025-01-03\n---\n")
+    out = build_site(make_site(files), tmp_path / "public")
+    titles = [h.text() for h in main_of(read_page(out / "index.html")).find_all("h2")]
+    assert titles == ["neu", "a", "b", "c"]
+
+
+# --- brief ---------------------------------------------------------------------------------
+
+
+def test_brief_cites_with_numbered_links_to_the_source_paragraph(golden: Path) -> None:
+    body = read_page(golden / KREML).find(cls="brief-body")
+    links = [(a.text(), a.attrs["href"]) for a in body.find_all("a", cls="citation-link")]
+    assert links == [
+        ("1", "/news/sources/quelle/#p1"),
+        ("2", "/news/sources/quelle/#p2"),  # cited as #istanbul: the paragraph's own id
+        ("3", "/news/sources/quelle/#p3"),
+        ("4", "/news/sources/zweite/#p1"),
+    ]
+    preview = body.find(cls="citation-preview")
+    assert "unbestreitbar und nicht verhandelbar" in preview.text()
+    link = body.find("a", cls="citation-link")
+    assert link.attrs["aria-describedby"] == preview.attrs["id"]
+
+
+def test_brief_lists_every_cited_paragraph_verbatim_under_quellen(golden: Path) -> None:
+    page = read_page(golden / KREML)
+    section = page.find("section", cls="sources")
+    assert section.find("h2").text() == "Quellen"
+    items = section.find("ol").find_all("li")
+    assert len(items) == 4
+    first = items[0]
+    assert first.find("blockquote").text() == (
+        'Der Status der Territorien sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'
+    )
+    meta = first.find(cls="source-meta")
+    assert meta.text().startswith("Testagentur: Kreml schließt Rückgabe aus, Absatz 1")
+    assert "26. Februar 2025" in meta.text()
+    hrefs = [a.attrs["href"] for a in meta.find_all("a")]
+    assert hrefs == ["/news/sources/quelle/#p1", "https://example.com/artikel/kreml"]
+
+
+def test_brief_shows_corrections_above_the_body_with_update_and_tags(golden: Path) -> None:
+    article = read_page(golden / KREML).find("article")
+    order = [e for e in article.iter() if {"corrections", "brief-body"} & set(e.classes)]
+    assert [e.classes[0] for e in order] == ["corrections", "brief-body"]
+    corrections = article.find(cls="corrections")
+    assert corrections.text() == (
+        "Korrektur 28. Februar 2025: Eine frühere Fassung nannte den falschen Ort des Treffens."
+    )
+    header = article.find("header")
+    assert "aktualisiert am 28. Februar 2025" in header.text()
+    assert "Redaktion, Anna Beispiel" in header.text()
+    tags = [a.text() for a in article.find("ul", cls="tags").find_all("a")]
+    assert tags == ["Ukraine", "Russland"]
+
+
+def test_brief_json_ld_is_a_news_article_with_citations_and_corrections(golden: Path) -> None:
+    [script] = [
+        s
+        for s in read_page(golden / KREML).find_all("script")
+        if s.attrs["type"] == "application/ld+json"
+    ]
+    data = json.loads(script.text())
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Kreml: Gebiete „nicht verhandelbar“"
+    assert data["mainEntityOfPage"] == BASE + "briefs/kreml-schliesst-aus/"
+    assert (data["datePublished"], data["dateModified"]) == ("2025-02-27", "2025-02-28")
+    assert [c["text"] for c in data["citation"]][:1] == [
+        'Der Status der Territorien sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'
+    ]
+    assert [c["url"] for c in data["citation"]] == [
+        "https://example.com/artikel/kreml",
+        "https://example.com/artikel/kreml",
+        "https://example.com/artikel/kreml",
+        BASE + "sources/zweite/",
+    ]
+    assert data["correction"] == [
+        {
+            "@type": "CorrectionComment",
+            "datePublished": "2025-02-28",
+            "text": "Eine frühere Fassung nannte den falschen Ort des Treffens.",
+        }
+    ]
+    assert data["publisher"] == {"@type": "Organization", "name": "Testseite", "url": BASE}
+
+
+def test_a_paragraph_cited_by_number_and_by_name_is_one_source(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    body = "Erst [@quelle#p2], dann [@quelle#istanbul; @quelle#p1], wieder [@quelle#p2].\n"
+    out = build_site(make_site({"briefs/b.md": brief(body)}), tmp_path / "public")
+    page = read_page(out / "briefs/b/index.html")
+    links = [a.text() for a in page.find(cls="brief-body").find_all("a", cls="citation-link")]
+    assert links == ["1", "1", "2", "1"]
+    assert len(page.find("section", cls="sources").find("ol").find_all("li")) == 2
+    assert "2 Quellen" not in (out / "index.html").read_text("utf-8")
+    data = json.loads(page.find("script").text())
+    assert len(data["citation"]) == 2
+
+
+# --- source --------------------------------------------------------------------------------
+
+
+def test_source_has_an_anchor_and_permalink_on_every_paragraph(golden: Path) -> None:
+    body = read_page(golden / "sources/quelle/index.html").find(cls="source-body")
+    paragraphs = [p for p in body.find_all("p") if p.attrs.get("id", "").startswith("p")]
+    assert [p.attrs["id"] for p in paragraphs] == ["p1", "p2", "p3", "p4", "p5"]
+    for p in paragraphs:
+        assert [a.attrs["href"] for a in p.find_all("a", cls="permalink")] == [f"#{p.attrs['id']}"]
+        assert p.find("a", cls="permalink").text() == "¶"
+    assert body.by_id("istanbul") in list(paragraphs[1].iter())  # the ^name target
+    assert "^istanbul" not in body.text()
+    assert body.by_id("reaktionen").tag == "h2"
+    assert paragraphs[3].text().startswith("Ein Sprecher nannte sie <b>lächerlich</b>.")
+
+
+def test_source_shows_cited_in_with_the_citing_sentence_under_cited_paragraphs_only(
+    golden: Path,
+) -> None:
+    body = read_page(golden / "sources/quelle/index.html").find(cls="source-body")
+    cited = {}
+    for block in body.find_all(cls="cited-in"):
+        owner = _previous_paragraph(body, block)
+        cited[owner] = [li.text() for li in block.find_all("li")]
+    assert cited == {
+        "p1": [
+            "Kreml: Gebiete „nicht verhandelbar“: „Der Kreml nennt den Status der Gebiete "
+            "„unbestreitbar und nicht verhandelbar“.“"
+        ],
+        "p2": [
+            "Kreml: Gebiete „nicht verhandelbar“: "
+            "„In Istanbul trafen sich Vertreter beider Länder.“"
+        ],
+        "p3": ["Kreml: Gebiete „nicht verhandelbar“: „Kiew weist die Erklärung zurück.“"],
+    }
+    assert "Entwurf" not in body.text()  # the draft cites p2 but is not published
+
+
+def _previous_paragraph(body: Element, block: Element) -> str:
+    last = ""
+    for element in body.iter():
+        if element is block:
+            return last
+        if element.tag == "p" and element.attrs.get("id", "").startswith("p"):
+            last = element.attrs["id"]
+    raise AssertionError("block not in body")
+
+
+def test_cited_in_lists_the_newest_brief_first(make_site: MakeSite, tmp_path: Path) -> None:
+    head = "---\ntitle: {}\ndate: {}\n---\n"
+    files = {
+        "briefs/alt.md": brief("Alt [@quelle#p1].\n", head.format("Alt", "2025-01-01")),
+        "briefs/neu.md": brief("Neu [@quelle#p1].\n", head.format("Neu", "2025-02-01")),
+    }
+    out = build_site(make_site(files), tmp_path / "public")
+    block = read_page(out / "sources/quelle/index.html").find(cls="cited-in")
+    assert [li.find("a").text() for li in block.find_all("li")] == ["Neu", "Alt"]
+
+
+def test_source_header_names_outlet_date_and_original_url(golden: Path) -> None:
+    header = read_page(golden / "sources/quelle/index.html").find("article").find("header")
+    assert "Testagentur" in header.text()
+    assert header.find("time").attrs["datetime"] == "2025-02-26"
+    assert "https://example.com/artikel/kreml" in [a.attrs["href"] for a in header.find_all("a")]
+
+
+def test_citation_syntax_in_a_source_is_its_text(make_site: MakeSite, tmp_path: Path) -> None:
+    quelle = "---\ntitle: Q\n---\nFolgen Sie [@handle] und [@x#p1; @y] auf X.\n\nZweiter.\n"
+    site = make_site({"content/quelle.md": quelle, "briefs/b.md": brief("Text [@quelle#p2].\n")})
+    out = build_site(site, tmp_path / "public")
+    p1 = read_page(out / "sources/quelle/index.html").by_id("p1")
+    assert p1.text() == "Folgen Sie [@handle] und [@x#p1; @y] auf X. ¶"
+
+
+def test_ids_on_a_source_page_are_unique(make_site: MakeSite, tmp_path: Path) -> None:
+    quelle = (
+        "---\ntitle: Q\n---\n## Inhalt\n\nEins.\n\n## Inhalt\n\nZwei. ^zwei\n\n## P1\n\n## Zwei\n"
+    )
+    site = make_site({"content/quelle.md": quelle, "briefs/b.md": brief("Text [@quelle#p2].\n")})
+    page = read_page(build_site(site, tmp_path / "public") / "sources/quelle/index.html")
+    ids = page.ids()
+    assert len(ids) == len(set(ids)), ids
+    headings = [h.attrs["id"] for h in page.find(cls="source-body").find_all("h2")]
+    assert headings == ["inhalt-2", "inhalt-3", "p1-2", "zwei-2"]
+
+
+def test_sources_index_lists_every_source_with_outlet_and_date(golden: Path) -> None:
+    items = main_of(read_page(golden / "sources/index.html")).find("ul").find_all("li")
+    assert [(li.find("a").text(), li.find("a").attrs["href"]) for li in items] == [
+        ("Kreml schließt Rückgabe aus", "/news/sources/quelle/"),
+        ("Türkei will vermitteln", "/news/sources/zweite/"),
+    ]
+    assert "Testagentur, 26. Februar 2025" in items[0].text()
+
+
+# --- tags and drafts -----------------------------------------------------------------------
+
+
+def test_tag_spellings_share_one_page(golden: Path) -> None:
+    assert sorted(p.name for p in (golden / "tags").iterdir() if p.is_dir()) == [
+        "russland",
+        "tuerkei",
+        "ukraine",
+    ]
+    tag = main_of(read_page(golden / "tags/ukraine/index.html"))
+    assert tag.find("h1").text() == "Thema: Ukraine"
+    assert [h.text() for h in tag.find_all("h2")] == [
+        "Kreml: Gebiete „nicht verhandelbar“",
+        "Türkei bietet Vermittlung an",
+    ]
+    index = main_of(read_page(golden / "tags/index.html"))
+    assert [li.text() for li in index.find_all("li")] == [
+        "Russland (1)",
+        "Türkei (1)",
+        "Ukraine (2)",
+    ]
+
+
+def test_a_tag_without_latin_letters_gets_a_page(make_site: MakeSite, tmp_path: Path) -> None:
+    head = "---\ntitle: T\ndate: 2025-01-01\ntags: [Путин, Зеленский, '!!!', Ukraine]\n---\n"
+    out = build_site(
+        make_site({"briefs/b.md": brief("Text [@quelle#p1].\n", head)}), tmp_path / "p"
+    )
+    links = read_page(out / "briefs/b/index.html").find("ul", cls="tags").find_all("a")
+    names = [(a.text(), a.attrs["href"]) for a in links]
+    assert [n for n, _ in names] == ["Путин", "Зеленский", "!!!", "Ukraine"]
+    hrefs = [h for _, h in names]
+    assert len(set(hrefs)) == 4
+    assert all(re.fullmatch(r"/tags/[a-z0-9-]+/", h) for h in hrefs), hrefs
+    assert read_page(out / hrefs[0][1:] / "index.html").find("h1").text() == "Thema: Путин"
+
+
+def test_drafts_are_published_only_with_drafts(golden: Path, with_drafts: Path) -> None:
+    assert not (golden / "briefs/entwurf").exists()
+    assert not (golden / "tags/entwurf").exists()
+    for name in ("index.html", "feed.xml", "sitemap.xml", "sources/quelle/index.html"):
+        assert "entwurf" not in (golden / name).read_text("utf-8").lower(), name
+    assert (with_drafts / "briefs/entwurf/index.html").is_file()
+    assert (with_drafts / "tags/entwurf/index.html").is_file()
+    home = [h.text() for h in main_of(read_page(with_drafts / "index.html")).find_all("h2")]
+    assert home[0] == "Ein Entwurf"
+
+
+# --- sub-path base_url ---------------------------------------------------------------------
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.absolute: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src", "action"):
+            if values.get(name) is not None:
+                self.links.append(values[name] or "")
+        if tag == "meta" and values.get("property") == "og:url":
+            self.absolute.append(values["content"] or "")
+        if tag == "link" and values.get("rel") == "canonical":
+            self.absolute.append(values["href"] or "")
+
+
+def test_every_internal_link_lives_under_the_sub_path(golden: Path) -> None:
+    pages = sorted(golden.rglob("*.html"))
+    for page in pages:
+        parser = _Links()
+        parser.feed(page.read_text("utf-8"))
+        internal = [
+            link
+            for link in parser.links
+            if not re.match(r"[a-z]+:", link) and not link.startswith("#")
+        ]
+        assert internal, page
+        assert [link for link in internal if not link.startswith("/news/")] == [], page
+        if page.name == "404.html":
+            continue  # served at any address: it names none (see the 404 test)
+        assert len(parser.absolute) == 2 and all(u.startswith(BASE) for u in parser.absolute), page
+
+
+def test_feed_and_sitemap_urls_are_absolute_under_the_sub_path(golden: Path) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(golden / "feed.xml").getroot()
+    urls = [link.get("href", "") for link in feed.iter(f"{atom}link")]
+    urls += [i.text or "" for i in feed.iter(f"{atom}id")]
+    assert len(urls) == 7 and all(u.startswith(BASE) for u in urls), urls
+    sitemap = ET.parse(golden / "sitemap.xml").getroot()
+    locs = [
+        loc.text or "" for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert len(locs) == 10 and all(u.startswith(BASE) for u in locs), locs
+    assert (golden / "robots.txt").read_text("utf-8").endswith(f"Sitemap: {BASE}sitemap.xml\n")
+
+
+def test_404_page_works_from_any_address(golden: Path) -> None:
+    parser = _Links()
+    parser.feed((golden / "404.html").read_text("utf-8"))
+    relative = [link for link in parser.links if not link.startswith(("/", "#", "http"))]
+    assert relative == []  # served for any missing URL, so no link may be relative
+    # It has no address of its own: no canonical URL or og:url, and kept out of search engines.
+    assert parser.absolute == []
+    page = read_page(golden / "404.html")
+    robots = [m for m in page.find_all("meta") if m.attrs.get("name") == "robots"]
+    assert [m.attrs["content"] for m in robots] == ["noindex"]
