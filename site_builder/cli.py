@@ -9,6 +9,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -28,9 +29,11 @@ from .pipeline import (
     check_site,
     lock_site,
 )
+from .progress import Progress, progress_for
 from .report import FORMATS, format_github, format_json, format_text, summary
 from .schema import front_matter_schema
-from .write import OutputFolderError
+from .serve import Console, PortError, ServeOptions, serve
+from .write import OutputFolderError, OutputWriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -75,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_check(commands, site)
     _add_build(commands, site)
+    _add_serve(commands, site)
     _add_lock(commands, site)
     _add_anchors(commands, site)
     _add_new(commands, site)
@@ -144,6 +148,41 @@ def _add_build(
     build.set_defaults(run=run_build)
 
 
+def _add_serve(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    serve_command = commands.add_parser(
+        "serve",
+        parents=[site],
+        help="build, serve on localhost, rebuild on change",
+        description="Build the site into .site-builder-cache/serve/ (not public/), serve it "
+        "on http://127.0.0.1:PORT/ under its base_url path, rebuild when content/, briefs/, "
+        "templates/, site.yaml or citations.lock change, and reload open pages. A content "
+        "error shows in the terminal and over the page; the last good build stays served.",
+    )
+    serve_command.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free)"
+    )
+    serve_command.add_argument("--drafts", action="store_true", help="show drafts too")
+    serve_command.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
+    serve_command.add_argument(
+        "--no-search", action="store_true", help="skip the search index (quicker rebuilds)"
+    )
+    serve_command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    serve_command.add_argument(
+        "--frozen",
+        action="store_true",
+        help="never write citations.lock; a stale or missing entry is an error",
+    )
+    serve_command.set_defaults(run=run_serve)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0–65535): '{value}'")
+    return int(value)
+
+
 def _add_lock(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
 ) -> None:
@@ -196,7 +235,8 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_check(args: argparse.Namespace) -> int:
-    result = check_site(args.site, CheckOptions(strict=args.strict, frozen=args.frozen))
+    options = CheckOptions(strict=args.strict, frozen=args.frozen)
+    result = check_site(args.site, options, _progress())
     _report(result, args.format)
     if result.lock_changes:
         print(
@@ -218,9 +258,14 @@ def run_build(args: argparse.Namespace) -> int:
         clock=build_clock(os.environ),
     )
     try:
-        result = build_site(args.site, options)
+        result = build_site(args.site, options, _progress())
     except OutputFolderError as exc:
         raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
+    except OutputWriteError as exc:
+        out = args.out or args.site / "public"
+        raise UsageError(
+            f"could not write {out}: {exc}; the previous output was left as it was"
+        ) from exc
     _report(result.check, args.format)
     for broken in result.broken_links:
         print(f"broken link: {broken}")
@@ -229,6 +274,36 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print(f"built {result.files} files into {result.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    build = BuildOptions(
+        drafts=args.drafts,
+        base_url=_base_url(args.base_url),
+        strict=args.strict,
+        frozen=args.frozen,
+        clock=build_clock(os.environ),
+    )
+    console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
+    try:
+        serve(args.site, ServeOptions(build, args.port), console)
+    except OutputFolderError as exc:
+        raise UsageError(f"cannot build for serve: {exc}") from exc
+    except PortError as exc:
+        raise UsageError(f"--port: {exc}") from exc
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def _say(message: str) -> None:
+    # Flushed at once: serve runs for hours, and its messages must show as they happen.
+    print(message, flush=True)
+
+
+def _progress() -> Progress:
+    """Progress of long stages on a terminal (stderr), nothing in CI or a pipe."""
+    return progress_for(sys.stderr, os.environ)
 
 
 def _base_url(value: str | None) -> str | None:
@@ -247,9 +322,13 @@ def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    if not value.isdigit():
-        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
-    return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
+    problem = UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
+    if not re.fullmatch(r"[0-9]+", value, flags=re.ASCII):
+        raise problem  # str.isdigit() would take '²', which int() refuses
+    try:
+        return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise problem from exc
 
 
 def run_lock(args: argparse.Namespace) -> int:

@@ -24,10 +24,12 @@ from .load_briefs import load_brief
 from .load_sources import load_source
 from .markdown import create_markdown
 from .model import Brief, Source
+from .progress import Progress, no_progress
 
 Document = Source | Brief
 Loader = Callable[[str, bytes, MarkdownIt], tuple[Document | None, list[Diagnostic]]]
 LOADERS: dict[str, Loader] = {"source": load_source, "brief": load_brief}
+_Loaded = tuple[Document | None, list[Diagnostic]]
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 500
@@ -35,17 +37,24 @@ _CHUNK = 200
 
 
 def load_documents(
-    root: Path, files: SiteFiles, workers: int | None = None
+    root: Path,
+    files: SiteFiles,
+    workers: int | None = None,
+    progress: Progress = no_progress,
 ) -> tuple[list[Source], list[Brief], list[Diagnostic]]:
-    """Every source and brief that loaded, and every problem found while loading."""
+    """Every source and brief that loaded, and every problem found while loading;
+    ``progress`` hears how many files are loaded, chunk by chunk."""
     jobs = [(root, "source", chunk) for chunk in _chunks(files.sources)]
     jobs += [(root, "brief", chunk) for chunk in _chunks(files.briefs)]
     workers = workers or len(os.sched_getaffinity(0))
+    total = len(files.sources) + len(files.briefs)
+    counter = _Counter(progress, total)
     results = None
-    if workers > 1 and len(files.sources) + len(files.briefs) >= PARALLEL_FROM:
-        results = _load_in_parallel(jobs, workers)
+    if workers > 1 and total >= PARALLEL_FROM:
+        results = _load_in_parallel(jobs, workers, counter)
     if results is None:
-        results = [load_chunk(job) for job in jobs]
+        counter.restart()
+        results = [counter.counted(load_chunk(job)) for job in jobs]
     sources: list[Source] = []
     briefs: list[Brief] = []
     problems: list[Diagnostic] = []
@@ -59,16 +68,36 @@ def load_documents(
     return sources, briefs, problems
 
 
+class _Counter:
+    """Reports loaded files to ``progress`` as chunks of results come in."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self._progress, self._total, self._done = progress, total, 0
+
+    def restart(self) -> None:
+        self._done = 0
+        self._progress("loading files", 0, self._total)
+
+    def counted(self, chunk: list[_Loaded]) -> list[_Loaded]:
+        self._done += len(chunk)
+        self._progress("loading files", self._done, self._total)
+        return chunk
+
+
 def _load_in_parallel(
-    jobs: list[tuple[Path, str, tuple[str, ...]]], workers: int
-) -> list[list[tuple[Document | None, list[Diagnostic]]]] | None:
+    jobs: list[tuple[Path, str, tuple[str, ...]]],
+    workers: int,
+    counter: _Counter | None = None,
+) -> list[list[_Loaded]] | None:
     """The jobs' results from worker processes; None if processes cannot be used here
     (the caller then loads in this process: slower, never wrong)."""
+    counter = counter or _Counter(no_progress, 0)
     # fork starts fastest but is unsafe once threads run (serve's watcher); then forkserver.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            return list(pool.map(load_chunk, jobs))
+            counter.restart()
+            return [counter.counted(chunk) for chunk in pool.map(load_chunk, jobs)]
     except (BrokenProcessPool, OSError, pickle.PicklingError):
         return None
 

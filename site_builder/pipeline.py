@@ -31,8 +31,8 @@ from .lock import (
     write_lock,
 )
 from .model import Corpus
+from .progress import Progress, no_progress
 from .render import RenderOptions, render_site
-from .urls import Urls
 from .write import check_output_folder, write_output
 
 
@@ -54,19 +54,21 @@ class CheckResult:
         return count_errors(self.diagnostics)
 
 
-def load_corpus(config: SiteConfig) -> tuple[Corpus, list[Diagnostic]]:
+def load_corpus(
+    config: SiteConfig, progress: Progress = no_progress
+) -> tuple[Corpus, list[Diagnostic]]:
     """Discover and load every source and brief, then assemble the corpus."""
     files, problems = discover(config.root)
-    sources, briefs, load_problems = load_documents(config.root, files)
+    sources, briefs, load_problems = load_documents(config.root, files, progress=progress)
     corpus, corpus_problems = build_corpus(sources, briefs)
     return corpus, problems + load_problems + corpus_problems
 
 
-def check_site(root: Path, options: CheckOptions) -> CheckResult:
+def check_site(root: Path, options: CheckOptions, progress: Progress = no_progress) -> CheckResult:
     """``check``: every problem of the site in one run; records new citations in the lock
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
     config = load_config(root)
-    corpus, problems = load_corpus(config)
+    corpus, problems = load_corpus(config, progress)
     problems += check_corpus(corpus, config)
     lock, lock_problems = read_lock(root)
     cited = cited_paragraphs(corpus)
@@ -125,22 +127,29 @@ class BuildResult:
         return self.files > 0
 
 
-def build_site(root: Path, options: BuildOptions) -> BuildResult:
-    """``build`` = check, stop on errors (previous output untouched), render, write.
+def build_site(root: Path, options: BuildOptions, progress: Progress = no_progress) -> BuildResult:
+    """``build`` = check, stop on errors (previous output untouched), render, check links
+    when asked (a broken one stops the build too), write.
 
-    Raises ``OutputFolderError`` before reading anything when ``out`` may not be replaced.
+    Raises ``OutputFolderError`` before reading anything when ``out`` may not be replaced,
+    and ``OutputWriteError`` when writing fails (``out`` is then as it was).
     """
     out = options.out or root / "public"
     check_output_folder(out, root)
-    checked = check_site(root, CheckOptions(strict=options.strict, frozen=options.frozen))
+    checked = check_site(root, CheckOptions(strict=options.strict, frozen=options.frozen), progress)
     if checked.errors:
         return BuildResult(checked, out)
     base_url = options.base_url or checked.config.base_url
     render_options = RenderOptions(base_url, options.drafts, options.clock)
+    # render_site cannot count its pages yet: one step, so a terminal shows "rendering…".
+    progress("rendering pages", 0, 1)
     files = render_site(checked.corpus, checked.config, render_options)
+    progress("rendering pages", 1, 1)
     if options.check_links:
-        broken = tuple(check_links(files, Urls(base_url).base_path))
+        broken = tuple(check_links(files, base_url))
         if broken:
             return BuildResult(checked, out, 0, broken)
+    progress("writing files", 0, 1)
     write_output(files, out)
+    progress("writing files", 1, 1)
     return BuildResult(checked, out, len(files))

@@ -1,0 +1,251 @@
+"""The HTTP side of ``serve``: the last good build under its base path, plus live reload.
+
+Served HTML gets one ``<script src>`` (never an inline script, so a strict Content Security
+Policy in the theme keeps working) that listens to Server-Sent Events: ``reload`` after a
+good build, ``error`` with the diagnostics text after a failed one. The built files are
+never changed: the tag is added to each response.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import queue
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+TOOL_PREFIX = "/__site-builder/"
+EVENTS_PATH = TOOL_PREFIX + "events"
+RELOAD_TAG = b'<script src="/__site-builder/reload.js" defer></script>'
+ASSETS = Path(__file__).parent / "serve_assets"
+TOOL_FILES = ("reload.js", "overlay.css")
+
+# Comments keep an idle event stream open through proxies and tell us when a page has gone.
+KEEPALIVE_SECONDS = 15.0
+
+# Shown when the site has no page to show: never built (errors from the start), or no 404.html.
+FALLBACK_404 = (
+    b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    b"<title>Not found</title>\n</head>\n<body>\n<h1>Not found</h1>\n"
+    b"<p>site-builder serve has no page at this address. If the site has errors, the "
+    b"terminal lists them.</p>\n</body>\n</html>\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """What the server shows: the output ``folder`` of the last good build, served under
+    ``base_path`` (``/`` or ``/news/``), and ``error``, the diagnostics text while the latest
+    build failed (None when it succeeded)."""
+
+    folder: Path
+    base_path: str
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One Server-Sent Event: ``name`` (``reload`` or ``error``) and its text."""
+
+    name: str
+    data: str
+
+    def encode(self) -> bytes:
+        # A data field cannot hold a line break: each line of the text is a field of its own,
+        # and the browser joins them with "\n" again.
+        lines = self.data.splitlines() or [""]
+        fields = "".join(f"data: {line}\n" for line in lines)
+        return f"event: {self.name}\n{fields}\n".encode()
+
+
+class LiveSite:
+    """The ``Served`` state, replaced whole after each build, and the open event streams.
+
+    Written by the build thread, read by request threads: a lock guards both.
+    """
+
+    def __init__(self, served: Served) -> None:
+        self._lock = threading.Lock()
+        self._served = served
+        self._streams: set[queue.Queue[Event | None]] = set()
+
+    def served(self) -> Served:
+        with self._lock:
+            return self._served
+
+    def show(self, served: Served, event: Event) -> None:
+        """Serve ``served`` from now on and tell every open page ``event``."""
+        with self._lock:
+            self._served = served
+            streams = list(self._streams)
+        for stream in streams:
+            stream.put(event)
+
+    def subscribe(self) -> queue.Queue[Event | None]:
+        stream: queue.Queue[Event | None] = queue.Queue()
+        with self._lock:
+            self._streams.add(stream)
+        return stream
+
+    def unsubscribe(self, stream: queue.Queue[Event | None]) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    def close(self) -> None:
+        """End every open event stream (the server is stopping)."""
+        with self._lock:
+            streams, self._streams = list(self._streams), set()
+        for stream in streams:
+            stream.put(None)
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    location: str
+
+
+def locate(url_path: str, served: Served) -> Path | Redirect | None:
+    """The built file for ``url_path`` (already percent-decoded), a redirect, or None.
+
+    ``/`` and the base path without its slash redirect to the base path; a folder without
+    its trailing slash redirects to it (as static hosts do, so relative links work).
+    """
+    base = served.base_path
+    if not url_path.startswith(base):
+        return Redirect(base) if url_path in ("/", base.rstrip("/")) else None
+    relative = url_path[len(base) :]
+    parts = relative.split("/")
+    # No way out of the folder, and no hidden files (the output marker).
+    if any(part in ("..", ".") or part.startswith(".") for part in parts):
+        return None
+    if "\\" in relative or "\0" in relative:
+        return None
+    target = served.folder / relative
+    if target.is_dir():
+        if relative and not relative.endswith("/"):
+            return Redirect(url_path + "/")
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def inject_reload(html: bytes) -> bytes:
+    """``html`` with the reload script before ``</body>`` (at the end if there is none)."""
+    at = html.lower().rfind(b"</body>")
+    if at == -1:
+        return html + RELOAD_TAG + b"\n"
+    return html[:at] + RELOAD_TAG + b"\n" + html[at:]
+
+
+def content_type(path: Path) -> str:
+    guessed = {".wasm": "application/wasm", ".js": "text/javascript"}.get(path.suffix)
+    guessed = guessed or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    textual = guessed.startswith("text/") or guessed.endswith(("xml", "json"))
+    return f"{guessed}; charset=utf-8" if textual else guessed
+
+
+class DevRequestHandler(BaseHTTPRequestHandler):
+    """Answers one request from the ``LiveSite`` given at construction."""
+
+    server_version = "site-builder-serve"
+
+    def __init__(self, *args: Any, live: LiveSite, **kwargs: Any) -> None:
+        self.live = live  # set first: the base class handles the request inside __init__
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        self._respond(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(with_body=False)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Quiet: a line per request would bury the build messages (errors still print)."""
+
+    def _respond(self, with_body: bool) -> None:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        if path == EVENTS_PATH and with_body:
+            self._stream_events()
+        elif path.startswith(TOOL_PREFIX):
+            self._send_tool_file(path.removeprefix(TOOL_PREFIX), with_body)
+        else:
+            self._send_page(path, with_body)
+
+    def _send_page(self, path: str, with_body: bool) -> None:
+        served = self.live.served()
+        found = locate(path, served)
+        if isinstance(found, Redirect):
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", found.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if found is not None:
+            try:
+                self._send(HTTPStatus.OK, content_type(found), found.read_bytes(), with_body)
+                return
+            except OSError:
+                pass  # swapped away by a rebuild this very moment: answer as not found
+        self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", _page_404(served), with_body)
+
+    def _send_tool_file(self, name: str, with_body: bool) -> None:
+        if name not in TOOL_FILES:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", with_body)
+            return
+        path = ASSETS / name
+        self._send(HTTPStatus.OK, content_type(path), path.read_bytes(), with_body)
+
+    def _send(self, status: HTTPStatus, kind: str, data: bytes, with_body: bool) -> None:
+        if kind.startswith("text/html"):
+            data = inject_reload(data)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        # Always the latest build: a cached page would hide the change just saved.
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(data)
+
+    def _stream_events(self) -> None:
+        stream = self.live.subscribe()  # before anything is sent, so no event is missed
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            # retry: reconnect within a second when serve is restarted.
+            self._write(b"retry: 1000\n: connected\n\n")
+            error = self.live.served().error
+            if error is not None:
+                self._write(Event("error", error).encode())
+            self._forward(stream)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded: nothing to tell it any more
+        finally:
+            self.live.unsubscribe(stream)
+
+    def _forward(self, stream: queue.Queue[Event | None]) -> None:
+        while True:
+            try:
+                event = stream.get(timeout=KEEPALIVE_SECONDS)
+            except queue.Empty:
+                self._write(b": keep-alive\n\n")
+                continue
+            if event is None:
+                return
+            self._write(event.encode())
+
+    def _write(self, data: bytes) -> None:
+        self.wfile.write(data)
+        self.wfile.flush()
+
+
+def _page_404(served: Served) -> bytes:
+    try:
+        return (served.folder / "404.html").read_bytes()
+    except OSError:
+        return FALLBACK_404

@@ -1,0 +1,419 @@
+"""``serve`` as an editor uses it: pages over HTTP, rebuild on save, reload and error events.
+
+Servers run on port 0 (a free port) with fast polling; every wait is bounded by TIMEOUT and
+ends as soon as its condition holds.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from site_builder.pipeline import BuildOptions
+from site_builder.serve import Console, DevServer, ServeOptions, serve_folder, start_server
+from site_builder.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
+from site_builder.watch import WatchOptions, changed_paths, snapshot
+from tests.sitefiles import SITE_YAML, brief, write_site
+
+TIMEOUT = 5.0
+GOOD = brief("Der Status sei „unbestreitbar und nicht verhandelbar“ [@quelle#p1].\n")
+RENAMED = brief(
+    "Der Status sei „unbestreitbar und nicht verhandelbar“ [@quelle#p1].\n",
+    head="---\ntitle: Neue Überschrift\ndate: 2025-02-27\n---\n",
+)
+BAD = brief("Text [@quelle#p9].\n")
+BAD_LINE = (
+    "briefs/a.md:5:7: error[unknown-anchor]: source 'quelle' has no anchor 'p9' "
+    "(it has p1–p4, istanbul)"
+)
+FAST = WatchOptions(interval=0.02, settle=0.05)
+
+
+@dataclass
+class Running:
+    """A started server on a temporary site, with what it said."""
+
+    site: Path
+    server: DevServer
+    messages: list[str] = field(default_factory=list)
+
+    def url(self, path: str = "") -> str:
+        return self.server.origin + path
+
+    def write(self, relative: str, text: str) -> None:
+        (self.site / relative).write_text(text, encoding="utf-8")
+
+
+StartServer = Callable[..., Running]
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[StartServer]:
+    started: list[Running] = []
+
+    def start_on(files: dict[str, str], build: BuildOptions | None = None) -> Running:
+        site = write_site(tmp_path / "site", files)
+        messages: list[str] = []
+        options = ServeOptions(build or BuildOptions(), port=0, watch=FAST)
+        server = start_server(site, options, Console(say=messages.append))
+        started.append(Running(site, server, messages))
+        return started[-1]
+
+    yield start_on
+    for running in started:
+        running.server.close()
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Status and body; error statuses are answers too."""
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def raw_get(running: Running, path: str) -> http.client.HTTPResponse:
+    """The response as sent (no redirects followed, the path not normalised)."""
+    host, port = running.url().removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
+    connection.request("GET", path)
+    return connection.getresponse()
+
+
+class EventStream:
+    """The page's side of ``/__site-builder/events``, read with a timeout."""
+
+    def __init__(self, running: Running) -> None:
+        url = running.url("/__site-builder/events")
+        self._response = urllib.request.urlopen(url, timeout=TIMEOUT)
+        assert self._response.headers["Content-Type"].startswith("text/event-stream")
+        assert ": connected" in self._block()  # subscribed: no later event can be missed
+
+    def _block(self) -> list[str]:
+        lines: list[str] = []
+        while True:
+            line = self._response.readline().decode()
+            if not line:
+                raise EOFError("the event stream ended")
+            if line.strip("\n"):
+                lines.append(line.rstrip("\n"))
+            elif lines:
+                return lines
+
+    def next_event(self) -> tuple[str, str]:
+        """The next named event (comments and keep-alives skipped): name and data."""
+        while True:
+            fields = [line.split(": ", 1) for line in self._block() if not line.startswith(":")]
+            names = [value for key, value in fields if key == "event"]
+            if names:
+                return names[0], "\n".join(value for key, value in fields if key == "data")
+
+    def close(self) -> None:
+        self._response.close()
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+def test_served_html_has_the_reload_script_but_the_built_files_do_not(
+    start: StartServer,
+) -> None:
+    running = start({"briefs/a.md": GOOD})
+    status, body = fetch(running.url("/briefs/a/"))
+    assert status == 200
+    assert "<h1" in body and "Testmeldung" in body
+    assert body.count(RELOAD_TAG.decode()) == 1
+    assert body.index(RELOAD_TAG.decode()) < body.index("</body>")
+    built = (serve_folder(running.site) / "briefs/a/index.html").read_text("utf-8")
+    assert "__site-builder" not in built
+
+
+def test_serve_builds_into_the_cache_not_into_public(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    assert serve_folder(running.site) == running.site / ".site-builder-cache" / "serve"
+    assert (serve_folder(running.site) / "index.html").is_file()
+    assert not (running.site / "public").exists()
+    assert running.server.url.startswith("http://127.0.0.1:")
+
+
+def test_reload_script_and_overlay_stylesheet_are_served(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    response = raw_get(running, "/__site-builder/reload.js")
+    script = response.read().decode()
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "text/javascript; charset=utf-8"
+    assert "EventSource('/__site-builder/events')" in script
+    assert "innerHTML" not in script and "textContent" in script
+    assert raw_get(running, "/__site-builder/overlay.css").status == 200
+    assert raw_get(running, "/__site-builder/nothing.js").status == 404
+
+
+def test_a_saved_brief_is_rebuilt_and_open_pages_reload(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event()[0] == "reload"
+    assert "Neue Überschrift" in fetch(running.url("/briefs/a/"))[1]
+    assert "changed: briefs/a.md; rebuilding" in running.messages
+    events.close()
+
+
+def test_a_new_source_and_a_template_change_are_noticed(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+    (running.site / "content/neu").mkdir()
+    running.write("content/neu/zweite.md", "---\ntitle: Zweite Quelle\n---\nText.\n")
+    assert events.next_event()[0] == "reload"
+    assert fetch(running.url("/sources/zweite/"))[0] == 200
+    (running.site / "templates").mkdir()
+    running.write("templates/404.html", "<!doctype html><title>x</title><body>weg</body>")
+    assert events.next_event()[0] == "reload"
+    assert fetch(running.url("/nirgends/")) == (
+        404,
+        f"<!doctype html><title>x</title><body>weg{RELOAD_TAG.decode()}\n</body>",
+    )
+    events.close()
+
+
+def test_a_content_error_keeps_the_last_good_page_and_shows_the_diagnostics(
+    start: StartServer,
+) -> None:
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+    running.write("briefs/a.md", BAD)
+    name, data = events.next_event()
+    assert name == "error"
+    assert BAD_LINE in data.splitlines()
+    assert data.splitlines()[-1] == "1 error, 0 warnings in 1 brief and 1 source"
+    # The terminal shows the same text as check; the site served is still the good one.
+    assert any(BAD_LINE in message for message in running.messages)
+    assert "not rebuilt: still serving the last good build" in running.messages
+    status, body = fetch(running.url("/briefs/a/"))
+    assert status == 200 and "unbestreitbar" in body
+    # A page opened (or reloaded) while the error lasts is told at once.
+    late = EventStream(running)
+    assert late.next_event() == ("error", data)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event()[0] == "reload"
+    assert late.next_event()[0] == "reload"
+    events.close()
+    late.close()
+
+
+def test_a_broken_site_yaml_is_an_error_event_not_a_crash(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+    running.write("site.yaml", "title: [unclosed\n")
+    name, data = events.next_event()
+    assert name == "error"
+    assert data.startswith("site.yaml:2:1: error[yaml-syntax]: ")
+    assert fetch(running.url("/briefs/a/"))[0] == 200
+    running.write("site.yaml", SITE_YAML)
+    assert events.next_event()[0] == "reload"
+    events.close()
+
+
+def test_a_bug_in_a_rebuild_is_shown_and_serving_goes_on(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("site_builder.pipeline.render_site", broken)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("error", "site-builder failed: RuntimeError: boom")
+    assert any("Traceback" in message for message in running.messages)
+    status, body = fetch(running.url("/briefs/a/"))
+    assert status == 200 and "Testmeldung" in body
+    monkeypatch.undo()
+    running.write("briefs/a.md", GOOD)
+    assert events.next_event()[0] == "reload"
+    events.close()
+
+
+def test_a_site_with_errors_from_the_start_is_served_with_its_error(start: StartServer) -> None:
+    running = start({"briefs/a.md": BAD})
+    status, body = fetch(running.url("/"))
+    assert status == 404 and RELOAD_TAG.decode() in body
+    events = EventStream(running)
+    name, data = events.next_event()
+    assert name == "error" and BAD_LINE in data
+    assert "not built: fix the errors above (open pages show them too)" in running.messages
+    events.close()
+
+
+def test_a_sub_path_base_url_is_served_under_its_path(start: StartServer) -> None:
+    site_yaml = SITE_YAML.replace("https://example.org/", "https://example.org/news/")
+    running = start({"site.yaml": site_yaml, "briefs/a.md": GOOD})
+    assert running.server.url.endswith("/news/")
+    status, body = fetch(running.url("/news/briefs/a/"))
+    assert status == 200 and 'href="/news/sources/quelle/#p1"' in body
+    for path in ("/", "/news"):
+        response = raw_get(running, path)
+        assert (response.status, response.getheader("Location")) == (302, "/news/")
+    assert fetch(running.url("/")) == fetch(running.url("/news/"))  # the redirect leads home
+    assert fetch(running.url("/briefs/a/"))[0] == 404
+
+
+def test_base_url_option_overrides_site_yaml(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD}, BuildOptions(base_url="/vorschau/"))
+    assert running.server.url.endswith("/vorschau/")
+    assert fetch(running.url("/vorschau/briefs/a/"))[0] == 200
+
+
+def test_a_missing_page_is_404_with_the_sites_404_page(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    status, body = fetch(running.url("/briefs/gibt-es-nicht/"))
+    assert status == 404
+    assert "Seite nicht gefunden" in body and RELOAD_TAG.decode() in body
+
+
+def test_a_folder_without_its_slash_redirects_and_nothing_outside_is_served(
+    start: StartServer,
+) -> None:
+    running = start({"briefs/a.md": GOOD})
+    response = raw_get(running, "/briefs/a")
+    assert (response.status, response.getheader("Location")) == (302, "/briefs/a/")
+    for path in ("/../site.yaml", "/%2e%2e/site.yaml", "/.site-builder-output"):
+        assert raw_get(running, path).status == 404
+
+
+def test_locate_maps_paths_under_the_base_path(tmp_path: Path) -> None:
+    (tmp_path / "briefs/a").mkdir(parents=True)
+    (tmp_path / "briefs/a/index.html").write_text("x")
+    (tmp_path / "feed.xml").write_text("x")
+    served = Served(tmp_path, "/news/")
+    assert locate("/news/briefs/a/", served) == tmp_path / "briefs/a/index.html"
+    assert locate("/news/feed.xml", served) == tmp_path / "feed.xml"
+    assert locate("/news/briefs/a", served) == Redirect("/news/briefs/a/")
+    assert locate("/", served) == Redirect("/news/")
+    assert locate("/news", served) == Redirect("/news/")
+    assert locate("/feed.xml", served) is None
+    assert locate("/news/../news/feed.xml", served) is None
+
+
+def test_inject_reload_goes_before_the_last_body_end_tag() -> None:
+    html = b"<p>&lt;/body&gt; </body></html>"
+    assert inject_reload(html) == b"<p>&lt;/body&gt; " + RELOAD_TAG + b"\n</body></html>"
+    assert inject_reload(b"<p>kein Ende") == b"<p>kein Ende" + RELOAD_TAG + b"\n"
+
+
+def test_the_lock_written_by_a_build_does_not_trigger_another(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    assert (running.site / "citations.lock").is_file()  # written by the first build
+    time.sleep(10 * FAST.interval + FAST.settle)  # several polls: none may see a change
+    assert not any(message.startswith("changed:") for message in running.messages)
+
+
+def test_snapshot_sees_watched_files_only(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {"briefs/a.md": GOOD, "briefs/.a.md.swp": "x", "notes.txt": "x"})
+    before = snapshot(site)
+    assert sorted(before) == ["briefs/a.md", "content/quelle.md", "site.yaml"]
+    (site / "briefs/a.md").write_text(RENAMED, encoding="utf-8")
+    (site / "citations.lock").write_text("{}", encoding="utf-8")
+    (site / "content/quelle.md").unlink()
+    assert changed_paths(before, snapshot(site)) == [
+        "briefs/a.md",
+        "citations.lock",
+        "content/quelle.md",
+    ]
+
+
+# The command as a user runs it, in a process of its own.
+
+
+def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"briefs/a.md": GOOD})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        # The default Ctrl-C handling even when the tests run with SIGINT ignored (a
+        # background job of a shell without job control).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+    try:
+        lines = _lines_of(process)
+        url = _wait_for_line(lines, "serving ").split()[1]
+        assert fetch(url + "briefs/a/")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=TIMEOUT) == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert process.stderr is not None
+    assert "Traceback" not in process.stderr.read()
+
+
+def test_serve_command_refuses_a_bad_port(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"briefs/a.md": GOOD})
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "70000"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 2,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "not a port number (0–65535): '70000'" in result.stderr
+
+
+def test_serve_command_reports_a_busy_port(start: StartServer, tmp_path: Path) -> None:
+    running = start({"briefs/a.md": GOOD})
+    port = running.url().rsplit(":", 1)[1]
+    other = write_site(tmp_path / "other", {"briefs/a.md": GOOD})
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(other), "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 2,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"--port: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+    assert not (other / ".site-builder-cache").exists()  # refused before building
+
+
+def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The process's output lines as they come, read in a thread so waits can time out."""
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line.rstrip("\n"))
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue[str], prefix: str) -> str:
+    deadline = time.monotonic() + TIMEOUT * 2
+    while True:
+        line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        if line.startswith(prefix):
+            return line
