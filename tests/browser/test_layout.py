@@ -1,0 +1,64 @@
+"""Readable on a 360 px phone and a desktop, in light and dark, and printable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import BRIEF, PAGE_TYPES, Served
+
+pytestmark = pytest.mark.browser
+
+NewPage = Callable[..., Page]
+PHONE, DESKTOP = 360, 1280
+_SCROLL_WIDTH = "document.documentElement.scrollWidth"
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_no_page_scrolls_sideways(new_page: NewPage, site: Served, width: int) -> None:
+    page = new_page(width=width)
+    for name, path in PAGE_TYPES.items():
+        page.goto(site.page(path))
+        assert page.evaluate(_SCROLL_WIDTH) <= width, f"{name} is wider than {width} px"
+
+
+@pytest.mark.parametrize("width", [PHONE, 600, DESKTOP])
+def test_citation_previews_stay_on_screen(new_page: NewPage, site: Served, width: int) -> None:
+    page = new_page(width=width)
+    page.goto(site.page(BRIEF))
+    links = page.locator(".brief-body .citation-link")
+    for index in range(links.count()):
+        link = links.nth(index)
+        link.focus()
+        preview = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
+        expect(preview).to_be_visible()
+        box, link_box = preview.bounding_box(), link.bounding_box()
+        assert box is not None and link_box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"preview {index + 1}"
+        assert box["y"] >= link_box["y"] + link_box["height"], "the preview hides its link"
+        assert page.evaluate(_SCROLL_WIDTH) <= width
+
+
+def test_dark_mode_follows_the_reader_setting(new_page: NewPage, site: Served) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = new_page(scheme=scheme)
+        page.goto(site.page("/"))
+        colours[scheme] = page.evaluate(
+            "getComputedStyle(document.documentElement).backgroundColor"
+        )
+    assert colours["light"] != colours["dark"]
+
+
+def test_print_shows_the_text_without_navigation(new_page: NewPage, site: Served) -> None:
+    page = new_page(width=800)
+    page.goto(site.page(BRIEF))
+    page.emulate_media(media="print")
+    expect(page.locator(".site-nav")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(".sources blockquote").first).to_be_visible()
+    assert page.evaluate(_SCROLL_WIDTH) <= 800
+    assert page.pdf(format="A4").startswith(b"%PDF")
