@@ -32,6 +32,7 @@ from .pipeline import (
 from .progress import Progress, progress_for
 from .report import FORMATS, format_github, format_json, format_text, summary
 from .schema import front_matter_schema
+from .search_bundle import SearchIndexError
 from .serve import Console, PortError, ServeOptions, serve
 from .write import OutputFolderError, OutputWriteError
 
@@ -255,12 +256,18 @@ def run_build(args: argparse.Namespace) -> int:
         strict=args.strict,
         frozen=args.frozen,
         check_links=args.check_links,
+        search=not args.no_search,
         clock=build_clock(os.environ),
     )
     try:
         result = build_site(args.site, options, _progress())
     except OutputFolderError as exc:
         raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
+    except SearchIndexError as exc:
+        raise UsageError(
+            f"search index: {exc}; the previous output was left as it was "
+            "('build --no-search' builds without it)"
+        ) from exc
     except OutputWriteError as exc:
         out = args.out or args.site / "public"
         raise UsageError(
@@ -282,6 +289,7 @@ def run_serve(args: argparse.Namespace) -> int:
         base_url=_base_url(args.base_url),
         strict=args.strict,
         frozen=args.frozen,
+        search=not args.no_search,
         clock=build_clock(os.environ),
     )
     console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)

@@ -15,8 +15,9 @@ from .config import SiteConfig
 from .dates import PartialDate
 from .model import Brief, Source
 from .render_markdown import cited_in_html, render_brief_body, render_source_body
+from .search_records import BRIEF_TYPE, SOURCE_TYPE
 from .site_index import CitedParagraph, Citing, SiteIndex, Tag
-from .urls import Urls, brief_page, home_page, source_page, tag_page
+from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
 
@@ -41,6 +42,7 @@ def all_pages(index: SiteIndex, config: SiteConfig, urls: Urls, md: MarkdownIt) 
     pages += [source_detail(s, index, urls, md) for s in index.sources]
     pages.append(tags_list(index))
     pages += [tag_detail(tag, index) for tag in index.tags]
+    pages.append(search_page(index))
     pages.append(
         Page(
             "404.html",
@@ -211,6 +213,24 @@ def tag_detail(tag: Tag, index: SiteIndex) -> Page:
         f"Thema: {tag.name}",
         f"Meldungen zum Thema {tag.name}.",
         {"tag": tag, "briefs": [_listing(b, index) for b in tag.briefs]},
+    )
+
+
+def search_page(index: SiteIndex) -> Page:
+    """``/search/``: the search form with the filters of the index (``search_records``
+    uses the same values); the results come from Pagefind in the browser."""
+    outlets = sorted({s.outlet for s in index.sources if s.outlet}, key=str.casefold)
+    return Page(
+        SEARCH_PAGE,
+        "search.html",
+        "Suche",
+        "Meldungen und Quellen durchsuchen, bis auf den einzelnen Absatz.",
+        {
+            "types": [(BRIEF_TYPE, "Meldungen"), (SOURCE_TYPE, "Quellen")],
+            "tags": [tag.name for tag in index.tags],
+            "outlets": outlets,
+        },
+        in_sitemap=False,
     )
 
 

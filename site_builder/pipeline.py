@@ -33,6 +33,10 @@ from .lock import (
 from .model import Corpus
 from .progress import Progress, no_progress
 from .render import RenderOptions, render_site
+from .search_bundle import build_search_bundle
+from .search_records import search_records
+from .site_index import build_index
+from .urls import Urls
 from .write import check_output_folder, write_output
 
 
@@ -112,6 +116,7 @@ class BuildOptions:
     strict: bool = False
     frozen: bool = False
     check_links: bool = False
+    search: bool = True
     clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -132,7 +137,8 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     when asked (a broken one stops the build too), write.
 
     Raises ``OutputFolderError`` before reading anything when ``out`` may not be replaced,
-    and ``OutputWriteError`` when writing fails (``out`` is then as it was).
+    ``SearchIndexError`` when Pagefind fails and ``OutputWriteError`` when writing fails
+    (``out`` is then as it was).
     """
     out = options.out or root / "public"
     check_output_folder(out, root)
@@ -140,11 +146,16 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     if checked.errors:
         return BuildResult(checked, out)
     base_url = options.base_url or checked.config.base_url
-    render_options = RenderOptions(base_url, options.drafts, options.clock)
+    index = build_index(checked.corpus, drafts=options.drafts)
     # render_site cannot count its pages yet: one step, so a terminal shows "rendering…".
     progress("rendering pages", 0, 1)
-    files = render_site(checked.corpus, checked.config, render_options)
+    files = render_site(index, checked.config, RenderOptions(base_url, options.clock))
     progress("rendering pages", 1, 1)
+    if options.search:
+        progress("indexing for search", 0, 1)
+        records = search_records(index, Urls(base_url))
+        files += build_search_bundle(records, checked.config.language)
+        progress("indexing for search", 1, 1)
     if options.check_links:
         broken = tuple(check_links(files, base_url))
         if broken:

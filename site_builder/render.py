@@ -17,10 +17,9 @@ import jinja2
 
 from .config import SiteConfig
 from .dates import PartialDate
-from .model import Corpus
 from .pages import Page, all_pages, latest_date
 from .render_markdown import create_renderer
-from .site_index import SiteIndex, build_index
+from .site_index import SiteIndex
 from .urls import Urls, output_path
 
 DEFAULT_THEME = Path(__file__).parent / "theme"
@@ -39,7 +38,6 @@ class RenderOptions:
     feed); the CLI sets it from ``SOURCE_DATE_EPOCH`` when given."""
 
     base_url: str
-    drafts: bool = False
     clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -50,10 +48,9 @@ def theme_folders(site_root: Path) -> list[Path]:
     return [*folders, DEFAULT_THEME]
 
 
-def render_site(corpus: Corpus, config: SiteConfig, options: RenderOptions) -> list[OutputFile]:
-    """Every file of the site, sorted by path."""
+def render_site(index: SiteIndex, config: SiteConfig, options: RenderOptions) -> list[OutputFile]:
+    """Every file of the site but the search bundle, sorted by path."""
     urls = Urls(options.base_url)
-    index = build_index(corpus, drafts=options.drafts)
     folders = theme_folders(config.root)
     assets = static_files(folders)
     env = create_environment(folders, urls, assets)

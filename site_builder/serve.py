@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic
 from .pipeline import BuildOptions, BuildResult, build_site
 from .progress import Progress, no_progress
 from .report import format_text, summary
+from .search_bundle import SearchIndexError
 from .serve_http import DevRequestHandler, Event, LiveSite, Served
 from .urls import Urls
 from .watch import WatchOptions, refreshed, snapshot, watch
@@ -81,6 +82,11 @@ class Builder:
             result = build_site(self._root, self._options, self._console.progress())
         except ConfigError as exc:
             self._fail(exc.problems)
+            return
+        except SearchIndexError as exc:
+            problem = f"search index: {exc}"
+            self._console.say(problem)
+            self._show_error(problem)
             return
         except (OutputFolderError, OutputWriteError) as exc:
             problem = f"could not write {self._options.out}: {exc}"

@@ -33,6 +33,10 @@ class Urls:
         return urllib.parse.urljoin(self.base_url, page)
 
 
+SEARCH_PAGE = "search/"
+SEARCH_BUNDLE = "pagefind/"
+
+
 def output_path(page: str) -> str:
     """The file that serves ``page``: ``briefs/x/`` → ``briefs/x/index.html``."""
     return page + "index.html" if page == "" or page.endswith("/") else page

@@ -330,6 +330,9 @@ def test_same_input_gives_byte_identical_output_anywhere(tmp_path: Path) -> None
     )
     one, two = tree(tmp_path / "out1"), tree(tmp_path / "out2")
     assert len(one) > 10
+    # The Pagefind bundle is part of it, filter and metadata files included.
+    assert any(name.startswith("pagefind/filter/") for name in one)
+    assert "pagefind/pagefind-entry.json" in one
     assert one == two
 
 

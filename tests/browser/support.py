@@ -37,6 +37,7 @@ SOURCES = "/sources/"
 TAG = "/tags/ukraine/"
 TAGS = "/tags/"
 NOT_FOUND = "/404.html"
+SEARCH = "/search/"
 PAGE_TYPES = {
     "home": HOME,
     "brief": BRIEF,
@@ -45,6 +46,7 @@ PAGE_TYPES = {
     "tag": TAG,
     "tags": TAGS,
     "404": NOT_FOUND,
+    "search": SEARCH,
 }
 
 

@@ -1,0 +1,253 @@
+"""The search stage: which records readers can find, and the Pagefind bundle built from
+them (paragraph-level results, filters, drafts left out, byte-identical output)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gzip
+import json
+import re
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from site_builder.cli import main
+from site_builder.pipeline import CheckOptions, check_site
+from site_builder.search_bundle import SearchIndexError, build_search_bundle, canonical_bundle
+from site_builder.search_records import SearchRecord, search_records
+from site_builder.site_index import SiteIndex, build_index
+from site_builder.urls import Urls
+
+GOLDEN_SITE = Path(__file__).parent / "fixtures" / "golden-site"
+BASE = "https://example.org/news/"
+
+
+@pytest.fixture(scope="module")
+def index() -> SiteIndex:
+    checked = check_site(GOLDEN_SITE, CheckOptions(frozen=True))
+    assert checked.errors == 0
+    return build_index(checked.corpus)
+
+
+@pytest.fixture(scope="module")
+def records(index: SiteIndex) -> list[SearchRecord]:
+    return search_records(index, Urls(BASE))
+
+
+def by_url(records: list[SearchRecord]) -> dict[str, SearchRecord]:
+    urls = [record.url for record in records]
+    assert len(urls) == len(set(urls)), "one record per address"
+    return {record.url: record for record in records}
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+def test_every_published_brief_has_one_record_and_drafts_none(records: list[SearchRecord]) -> None:
+    briefs = sorted(r.url for r in records if r.filters["type"] == ("Meldung",))
+    assert briefs == ["/news/briefs/kreml-schliesst-aus/", "/news/briefs/tuerkei/"]
+    assert not any("entwurf" in r.url or "Entwurf" in r.content for r in records)
+
+
+def test_drafts_are_indexed_only_when_published_with_drafts(index: SiteIndex) -> None:
+    checked = check_site(GOLDEN_SITE, CheckOptions(frozen=True))
+    with_drafts = search_records(build_index(checked.corpus, drafts=True), Urls(BASE))
+    assert "/news/briefs/entwurf/" in by_url(with_drafts)
+
+
+def test_every_source_paragraph_is_a_record_landing_on_it(
+    records: list[SearchRecord], index: SiteIndex
+) -> None:
+    found = by_url(records)
+    for source in index.sources:
+        assert f"/news/sources/{source.id}/" in found  # the article itself, by its title
+        for paragraph in source.paragraphs:
+            record = found[f"/news/sources/{source.id}/#p{paragraph.index}"]
+            assert record.content == paragraph.text
+            assert record.filters["source"] == (source.title,)
+            assert record.meta == {}  # nothing searchable but the paragraph's own words
+
+
+def test_the_marker_and_raw_html_are_text_as_readers_see_them(
+    records: list[SearchRecord],
+) -> None:
+    found = by_url(records)
+    assert found["/news/sources/quelle/#p2"].content == (
+        "In Istanbul trafen Vertreter der USA und Russlands zusammen."
+    )
+    assert "<b>lächerlich</b>" in found["/news/sources/quelle/#p4"].content
+
+
+def test_only_titles_and_summaries_are_searchable_metadata(records: list[SearchRecord]) -> None:
+    # Pagefind searches metadata values: a date or a kind there would match every record.
+    for record in records:
+        assert set(record.meta) <= {"title", "summary"}, record.url
+    brief = by_url(records)["/news/briefs/kreml-schliesst-aus/"]
+    assert brief.meta == {
+        "title": "Kreml: Gebiete „nicht verhandelbar“",
+        "summary": "Moskau schließt eine Rückgabe der annektierten Gebiete aus.",
+    }
+    assert "[@" not in brief.content and "Reaktionen" not in brief.content
+    assert brief.content.startswith("Der Kreml nennt den Status der Gebiete")
+
+
+def test_filters_name_type_merged_tags_outlets_and_date(records: list[SearchRecord]) -> None:
+    found = by_url(records)
+    kreml = found["/news/briefs/kreml-schliesst-aus/"]
+    assert kreml.filters == {
+        "type": ("Meldung",),
+        "tag": ("Ukraine", "Russland"),
+        "outlet": ("Testagentur",),
+        "published": ("27. Februar 2025",),
+    }
+    assert found["/news/briefs/tuerkei/"].filters["tag"] == ("Ukraine", "Türkei")
+    cited = found["/news/sources/quelle/#p1"]
+    assert cited.filters["tag"] == ("Russland", "Ukraine")  # from the brief citing it
+    assert found["/news/sources/zweite/#p2"].filters["tag"] == ("Türkei", "Ukraine")
+    assert found["/news/sources/quelle/"].filters["outlet"] == ("Testagentur",)
+    assert "outlet" not in found["/news/sources/zweite/"].filters  # it names none
+
+
+def test_sort_dates_order_partial_dates_and_undated_sources(records: list[SearchRecord]) -> None:
+    found = by_url(records)
+    assert found["/news/briefs/kreml-schliesst-aus/"].sort == {"date": "2025-02-27"}
+    # February 2025 sorts before any day of February (Pagefind compares the text).
+    assert found["/news/sources/zweite/"].sort == {"date": "2025-02-00"}
+
+
+def test_urls_follow_the_base_path() -> None:
+    checked = check_site(GOLDEN_SITE, CheckOptions(frozen=True))
+    records = search_records(build_index(checked.corpus), Urls("/"))
+    assert all(r.url.startswith("/") and not r.url.startswith("/news/") for r in records)
+
+
+# --- the bundle ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundle(records: list[SearchRecord]) -> dict[str, bytes]:
+    return {f.path: f.data for f in build_search_bundle(records, "de")}
+
+
+def _decode(data: bytes) -> object:
+    return cbor2.loads(gzip.decompress(data)[len(b"pagefind_dcd") :])
+
+
+def test_the_bundle_is_pagefinds_without_its_ready_made_interfaces(
+    bundle: dict[str, bytes], records: list[SearchRecord]
+) -> None:
+    assert "pagefind/pagefind.js" in bundle and "pagefind/wasm.de.pagefind" in bundle
+    assert not [p for p in bundle if "-ui." in p or "highlight" in p]
+    entry = json.loads(bundle["pagefind/pagefind-entry.json"])
+    assert entry["languages"]["de"]["page_count"] == len(records)
+    assert f"pagefind/pagefind.{entry['languages']['de']['hash']}.pf_meta" in bundle
+
+
+def test_the_bundle_is_byte_identical_on_every_build(
+    bundle: dict[str, bytes], records: list[SearchRecord]
+) -> None:
+    for _ in range(3):
+        again = {f.path: f.data for f in build_search_bundle(records, "de")}
+        assert again == bundle
+
+
+def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:
+    filters = {p: _decode(d) for p, d in bundle.items() if p.startswith("pagefind/filter/")}
+    names = sorted(f[0] for f in filters.values())  # type: ignore[index]
+    assert names == ["outlet", "published", "source", "tag", "type"]
+    for data in filters.values():
+        values = [value for value, _pages in data[1]]  # type: ignore[index]
+        assert values == sorted(values)
+
+
+def test_canonical_bundle_undoes_pagefinds_hash_map_order(bundle: dict[str, bytes]) -> None:
+    # What a second Pagefind run may write: the same filter with its values shuffled,
+    # under another name, and metadata pointing at that name.
+    files = {p.removeprefix("pagefind/"): d for p, d in bundle.items()}
+    entry = json.loads(files["pagefind-entry.json"])
+    meta_name = f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
+    meta = _decode(files.pop(meta_name))
+    tag_name = next(h for name, h in meta[3] if name == "tag")  # type: ignore[index]
+    tag = _decode(files.pop(f"filter/{tag_name}.pf_filter"))
+    tag[1].reverse()  # type: ignore[index]
+    files["filter/de_0000000.pf_filter"] = _encode(tag)
+    meta[3] = [[n, "de_0000000" if h == tag_name else h] for n, h in meta[3]]  # type: ignore[index]
+    files["pagefind.de_shuffled.pf_meta"] = _encode(meta)
+    entry["languages"]["de"]["hash"] = "de_shuffled"
+    files["pagefind-entry.json"] = json.dumps(entry).encode()
+    assert canonical_bundle(files) == {p.removeprefix("pagefind/"): d for p, d in bundle.items()}
+
+
+def _encode(value: object) -> bytes:
+    return gzip.compress(b"pagefind_dcd" + cbor2.dumps(value), mtime=0)
+
+
+def test_an_unknown_metadata_layout_stops_instead_of_breaking_search(
+    bundle: dict[str, bytes],
+) -> None:
+    files = {p.removeprefix("pagefind/"): d for p, d in bundle.items()}
+    entry = json.loads(files["pagefind-entry.json"])
+    meta_name = f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
+    meta = _decode(files[meta_name])
+    meta[3] = []  # type: ignore[index]
+    files[meta_name] = _encode(meta)
+    with pytest.raises(SearchIndexError, match="unknown layout"):
+        canonical_bundle(files)
+
+
+# --- build ---------------------------------------------------------------------------------
+
+
+def test_build_writes_the_search_page_and_bundle_and_no_search_leaves_it_out(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "public"
+    assert main(["build", "--site", str(GOLDEN_SITE), "--out", str(out), "--check-links"]) == 0
+    assert (out / "search" / "index.html").is_file()
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    page = (out / "search" / "index.html").read_text("utf-8")
+    assert 'data-bundle="/news/pagefind/pagefind.js"' in page
+    assert re.search(r'<script type="module" src="/news/static/search\.js\?v=\w+"></script>', page)
+    args = ["build", "--site", str(GOLDEN_SITE), "--out", str(out), "--no-search"]
+    assert main(args) == 0
+    assert (out / "search" / "index.html").is_file()
+    assert not (out / "pagefind").exists()
+
+
+def test_every_page_has_a_search_box_leading_to_the_search_page(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    args = ["build", "--site", str(GOLDEN_SITE), "--out", str(out), "--no-search"]
+    assert main(args) == 0
+    for page in sorted(out.rglob("*.html")):
+        html = page.read_text("utf-8")
+        assert 'role="search" action="/news/search/" method="get"' in html, page
+        assert html.count('name="q"') == 1, page
+
+
+def test_a_failing_pagefind_stops_the_build_and_keeps_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "public"
+    assert main(["build", "--site", str(GOLDEN_SITE), "--out", str(out), "--no-search"]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-pagefind-here"))
+    capsys.readouterr()
+    assert main(["build", "--site", str(GOLDEN_SITE), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "search index: Pagefind failed" in error and "--no-search" in error
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_indexing_works_inside_a_running_event_loop(
+    records: list[SearchRecord], bundle: dict[str, bytes]
+) -> None:
+    # Regression: called from async code (or beside Playwright's sync API), asyncio.run()
+    # refused to start and the build failed.
+    async def build_from_async_code() -> dict[str, bytes]:
+        return {f.path: f.data for f in build_search_bundle(records, "de")}
+
+    # A thread of its own: the browser tests may leave a loop registered in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as caller:
+        assert caller.submit(asyncio.run, build_from_async_code()).result() == bundle
