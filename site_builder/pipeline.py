@@ -37,7 +37,7 @@ from .search_bundle import build_search_bundle
 from .search_records import search_records
 from .site_index import build_index
 from .urls import Urls
-from .write import check_output_folder, write_output
+from .write import check_output_folder, recover_interrupted_swap, write_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,7 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     """
     out = options.out or root / "public"
     check_output_folder(out, root)
+    recover_interrupted_swap(out)
     checked = check_site(root, CheckOptions(strict=options.strict, frozen=options.frozen), progress)
     if checked.errors:
         return BuildResult(checked, out)

@@ -8,9 +8,12 @@ recognised by the marker file it puts in each of them.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,7 +76,16 @@ def write_output(files: Iterable[OutputFile], out: Path) -> None:
 
 
 def _swap(fresh: Path, out: Path, stale: Path) -> None:
-    """Put ``fresh`` where ``out`` is; the old ``out`` ends up in ``stale`` (for removal)."""
+    """Put ``fresh`` where ``out`` is; the old ``out`` ends up in ``stale`` (for removal).
+
+    Where the system can (Linux: ``renameat2`` with ``RENAME_EXCHANGE``), the two folders
+    trade places in one atomic step, so no moment exists without a complete ``out``, even
+    for a build killed with SIGKILL. Elsewhere it takes two renames; a build killed between
+    them leaves the previous output in ``stale``, and ``recover_interrupted_swap`` puts it
+    back before the next build."""
+    if out.exists() and _exchange(fresh, out):
+        fresh.rename(stale)
+        return
     if out.exists():
         out.rename(stale)
     try:
@@ -82,6 +94,48 @@ def _swap(fresh: Path, out: Path, stale: Path) -> None:
         if stale.exists():
             stale.rename(out)  # put the previous output back
         raise
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the system cannot (then nothing changed)."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False  # a C library without renameat2 (glibc < 2.28, musl < 1.2.?)
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the kernel or file system cannot exchange: take two renames
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def recover_interrupted_swap(out: Path) -> None:
+    """If a build was killed between its two renames (systems without an atomic swap),
+    ``out`` is missing and the previous output waits in ``.out.old-PID``: put it back."""
+    out = out.resolve()
+    if out.exists() or not out.parent.is_dir():
+        return
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.old-([0-9]+)")
+    for path in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if match is None or path.is_symlink() or not (path / MARKER).is_file():
+            continue
+        if not _is_running(int(match.group(1))):
+            path.rename(out)
+            return
 
 
 def remove_leftovers(out: Path) -> None:
