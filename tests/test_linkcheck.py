@@ -168,3 +168,34 @@ def test_a_broken_link_stops_the_build_and_keeps_the_previous_output(
     assert output.err.endswith(f"not built: {out} was left as it was\n")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert main(["build", "--site", str(site), "--out", str(out)]) == 0  # without the check
+
+
+def test_a_deliberately_broken_site_has_each_kind_of_break_caught(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real site whose own template links to a missing page, a missing fragment and a
+    # fragment that differs from the real id only in case (browsers match ids exactly).
+    site = make_site(
+        {
+            "briefs/b.md": brief("Text [@quelle#p1].\n"),
+            "templates/404.html": (
+                '{% extends "base.html" %}{% block main %}'
+                "<a href=\"{{ link('briefs/gibt-es-nicht/') }}\">1</a>"
+                "<a href=\"{{ link('sources/quelle/#p99') }}\">2</a>"
+                "<a href=\"{{ link('sources/quelle/#P1') }}\">3</a>"
+                "<a href=\"{{ link('sources/quelle/#p1') }}\">fine</a>"
+                "{% endblock %}"
+            ),
+        }
+    )
+    out = tmp_path / "public"
+    assert main(["build", "--site", str(site), "--out", str(out), "--check-links"]) == 1
+    broken = [line for line in capsys.readouterr().out.splitlines() if "broken link" in line]
+    assert broken == [
+        "broken link: 404.html: /briefs/gibt-es-nicht/: no such page",
+        "broken link: 404.html: /sources/quelle/#p99: no element with id 'p99' on "
+        "sources/quelle/index.html",
+        "broken link: 404.html: /sources/quelle/#P1: no element with id 'P1' on "
+        "sources/quelle/index.html",
+    ]
+    assert not out.exists()
