@@ -7,19 +7,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Span, error
-from .fields import Field, Kind, read_fields
+from .fields import LONG_TEXT, Field, Kind, read_fields
 from .front_matter import compose_yaml, decode, node_span
 
 CONFIG_NAME = "site.yaml"
 
 CONFIG_FIELDS = (
     Field("title", Kind.TEXT, "Name of the site.", '"Belegt – Nachrichten mit Quellen"'),
-    Field("description", Kind.TEXT, "One sentence about the site.", "Kurzmeldungen mit Belegen."),
+    Field(
+        "description",
+        Kind.TEXT,
+        "One sentence about the site.",
+        "Kurzmeldungen mit Belegen.",
+        max_length=LONG_TEXT,
+    ),
     Field(
         "base_url",
         Kind.URL,
         "Public address of the site, e.g. https://example.org/news/.",
         "https://example.org/",
+        max_length=LONG_TEXT,
     ),
     Field("language", Kind.LANGUAGE, "Language of the site (BCP 47).", "de"),
     Field(

@@ -7,8 +7,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+from .names import shown
+
+# ASCII digits only: Python's \d also matches "２０２５" or "٢٠٢٥", which the JSON Schema
+# (and every other tool) rejects.
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 
 _GERMAN_MONTHS = (
     "Januar",
@@ -71,11 +75,13 @@ class PartialDate:
 def parse_partial_date(text: str) -> PartialDate | str:
     """A ``PartialDate``, or the reason ``text`` is not one (as an error message)."""
     text = text.strip()
-    if _DATETIME.match(text):
+    if _DATETIME.match(text) and text.isascii():
         return _parse_datetime(text)
     match = _PARTIAL.match(text)
     if not match:
-        return f"'{text}' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY, an ISO date-time)"
+        return (
+            f"'{shown(text)}' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY, an ISO date-time)"
+        )
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
     if month is not None and not 1 <= month <= 12:
@@ -96,6 +102,10 @@ def _parse_datetime(text: str) -> PartialDate | str:
         return date_part
     try:
         moment = datetime.datetime.fromisoformat(text)
+        if moment.tzinfo is not None:  # sorting needs the moment in UTC: it must exist
+            moment.astimezone(datetime.UTC)
     except ValueError:
-        return f"'{text}' is not an ISO date-time such as 2025-02-27T14:30:00+01:00"
+        return f"'{shown(text)}' is not an ISO date-time such as 2025-02-27T14:30:00+01:00"
+    except OverflowError:
+        return f"'{text}' lies outside the years 1 to 9999 in UTC"
     return PartialDate(moment.year, moment.month, moment.day, moment)

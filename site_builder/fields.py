@@ -18,6 +18,8 @@ import yaml
 
 from .dates import PartialDate, parse_partial_date
 from .diagnostics import Diagnostic, Span, error
+from .front_matter import describe_character, has_control_character
+from .names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from .slugs import is_slug, slugify
 from .suggest import did_you_mean
 
@@ -34,6 +36,13 @@ _BOOLEANS = {
 }
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 IGNORED_KEYS = frozenset({"$schema"})  # lets YAML tooling find the schema; not content
+# Longest texts, in characters: a headline, a name or a tag is a line (SHORT_TEXT); a
+# summary, a correction or a URL may be a paragraph (LONG_TEXT). Far beyond any real value,
+# so a longer one is a mistake (a paste into the wrong field) that would break listings,
+# page titles and feeds.
+SHORT_TEXT = 200
+LONG_TEXT = 2000
+TAG_TEXT = 100
 
 
 class Kind(enum.Enum):
@@ -50,7 +59,9 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One front-matter key. ``example`` is what the hint for a missing field suggests."""
+    """One front-matter key. ``example`` is what the hint for a missing field suggests;
+    ``max_length`` limits a text (each entry of a list); ``in_urls`` marks texts that name
+    a page of the built site (tags), whose slugs must be valid folder names."""
 
     name: str
     kind: Kind
@@ -58,6 +69,8 @@ class Field:
     example: str
     required: bool = False
     item_fields: tuple[Field, ...] = ()
+    max_length: int = SHORT_TEXT
+    in_urls: bool = False
 
 
 CORRECTION_FIELDS = (
@@ -68,6 +81,7 @@ CORRECTION_FIELDS = (
         "What was corrected, for readers.",
         "Eine frühere Fassung …",
         required=True,
+        max_length=LONG_TEXT,
     ),
 )
 
@@ -91,8 +105,16 @@ BRIEF_FIELDS = (
         Kind.TEXT,
         "One sentence for listings and the meta description.",
         "Der Kreml schließt Verhandlungen aus.",
+        max_length=LONG_TEXT,
     ),
-    Field("tags", Kind.TEXT_LIST, "Topics; each gets a tag page.", "[Ukraine, Russland]"),
+    Field(
+        "tags",
+        Kind.TEXT_LIST,
+        "Topics; each gets a tag page.",
+        "[Ukraine, Russland]",
+        max_length=TAG_TEXT,
+        in_urls=True,
+    ),
     Field("authors", Kind.TEXT_LIST, "Who wrote the brief.", "[Redaktion]"),
     Field("draft", Kind.BOOL, "Drafts are checked but not published.", "true"),
     Field("updated", Kind.DATE, "Date of the last substantial update.", "2025-02-28"),
@@ -119,6 +141,7 @@ SOURCE_FIELDS = (
         Kind.URL,
         "Address of the original article (http or https).",
         "https://example.org/article",
+        max_length=LONG_TEXT,
     ),
     Field(
         "published",
@@ -135,6 +158,7 @@ SOURCE_FIELDS = (
         Kind.TEXT_LIST,
         "The sources the article itself names.",
         "[https://www.tagesschau.de]",
+        max_length=LONG_TEXT,
     ),
 )
 
@@ -181,7 +205,8 @@ def read_fields(
                 error(
                     to_span(key_node),
                     "duplicate-key",
-                    f"'{key}' appears twice in the front matter (first on line {first_seen[key]})",
+                    f"'{shown(key)}' appears twice in the front matter "
+                    f"(first on line {first_seen[key]})",
                     hint="YAML would silently keep only the last one; remove one of them",
                 )
             )
@@ -220,7 +245,7 @@ def _unknown_key(
     return error(
         span,
         "unknown-field",
-        f"unknown field '{key}' in {where}",
+        f"unknown field '{shown(key)}' in {where}",
         hint=f"{did_you_mean(key, names)}{what} fields are: {', '.join(names)}",
     )
 
@@ -251,14 +276,7 @@ def _read_value(
 ) -> object | None:
     """The typed value, or None (with a problem appended unless the value is simply empty)."""
     if node.tag not in _SCALAR_TAGS and node.tag not in (_TAG + "seq", _TAG + "map"):
-        problems.append(
-            error(
-                to_span(node),
-                "yaml-tag",
-                f"'{field.name}' uses the YAML tag {node.tag}",
-                hint="front matter holds plain values; remove the '!' tag",
-            )
-        )
+        problems.append(_tagged(field, node, to_span))
         return None
     if isinstance(node, yaml.ScalarNode) and (node.tag == _TAG + "null" or not node.value.strip()):
         if field.required:
@@ -275,6 +293,15 @@ def _read_value(
     return result
 
 
+def _tagged(field: Field, node: yaml.Node, to_span: ToSpan) -> Diagnostic:
+    return error(
+        to_span(node),
+        "yaml-tag",
+        f"'{field.name}' uses the YAML tag {shown(node.tag)}",
+        hint="front matter holds plain values; remove the '!' tag",
+    )
+
+
 def _empty(field: Field, node: yaml.Node, to_span: ToSpan) -> Diagnostic:
     return error(
         to_span(node),
@@ -287,7 +314,7 @@ def _empty(field: Field, node: yaml.Node, to_span: ToSpan) -> Diagnostic:
 def _wrong_type(
     field: Field, node: yaml.Node, to_span: ToSpan, hint: str | None = None
 ) -> Diagnostic:
-    found = f"'{node.value}'" if isinstance(node, yaml.ScalarNode) else "a list"
+    found = f"'{shown(str(node.value))}'" if isinstance(node, yaml.ScalarNode) else "a list"
     if isinstance(node, yaml.MappingNode):
         found = "a set of key: value lines"
     return error(
@@ -298,13 +325,32 @@ def _wrong_type(
     )
 
 
-def _read_text(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
+def _read_text(
+    field: Field, node: yaml.Node, to_span: ToSpan, label: str | None = None
+) -> str | Diagnostic:
+    """The text of a scalar; ``label`` names it in messages (default: the field)."""
+    label = label or f"'{field.name}'"
     if not isinstance(node, yaml.ScalarNode):
         return _wrong_type(field, node, to_span)
     # The literal as written: YAML 1.1 would turn `NO` into False and `010` into 8.
     text = str(node.value).strip()
     if not text:
         return _empty(field, node, to_span)
+    char = has_control_character(text)
+    if char is not None:  # raw ones are reported by front_matter; these were escapes
+        return error(
+            to_span(node),
+            "control-character",
+            f"{label} holds the {describe_character(char)}",
+            hint="remove the escape (such as \\x1b, \\e or \\u0085) from the quoted text",
+        )
+    if len(text) > field.max_length:
+        return error(
+            to_span(node),
+            "value-too-long",
+            f"{label} has {len(text):,} characters; at most {field.max_length:,} are allowed",
+            hint="shorten it; longer text belongs in the body",
+        )
     return text
 
 
@@ -317,7 +363,7 @@ def _read_url(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnosti
         return error(
             to_span(node),
             "bad-url",
-            f"'{field.name}' must be an http(s) URL, not '{text}'",
+            f"'{field.name}' must be an http(s) URL, not '{shown(text)}'",
             hint="write the full address, e.g. https://example.org/article",
         )
     return text
@@ -325,13 +371,15 @@ def _read_url(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnosti
 
 def _read_slug(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
     text = _read_text(field, node, to_span)
-    if isinstance(text, Diagnostic) or is_slug(text):
+    if isinstance(text, Diagnostic):
         return text
-    suggestion = slugify(text)
+    if is_slug(text):
+        return _folder_name_problem(field, text, text, node, to_span) or text
+    suggestion = shown(slugify(text))
     return error(
         to_span(node),
         "bad-id",
-        f"'{field.name}' must be lower-case letters, digits and hyphens, not '{text}'",
+        f"'{field.name}' must be lower-case letters, digits and hyphens, not '{shown(text)}'",
         hint=f"write '{field.name}: {suggestion}'"
         if suggestion
         else "use letters and digits joined by hyphens, e.g. 'kreml-gebiete'",
@@ -345,7 +393,7 @@ def _read_language(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diag
     return error(
         to_span(node),
         "bad-language",
-        f"'{text}' is not a language code",
+        f"'{shown(text)}' is not a language code",
         hint="use a BCP 47 code such as de, de-AT or en",
     )
 
@@ -365,7 +413,7 @@ def _read_date(field: Field, node: yaml.Node, to_span: ToSpan) -> PartialDate | 
         return error(
             to_span(node),
             "bad-date",
-            f"'{field.name}' needs a full date, not '{node.value}'",
+            f"'{field.name}' needs a full date, not '{shown(str(node.value))}'",
             hint=f"write e.g. '{field.name}: {field.example}'",
         )
     return parsed
@@ -385,23 +433,63 @@ def _read_bool(field: Field, node: yaml.Node, to_span: ToSpan) -> bool | Diagnos
 def _read_text_list(field: Field, node: yaml.Node, to_span: ToSpan) -> tuple[str, ...] | Diagnostic:
     if isinstance(node, yaml.ScalarNode):
         items = [part.strip() for part in str(node.value).split(",") if part.strip()]
-        return _wrong_type(
-            field, node, to_span, hint=f"write a list: '{field.name}: [{', '.join(items)}]'"
-        )
+        listed = shown(", ".join(items), 80)
+        return _wrong_type(field, node, to_span, hint=f"write a list: '{field.name}: [{listed}]'")
     if not isinstance(node, yaml.SequenceNode):
         return _wrong_type(field, node, to_span)
     texts = []
     for item in node.value:
-        text = _read_text(field, item, to_span)
-        if isinstance(text, Diagnostic) or item.tag == _TAG + "null":
-            return error(
-                to_span(item),
-                "field-type",
-                f"each entry of '{field.name}' must be a non-empty text",
-                hint=f"write e.g. '{field.name}: {field.example}'",
-            )
+        text = _read_entry(field, item, to_span)
+        if isinstance(text, Diagnostic):
+            return text
         texts.append(text)
     return tuple(texts)
+
+
+def _read_entry(field: Field, item: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
+    """One entry of a list of texts (the first bad entry is the list's problem)."""
+    if item.tag not in _SCALAR_TAGS | {_TAG + "seq", _TAG + "map"}:
+        return _tagged(field, item, to_span)
+    text: str | Diagnostic | None = None
+    if isinstance(item, yaml.ScalarNode) and item.tag != _TAG + "null":
+        text = _read_text(field, item, to_span, f"an entry of '{field.name}'")
+    if text is None or (isinstance(text, Diagnostic) and text.code == "empty-field"):
+        return error(
+            to_span(item),
+            "field-type",
+            f"each entry of '{field.name}' must be a non-empty text",
+            hint=f"write e.g. '{field.name}: {field.example}'",
+        )
+    if isinstance(text, Diagnostic):
+        return text
+    return _folder_name_problem(field, text, slugify(text), item, to_span) or text
+
+
+def _folder_name_problem(
+    field: Field, text: str, slug: str, node: yaml.Node, to_span: ToSpan
+) -> Diagnostic | None:
+    """A text that names a folder of the built site (a tag's page, a source id) must make a
+    slug every file system can store: not too long, not a Windows device name."""
+    if not (field.in_urls or field.kind is Kind.SLUG):
+        return None
+    if len(slug) > MAX_SLUG_LENGTH:
+        return error(
+            to_span(node),
+            "name-too-long",
+            f"'{shown(text)}' makes the URL part '{shown(slug)}' of {len(slug):,} characters; "
+            f"at most {MAX_SLUG_LENGTH} are allowed",
+            hint="shorten it (file systems allow 255 bytes per name)",
+        )
+    if is_reserved_device(slug):
+        return error(
+            to_span(node),
+            "reserved-file-name",
+            f"'{shown(text)}' would name the folder '{slug}' in the built site, a device name "
+            "Windows reserves (like CON, AUX, NUL, COM1, LPT1)",
+            hint=f"choose another {field.name.removesuffix('s')}, so the site can be "
+            "checked out and published from Windows too",
+        )
+    return None
 
 
 def _read_records(

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Span, error
 from .discover import SiteFiles
+from .front_matter import MAX_FILE_BYTES, too_large
 from .load_briefs import load_brief
 from .load_sources import load_source
 from .markdown import create_markdown
@@ -121,7 +122,10 @@ def load_safely(
     """Load one file; an unreadable file or a bug becomes a diagnostic, never a traceback,
     so one bad file cannot hide the problems of all the others."""
     try:
-        data = (root / path).read_bytes()
+        size = (root / path).stat().st_size
+        if size > MAX_FILE_BYTES:  # not read at all: a huge file costs nothing
+            return None, [too_large(path, size)]
+        data = (root / path).read_bytes()  # (if it grew since, ``decode`` refuses it)
     except OSError as exc:
         return None, [
             error(

@@ -6,7 +6,9 @@ Resolving citations against sources happens later, in ``check``, once every sour
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
@@ -16,8 +18,10 @@ from .dates import PartialDate
 from .diagnostics import Diagnostic, Span, error
 from .fields import BRIEF_FIELDS, read_fields
 from .front_matter import Document, decode, parse_document, split_lines
+from .invisible import invisible_characters
 from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
 from .model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
+from .names import file_slug_problems
 from .quotes import find_quote_before
 from .slugs import slugify
 
@@ -26,6 +30,7 @@ _SENTENCE_MARK = re.compile(r"[.!?…][\"“”»«)]*")
 _SENTENCE_ENDS = (".", "!", "?", "…")
 _CLOSING_MARKS = '"“”»«)'
 _MARKUP = re.compile(r"[*_`\\&<\[!]")
+_SENTENCE_WINDOW = 500  # characters searched for the sentence around a citation
 
 
 def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, list[Diagnostic]]:
@@ -33,6 +38,7 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
     text, problems = decode(data, path)
     if text is None:
         return None, problems
+    problems += invisible_characters(text, path)
     document, split_problems = parse_document(text, path)
     problems += split_problems
     if document is None:
@@ -55,6 +61,7 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
         )
         problems += field_problems
     slug = slugify(PurePosixPath(path).stem)
+    problems += file_slug_problems(path, slug, "URL slug")
     if not slug:
         problems.append(
             error(
@@ -131,14 +138,19 @@ def _citation_groups(
     """The citation groups of one paragraph, and its plain text without them."""
     pieces: list[str] = []
     marks: list[tuple[GroupSyntax, int]] = []
+    length = 0  # of the pieces so far (summing them at each citation was quadratic)
     for token in inline.children or ():
         if token.type == CITATION_TOKEN:
             if pieces:  # "zurück [@a#p1]." reads "zurück." without the citation
-                pieces[-1] = pieces[-1].rstrip()
-            marks.append((token.meta["group"], sum(map(len, pieces))))
+                stripped = pieces[-1].rstrip()
+                length -= len(pieces[-1]) - len(stripped)
+                pieces[-1] = stripped
+            marks.append((token.meta["group"], length))
         else:
             pieces.append(plain_text([token]))
+            length += len(pieces[-1])
     plain = "".join(pieces)
+    sentence_ends = [match.end() for match in _SENTENCE_END.finditer(plain)]
     groups = []
     previous_end = 0
     for syntax, at in marks:
@@ -156,7 +168,7 @@ def _citation_groups(
                 CitationRef(r.source_id, r.anchor, positions.span(r.offset)) for r in syntax.refs
             )
             quote = _quote(inline.content, syntax.start, previous_end, positions, md)
-            context = _sentence(plain[:at], plain[at:])
+            context = _sentence(plain, at, sentence_ends)
             groups.append(
                 CitationGroup(refs, positions.span(syntax.start), paragraph, context, quote)
             )
@@ -178,14 +190,24 @@ def _quote(
     return Quote(_tidy(raw), positions.span(opening))
 
 
-def _sentence(before: str, after: str) -> str:
-    """The sentence a citation stands in: the reader's context on the source page."""
-    head = before.rstrip()
-    starts = [match.end() for match in _SENTENCE_END.finditer(head)]
-    sentence = head[starts[-1] if starts else 0 :]
-    if head.rstrip(_CLOSING_MARKS)[-1:] not in _SENTENCE_ENDS:
-        end = _SENTENCE_MARK.search(after)
-        sentence += after[: end.end()] if end else after
+def _sentence(plain: str, at: int, ends: Sequence[int]) -> str:
+    """The sentence a citation at offset ``at`` of ``plain`` stands in: the reader's context
+    on the source page. ``ends`` are the offsets where sentences of ``plain`` end. At most
+    ``_SENTENCE_WINDOW`` characters either side are taken, so a paragraph with thousands of
+    citations costs linear time and each context stays small; a longer sentence is cut
+    there, marked with "…"."""
+    window = max(0, at - _SENTENCE_WINDOW)
+    head_end = window + len(plain[window:at].rstrip())
+    index = bisect.bisect_right(ends, head_end) - 1
+    begin = ends[index] if index >= 0 else 0
+    sentence = plain[max(begin, window) : head_end]
+    if begin < window:
+        sentence = "…" + sentence.lstrip()
+    if plain[window:head_end].rstrip(_CLOSING_MARKS)[-1:] not in _SENTENCE_ENDS:
+        end = _SENTENCE_MARK.search(plain, at, at + _SENTENCE_WINDOW)
+        sentence += plain[at : end.end() if end else at + _SENTENCE_WINDOW]
+        if end is None and at + _SENTENCE_WINDOW < len(plain):
+            sentence = sentence.rstrip() + "…"
     return _tidy(sentence)
 
 

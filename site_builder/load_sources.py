@@ -17,6 +17,7 @@ from .fields import SOURCE_FIELDS, read_fields
 from .front_matter import Document, decode, parse_document, split_lines
 from .markdown import InlinePositions, block_marker, inline_blocks, plain_text, strip_block_marker
 from .model import Paragraph, Source
+from .names import file_slug_problems
 from .slugs import slugify
 
 _POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
@@ -58,6 +59,7 @@ def _source_id(path: str, values: dict[str, object], problems: list[Diagnostic])
     if "id" in values:
         return str(values["id"])
     source_id = slugify(PurePosixPath(path).stem)
+    problems += file_slug_problems(path, source_id, "id")
     if not source_id:
         problems.append(
             error(

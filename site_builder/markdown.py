@@ -3,12 +3,17 @@
 Citations are a real inline rule, so a citation inside a code span stays text and ``\\[@``
 writes a literal. Each ``citation_group`` token carries the offsets of its refs in the inline
 source; ``InlinePositions`` turns such offsets into file positions.
+
+Links are an allow-list (``is_allowed_link``): http(s), mailto and tel URLs and relative
+references. Anything else (``javascript:``, ``data:``, ``//host``) is no link but the text
+as written, already when parsing, so ``check`` and the page read the same text.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,9 +25,15 @@ from markdown_it.token import Token
 from .diagnostics import Span
 
 CITATION_TOKEN = "citation_group"
+_LAST_CLOSE_KEY = "site_builder_last_close"  # in markdown-it's env: see _unclosed_bracket
 _REF = re.compile(r"@([^\s#;\[\]]+)(?:#([^\s;\[\]]*))?")
 # Obsidian/Quartz block reference: " ^name" at the very end of a block.
 _BLOCK_MARKER = re.compile(r"(?:^|\s)\^([A-Za-z0-9][A-Za-z0-9-]*)\s*$")
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop tabs and line breaks anywhere in a URL (and spaces and controls at its
+# ends); dropping every ASCII control and space also catches "java\tscript:".
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +55,55 @@ class GroupSyntax:
     problem: str | None = None
 
 
+class _SiteMarkdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        return is_allowed_link(url)
+
+
 def create_markdown() -> MarkdownIt:
-    """The one Markdown dialect of the site: CommonMark, raw HTML shown as text, citations."""
-    md = MarkdownIt("commonmark", {"html": False})
+    """The one Markdown dialect of the site: CommonMark, raw HTML shown as text, citations,
+    links only to allowed URLs."""
+    md = _SiteMarkdown("commonmark", {"html": False})
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("citation", "unclosed_bracket", _unclosed_bracket)
     return md
+
+
+def is_allowed_link(url: str) -> bool:
+    """May ``url`` (a destination as markdown-it passes it: entities decoded, then
+    percent-encoded) be a link? Only with a scheme of ``LINK_SCHEMES`` or none; and never
+    protocol-relative (``//host``, ``/\\host``): such a link would leave the site while
+    looking like a path. The scheme is read as a browser would after decoding."""
+    plain = _IGNORED_IN_URL.sub("", urllib.parse.unquote(url)).replace("\\", "/")
+    scheme = _SCHEME.match(plain)
+    if scheme:
+        return scheme.group(1).lower() in LINK_SCHEMES
+    return not plain.startswith("//")
+
+
+def link_scheme(url: str) -> str | None:
+    """The scheme of an allowed link (``https``), or None for a relative reference."""
+    scheme = _SCHEME.match(_IGNORED_IN_URL.sub("", urllib.parse.unquote(url)))
+    return scheme.group(1).lower() if scheme else None
+
+
+def _unclosed_bracket(state: StateInline, silent: bool) -> bool:
+    """A "[" with no "]" after it starts no link, label or citation: it is text, taken at
+    once. markdown-it's link rule would search to the end of the paragraph for each such
+    "[", so a paragraph of many took quadratic time (100,000 took seconds)."""
+    src, start = state.src, state.pos
+    if src[start] != "[":
+        return False
+    cached = state.env.get(_LAST_CLOSE_KEY)
+    if cached is None or cached[0] is not src:
+        cached = (src, src.rfind("]"))
+        state.env[_LAST_CLOSE_KEY] = cached
+    if start < cached[1]:
+        return False
+    if not silent:
+        state.pending += "["
+    state.pos += 1
+    return True
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -91,11 +146,17 @@ def parse_group(src: str, start: int, end: int) -> GroupSyntax:
                 if "," in stripped or " @" in stripped
                 else "write each citation as @source#anchor"
             )
-            return GroupSyntax(start, end + 1, (), f"'{stripped}' is not a citation: {problem}")
+            shown = _shortened(stripped)
+            return GroupSyntax(start, end + 1, (), f"'{shown}' is not a citation: {problem}")
         at = offset + part.index("@")
         refs.append(RefSyntax(match.group(1), match.group(2) or None, at))
         offset += len(part) + 1
     return GroupSyntax(start, end + 1, tuple(refs))
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """``text`` for a message: a group left open by a missing ``]`` can run for pages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class InlinePositions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, Severity
@@ -10,25 +11,37 @@ from .diagnostics import Diagnostic, Severity
 FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+# Shown as escapes: diagnostics quote editors' files, and a control character (ESC starts a
+# terminal command), a line separator or a bidi control must not act on the terminal or
+# the annotation it is printed to.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, line separators and bidi controls written as
+    escapes (``\\x1b``, ``\\u202e``); tabs stay."""
+    return _UNPRINTABLE.sub(_escape_character, text)
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
     """``path:line:col: error[code]: message`` then indented hint and detail lines."""
     severity = diagnostic.severity.value
-    head = f"{diagnostic.span}: {severity}[{diagnostic.code}]: {diagnostic.message}"
+    span, message = printable(str(diagnostic.span)), printable(diagnostic.message)
+    head = f"{span}: {severity}[{diagnostic.code}]: {message}"
     if colour:
         paint = _COLOURS[diagnostic.severity]
-        head = (
-            f"{_BOLD}{diagnostic.span}{_RESET}: {paint}{severity}[{diagnostic.code}]"
-            f"{_RESET}: {diagnostic.message}"
-        )
+        head = f"{_BOLD}{span}{_RESET}: {paint}{severity}[{diagnostic.code}]{_RESET}: {message}"
     lines = [head]
     for label, text in diagnostic.details:
-        lines.append(f"  {label}: {text}")
+        lines.append(f"  {label}: {printable(text)}")
     if diagnostic.hint:
-        lines.append(
-            f"  {_DIM}hint:{_RESET} {diagnostic.hint}" if colour else f"  hint: {diagnostic.hint}"
-        )
+        hint = printable(diagnostic.hint)
+        lines.append(f"  {_DIM}hint:{_RESET} {hint}" if colour else f"  hint: {hint}")
     return "\n".join(lines)
 
 
@@ -87,7 +100,8 @@ def format_github(diagnostic: Diagnostic) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    lines = text.replace("%", "%25").split("\n")  # the body's own line breaks stay
+    return "%0A".join(printable(line) for line in lines)
 
 
 def _escape_property(text: str) -> str:

@@ -32,6 +32,8 @@ _KIND_SCHEMAS: dict[Kind, dict[str, Any]] = {
     Kind.TEXT_LIST: {"type": "array", "items": {"type": "string", "minLength": 1}},
 }
 
+_TEXTS = (Kind.TEXT, Kind.URL, Kind.SLUG, Kind.LANGUAGE)  # with a maxLength in the schema
+
 DOCUMENT_FIELDS = {"brief": BRIEF_FIELDS, "source": SOURCE_FIELDS}
 
 
@@ -62,6 +64,10 @@ def _field_schema(field: Field) -> dict[str, Any]:
         body: dict[str, Any] = {"type": "array", "items": _object_schema(field.item_fields)}
     else:
         body = dict(_KIND_SCHEMAS[field.kind])
+    if field.kind in _TEXTS:
+        body["maxLength"] = field.max_length
+    elif field.kind is Kind.TEXT_LIST:
+        body["items"] = {**body["items"], "maxLength": field.max_length}
     if not field.required:  # the checker reads an empty optional field as absent
         body = {"anyOf": [body, {"type": "null"}]}
     return {"description": field.description, **body}
