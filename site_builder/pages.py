@@ -184,7 +184,7 @@ def source_detail(source: Source, index: SiteIndex, urls: Urls, md: MarkdownIt) 
         return cited_in_html(index.citing.get((source.id, number), ()), link)
 
     anchors = {p.index: p.name for p in source.paragraphs}
-    body = render_source_body(source.body, md, anchors, cited_in)
+    body = render_source_body(source.body, md, anchors, cited_in, source.url)
     description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
     return Page(
         source_page(source.id),

@@ -17,6 +17,7 @@ import jinja2
 
 from .config import SiteConfig
 from .dates import PartialDate
+from .invisible import close_bidi
 from .pages import Page, all_pages, latest_date
 from .render_markdown import create_renderer
 from .site_index import SiteIndex
@@ -71,10 +72,21 @@ def create_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_close_text,
     )
     env.globals.update(link=urls.link, absolute=urls.absolute, asset=_asset_link(urls, assets))
     env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
     return env
+
+
+def _close_text(value: Any) -> Any:
+    """Every text a template writes ends with its bidi controls closed (``close_bidi``), so
+    a title with a right-to-left override cannot reorder the page after it. HTML made by
+    the site (a rendered Markdown body, ``tojson``) is left alone: its texts are closed
+    already, and JSON escapes every non-ASCII character."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return close_bidi(value)
+    return value
 
 
 def _asset_link(urls: Urls, assets: dict[str, bytes]) -> Any:

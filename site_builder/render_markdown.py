@@ -2,27 +2,36 @@
 hover and focus (no JavaScript), sources with an id and permalink on every paragraph and
 "cited in" under each cited one.
 
-Raw HTML stays text (the parser has HTML off), and markdown-it's link validation drops
-``javascript:``/``vbscript:``/``file:`` URLs; every text is escaped by the renderer.
+Raw HTML stays text (the parser has HTML off), links are limited to http(s), mailto, tel
+and relative URLs (``markdown.is_allowed_link``), and every text is escaped by the renderer
+and closed with ``close_bidi``, so no bidi control in it reorders the page after it. An
+image is not embedded but named in the text (``[Bild: …]``): the site loads nothing from
+elsewhere. A relative link in a source points into the original article's site: it is
+resolved against the source's URL, or is only text when the source has none.
 """
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from .invisible import close_bidi
 from .markdown import (
     CITATION_TOKEN,
     GroupSyntax,
     block_marker,
     create_markdown,
     inline_blocks,
+    link_scheme,
+    plain_text,
     strip_block_marker,
 )
 from .site_index import CitedParagraph, Citing
@@ -32,6 +41,8 @@ CitationHtml = Callable[[CitedParagraph, str], str]
 # Ids the default theme's layout gives elements of every page (the skip link's target):
 # a source heading never takes one of them.
 LAYOUT_IDS = frozenset({"inhalt"})
+# A link in a source was set by a third party: no endorsement, no referrer for its target.
+SOURCE_LINK_REL = "external nofollow noopener noreferrer"
 
 
 @dataclass
@@ -45,18 +56,57 @@ class _BriefEnv:
 
 @dataclass
 class _SourceEnv:
+    """Per-render state for a source body: the ids taken so far (the layout's, the
+    paragraphs' and the headings'), and per heading slug the next number to try."""
+
     anchors: dict[int, str | None]
     cited_in: Callable[[int], str]
-    heading_ids: set[str] = field(default_factory=set)
+    taken_ids: set[str] = field(init=False)
+    next_number: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = {name for name in self.anchors.values() if name}
+        self.taken_ids = set(LAYOUT_IDS) | {f"p{n}" for n in self.anchors} | names
 
 
 def create_renderer() -> MarkdownIt:
     """The site's Markdown dialect (see ``markdown.create_markdown``) with the render rules
-    for citations and anchored paragraphs."""
+    for citations and anchored paragraphs; every text closes its bidi controls, and an
+    image is named in the text (``[Bild: …]``) instead of loaded."""
     md = create_markdown()
     md.options["xhtmlOut"] = False  # HTML5: <br>, not <br />
     md.add_render_rule(CITATION_TOKEN, _render_citation_group)
+    md.add_render_rule("text", _render_text)
+    md.add_render_rule("image", _render_image)
+    assert isinstance(md.renderer, RendererHTML)
+    for name in ("code_inline", "code_block", "fence"):
+        md.add_render_rule(name, _closing_bidi(md.renderer.rules[name]))
     return md
+
+
+def _render_text(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    return escapeHtml(close_bidi(tokens[idx].content))
+
+
+def _render_image(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    alt = " ".join(plain_text(tokens[idx].children).split())
+    return escapeHtml(f"[Bild: {close_bidi(alt)}]" if alt else "[Bild]")
+
+
+def _closing_bidi(default: Callable[..., str]) -> Callable[..., str]:
+    """``default``, a markdown-it rule for code, with the code's bidi controls closed."""
+
+    def rule(
+        self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+    ) -> str:
+        tokens[idx].content = close_bidi(tokens[idx].content)
+        return default(tokens, idx, options, env)
+
+    return rule
 
 
 def render_brief_body(
@@ -70,12 +120,41 @@ def render_brief_body(
     return html
 
 
+def _resolve_links(tokens: Sequence[Token], source_url: str | None) -> None:
+    """Links of a source: a relative one resolved against ``source_url`` or, without it,
+    dropped (its text stays); every link marked as the source's (``SOURCE_LINK_REL``)."""
+    for token in tokens:
+        if not token.children:
+            continue
+        kept: list[Token] = []
+        dropping = False
+        for child in token.children:
+            if child.type == "link_open":
+                href = _source_href(str(child.attrGet("href") or ""), source_url)
+                dropping = href is None
+                if href is not None:
+                    child.attrSet("href", href)
+                    child.attrSet("rel", SOURCE_LINK_REL)
+            if not (dropping and child.type in ("link_open", "link_close")):
+                kept.append(child)
+            dropping = dropping and child.type != "link_close"
+        token.children = kept
+
+
+def _source_href(href: str, source_url: str | None) -> str | None:
+    """Where a link in a source leads: absolute links as written, relative ones resolved
+    against the source's URL; None when there is nothing to resolve against."""
+    if link_scheme(href) is not None:
+        return href
+    return urllib.parse.urljoin(source_url, href) if source_url else None
+
+
 def _render_citation_group(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
 ) -> str:
     if "brief" not in env:
         # A source is third-party text: "[@handle]" there is what the article says.
-        return escape(tokens[idx].content)
+        return escape(close_bidi(tokens[idx].content))
     state: _BriefEnv = env["brief"]
     group: GroupSyntax = tokens[idx].meta["group"]
     parts = []
@@ -88,22 +167,28 @@ def _render_citation_group(
 
 def _citation_html(cited: CitedParagraph, href: str, occurrence: int) -> str:
     tip = f"cite-{occurrence}"
-    label = f"Quelle {cited.number}: {cited.source.title}, Absatz {cited.paragraph.index}"
-    outlet = f"{cited.source.outlet}: " if cited.source.outlet else ""
+    title = close_bidi(cited.source.title)
+    label = f"Quelle {cited.number}: {title}, Absatz {cited.paragraph.index}"
+    outlet = f"{close_bidi(cited.source.outlet)}: " if cited.source.outlet else ""
     return (
         f'<span class="citation"><a class="citation-link" href="{escape(href)}" '
         f'aria-label="{escape(label)}" aria-describedby="{tip}">{cited.number}</a>'
         f'<span class="citation-preview" role="tooltip" id="{tip}">'
-        f'<span class="citation-source">{escape(outlet + cited.source.title)}</span> '
-        f"„{escape(cited.paragraph.text)}“</span></span>"
+        f'<span class="citation-source">{escape(outlet + title)}</span> '
+        f"„{escape(close_bidi(cited.paragraph.text))}“</span></span>"
     )
 
 
 def render_source_body(
-    body: str, md: MarkdownIt, anchors: dict[int, str | None], cited_in: Callable[[int], str]
+    body: str,
+    md: MarkdownIt,
+    anchors: dict[int, str | None],
+    cited_in: Callable[[int], str],
+    source_url: str | None = None,
 ) -> str:
     """The verbatim source body; paragraph ``n`` gets ``id="pn"`` (and its ``^name`` as a
-    second target), a ¶ permalink, and ``cited_in(n)`` after it."""
+    second target), a ¶ permalink, and ``cited_in(n)`` after it. ``source_url`` is the
+    original article's address, which relative links in it are resolved against."""
     tokens = md.parse(body)
     env = _SourceEnv(anchors, cited_in)
     blocks = inline_blocks(tokens)
@@ -112,6 +197,7 @@ def render_source_body(
         opening.attrSet("id", f"p{number}")
         opening.meta = {"paragraph": number}
         _strip_marker(inline)
+    _resolve_links(tokens, source_url)
     for index, token in enumerate(tokens):
         if token.type == "paragraph_close":
             token.hidden = False
@@ -139,16 +225,11 @@ def _paragraph_of(tokens: Sequence[Token], close_index: int) -> int:
 def _heading_id(text: str, env: _SourceEnv) -> str:
     """A heading's slug id, never equal to a paragraph anchor or an earlier heading."""
     base = slugify(text) or "abschnitt"
-    taken = (
-        env.heading_ids
-        | LAYOUT_IDS
-        | {f"p{n}" for n in env.anchors}
-        | {name for name in env.anchors.values() if name}
-    )
-    candidate, counter = base, 2
-    while candidate in taken:
+    candidate, counter = base, env.next_number.get(base, 2)
+    while candidate in env.taken_ids:
         candidate, counter = f"{base}-{counter}", counter + 1
-    env.heading_ids.add(candidate)
+    env.next_number[base] = counter  # the next "Titel" starts here: linear, not quadratic
+    env.taken_ids.add(candidate)
     return candidate
 
 
@@ -169,7 +250,9 @@ def _render_source_tokens(md: MarkdownIt, tokens: list[Token], env: _SourceEnv) 
                     f'aria-label="Link zu Absatz {number}">¶</a>'
                 )
         else:
-            parts.append(renderer.renderToken(tokens, index, md.options, {}))
+            # A rule when the token has one (code blocks and fences carry their text).
+            rule = renderer.rules.get(token.type, renderer.renderToken)
+            parts.append(rule(tokens, index, md.options, {}))
             if token.type == "paragraph_close":
                 parts.append(env.cited_in(token.meta["paragraph"]))
     return "".join(parts)
@@ -188,8 +271,8 @@ def cited_in_html(citing: Sequence[Citing], link: Callable[[Citing], str]) -> st
     if not citing:
         return ""
     items = "".join(
-        f'<li><a href="{escape(link(c))}">{escape(c.brief.title)}</a>'
-        f'<span class="cited-context">: „{escape(c.context)}“</span></li>'
+        f'<li><a href="{escape(link(c))}">{escape(close_bidi(c.brief.title))}</a>'
+        f'<span class="cited-context">: „{escape(close_bidi(c.context))}“</span></li>'
         for c in citing
     )
     label = '<p class="cited-in-label">Zitiert in:</p>'
