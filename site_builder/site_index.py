@@ -120,7 +120,10 @@ def tag_slug(name: str) -> str:
     slug = slugify(name)
     if slug:
         return slug
-    key = unicodedata.normalize("NFC", name).casefold().encode("utf-8")
+    # Case-folded between NFD and NFC (Unicode's canonical caseless match): "ΰ".upper() is
+    # a decomposed "Ϋ́", and folding composed text would not bring the two together.
+    folded = unicodedata.normalize("NFD", name).casefold()
+    key = unicodedata.normalize("NFC", folded).encode("utf-8")
     return "tag-" + hashlib.sha256(key).hexdigest()[:8]
 
 

@@ -12,6 +12,7 @@ from site_builder.load_briefs import load_brief
 from site_builder.load_sources import load_source
 from site_builder.markdown import create_markdown
 from site_builder.quotes import quote_matches
+from site_builder.site_index import tag_slug
 from tests.sitefiles import brief
 
 
@@ -79,3 +80,41 @@ def test_sort_key_orders_date_times_by_the_moment_they_happened() -> None:
     assert isinstance(new_york, PartialDate)
     assert isinstance(berlin, PartialDate)
     assert berlin.sort_key() < new_york.sort_key()
+
+
+@pytest.mark.parametrize(
+    ("quote", "paragraph"),
+    [
+        ("Haq", "Der Haq\u0301 kam."),  # q́ has no composed form: the mark stays separate
+        ("Haq\u0301", "Der Haq\u0301xy kam."),
+        ("\u0915", "x \u0915\u093f y"),  # Devanagari ka inside ki (a vowel sign, Mc)
+        ("\u0915\u093f", "x \u0915\u093f\u0924 y"),  # ki inside kit
+    ],
+    ids=["letter-before-mark", "mark-before-letter", "consonant", "vowel-sign"],
+)
+def test_a_combining_mark_is_part_of_the_word_of_its_letter(quote: str, paragraph: str) -> None:
+    """Word boundaries looked at ``isalnum`` only, and a combining mark is not alphanumeric:
+    „Haq“ stood in "Haq́" and a word ending in a Devanagari vowel sign in any longer one.
+    Found by tests/test_properties.py."""
+    assert not quote_matches(quote, paragraph)
+
+
+def test_a_quote_with_a_combining_mark_still_matches_its_word() -> None:
+    assert quote_matches("Haq\u0301", "Der Haq\u0301 kam.")
+    assert quote_matches("\u0915\u093f", "x \u0915\u093f y")
+
+
+def test_an_invisible_character_between_a_letter_and_its_accent_is_ignored() -> None:
+    """Quotes were put in NFC before invisible characters were removed, so a soft hyphen
+    between "a" and U+0308 kept them apart and „Gespra­̈che“ did not stand in "Gespräche".
+    Found by tests/test_properties.py."""
+    assert quote_matches("Gespra\u00ad\u0308che", "Die Gespräche begannen.")
+    assert quote_matches("Gespräche", "Die Gespra\u200b\u0308che begannen.")
+
+
+@pytest.mark.parametrize("name", ["ΰ", "ΐ", "Μαΐου"])
+def test_a_non_latin_tag_in_capitals_shares_its_page(name: str) -> None:
+    """The hashed slug of a tag without Latin letters folded NFC text, but "ΰ".upper() is
+    a decomposed "Ϋ́" whose case fold is not the composed one's: two pages for one tag.
+    Found by tests/test_properties.py."""
+    assert tag_slug(name.upper()) == tag_slug(name) == tag_slug(name.lower())
