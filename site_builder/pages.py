@@ -171,9 +171,7 @@ def sources_list(index: SiteIndex) -> Page:
 
 
 def _cited_count(source: Source, index: SiteIndex) -> int:
-    return len(
-        {c.brief.path for (sid, _), cs in index.citing.items() if sid == source.id for c in cs}
-    )
+    return index.citing_briefs.get(source.id, 0)
 
 
 def source_detail(source: Source, index: SiteIndex, urls: Urls, md: MarkdownIt) -> Page:

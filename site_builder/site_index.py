@@ -54,6 +54,7 @@ class SiteIndex:
     cited: Mapping[str, tuple[CitedParagraph, ...]]
     citing: Mapping[tuple[str, int], tuple[Citing, ...]]
     tags: tuple[Tag, ...]
+    citing_briefs: Mapping[str, int]  # source id → how many briefs cite it
 
     def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
         """``source#anchor`` as cited in ``brief`` → its numbered entry (``p2`` and the
@@ -94,7 +95,11 @@ def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
                     seen.add(key)
                     citing.setdefault(key[:2], []).append(Citing(brief, group.context))
     frozen_citing = {key: tuple(value) for key, value in citing.items()}
-    return SiteIndex(briefs, corpus.sources, cited, frozen_citing, _tags(briefs))
+    briefs_per_source: dict[str, set[str]] = {}
+    for (source_id, _), citings in frozen_citing.items():
+        briefs_per_source.setdefault(source_id, set()).update(c.brief.path for c in citings)
+    counts = {source_id: len(paths) for source_id, paths in briefs_per_source.items()}
+    return SiteIndex(briefs, corpus.sources, cited, frozen_citing, _tags(briefs), counts)
 
 
 def _date_key(brief: Brief) -> tuple[int, int, int, str]:
@@ -131,15 +136,16 @@ def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:
     """Tags by slug; spellings that share a slug ("Ukraine", "ukraine") share a page,
     named by the most used spelling (ties: the first in sort order)."""
     spellings: dict[str, Counter[str]] = {}
-    members: dict[str, list[Brief]] = {}
+    # Briefs by path, in order: "brief in list" compared whole dataclasses, quadratically
+    # (15 s of a 5,000-page build).
+    members: dict[str, dict[str, Brief]] = {}
     for brief in briefs:
         for name in dict.fromkeys(brief.tags):
             slug = tag_slug(name)
             spellings.setdefault(slug, Counter())[name] += 1
-            if brief not in members.setdefault(slug, []):
-                members[slug].append(brief)
+            members.setdefault(slug, {}).setdefault(brief.path, brief)
     tags = []
     for slug in sorted(spellings):
         name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
-        tags.append(Tag(name, slug, tuple(members[slug])))
+        tags.append(Tag(name, slug, tuple(members[slug].values())))
     return tuple(tags)

@@ -165,11 +165,19 @@ def _is_running(pid: int) -> bool:
 
 
 def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:
+    """Write ``files`` into the new, empty ``folder``. Each path must be a plain relative
+    path (no ``..``, ``.``, empty or absolute part): checked on the text, which is enough
+    here because ``folder`` is new and holds only what this loop creates, so no symbolic
+    link can redirect a write (and resolving every path cost seconds on large sites)."""
     folder.mkdir()
     (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    made: set[str] = set()
     for file in files:
-        target = (folder / file.path).resolve()
-        if not target.is_relative_to(folder.resolve()) or file.path.startswith("/"):
-            raise ValueError(f"refusing to write outside the output folder: {file.path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
+        parts = file.path.split("/")
+        if any(part in ("", ".", "..") or "\x00" in part for part in parts):
+            raise ValueError(f"refusing to write outside the output folder: {file.path!r}")
+        parent = "/".join(parts[:-1])
+        if parent and parent not in made:
+            (folder / parent).mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        (folder / file.path).write_bytes(file.data)
