@@ -77,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the site folder (default: the current folder)",
     )
-    _add_check(commands, site)
-    _add_build(commands, site)
-    _add_serve(commands, site)
+    shared = _shared_options()
+    _add_check(commands, [site, shared["report"], shared["check"]])
+    _add_build(commands, [site, shared["report"], shared["check"], shared["render"]])
+    _add_serve(commands, [site, shared["check"], shared["render"]])
     _add_lock(commands, site)
     _add_anchors(commands, site)
     _add_new(commands, site)
@@ -87,59 +88,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_check(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
-) -> None:
-    check = commands.add_parser(
-        "check",
-        parents=[site],
-        help="validate the site, no output",
-        description="Check every source and brief; report all problems.",
-    )
-    check.add_argument(
+def _shared_options() -> dict[str, argparse.ArgumentParser]:
+    """Options several commands share, so they read and mean the same everywhere:
+    ``report`` (how problems are printed), ``check`` (how strictly), ``render`` (what is
+    built)."""
+    report = argparse.ArgumentParser(add_help=False)
+    report.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (default), json, or github (Actions annotations)",
+        help="how to print problems: text (default), json, github (Actions annotations)",
     )
+    check = argparse.ArgumentParser(add_help=False)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument(
         "--frozen",
         action="store_true",
         help="never write citations.lock; a stale or missing entry is an error",
     )
+    render = argparse.ArgumentParser(add_help=False)
+    render.add_argument("--drafts", action="store_true", help="include drafts")
+    render.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
+    render.add_argument(
+        "--no-search", action="store_true", help="skip the search index (quicker builds)"
+    )
+    return {"report": report, "check": check, "render": render}
+
+
+def _add_check(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
+    check = commands.add_parser(
+        "check",
+        parents=parents,
+        help="validate the site, no output",
+        description="Check every source and brief; report all problems.",
+    )
     check.set_defaults(run=run_check)
 
 
 def _add_build(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
 ) -> None:
     build = commands.add_parser(
         "build",
-        parents=[site],
+        parents=parents,
         help="check, render and write the site",
         description="Check the site; when it has no errors, render it into the output "
         "folder. The previous output stays in place until the new one is complete.",
     )
     build.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: public/ in the site)"
-    )
-    build.add_argument("--drafts", action="store_true", help="publish drafts too")
-    build.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
-    build.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="how to print problems: text (default), json, github",
-    )
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument(
-        "--frozen",
-        action="store_true",
-        help="never write citations.lock; a stale or missing entry is an error",
-    )
-    build.add_argument(
-        "--no-search", action="store_true", help="skip the search index (quicker previews)"
     )
     build.add_argument(
         "--check-links",
@@ -150,11 +151,12 @@ def _add_build(
 
 
 def _add_serve(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
 ) -> None:
     serve_command = commands.add_parser(
         "serve",
-        parents=[site],
+        parents=parents,
         help="build, serve on localhost, rebuild on change",
         description="Build the site into .site-builder-cache/serve/ (not public/), serve it "
         "on http://127.0.0.1:PORT/ under its base_url path, rebuild when content/, briefs/, "
@@ -163,17 +165,6 @@ def _add_serve(
     )
     serve_command.add_argument(
         "--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free)"
-    )
-    serve_command.add_argument("--drafts", action="store_true", help="show drafts too")
-    serve_command.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
-    serve_command.add_argument(
-        "--no-search", action="store_true", help="skip the search index (quicker rebuilds)"
-    )
-    serve_command.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    serve_command.add_argument(
-        "--frozen",
-        action="store_true",
-        help="never write citations.lock; a stale or missing entry is an error",
     )
     serve_command.set_defaults(run=run_serve)
 
