@@ -14,7 +14,7 @@ import sys
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .anchors import anchor_lines, find_source
@@ -240,16 +240,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(
-        out=args.out,
-        drafts=args.drafts,
-        base_url=_base_url(args.base_url),
-        strict=args.strict,
-        frozen=args.frozen,
-        check_links=args.check_links,
-        search=not args.no_search,
-        clock=build_clock(os.environ),
-    )
+    options = _build_options(args, out=args.out, check_links=args.check_links)
     try:
         result = build_site(args.site, options, _progress())
     except OutputFolderError as exc:
@@ -274,15 +265,21 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_serve(args: argparse.Namespace) -> int:
-    build = BuildOptions(
+def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
+    """The options ``build`` and ``serve`` share (see ``_shared_options``), plus ``only_build``."""
+    return BuildOptions(
         drafts=args.drafts,
         base_url=_base_url(args.base_url),
         strict=args.strict,
         frozen=args.frozen,
         search=not args.no_search,
         clock=build_clock(os.environ),
+        **only_build,
     )
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    build = _build_options(args)
     console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
     try:
         serve(args.site, ServeOptions(build, args.port), console)

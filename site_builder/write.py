@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .render import DEFAULT_THEME, OutputFile
@@ -128,12 +128,8 @@ def recover_interrupted_swap(out: Path) -> None:
     out = out.resolve()
     if out.exists() or not out.parent.is_dir():
         return
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.old-([0-9]+)")
-    for path in sorted(out.parent.iterdir()):
-        match = pattern.fullmatch(path.name)
-        if match is None or path.is_symlink() or not (path / MARKER).is_file():
-            continue
-        if not _is_running(int(match.group(1))):
+    for path, pid in _temporary_folders(out, "old"):
+        if not _is_running(pid):
             path.rename(out)
             return
 
@@ -142,14 +138,19 @@ def remove_leftovers(out: Path) -> None:
     """Remove the temporary folders of earlier builds that were killed before they could
     clean up: ``.public.new-PID`` / ``.public.old-PID`` beside ``out`` that hold our marker,
     unless process PID still runs (a parallel build is still using its folder)."""
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:new|old)-([0-9]+)")
-    for path in sorted(out.parent.iterdir()):
-        match = pattern.fullmatch(path.name)
-        if match is None or path.is_symlink() or not (path / MARKER).is_file():
-            continue
-        pid = int(match.group(1))
+    for path, pid in _temporary_folders(out, "new", "old"):
         if pid == os.getpid() or not _is_running(pid):
             shutil.rmtree(path)
+
+
+def _temporary_folders(out: Path, *kinds: str) -> Iterator[tuple[Path, int]]:
+    """``.public.KIND-PID`` folders beside ``out`` that hold our marker (and are no links),
+    with the PID of the build that made them."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:{'|'.join(kinds)})-([0-9]+)")
+    for path in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if match and not path.is_symlink() and (path / MARKER).is_file():
+            yield path, int(match.group(1))
 
 
 def _is_running(pid: int) -> bool:
