@@ -15,7 +15,7 @@ _WIDTH = 72
 
 def find_source(root: Path, source_id: str) -> Source | str:
     """The source with ``source_id``, or an error message with a suggestion."""
-    corpus, _problems = load_corpus(load_config(root))
+    corpus, _problems, _digests = load_corpus(load_config(root))
     source = corpus.sources_by_id.get(source_id)
     if source is not None:
         return source

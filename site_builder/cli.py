@@ -106,6 +106,11 @@ def _shared_options() -> dict[str, argparse.ArgumentParser]:
         action="store_true",
         help="never write citations.lock; a stale or missing entry is an error",
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither use nor update the build cache (.site-builder-cache/build/)",
+    )
     render = argparse.ArgumentParser(add_help=False)
     render.add_argument("--drafts", action="store_true", help="include drafts")
     render.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
@@ -227,7 +232,7 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_check(args: argparse.Namespace) -> int:
-    options = CheckOptions(strict=args.strict, frozen=args.frozen)
+    options = CheckOptions(strict=args.strict, frozen=args.frozen, use_cache=not args.no_cache)
     result = check_site(args.site, options, _progress())
     _report(result, args.format)
     if result.lock_changes:
@@ -274,6 +279,7 @@ def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
         frozen=args.frozen,
         search=not args.no_search,
         clock=build_clock(os.environ),
+        use_cache=not args.no_cache,
         **only_build,
     )
 
@@ -368,7 +374,7 @@ def _count_cited(result: CheckResult) -> int:
 
 
 def _report(result: CheckResult, output_format: str) -> None:
-    briefs, sources = len(result.corpus.briefs), len(result.corpus.sources)
+    briefs, sources = result.briefs, result.sources
     if output_format == "json":
         print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}))
         return

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .names import shown
+from .pickling import quick_pickle
 
 # ASCII digits only: Python's \d also matches "２０２５" or "٢٠٢٥", which the JSON Schema
 # (and every other tool) rejects.
@@ -30,6 +31,7 @@ _GERMAN_MONTHS = (
 )
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A year, month or day, optionally with a time of day (``moment``)."""

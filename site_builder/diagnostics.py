@@ -9,6 +9,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .pickling import quick_pickle
+
 # Every diagnostic code, with what it means. Codes are a stable contract (CI scripts and
 # editors match on them); the README's table is checked against this list.
 CODES: dict[str, str] = {
@@ -66,6 +68,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A place in a file of the site: 1-based line and column (Unicode code points)."""
@@ -81,6 +84,7 @@ class Span:
         return Span(self.path, self.line + lines, self.col if col is None else col)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem: where, how bad, which check (stable ``code``), what and how to fix it.

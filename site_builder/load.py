@@ -2,7 +2,8 @@
 
 Each file is loaded by a pure function of (path, bytes), so files can be parsed in any
 process and in any order; results come back in path order, so output never depends on
-scheduling.
+scheduling. For the same reason a result can be kept (``LoadedFile``: the digest of the bytes
+it came from and the pickled result) and reused while the file's bytes stay the same.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Span, error
 from .discover import SiteFiles
+from .file_states import digest
 from .front_matter import MAX_FILE_BYTES, too_large
 from .load_briefs import load_brief
 from .load_sources import load_source
@@ -30,7 +33,30 @@ from .progress import Progress, no_progress
 Document = Source | Brief
 Loader = Callable[[str, bytes, MarkdownIt], tuple[Document | None, list[Diagnostic]]]
 LOADERS: dict[str, Loader] = {"source": load_source, "brief": load_brief}
-_Loaded = tuple[Document | None, list[Diagnostic]]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    """One file's load result, pickled (``(document or None, diagnostics)``), with the
+    sha256 of the bytes it came from; ``digest`` is None when the file could not be read
+    (such a result is not worth keeping: the file must be tried again)."""
+
+    path: str
+    digest: str | None
+    result: bytes
+
+    def unpacked(self) -> tuple[Document | None, list[Diagnostic]]:
+        document, problems = pickle.loads(self.result)
+        return document, problems
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocuments:
+    sources: list[Source]
+    briefs: list[Brief]
+    problems: list[Diagnostic]
+    files: dict[str, LoadedFile]  # every file by path, loaded now or known before
+
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 500
@@ -42,13 +68,20 @@ def load_documents(
     files: SiteFiles,
     workers: int | None = None,
     progress: Progress = no_progress,
-) -> tuple[list[Source], list[Brief], list[Diagnostic]]:
-    """Every source and brief that loaded, and every problem found while loading;
-    ``progress`` hears how many files are loaded, chunk by chunk."""
-    jobs = [(root, "source", chunk) for chunk in _chunks(files.sources)]
-    jobs += [(root, "brief", chunk) for chunk in _chunks(files.briefs)]
+    known: Mapping[str, LoadedFile] | None = None,
+) -> LoadedDocuments:
+    """Every source and brief that loaded, and every problem found while loading, in path
+    order. A file in ``known`` is not read again: the caller vouches that its bytes are
+    still those of ``known[path].digest``. ``progress`` hears how many files are loaded."""
+    known = known or {}
+    to_load = SiteFiles(
+        tuple(path for path in files.sources if path not in known),
+        tuple(path for path in files.briefs if path not in known),
+    )
+    jobs = [(root, "source", chunk) for chunk in _chunks(to_load.sources)]
+    jobs += [(root, "brief", chunk) for chunk in _chunks(to_load.briefs)]
     workers = workers or len(os.sched_getaffinity(0))
-    total = len(files.sources) + len(files.briefs)
+    total = len(to_load.sources) + len(to_load.briefs)
     counter = _Counter(progress, total)
     results = None
     if workers > 1 and total >= PARALLEL_FROM:
@@ -56,17 +89,22 @@ def load_documents(
     if results is None:
         counter.restart()
         results = [counter.counted(load_chunk(job)) for job in jobs]
+    loaded = {file.path: file for chunk in results for file in chunk}
+    return _unpack(files, {**known, **loaded})
+
+
+def _unpack(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
     sources: list[Source] = []
     briefs: list[Brief] = []
     problems: list[Diagnostic] = []
-    for chunk in results:
-        for document, document_problems in chunk:
-            problems += document_problems
-            if isinstance(document, Source):
-                sources.append(document)
-            elif isinstance(document, Brief):
-                briefs.append(document)
-    return sources, briefs, problems
+    for path in (*files.sources, *files.briefs):
+        document, document_problems = loaded[path].unpacked()
+        problems += document_problems
+        if isinstance(document, Source):
+            sources.append(document)
+        elif isinstance(document, Brief):
+            briefs.append(document)
+    return LoadedDocuments(sources, briefs, problems, loaded)
 
 
 class _Counter:
@@ -79,7 +117,7 @@ class _Counter:
         self._done = 0
         self._progress("loading files", 0, self._total)
 
-    def counted(self, chunk: list[_Loaded]) -> list[_Loaded]:
+    def counted(self, chunk: list[LoadedFile]) -> list[LoadedFile]:
         self._done += len(chunk)
         self._progress("loading files", self._done, self._total)
         return chunk
@@ -89,7 +127,7 @@ def _load_in_parallel(
     jobs: list[tuple[Path, str, tuple[str, ...]]],
     workers: int,
     counter: _Counter | None = None,
-) -> list[list[_Loaded]] | None:
+) -> list[list[LoadedFile]] | None:
     """The jobs' results from worker processes; None if processes cannot be used here
     (the caller then loads in this process: slower, never wrong)."""
     counter = counter or _Counter(no_progress, 0)
@@ -107,27 +145,31 @@ def _chunks(paths: Sequence[str]) -> list[tuple[str, ...]]:
     return [tuple(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
 
 
-def load_chunk(
-    job: tuple[Path, str, tuple[str, ...]],
-) -> list[tuple[Document | None, list[Diagnostic]]]:
-    """Load the files of one job (run in a worker process or in this one)."""
+def load_chunk(job: tuple[Path, str, tuple[str, ...]]) -> list[LoadedFile]:
+    """Load the files of one job (run in a worker process or in this one), each result
+    pickled: it crosses from a worker as bytes anyway, and the cache keeps those bytes."""
     root, kind, paths = job
     md = create_markdown()
-    return [load_safely(root, path, LOADERS[kind], md) for path in paths]
+    return [_load_file(root, path, LOADERS[kind], md) for path in paths]
 
 
-def load_safely(
-    root: Path, path: str, loader: Loader, md: MarkdownIt
-) -> tuple[Document | None, list[Diagnostic]]:
-    """Load one file; an unreadable file or a bug becomes a diagnostic, never a traceback,
-    so one bad file cannot hide the problems of all the others."""
+def _load_file(root: Path, path: str, loader: Loader, md: MarkdownIt) -> LoadedFile:
+    data = _read(root, path)
+    if isinstance(data, bytes):
+        result = load_safely(path, data, loader, md)
+        return LoadedFile(path, digest(data), pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    return LoadedFile(path, None, pickle.dumps((None, data), pickle.HIGHEST_PROTOCOL))
+
+
+def _read(root: Path, path: str) -> bytes | list[Diagnostic]:
+    """The file's bytes, or why they cannot be had."""
     try:
         size = (root / path).stat().st_size
         if size > MAX_FILE_BYTES:  # not read at all: a huge file costs nothing
-            return None, [too_large(path, size)]
-        data = (root / path).read_bytes()  # (if it grew since, ``decode`` refuses it)
+            return [too_large(path, size)]
+        return (root / path).read_bytes()  # (if it grew since, ``decode`` refuses it)
     except OSError as exc:
-        return None, [
+        return [
             error(
                 Span(path),
                 "unreadable-file",
@@ -135,6 +177,13 @@ def load_safely(
                 hint="check the file's permissions",
             )
         ]
+
+
+def load_safely(
+    path: str, data: bytes, loader: Loader, md: MarkdownIt
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Load one file; a bug becomes a diagnostic, never a traceback, so one bad file cannot
+    hide the problems of all the others."""
     try:
         return loader(path, data, md)
     except Exception as exc:  # reported as a diagnostic, see the docstring

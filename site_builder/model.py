@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from .dates import PartialDate
 from .diagnostics import Span
+from .pickling import quick_pickle
 from .quotes import normalise
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph-level block of a source: positional anchor ``p{index}``, maybe ``^name``.
@@ -41,6 +43,7 @@ class Paragraph:
         return (self.anchor,) if self.name is None else (self.anchor, self.name)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
     """A stored source article, verbatim. ``anchors`` maps every anchor to its paragraph index."""
@@ -72,6 +75,7 @@ class Source:
         return ", ".join([positional, *names])
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class CitationRef:
     """One ``@source#anchor`` of a citation group; ``anchor`` is None when it was left out."""
@@ -85,6 +89,7 @@ class CitationRef:
         return f"{self.source_id}#{self.anchor}"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Quoted text directly followed by a citation group (SPEC §4 quote rule)."""
@@ -93,6 +98,7 @@ class Quote:
     span: Span
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class CitationGroup:
     """``[@a#p1; @b#p4]`` in a brief: the refs, the sentence it backs and any quote before it."""
@@ -104,6 +110,7 @@ class CitationGroup:
     quote: Quote | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class BriefParagraph:
     """A paragraph-level block of a brief body and how many citation groups it holds."""
@@ -114,12 +121,14 @@ class BriefParagraph:
     text: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Correction:
     date: PartialDate
     text: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Brief:
     """An editor's brief. ``slug`` comes from the file name (subfolders only organise).

@@ -1,6 +1,9 @@
 """Every page of the site as (where, which template, what data): the site map in code.
 
 Pure: a checked corpus and its index in, page descriptions out. Templates only lay out.
+A page is plain data, cheap to make: its Markdown body is a recipe (``BriefBody``,
+``SourceBody``) rendered only when the page is, so an unchanged page (same data, see
+``page_keys``) is not rendered at all.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from markdown_it import MarkdownIt
 from .config import SiteConfig
 from .dates import PartialDate
 from .model import Brief, Source
+from .pickling import quick_pickle
 from .render_markdown import cited_in_html, render_brief_body, render_source_body
 from .search_records import BRIEF_TYPE, SOURCE_TYPE
 from .site_index import CitedParagraph, Citing, SiteIndex, Tag
@@ -22,10 +26,32 @@ from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_pag
 BRIEFS_PER_PAGE = 20
 
 
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class BriefBody:
+    """A brief's body as the page shows it: citations numbered by ``numbers``; ``cited``
+    are its cited paragraphs in that order."""
+
+    brief: Brief
+    numbers: dict[str, CitedParagraph]
+    cited: tuple[CitedParagraph, ...]
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class SourceBody:
+    """A source's body as the page shows it: under paragraph ``n`` the briefs citing it."""
+
+    source: Source
+    citing: dict[int, tuple[Citing, ...]]
+
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Page:
     """``page`` is the URL path below ``base_url`` (``briefs/x/``); ``context`` feeds the
-    template. ``in_sitemap`` is False for pages search engines should not list."""
+    template, with what ``rendered_context`` makes of ``body`` (the recipe) when there is
+    one. ``in_sitemap`` is False for pages search engines should not list."""
 
     page: str
     template: str
@@ -33,13 +59,14 @@ class Page:
     description: str
     context: dict[str, Any]
     in_sitemap: bool = True
+    body: BriefBody | SourceBody | None = None
 
 
-def all_pages(index: SiteIndex, config: SiteConfig, urls: Urls, md: MarkdownIt) -> list[Page]:
+def all_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
     pages = home_pages(index, config)
-    pages += [brief_detail(b, index, config, urls, md) for b in index.briefs]
+    pages += [brief_detail(b, index) for b in index.briefs]
     pages.append(sources_list(index))
-    pages += [source_detail(s, index, urls, md) for s in index.sources]
+    pages += [source_detail(s, index) for s in index.sources]
     pages.append(tags_list(index))
     pages += [tag_detail(tag, index) for tag in index.tags]
     pages.append(search_page(index))
@@ -89,25 +116,48 @@ def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
     }
 
 
-def brief_detail(
-    brief: Brief, index: SiteIndex, config: SiteConfig, urls: Urls, md: MarkdownIt
-) -> Page:
+def brief_detail(brief: Brief, index: SiteIndex) -> Page:
     cited = index.cited[brief.path]
-
-    def link(entry: CitedParagraph) -> str:
-        return urls.link(f"{source_page(entry.source.id)}#{entry.paragraph.anchor}")
-
-    body = render_brief_body(brief.body, md, index.numbers(brief), link)
     context = {
         "brief": brief,
-        "body": body,
         "cited": cited,
         "listing": _listing(brief, index),
-        "json_ld": brief_json_ld(brief, cited, config, urls),
     }
     return Page(
-        brief_page(brief.slug), "brief.html", brief.title, brief.summary or brief.title, context
+        brief_page(brief.slug),
+        "brief.html",
+        brief.title,
+        brief.summary or brief.title,
+        context,
+        body=BriefBody(brief, index.numbers(brief), cited),
     )
+
+
+def rendered_context(
+    body: BriefBody | SourceBody, md: MarkdownIt, config: SiteConfig, urls: Urls
+) -> dict[str, Any]:
+    """What a page's template gets made from its recipe: the HTML of its Markdown body
+    (``body``), and for a brief its schema.org data (``json_ld``)."""
+    if isinstance(body, BriefBody):
+
+        def link(entry: CitedParagraph) -> str:
+            return urls.link(f"{source_page(entry.source.id)}#{entry.paragraph.anchor}")
+
+        brief = body.brief
+        return {
+            "body": render_brief_body(brief.body, md, body.numbers, link),
+            "json_ld": brief_json_ld(brief, body.cited, config, urls),
+        }
+
+    def citing_link(citing: Citing) -> str:
+        return urls.link(brief_page(citing.brief.slug))
+
+    def cited_in(number: int) -> str:
+        return cited_in_html(body.citing.get(number, ()), citing_link)
+
+    source = body.source
+    anchors = {p.index: p.name for p in source.paragraphs}
+    return {"body": render_source_body(source.body, md, anchors, cited_in, source.url)}
 
 
 def brief_json_ld(
@@ -174,22 +224,20 @@ def _cited_count(source: Source, index: SiteIndex) -> int:
     return index.citing_briefs.get(source.id, 0)
 
 
-def source_detail(source: Source, index: SiteIndex, urls: Urls, md: MarkdownIt) -> Page:
-    def link(citing: Citing) -> str:
-        return urls.link(brief_page(citing.brief.slug))
-
-    def cited_in(number: int) -> str:
-        return cited_in_html(index.citing.get((source.id, number), ()), link)
-
-    anchors = {p.index: p.name for p in source.paragraphs}
-    body = render_source_body(source.body, md, anchors, cited_in, source.url)
+def source_detail(source: Source, index: SiteIndex) -> Page:
+    citing = {
+        p.index: index.citing[(source.id, p.index)]
+        for p in source.paragraphs
+        if (source.id, p.index) in index.citing
+    }
     description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
     return Page(
         source_page(source.id),
         "source.html",
         source.title,
         description,
-        {"source": source, "body": body, "cited": _cited_count(source, index)},
+        {"source": source, "cited": _cited_count(source, index)},
+        body=SourceBody(source, citing),
     )
 
 

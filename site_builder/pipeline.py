@@ -1,15 +1,24 @@
 """The stages composed into what the commands do. Reads like a script of stages.
 
 config → discover → load → check (→ render → index → write, in ``build``).
+
+With the build cache (``cache``; on unless ``use_cache`` is off) ``load`` parses only files
+whose bytes changed, ``render`` renders only pages whose data changed, the search bundle is
+rebuilt only when a search record changed, and a build whose inputs, options and output are
+all as the previous build left them does nothing (``previous_build``).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import pickle
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import BuildCache, builder_fingerprint, open_cache
 from .check import build_corpus, check_corpus
 from .config import SiteConfig, load_config
 from .diagnostics import (
@@ -19,8 +28,8 @@ from .diagnostics import (
     sorted_diagnostics,
 )
 from .discover import discover
+from .document_cache import load_with_cache
 from .linkcheck import BrokenLink, check_links
-from .load import load_documents
 from .lock import (
     LockEntry,
     accepted_lock,
@@ -31,12 +40,23 @@ from .lock import (
     write_lock,
 )
 from .model import Corpus
+from .page_keys import document_identities
+from .pages import latest_date
+from .previous_build import (
+    BuildRecord,
+    PreviousOutput,
+    input_entries,
+    is_up_to_date,
+    new_record,
+    read_record,
+    record_name,
+)
 from .progress import Progress, no_progress
-from .render import RenderOptions, render_site
+from .render import OutputFile, RenderOptions, render_site
 from .search_bundle import build_search_bundle
 from .search_records import search_records
-from .site_index import build_index
-from .urls import Urls
+from .site_index import SiteIndex, build_index
+from .urls import SEARCH_BUNDLE, Urls
 from .write import check_output_folder, recover_interrupted_swap, write_output
 
 
@@ -44,14 +64,22 @@ from .write import check_output_folder, recover_interrupted_swap, write_output
 class CheckOptions:
     strict: bool = False
     frozen: bool = False
+    use_cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
+    """``digests`` holds the sha256 of each loaded file's bytes, by path. ``briefs`` and
+    ``sources`` count the loaded documents (``corpus`` is empty when a build found the
+    output up to date and loaded nothing)."""
+
     config: SiteConfig
     corpus: Corpus
     diagnostics: tuple[Diagnostic, ...]
     lock_changes: int = 0
+    digests: Mapping[str, str] = field(default_factory=dict)
+    briefs: int = 0
+    sources: int = 0
 
     @property
     def errors(self) -> int:
@@ -59,20 +87,23 @@ class CheckResult:
 
 
 def load_corpus(
-    config: SiteConfig, progress: Progress = no_progress
-) -> tuple[Corpus, list[Diagnostic]]:
-    """Discover and load every source and brief, then assemble the corpus."""
+    config: SiteConfig, progress: Progress = no_progress, cache: BuildCache | None = None
+) -> tuple[Corpus, list[Diagnostic], dict[str, str]]:
+    """Discover and load every source and brief, then assemble the corpus; with the
+    digest of every loaded file."""
     files, problems = discover(config.root)
-    sources, briefs, load_problems = load_documents(config.root, files, progress=progress)
-    corpus, corpus_problems = build_corpus(sources, briefs)
-    return corpus, problems + load_problems + corpus_problems
+    loaded = load_with_cache(config.root, files, cache, progress)
+    corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs)
+    digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
+    return corpus, problems + loaded.problems + corpus_problems, digests
 
 
 def check_site(root: Path, options: CheckOptions, progress: Progress = no_progress) -> CheckResult:
     """``check``: every problem of the site in one run; records new citations in the lock
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
     config = load_config(root)
-    corpus, problems = load_corpus(config, progress)
+    cache = open_cache(root) if options.use_cache else None
+    corpus, problems, digests = load_corpus(config, progress, cache)
     problems += check_corpus(corpus, config)
     lock, lock_problems = read_lock(root)
     cited = cited_paragraphs(corpus)
@@ -86,19 +117,21 @@ def check_site(root: Path, options: CheckOptions, progress: Progress = no_progre
     diagnostics = sorted_diagnostics(problems)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)
-    return CheckResult(config, corpus, diagnostics, changes)
+    counts = {"briefs": len(corpus.briefs), "sources": len(corpus.sources)}
+    return CheckResult(config, corpus, diagnostics, changes, digests, **counts)
 
 
 def lock_site(root: Path) -> CheckResult:
     """``lock``: accept the current text of every cited paragraph, then report what remains."""
     config = load_config(root)
-    corpus, problems = load_corpus(config)
+    corpus, problems, digests = load_corpus(config, cache=open_cache(root))
     problems += check_corpus(corpus, config)
     old, _ignored = read_lock(root)  # a broken lock is simply replaced
     entries = accepted_lock(cited_paragraphs(corpus))
     changes = _lock_changes(old or {}, entries)
     write_lock(root, entries)
-    return CheckResult(config, corpus, sorted_diagnostics(problems), changes)
+    counts = {"briefs": len(corpus.briefs), "sources": len(corpus.sources)}
+    return CheckResult(config, corpus, sorted_diagnostics(problems), changes, digests, **counts)
 
 
 def _lock_changes(old: Mapping[str, LockEntry], new: Mapping[str, LockEntry]) -> int:
@@ -118,6 +151,7 @@ class BuildOptions:
     check_links: bool = False
     search: bool = True
     clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    use_cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +177,119 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     out = options.out or root / "public"
     check_output_folder(out, root)
     recover_interrupted_swap(out)
-    checked = check_site(root, CheckOptions(strict=options.strict, frozen=options.frozen), progress)
+    cache = open_cache(root) if options.use_cache else None
+    scan = time.time_ns(), input_entries(root)
+    record = read_record(cache, out)
+    clock = record is not None and record.options == _options_key(options, clock=True)
+    if is_up_to_date(record, _options_key(options, clock), scan[1], out):
+        assert record is not None
+        return _unchanged_build(root, out, record)
+    check_options = CheckOptions(options.strict, options.frozen, options.use_cache)
+    checked = check_site(root, check_options, progress)
     if checked.errors:
         return BuildResult(checked, out)
-    base_url = options.base_url or checked.config.base_url
     index = build_index(checked.corpus, drafts=options.drafts)
-    # render_site cannot count its pages yet: one step, so a terminal shows "rendering…".
-    progress("rendering pages", 0, 1)
-    files = render_site(index, checked.config, RenderOptions(base_url, options.clock))
-    progress("rendering pages", 1, 1)
-    if options.search:
-        progress("indexing for search", 0, 1)
-        records = search_records(index, Urls(base_url))
-        files += build_search_bundle(records, checked.config.language)
-        progress("indexing for search", 1, 1)
+    previous = PreviousOutput.of(out, record)
+    files, search_key = _site_files(checked, index, options, previous, progress)
     if options.check_links:
-        broken = tuple(check_links(files, base_url))
+        broken = tuple(check_links(files, _base_url(checked, options)))
         if broken:
             return BuildResult(checked, out, 0, broken)
     progress("writing files", 0, 1)
-    write_output(files, out)
+    written = write_output(files, out, previous.spare(), keep_spare=cache is not None)
     progress("writing files", 1, 1)
+    if cache is not None:
+        clock = latest_date(index) is None  # then the feed's date is the clock's
+        made = new_record(previous, files, written, _options_key(options, clock), scan)
+        if made is not None:
+            cache.write(record_name(out), _with_result(made, checked, files, search_key))
     return BuildResult(checked, out, len(files))
+
+
+def _site_files(
+    checked: CheckResult,
+    index: SiteIndex,
+    options: BuildOptions,
+    previous: PreviousOutput,
+    progress: Progress,
+) -> tuple[list[OutputFile], str | None]:
+    """Every file of the site (files of the previous build that are still right are kept),
+    and what the search bundle was made from."""
+    base_url = _base_url(checked, options)
+    corpus = checked.corpus
+    identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
+    # render_site cannot count its pages yet: one step, so a terminal shows "rendering…".
+    progress("rendering pages", 0, 1)
+    render = RenderOptions(base_url, options.clock)
+    files = render_site(index, checked.config, render, identities, previous.kept)
+    progress("rendering pages", 1, 1)
+    if not options.search:
+        return files, None
+    progress("indexing for search", 0, 1)
+    records = search_records(index, Urls(base_url))
+    key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
+    bundle = _kept_bundle(previous, key)
+    if bundle is None:
+        bundle = build_search_bundle(records, checked.config.language)
+    progress("indexing for search", 1, 1)
+    return files + bundle, key
+
+
+def _kept_bundle(previous: PreviousOutput, key: str) -> list[OutputFile] | None:
+    """The previous search bundle, when it was made from the same records and is intact."""
+    record = previous.record
+    if record is None or record.search_key != key:
+        return None
+    bundle = []
+    for path in record.search:
+        file_key = record.current[path].key
+        origin = previous.kept(path, file_key)
+        if origin is None:
+            return None
+        bundle.append(OutputFile(path, origin=origin, key=file_key))
+    return bundle
+
+
+def _base_url(checked: CheckResult, options: BuildOptions) -> str:
+    return options.base_url or checked.config.base_url
+
+
+def _options_key(options: BuildOptions, clock: bool) -> str:
+    """site-builder and every option that shapes the output (``out`` names the record);
+    the clock only when the output depends on it (a feed without dated briefs)."""
+    shaping = (
+        options.drafts,
+        options.base_url,
+        options.strict,
+        options.frozen,
+        options.check_links,
+        options.search,
+        options.clock if clock else None,
+    )
+    return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()
+
+
+def _with_result(
+    record: BuildRecord, checked: CheckResult, files: list[OutputFile], search_key: str | None
+) -> BuildRecord:
+    return replace(
+        record,
+        search_key=search_key,
+        search=tuple(f.path for f in files if f.path.startswith(SEARCH_BUNDLE)),
+        diagnostics=checked.diagnostics,
+        briefs=checked.briefs,
+        sources=checked.sources,
+    )
+
+
+def _unchanged_build(root: Path, out: Path, previous: BuildRecord) -> BuildResult:
+    """The result of the previous build, whose output is still in place."""
+    config = load_config(root)
+    checked = CheckResult(
+        config,
+        Corpus((), ()),
+        previous.diagnostics,
+        briefs=previous.briefs,
+        sources=previous.sources,
+    )
+    return BuildResult(checked, out, previous.files)

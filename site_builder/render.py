@@ -1,24 +1,30 @@
 """The render stage: pages through the Jinja2 theme into output files (path → bytes).
 
 Pure apart from reading the theme: the same corpus, configuration and theme always give
-the same bytes. Writing them is ``write``'s job.
+the same bytes. Writing them is ``write``'s job. A page whose key (``page_keys``) is the one
+its file in the previous output was written with is not rendered again: ``previous`` hands
+back that file, and the output keeps it.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterator
+import pickle
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown_it import MarkdownIt
 
+from .cache import builder_fingerprint
 from .config import SiteConfig
 from .dates import PartialDate
 from .invisible import close_bidi
-from .pages import Page, all_pages, latest_date
+from .page_keys import Identities, page_key
+from .pages import Page, all_pages, latest_date, rendered_context
 from .render_markdown import create_renderer
 from .site_index import SiteIndex
 from .urls import Urls, output_path
@@ -29,8 +35,34 @@ STATIC = "static"
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
+    """A file of the site: its bytes, or ``origin``, a file of the previous output that
+    holds them already (kept, or linked into the new output: not written again). ``key``
+    says what the bytes were made from: the page key for a page, else their sha256."""
+
     path: str
-    data: bytes
+    content: bytes | None = None
+    origin: Path | None = None
+    key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.key is None and self.content is not None:
+            # Files that are not pages are known by their bytes.
+            object.__setattr__(self, "key", "sha256:" + hashlib.sha256(self.content).hexdigest())
+
+    @property
+    def data(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.origin is not None, "an output file has content or an origin"
+        return self.origin.read_bytes()
+
+
+# path, key → a file of the previous output written for that key and unchanged since
+PreviousPages = Callable[[str, str], Path | None]
+
+
+def no_previous_pages(path: str, key: str) -> Path | None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +81,32 @@ def theme_folders(site_root: Path) -> list[Path]:
     return [*folders, DEFAULT_THEME]
 
 
-def render_site(index: SiteIndex, config: SiteConfig, options: RenderOptions) -> list[OutputFile]:
-    """Every file of the site but the search bundle, sorted by path."""
+def render_site(
+    index: SiteIndex,
+    config: SiteConfig,
+    options: RenderOptions,
+    identities: Identities | None = None,
+    previous: PreviousPages = no_previous_pages,
+) -> list[OutputFile]:
+    """Every file of the site but the search bundle, sorted by path. ``identities`` make
+    page keys cheap (``page_keys.document_identities``); ``previous`` offers the files of the
+    previous output."""
     urls = Urls(options.base_url)
     folders = theme_folders(config.root)
     assets = static_files(folders)
     env = create_environment(folders, urls, assets)
-    pages = all_pages(index, config, urls, create_renderer())
-    files = [_render_page(env, page, config, urls) for page in pages]
+    site_key = _site_key(folders, config, options)
+    md = create_renderer()
+    pages = all_pages(index, config)
+    files = []
+    for page in pages:
+        key = page_key(page, identities or {}, site_key)
+        path = output_path(page.page)
+        origin = previous(path, key) if key is not None else None
+        if origin is not None:
+            files.append(OutputFile(path, origin=origin, key=key))
+        else:
+            files.append(_render_page(env, page, config, urls, md, key=key))
     files += _feeds(env, index, pages, config, options)
     files += [OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items())]
     return sorted(files, key=lambda f: f.path)
@@ -109,12 +159,36 @@ def static_files(folders: list[Path]) -> dict[str, bytes]:
     return files
 
 
-def _render_page(env: jinja2.Environment, page: Page, config: SiteConfig, urls: Urls) -> OutputFile:
+def _site_key(folders: list[Path], config: SiteConfig, options: RenderOptions) -> str:
+    """What every page depends on besides its own data: site-builder, every file of the
+    theme (templates and static files), site.yaml and the render options."""
+    digest = hashlib.sha256(builder_fingerprint().encode())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(b"\1")
+    # Not ``options.clock``: only the feed reads it, and the feed is always rendered.
+    digest.update(pickle.dumps((config, options.base_url), pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
+
+
+def _render_page(
+    env: jinja2.Environment,
+    page: Page,
+    config: SiteConfig,
+    urls: Urls,
+    md: MarkdownIt,
+    *,
+    key: str | None = None,
+) -> OutputFile:
     template = env.get_template(page.template)
-    html = template.render(
-        site=config, page=page, canonical=urls.absolute(page.page), **page.context
-    )
-    return OutputFile(output_path(page.page), html.encode("utf-8"))
+    context = dict(page.context)
+    if page.body is not None:
+        context.update(rendered_context(page.body, md, config, urls))
+    html = template.render(site=config, page=page, canonical=urls.absolute(page.page), **context)
+    return OutputFile(output_path(page.page), html.encode("utf-8"), key=key)
 
 
 def _feeds(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .dates import PartialDate
 from .model import Brief, Source
+from .pickling import quick_pickle
 from .site_index import SiteIndex
 from .urls import Urls, brief_page, source_page
 
@@ -33,6 +34,7 @@ BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
 UNDATED = "0000"
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class SearchRecord:
     """One search result as Pagefind stores it. ``url`` is the link readers follow

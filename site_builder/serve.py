@@ -128,8 +128,8 @@ class Builder:
 
 def report_text(result: BuildResult, colour: bool) -> str:
     """The build's diagnostics and summary line, as ``check`` prints them."""
-    corpus = result.check.corpus
-    closing = summary(result.check.diagnostics, len(corpus.briefs), len(corpus.sources))
+    checked = result.check
+    closing = summary(checked.diagnostics, checked.briefs, checked.sources)
     return "\n".join([diagnostics_text(result.check.diagnostics, colour), closing]).lstrip("\n")
 
 

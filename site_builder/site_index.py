@@ -5,6 +5,7 @@ A pure function of a checked corpus. ``render`` reads it and never validates.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections import Counter
@@ -12,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .model import Brief, Corpus, Paragraph, Source
+from .pickling import quick_pickle
 from .slugs import slugify
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class CitedParagraph:
     """A paragraph one brief cites, numbered in the order the brief first cites it.
@@ -28,6 +31,7 @@ class CitedParagraph:
     anchor: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Citing:
     """A brief that cites a source paragraph, with the sentence it cites it in."""
@@ -36,6 +40,7 @@ class Citing:
     context: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Tag:
     name: str
@@ -55,6 +60,7 @@ class SiteIndex:
     citing: Mapping[tuple[str, int], tuple[Citing, ...]]
     tags: tuple[Tag, ...]
     citing_briefs: Mapping[str, int]  # source id → how many briefs cite it
+    tags_by_brief: Mapping[str, tuple[Tag, ...]]  # brief path → its tags (see ``tags_of``)
 
     def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
         """``source#anchor`` as cited in ``brief`` → its numbered entry (``p2`` and the
@@ -71,9 +77,7 @@ class SiteIndex:
 
     def tags_of(self, brief: Brief) -> tuple[Tag, ...]:
         """The tags of ``brief`` in its order, each once, under the merged spelling."""
-        by_slug = {tag.slug: tag for tag in self.tags}
-        slugs = dict.fromkeys(tag_slug(name) for name in brief.tags)
-        return tuple(by_slug[slug] for slug in slugs)
+        return self.tags_by_brief[brief.path]
 
 
 def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
@@ -99,7 +103,10 @@ def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
     for (source_id, _), citings in frozen_citing.items():
         briefs_per_source.setdefault(source_id, set()).update(c.brief.path for c in citings)
     counts = {source_id: len(paths) for source_id, paths in briefs_per_source.items()}
-    return SiteIndex(briefs, corpus.sources, cited, frozen_citing, _tags(briefs), counts)
+    tags = _tags(briefs)
+    return SiteIndex(
+        briefs, corpus.sources, cited, frozen_citing, tags, counts, _tags_by_brief(briefs, tags)
+    )
 
 
 def _date_key(brief: Brief) -> tuple[int, int, int, str]:
@@ -119,6 +126,7 @@ def _cited_paragraphs(brief: Brief, corpus: Corpus) -> tuple[CitedParagraph, ...
     return tuple(numbered.values())
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and called for every tag of every brief
 def tag_slug(name: str) -> str:
     """The URL slug of a tag. A tag without Latin letters or digits ("Путин") would have an
     empty slug; it gets ``tag-`` and a hash of its lower-case form, so it has a page too."""
@@ -130,6 +138,15 @@ def tag_slug(name: str) -> str:
     folded = unicodedata.normalize("NFD", name).casefold()
     key = unicodedata.normalize("NFC", folded).encode("utf-8")
     return "tag-" + hashlib.sha256(key).hexdigest()[:8]
+
+
+def _tags_by_brief(briefs: tuple[Brief, ...], tags: tuple[Tag, ...]) -> dict[str, tuple[Tag, ...]]:
+    by_slug = {tag.slug: tag for tag in tags}
+    slugs = {name: tag_slug(name) for brief in briefs for name in brief.tags}
+    return {
+        brief.path: tuple(by_slug[slug] for slug in dict.fromkeys(slugs[n] for n in brief.tags))
+        for brief in briefs
+    }
 
 
 def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:

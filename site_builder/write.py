@@ -4,17 +4,25 @@ The new site is written into a temporary sibling folder and swapped in only when
 so a failed or interrupted build leaves the previous output as it was. Output folders are
 checked before anything is touched: site-builder writes and deletes only folders it made,
 recognised by the marker file it puts in each of them.
+
+Writing every file of a large site costs seconds (a folder per page), so the output swapped
+out is kept as the *spare* (``.public.spare`` beside ``public/``). The next build takes the
+spare, whose files it knows (``Spare``), changes only the files that differ, and swaps it in:
+the cost follows what changed, and the swap stays one atomic step.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
 import re
 import shutil
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .render import DEFAULT_THEME, OutputFile
@@ -56,9 +64,53 @@ def check_output_folder(out: Path, site_root: Path) -> None:
         )
 
 
-def write_output(files: Iterable[OutputFile], out: Path) -> None:
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    """A file a build wrote: what it was made for (``OutputFile.key``) and its identity on
+    disk then. A file still of that identity still holds those bytes (a write changes the
+    modification time; the output and the spare share files by hard links, so a file
+    edited by hand in one is edited in both: the identity check catches it in either)."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, key: str, path: Path) -> KnownFile:
+        info = path.lstat()
+        return cls(key, info.st_size, info.st_mtime_ns, info.st_ino)
+
+    def matches(self, path: Path) -> bool:
+        try:
+            info = path.lstat()
+        except OSError:
+            return False
+        identity = (info.st_size, info.st_mtime_ns, info.st_ino)
+        return stat.S_ISREG(info.st_mode) and identity == (self.size, self.mtime_ns, self.inode)
+
+
+@dataclass(frozen=True, slots=True)
+class Spare:
+    """What the spare folder holds, as the build that made it recorded: the folder's inode
+    (a folder replaced since is not ours to trust) and its files."""
+
+    inode: int
+    files: Mapping[str, KnownFile]
+
+
+def spare_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.spare"
+
+
+def write_output(
+    files: Iterable[OutputFile], out: Path, spare: Spare | None = None, keep_spare: bool = False
+) -> set[str]:
     """Write ``files`` as the complete content of ``out`` (call ``check_output_folder``
-    first). Nothing outside ``out`` and its temporary siblings is ever written. Raises
+    first), starting from the spare folder when ``spare`` describes it; with
+    ``keep_spare`` the old output becomes the spare. Nothing outside ``out`` and its
+    siblings ``.NAME.new-PID``, ``.NAME.old-PID`` and ``.NAME.spare`` is ever written.
+    Returns the paths of the files written (the others were already in place). Raises
     ``OutputWriteError`` when the disk refuses; ``out`` is then as it was."""
     out = out.resolve()
     fresh = out.parent / f".{out.name}.new-{os.getpid()}"
@@ -66,13 +118,58 @@ def write_output(files: Iterable[OutputFile], out: Path) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
-        _write_tree(files, fresh)
+        written = _prepare(files, fresh, spare, spare_folder(out))
         _swap(fresh, out, stale)
+        _put_aside(stale, spare_folder(out) if keep_spare else None)
     except OSError as exc:
         raise OutputWriteError(str(exc)) from exc
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(stale, ignore_errors=True)
+    return written
+
+
+def _prepare(
+    files: Iterable[OutputFile], fresh: Path, spare: Spare | None, spare_path: Path
+) -> set[str]:
+    """The new output in ``fresh``: the spare brought up to date when it can be claimed
+    (renamed, so no other build can use it at the same time), else written whole."""
+    files = list(files)
+    if spare is not None and _claim(spare_path, spare.inode, fresh):
+        try:
+            return _update_tree(files, fresh, spare.files)
+        except (OSError, ValueError):
+            shutil.rmtree(fresh, ignore_errors=True)  # anything unexpected: write it whole
+    else:
+        _remove_ours(spare_path)  # a spare nobody knows the content of is of no use
+    _write_tree(files, fresh)
+    return {file.path for file in files}
+
+
+def _claim(spare_path: Path, inode: int, fresh: Path) -> bool:
+    try:
+        info = spare_path.lstat()
+        if info.st_ino != inode or not (spare_path / MARKER).is_file():
+            return False
+        spare_path.rename(fresh)
+    except OSError:
+        return False
+    return True
+
+
+def _put_aside(stale: Path, spare_path: Path | None) -> None:
+    """Keep the swapped-out output as the spare (when asked and when it is a folder)."""
+    if spare_path is None or not stale.is_dir():
+        return
+    _remove_ours(spare_path)
+    with contextlib.suppress(OSError):  # a spare appeared meanwhile: ours goes with ``stale``
+        stale.rename(spare_path)
+
+
+def _remove_ours(folder: Path) -> None:
+    """Remove ``folder`` if it is one of ours (a folder, no link, with our marker)."""
+    if folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file():
+        shutil.rmtree(folder)
 
 
 def _swap(fresh: Path, out: Path, stale: Path) -> None:
@@ -174,11 +271,68 @@ def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:
     (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     made: set[str] = set()
     for file in files:
-        parts = file.path.split("/")
-        if any(part in ("", ".", "..") or "\x00" in part for part in parts):
-            raise ValueError(f"refusing to write outside the output folder: {file.path!r}")
-        parent = "/".join(parts[:-1])
+        _check_path(file.path)
+        parent = file.path.rpartition("/")[0]
         if parent and parent not in made:
             (folder / parent).mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        (folder / file.path).write_bytes(file.data)
+        _put(file, folder / file.path)
+
+
+def _update_tree(
+    files: list[OutputFile], folder: Path, present: Mapping[str, KnownFile]
+) -> set[str]:
+    """Turn ``folder``, which holds ``present``, into ``files``: a file made for the same key
+    and untouched since stays, others are replaced, those no longer wanted are removed. A
+    file is never written into: it is removed first (it may be linked from the output)."""
+    folders = {path.rpartition("/")[0] for path in present}
+    written = set()
+    for file in files:
+        _check_path(file.path)
+        target = folder / file.path
+        known = present.get(file.path)
+        if known is not None and known.key == file.key and known.matches(target):
+            continue
+        parent = file.path.rpartition("/")[0]
+        if parent and parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(parent)
+        if known is not None:
+            target.unlink(missing_ok=True)
+        _put(file, target)
+        written.add(file.path)
+    wanted = {file.path for file in files}
+    for path in present.keys() - wanted:
+        (folder / path).unlink(missing_ok=True)
+    _remove_empty_folders(folder, {path.rpartition("/")[0] for path in present.keys() - wanted})
+    return written
+
+
+def _remove_empty_folders(root: Path, candidates: set[str]) -> None:
+    """Remove those of ``candidates`` (and their parents) that are empty now, deepest first."""
+    every: set[str] = set()
+    for candidate in candidates:
+        parts = candidate.split("/")
+        every.update("/".join(parts[:n]) for n in range(1, len(parts) + 1) if candidate)
+    for folder in sorted(every, key=lambda path: path.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: still in use
+            (root / folder).rmdir()
+
+
+def _check_path(path: str) -> None:
+    parts = path.split("/")
+    if any(part in ("", ".", "..") or "\x00" in part for part in parts):
+        raise ValueError(f"refusing to write outside the output folder: {path!r}")
+
+
+def _put(file: OutputFile, target: Path) -> None:
+    """Write the file, or link it when the previous output holds its bytes already: no
+    bytes are written, and the file keeps its identity, so the next build can keep it too.
+    (Where links cannot be made, as across file systems, the bytes are copied.)"""
+    if file.origin is not None and file.content is None:
+        try:
+            os.link(file.origin, target, follow_symlinks=False)
+            return
+        except OSError:
+            pass
+    target.write_bytes(file.data)

@@ -31,8 +31,12 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def siblings(folder: Path) -> list[str]:
-    """Hidden folders beside ``folder``: where temporary output would be left behind."""
-    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith("."))
+    """Hidden folders beside ``folder``: where temporary output would be left behind. (The
+    spare, ``.NAME.spare``, is the previous output kept on purpose: not counted.)"""
+    spare = f".{folder.name}.spare"
+    return sorted(
+        p.name for p in folder.parent.iterdir() if p.name.startswith(".") and p.name != spare
+    )
 
 
 def build(site: Path, out: Path, *extra: str) -> int:

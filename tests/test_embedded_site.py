@@ -46,7 +46,7 @@ def test_seed_copies_match_the_shared_seeds_when_present() -> None:
 
 
 def test_briefs_meet_the_editorial_bar() -> None:
-    corpus, problems = load_corpus(load_config(ROOT))
+    corpus, problems, _digests = load_corpus(load_config(ROOT))
     assert problems == []
     assert len(corpus.briefs) >= 5
     groups = [group for brief in corpus.briefs for group in brief.citations]

@@ -90,7 +90,7 @@ def test_parallel_load_gives_the_same_documents_and_problems_in_the_same_order(
     monkeypatch.setattr(load, "PARALLEL_FROM", 0)
     parallel = load.load_documents(site, found, workers=2)
     assert parallel == sequential
-    assert [b.path for b in parallel[1]] == sorted(files)
+    assert [b.path for b in parallel.briefs] == sorted(files)
     jobs = [(site, "brief", tuple(found.briefs))]
     assert load._load_in_parallel(jobs, 2) == [load.load_chunk(jobs[0])]  # no silent fallback
 
@@ -106,5 +106,9 @@ def test_parallel_load_falls_back_to_this_process_when_workers_fail(
 
     monkeypatch.setattr(load, "ProcessPoolExecutor", no_processes)
     monkeypatch.setattr(load, "PARALLEL_FROM", 0)
-    sources, briefs, problems = load.load_documents(site, found, workers=2)
-    assert ([s.id for s in sources], [b.slug for b in briefs], problems) == (["quelle"], ["b"], [])
+    loaded = load.load_documents(site, found, workers=2)
+    assert ([s.id for s in loaded.sources], [b.slug for b in loaded.briefs], loaded.problems) == (
+        ["quelle"],
+        ["b"],
+        [],
+    )

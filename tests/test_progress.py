@@ -42,8 +42,8 @@ def test_loading_reports_files_loaded_chunk_by_chunk(make_site: MakeSite) -> Non
     site = make_site({f"briefs/b{i}.md": GOOD for i in range(3)})
     files, _ = discover(site)
     recorder = Recorder()
-    sources, briefs, _ = load_documents(site, files, workers=1, progress=recorder)
-    assert (len(sources), len(briefs)) == (1, 3)
+    loaded = load_documents(site, files, workers=1, progress=recorder)
+    assert (len(loaded.sources), len(loaded.briefs)) == (1, 3)
     # One chunk of sources, one of briefs: counts only grow, and end at the total.
     assert recorder.calls == [
         ("loading files", 0, 4),

@@ -1,0 +1,133 @@
+"""The build cache: what earlier runs learned, kept in ``.site-builder-cache/build/`` in the
+site (never in the output folder), so the next run redoes only what changed.
+
+Every entry is found by content: the sha256 of the files it came from and a fingerprint of
+site-builder itself (its code and the versions of the libraries that shape its output). A
+stale entry is therefore never used; it is simply not found. When in doubt (a table
+missing, unreadable or from another build of site-builder) the run is a cold one.
+
+The tables are pickles, and unpickling runs code, so each is signed (HMAC-SHA256) with a key
+private to the user (``$XDG_CACHE_HOME/site-builder/cache-key``, mode 0600). A cache copied
+from another machine, committed to a repository or edited by hand fails the signature and
+is ignored, never unpickled.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import importlib.metadata
+import os
+import pickle
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".site-builder-cache"
+_BUILD_TABLES = "build"
+_KEY_BYTES = 32
+_SIGNATURE_BYTES = 32  # HMAC-SHA256
+_LIBRARIES = ("markdown-it-py", "Jinja2", "PyYAML", "pagefind", "MarkupSafe")
+
+
+class BuildCache:
+    """Signed tables (name → picklable value) in one folder; ``None`` when not usable."""
+
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self._folder = folder
+        self._key = key
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    def read(self, name: str) -> Any:
+        """The table's value, or None when it is missing, damaged or not signed by us."""
+        try:
+            data = (self._folder / f"{name}.pickle").read_bytes()
+        except OSError:
+            return None
+        signature, payload = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # a table we wrote cannot fail; anything else is a cold start
+            return None
+
+    def write(self, name: str, value: Any) -> None:
+        """Store ``value`` (all or nothing: a run killed mid-write leaves the old table).
+        A cache that cannot be written only costs speed: the error is swallowed on purpose."""
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        path = self._folder / f"{name}.pickle"
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(self._sign(payload) + payload)
+            temporary.replace(path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._key, payload, hashlib.sha256).digest()
+
+
+def open_cache(site_root: Path) -> BuildCache | None:
+    """The site's build cache, or None when no private key can be had (then every run
+    is cold: slower, never wrong)."""
+    key = _user_key()
+    if key is None:
+        return None
+    return BuildCache(site_root / CACHE_DIR / _BUILD_TABLES, key)
+
+
+def _user_key() -> bytes | None:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "site-builder" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == _KEY_BYTES and path.stat().st_mode & 0o077 == 0:
+            return key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _new_key(path)
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return _new_key(path)
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
+def _new_key(path: Path) -> bytes:
+    """A fresh key, written readable by the user only (a key others could read or replace
+    would let them forge cache entries)."""
+    key = secrets.token_bytes(_KEY_BYTES)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(key)
+    temporary.replace(path)
+    return key
+
+
+@functools.cache
+def builder_fingerprint() -> str:
+    """What site-builder's output depends on besides the site: its own code and templates,
+    the Python version and the libraries' versions. Any change is a cold start."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    for library in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library}={version}\0".encode())
+    return digest.hexdigest()

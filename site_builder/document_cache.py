@@ -1,0 +1,75 @@
+"""Load with the build cache: a file whose bytes are those it was loaded from last time is
+not parsed again; its kept result (``load.LoadedFile``) is used.
+
+Tables: ``documents-NN`` (path → ``LoadedFile``, in ``SHARDS`` shards by path, so one
+edited file rewrites one shard, not the whole corpus) and ``document-scan`` (the
+``file_states.Scan`` that lets ``stat`` vouch for unchanged files).
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from pathlib import Path
+
+from .cache import BuildCache, builder_fingerprint
+from .discover import SiteFiles
+from .file_states import Scan, scan_files
+from .load import LoadedDocuments, LoadedFile, load_documents
+from .progress import Progress, no_progress
+
+_DOCUMENTS = "documents"
+_SCAN = "document-scan"
+SHARDS = 32
+
+
+def load_with_cache(
+    root: Path, files: SiteFiles, cache: BuildCache | None, progress: Progress = no_progress
+) -> LoadedDocuments:
+    """``load.load_documents``, reusing what ``cache`` kept; keeps what it loads."""
+    if cache is None:
+        return load_documents(root, files, progress=progress)
+    started = time.time_ns()
+    kept = _read_documents(cache)
+    paths = (*files.sources, *files.briefs)
+    scan = scan_files(root, paths, _read_scan(cache), started)
+    known = {
+        path: kept[path]
+        for path in paths
+        if path in kept and path in scan.files and kept[path].digest == scan.files[path].digest
+    }
+    loaded = load_documents(root, files, progress=progress, known=known)
+    changed = {path for path in loaded.files.keys() ^ kept.keys()}
+    changed |= {path for path in loaded.files if path in kept and path not in known}
+    _write_documents(cache, loaded.files, {_shard(path) for path in changed})
+    cache.write(_SCAN, scan)
+    return loaded
+
+
+def _shard(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def _read_documents(cache: BuildCache) -> dict[str, LoadedFile]:
+    documents: dict[str, LoadedFile] = {}
+    for shard in range(SHARDS):
+        table = cache.read(f"{_DOCUMENTS}-{shard:02d}")
+        if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
+            documents.update(table[1])  # (another site-builder's results are not used)
+    return documents
+
+
+def _write_documents(cache: BuildCache, files: dict[str, LoadedFile], shards: set[int]) -> None:
+    """Rewrite ``shards`` with the files that belong in them (unreadable ones are not kept)."""
+    entries: dict[int, dict[str, LoadedFile]] = {shard: {} for shard in shards}
+    for path, file in files.items():
+        shard = _shard(path)
+        if file.digest and shard in entries:
+            entries[shard][path] = file
+    for shard, table in sorted(entries.items()):
+        cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
+
+
+def _read_scan(cache: BuildCache) -> Scan | None:
+    scan = cache.read(_SCAN)
+    return scan if isinstance(scan, Scan) else None

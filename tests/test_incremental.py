@@ -1,0 +1,342 @@
+"""Incremental builds equal cold builds, byte for byte, after any sequence of edits.
+
+A seeded random sequence of the edits editors make (a word, a title, a tag, a draft flag, a
+new, renamed or deleted brief, a source's title or paragraph, a template, site.yaml, a
+broken brief and its repair, nothing at all) is applied to a generated site; after each
+step the site is built with the build cache into one folder and cold (``--no-cache``) into
+another, and the two must agree: exit status, printed report and every output byte.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate
+from benchmarks.parse import first_plain_word
+from site_builder import file_states, previous_build
+from site_builder.cache import CACHE_DIR
+from site_builder.cli import main
+from site_builder.render import DEFAULT_THEME
+from tests.test_build import tree
+
+Edit = Callable[[Path, random.Random], str]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "site"
+    generate(root, briefs=40, seed=11)
+    assert main(["lock", "--site", str(root)]) == 0
+    return root
+
+
+def _briefs(site: Path) -> list[Path]:
+    return sorted((site / "briefs").rglob("*.md"))
+
+
+def _sources(site: Path) -> list[Path]:
+    return sorted((site / "content").rglob("*.md"))
+
+
+def _replace_word(path: Path, rng: random.Random, same_size: bool) -> None:
+    """One plain word (outside citations and quotes) of the body, replaced. ``same_size``:
+    by a word of the same length, with the modification time set back as ``cp -p`` does
+    (only the change time can tell the file changed)."""
+    text = path.read_text("utf-8")
+    body = text.index("\n---\n", 4) + 5
+    word = first_plain_word(text, body + rng.randrange(0, max(1, (len(text) - body) // 2)))
+    word = word or first_plain_word(text, body)
+    assert word is not None
+    old = word.group()
+    new = old.swapcase() if same_size else f"{old}x"
+    if new == old:
+        new = old[::-1] if old[::-1] != old else "Zahl"[: len(old)] if same_size else old + "x"
+    info = path.stat()
+    path.write_text(text[: word.start()] + new + text[word.end() :], "utf-8")
+    if same_size:
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def brief_word(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    _replace_word(path, rng, same_size=rng.random() < 0.5)
+    return f"word in {path.name}"
+
+
+def brief_title(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('\ntitle: "', f'\ntitle: "Neu {rng.randrange(99)}: ', 1), "utf-8")
+    return f"title of {path.name}"
+
+
+def brief_tag(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    text = path.read_text("utf-8")
+    tag = rng.choice(["Wahlen", "Datenschutz", "Öffentlicher Dienst"])
+    path.write_text(re.sub(r"\ntags: \[", f'\ntags: ["{tag}", ', text, count=1), "utf-8")
+    return f"tag {tag} on {path.name}"
+
+
+def brief_draft(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\ndate: ", "\ndraft: true\ndate: ", 1), "utf-8")
+    return f"draft {path.name}"
+
+
+def brief_new(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    copy = path.with_name(f"kopie-{rng.randrange(10**6)}.md")
+    text = path.read_text("utf-8").replace("\ndate: ", "\ndate: 2025-01-0", 0)
+    copy.write_text(text.replace('\ntitle: "', '\ntitle: "Kopie: ', 1), "utf-8")
+    return f"new {copy.name}"
+
+
+def brief_rename(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    path.rename(path.with_name(f"umbenannt-{path.name}"))
+    return f"rename {path.name}"
+
+
+def brief_delete(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    path.unlink()
+    return f"delete {path.name}"
+
+
+def source_title(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_sources(site))
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('\ntitle: "', '\ntitle: "Geändert: ', 1), "utf-8")
+    return f"title of source {path.name}"
+
+
+def source_word(site: Path, rng: random.Random) -> str:
+    """A word of a source paragraph: a cited paragraph's lock entry goes stale (a warning),
+    and the pages citing it show the new text."""
+    path = rng.choice(_sources(site))
+    _replace_word(path, rng, same_size=rng.random() < 0.5)
+    return f"word in source {path.name}"
+
+
+def template(site: Path, rng: random.Random) -> str:
+    folder = site / "templates"
+    folder.mkdir(exist_ok=True)
+    base = (DEFAULT_THEME / "base.html").read_text("utf-8")
+    mark = f"<!-- Fassung {rng.randrange(10**6)} -->"
+    (folder / "base.html").write_text(base.replace("</body>", f"{mark}\n</body>"), "utf-8")
+    return "template base.html"
+
+
+def site_title(site: Path, rng: random.Random) -> str:
+    config = site / "site.yaml"
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"(?m)^title: .*$", f"title: Belegt {rng.randrange(99)}", text))
+    return "site.yaml title"
+
+
+def broken_brief(site: Path, rng: random.Random) -> str:
+    path = site / "briefs" / "kaputt.md"
+    if path.exists():
+        path.unlink()
+        return "broken brief repaired (deleted)"
+    path.write_text(
+        '---\ntitle: "Kaputt"\ndate: 2025-02-01\n---\nText [@gibt-es-nicht#p1].\n', "utf-8"
+    )
+    return "broken brief (unknown source)"
+
+
+def nothing(site: Path, rng: random.Random) -> str:
+    return "nothing"
+
+
+EDITS: list[Edit] = [
+    brief_word,
+    brief_word,
+    brief_title,
+    brief_tag,
+    brief_draft,
+    brief_new,
+    brief_rename,
+    brief_delete,
+    source_title,
+    source_word,
+    template,
+    site_title,
+    broken_brief,
+    nothing,
+]
+
+
+def _build(
+    site: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str]:
+    status = main(["build", "--site", str(site), "--out", str(out), *extra])
+    printed = capsys.readouterr().out
+    return status, printed
+
+
+@pytest.mark.parametrize("case", [(1, None), (2, 0)], ids=["seed-1", "seed-2-stat-trusted"])
+def test_incremental_builds_equal_cold_builds_after_random_edits(
+    pristine: Path,
+    tmp_path: Path,
+    case: tuple[int, int | None],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed, settle_ns = case
+    if settle_ns is not None:
+        # Trust stat at once (not only for files unchanged for 2 s), so edits are found
+        # by stat alone: the same-size edits with the old modification time must show
+        # in the change time.
+        monkeypatch.setattr(file_states, "SETTLE_NS", settle_ns)
+        monkeypatch.setattr(previous_build, "SETTLE_NS", settle_ns)
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    incremental, cold = tmp_path / "public", tmp_path / "cold"
+    rng = random.Random(seed)
+    # Every kind of edit once, in a random order, then a few more at random.
+    edits = rng.sample(EDITS, len(EDITS)) + rng.choices(EDITS, k=4)
+    history = []
+    for step, edit in enumerate(edits):
+        history.append(edit(site, rng))
+        warm_result = _build(site, incremental, capsys)
+        cold_result = _build(site, cold, capsys, "--no-cache")
+        assert warm_result == cold_result, f"step {step}: {history}"
+        assert tree(incremental) == tree(cold), f"step {step}: {history}"
+    assert (site / CACHE_DIR / "build").is_dir()
+
+
+def test_search_bundle_follows_edits_and_is_kept_when_records_are_unchanged(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out, cold = tmp_path / "public", tmp_path / "cold"
+    assert _build(site, out, capsys)[0] == 0
+    template(site, random.Random(1))  # pages change, search records do not
+    assert _build(site, out, capsys)[0] == 0
+    bundle = {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()}
+    brief_title(site, random.Random(2))  # a search record changes
+    assert _build(site, out, capsys)[0] == 0
+    assert _build(site, cold, capsys, "--no-cache")[0] == 0
+    assert tree(out) == tree(cold)
+    assert bundle, "the search bundle is there"
+
+
+def test_every_template_edit_shows(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out, cold = tmp_path / "public", tmp_path / "cold"
+    for seed in range(3):  # added, changed, changed again
+        template(site, random.Random(seed))
+        assert _build(site, out, capsys, "--no-search")[0] == 0
+        assert _build(site, cold, capsys, "--no-search", "--no-cache")[0] == 0
+        assert tree(out) == tree(cold)
+
+
+def test_a_build_without_changes_does_nothing(
+    pristine: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    source_word(site, random.Random(5))  # a stale lock entry: warnings to repeat
+    out = tmp_path / "public"
+    first = _build(site, out, capsys, "--no-search")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    second = _build(site, out, capsys, "--no-search")
+    assert second == first
+    assert "warning" in second[1]
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_only_changed_files_are_written(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out = tmp_path / "public"
+    for _ in range(2):  # the second build leaves a spare to update in place
+        assert _build(site, out, capsys, "--no-search", "--no-cache")[0] == 0
+        assert _build(site, out, capsys, "--no-search")[0] == 0
+    path = _briefs(site)[0]
+    _replace_word(path, random.Random(1), same_size=False)
+    before = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    after = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    rewritten = sorted(str(p) for p in after if after[p] != before.get(p))
+    # The brief, the sources it cites (their "cited in" lists quote it), the home or
+    # archive page listing it and its tag pages: a handful of the site's pages.
+    assert f"briefs/{path.stem}/index.html" in rewritten
+    assert 0 < len(rewritten) < len(after) / 4, rewritten
+
+
+def test_hand_edited_output_is_replaced_by_the_next_build(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out, cold = tmp_path / "public", tmp_path / "cold"
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    page = out / "sources" / "index.html"
+    page.write_text("von Hand", "utf-8")
+    (out / "fremd.html").write_text("von Hand", "utf-8")
+    brief_word(site, random.Random(3))
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert _build(site, cold, capsys, "--no-search", "--no-cache")[0] == 0
+    assert tree(out) == tree(cold)
+
+
+class _Planted:
+    """Unpickling this writes a file: proof that a cache table was unpickled."""
+
+    def __init__(self, proof: Path) -> None:
+        self.proof = proof
+
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[object, ...]]:
+        return (Path.write_text, (self.proof, "unpickled"))
+
+
+def test_a_forged_cache_is_ignored_and_never_unpickled(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out, cold = tmp_path / "public", tmp_path / "cold"
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    proof = tmp_path / "proof"
+    payload = pickle.dumps(_Planted(proof))
+    for table in (site / CACHE_DIR / "build").glob("*.pickle"):
+        table.write_bytes(b"\0" * 32 + payload)  # no valid signature: not from this user
+    brief_word(site, random.Random(4))
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert not proof.exists()
+    assert _build(site, cold, capsys, "--no-search", "--no-cache")[0] == 0
+    assert tree(out) == tree(cold)
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    shutil.rmtree(site / CACHE_DIR)  # the one ``lock`` made
+    assert _build(site, tmp_path / "public", capsys, "--no-search", "--no-cache")[0] == 0
+    assert main(["check", "--site", str(site), "--no-cache"]) == 0
+    assert not (site / CACHE_DIR).exists()
