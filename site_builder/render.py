@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from .cache import builder_fingerprint
 from .config import SiteConfig
 from .dates import PartialDate
+from .forked import map_forked
 from .invisible import close_bidi
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, latest_date, rendered_context
@@ -31,6 +32,8 @@ from .urls import Urls, output_path
 
 DEFAULT_THEME = Path(__file__).parent / "theme"
 STATIC = "static"
+# Below this many pages to render, forking a second process costs more than it saves.
+PARALLEL_FROM = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ def render_site(
     md = create_renderer()
     pages = all_pages(index, config)
     files = []
+    to_render: list[tuple[Page, str | None]] = []
     for page in pages:
         key = page_key(page, identities or {}, site_key)
         path = output_path(page.page)
@@ -106,7 +110,12 @@ def render_site(
         if origin is not None:
             files.append(OutputFile(path, origin=origin, key=key))
         else:
-            files.append(_render_page(env, page, config, urls, md, key=key))
+            to_render.append((page, key))
+
+    def render(job: tuple[Page, str | None]) -> OutputFile:
+        return _render_page(env, job[0], config, urls, md, key=job[1])
+
+    files += map_forked(render, to_render, minimum=PARALLEL_FROM)
     files += _feeds(env, index, pages, config, options)
     files += [OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items())]
     return sorted(files, key=lambda f: f.path)

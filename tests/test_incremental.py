@@ -340,3 +340,20 @@ def test_no_cache_neither_reads_nor_writes_the_cache(
     assert _build(site, tmp_path / "public", capsys, "--no-search", "--no-cache")[0] == 0
     assert main(["check", "--site", str(site), "--no-cache"]) == 0
     assert not (site / CACHE_DIR).exists()
+
+
+def test_pages_rendered_in_forked_processes_are_the_same(
+    pristine: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from site_builder import render
+
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
+    assert _build(site, tmp_path / "alone", capsys, "--no-search", "--no-cache")[0] == 0
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    assert _build(site, tmp_path / "forked", capsys, "--no-search", "--no-cache")[0] == 0
+    assert tree(tmp_path / "forked") == tree(tmp_path / "alone")
