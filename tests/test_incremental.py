@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.parse import first_plain_word
-from site_builder import file_states, previous_build
+from site_builder import file_states, previous_build, render
 from site_builder.cache import CACHE_DIR
 from site_builder.cli import main
 from site_builder.render import DEFAULT_THEME
@@ -348,8 +348,6 @@ def test_pages_rendered_in_forked_processes_are_the_same(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from site_builder import render
-
     site = tmp_path / "site"
     shutil.copytree(pristine, site)
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
