@@ -74,8 +74,11 @@ class Workspace:
         return (self.pagefind, "--site", str(self.hugo_out), "--silent")
 
     def delete_cache_and_output(self) -> None:
+        """A cold start: no build cache, no output, and no spare (the output before the
+        last, which an incremental build updates in place)."""
         shutil.rmtree(self.site / CACHE, ignore_errors=True)
         shutil.rmtree(self.out, ignore_errors=True)
+        shutil.rmtree(self.out.parent / f".{self.out.name}.spare", ignore_errors=True)
 
     def delete_hugo_output(self) -> None:
         for folder in (self.hugo_out, self.hugo_cache, self.hugo_site / "resources"):
