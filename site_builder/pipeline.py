@@ -11,6 +11,7 @@ all as the previous build left them does nothing (``previous_build``).
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import pickle
 import time
@@ -49,7 +50,8 @@ from .previous_build import (
     is_up_to_date,
     new_record,
     read_record,
-    record_name,
+    with_files,
+    write_record,
 )
 from .progress import Progress, no_progress
 from .render import OutputFile, RenderOptions, render_site
@@ -94,6 +96,9 @@ def load_corpus(
     files, problems = discover(config.root)
     loaded = load_with_cache(config.root, files, cache, progress)
     corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs)
+    # The corpus lives as long as the run: exempt it from the cycle collector's walks,
+    # which otherwise revisit its millions of objects again and again while pages render.
+    gc.freeze()
     digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
     return corpus, problems + loaded.problems + corpus_problems, digests
 
@@ -189,7 +194,7 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     if checked.errors:
         return BuildResult(checked, out)
     index = build_index(checked.corpus, drafts=options.drafts)
-    previous = PreviousOutput.of(out, record)
+    previous = PreviousOutput.of(out, with_files(cache, out, record))
     files, search_key = _site_files(checked, index, options, previous, progress)
     if options.check_links:
         broken = tuple(check_links(files, _base_url(checked, options)))
@@ -202,7 +207,7 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
         clock = latest_date(index) is None  # then the feed's date is the clock's
         made = new_record(previous, files, written, _options_key(options, clock), scan)
         if made is not None:
-            cache.write(record_name(out), _with_result(made, checked, files, search_key))
+            write_record(cache, out, _with_result(made, checked, files, search_key))
     return BuildResult(checked, out, len(files))
 
 

@@ -15,7 +15,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import BuildCache
@@ -53,16 +53,47 @@ class BuildRecord:
     files: int
 
 
-def record_name(out: Path) -> str:
+def _record_name(out: Path) -> str:
     """The cache table of the builds into ``out`` (each output folder has its own)."""
     return "output-" + hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
 
 
 def read_record(cache: BuildCache | None, out: Path) -> BuildRecord | None:
+    """The record of the last build into ``out``, without its file lists (``current`` and
+    ``spare`` are empty): all a build needs to find that nothing changed, quickly."""
     if cache is None:
         return None
-    record = cache.read(record_name(out))
-    return record if isinstance(record, BuildRecord) else None
+    record = cache.read(_record_name(out))
+    return record[1] if _is_part(record, BuildRecord) else None
+
+
+def with_files(
+    cache: BuildCache | None, out: Path, record: BuildRecord | None
+) -> BuildRecord | None:
+    """``record`` with its file lists, or None when they are not to be had."""
+    if cache is None or record is None:
+        return None
+    files = cache.read(_record_name(out) + "-files")
+    if not _is_part(files, tuple) or files[0] != _stamp(record):
+        return None  # written by another build than the summary: trust neither
+    current, spare = files[1]
+    return replace(record, current=current, spare=spare)
+
+
+def write_record(cache: BuildCache, out: Path, record: BuildRecord) -> None:
+    """Store ``record`` in two tables: its file lists (large) and the rest (small), both
+    marked with one stamp so a pair from two different builds is never mixed."""
+    stamp = _stamp(record)
+    cache.write(_record_name(out) + "-files", (stamp, (record.current, record.spare)))
+    cache.write(_record_name(out), (stamp, replace(record, current={}, spare=None)))
+
+
+def _stamp(record: BuildRecord) -> str:
+    return f"{record.scanned_ns}:{record.out}"
+
+
+def _is_part(value: object, kind: type) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], kind)
 
 
 def input_entries(root: Path) -> tuple[TreeEntry, ...]:

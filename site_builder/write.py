@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pickling import quick_pickle
 from .render import DEFAULT_THEME, OutputFile
 
 MARKER = ".site-builder-output"
@@ -64,6 +65,7 @@ def check_output_folder(out: Path, site_root: Path) -> None:
         )
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class KnownFile:
     """A file a build wrote: what it was made for (``OutputFile.key``) and its identity on
