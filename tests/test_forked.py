@@ -6,7 +6,15 @@ import os
 
 import pytest
 
+from site_builder import forked
 from site_builder.forked import map_forked
+
+
+@pytest.fixture(autouse=True)
+def _no_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Earlier tests (browser, serve) may leave threads behind, and ``map_forked`` rightly
+    declines to fork then; these tests are about forking and hold no locks."""
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
 
 
 def _square_with_pid(number: int) -> tuple[int, int]:
@@ -31,14 +39,28 @@ def test_a_failing_child_has_its_part_done_here() -> None:
     assert map_forked(fails_in_children, list(range(10)), workers=2) == list(range(1, 11))
 
 
-def test_an_error_here_is_raised_and_leaves_no_child_behind() -> None:
+def test_an_error_here_is_raised_and_leaves_no_child_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    children = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        pid = fork()
+        children.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+
     def fails(number: int) -> int:
         raise ValueError(number)
 
     with pytest.raises(ValueError):
         map_forked(fails, list(range(10)), workers=2)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # every child was waited for
+    assert children
+    for pid in children:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # already waited for: no zombie left
 
 
 def test_few_items_stay_in_this_process() -> None:

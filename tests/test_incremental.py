@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.parse import first_plain_word
-from site_builder import file_states, previous_build, render
+from site_builder import file_states, forked, previous_build, render
 from site_builder.cache import CACHE_DIR
 from site_builder.cli import main
 from site_builder.render import DEFAULT_THEME
@@ -350,8 +350,20 @@ def test_pages_rendered_in_forked_processes_are_the_same(
 ) -> None:
     site = tmp_path / "site"
     shutil.copytree(pristine, site)
+    # Earlier tests may leave threads behind (then nothing forks): this test is about forking.
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
     assert _build(site, tmp_path / "alone", capsys, "--no-search", "--no-cache")[0] == 0
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    forks = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", counted_fork)
     assert _build(site, tmp_path / "forked", capsys, "--no-search", "--no-cache")[0] == 0
+    assert forks, "the pages were rendered in more than one process"
     assert tree(tmp_path / "forked") == tree(tmp_path / "alone")
