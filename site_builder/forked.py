@@ -29,7 +29,7 @@ def map_forked(
     """``[function(item) for item in items]``, the items shared out over ``workers``
     processes (default: the cores this process may use) in contiguous chunks; in this
     process alone for fewer than ``minimum`` items (forking has its cost)."""
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or _usable_cores()
     if workers < 2 or len(items) < max(2, minimum) or not _can_fork():
         return [function(item) for item in items]
     size = -(-len(items) // workers)
@@ -45,6 +45,12 @@ def map_forked(
     for (pid, reader), chunk in zip(children, chunks[1:], strict=True):
         results += _collect(pid, reader, function, chunk)
     return results
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may run on
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _can_fork() -> bool:
