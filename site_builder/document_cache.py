@@ -39,8 +39,10 @@ def load_with_cache(
         if path in kept and path in scan.files and kept[path].digest == scan.files[path].digest
     }
     loaded = load_documents(root, files, progress=progress, known=known)
-    changed = {path for path in loaded.files.keys() ^ kept.keys()}
-    changed |= {path for path in loaded.files if path in kept and path not in known}
+    # Shards to rewrite: those of files loaded anew (an unreadable one is not kept: it
+    # changes nothing unless it was kept before) and of kept files that were not reused.
+    changed = {path for path, file in loaded.files.items() if file.digest and path not in known}
+    changed |= kept.keys() - known.keys()
     _write_documents(cache, loaded.files, {_shard(path) for path in changed})
     cache.write(_SCAN, scan)
     return loaded

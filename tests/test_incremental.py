@@ -71,10 +71,15 @@ def brief_word(site: Path, rng: random.Random) -> str:
     return f"word in {path.name}"
 
 
+def _insert_after(path: Path, marker: str, text: str) -> None:
+    """``text`` written after the first ``marker`` of the file."""
+    old = path.read_text("utf-8")
+    path.write_text(old.replace(marker, marker + text, 1), "utf-8")
+
+
 def brief_title(site: Path, rng: random.Random) -> str:
     path = rng.choice(_briefs(site))
-    text = path.read_text("utf-8")
-    path.write_text(text.replace('\ntitle: "', f'\ntitle: "Neu {rng.randrange(99)}: ', 1), "utf-8")
+    _insert_after(path, '\ntitle: "', f"Neu {rng.randrange(99)}: ")
     return f"title of {path.name}"
 
 
@@ -96,8 +101,8 @@ def brief_draft(site: Path, rng: random.Random) -> str:
 def brief_new(site: Path, rng: random.Random) -> str:
     path = rng.choice(_briefs(site))
     copy = path.with_name(f"kopie-{rng.randrange(10**6)}.md")
-    text = path.read_text("utf-8").replace("\ndate: ", "\ndate: 2025-01-0", 0)
-    copy.write_text(text.replace('\ntitle: "', '\ntitle: "Kopie: ', 1), "utf-8")
+    shutil.copyfile(path, copy)
+    _insert_after(copy, '\ntitle: "', "Kopie: ")
     return f"new {copy.name}"
 
 
@@ -115,8 +120,7 @@ def brief_delete(site: Path, rng: random.Random) -> str:
 
 def source_title(site: Path, rng: random.Random) -> str:
     path = rng.choice(_sources(site))
-    text = path.read_text("utf-8")
-    path.write_text(text.replace('\ntitle: "', '\ntitle: "Geändert: ', 1), "utf-8")
+    _insert_after(path, '\ntitle: "', "Geändert: ")
     return f"title of source {path.name}"
 
 
