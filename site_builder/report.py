@@ -11,6 +11,9 @@ from .diagnostics import Diagnostic, Severity
 FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+# git's colours for a word diff: removed words red, added words green, markers included.
+_REMOVED_COLOUR, _ADDED_COLOUR = "\033[31m", "\033[32m"
+_WORD_CHANGE = re.compile(r"\[-.*?-\]|\{\+.*?\+\}", re.DOTALL)
 # Shown as escapes: diagnostics quote editors' files, and a control character (ESC starts a
 # terminal command), a line separator or a bidi control must not act on the terminal or
 # the annotation it is printed to.
@@ -28,6 +31,18 @@ def _escape_character(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def paint_word_diff(text: str) -> str:
+    """A plain word diff (``[-alt-]{+neu+}``) coloured as ``git diff --word-diff=plain``
+    colours it on a terminal."""
+
+    def paint(match: re.Match[str]) -> str:
+        change = match.group()
+        colour = _REMOVED_COLOUR if change.startswith("[-") else _ADDED_COLOUR
+        return f"{colour}{change}{_RESET}"
+
+    return _WORD_CHANGE.sub(paint, text)
+
+
 def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
     """``path:line:col: error[code]: message`` then indented hint and detail lines."""
     severity = diagnostic.severity.value
@@ -38,7 +53,10 @@ def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
         head = f"{_BOLD}{span}{_RESET}: {paint}{severity}[{diagnostic.code}]{_RESET}: {message}"
     lines = [head]
     for label, text in diagnostic.details:
-        lines.append(f"  {label}: {printable(text)}")
+        shown = printable(text)
+        if colour and label == "diff":
+            shown = paint_word_diff(shown)
+        lines.append(f"  {label}: {shown}")
     if diagnostic.hint:
         hint = printable(diagnostic.hint)
         lines.append(f"  {_DIM}hint:{_RESET} {hint}" if colour else f"  hint: {hint}")
