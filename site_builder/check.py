@@ -72,7 +72,7 @@ def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagno
     for group in brief.citations:
         resolved = [_resolve(ref, corpus, problems) for ref in group.refs]
         if group.quote is not None and all(r is not None for r in resolved):
-            problems += _quote_problems(group, [r for r in resolved if r is not None])
+            problems += _quote_problems(group, [r for r in resolved if r is not None], corpus)
     return problems
 
 
@@ -153,7 +153,9 @@ def _unknown_anchor(ref: CitationRef, anchor: str, source: Source) -> Diagnostic
     )
 
 
-def _quote_problems(group: CitationGroup, cited: list[tuple[Source, str]]) -> list[Diagnostic]:
+def _quote_problems(
+    group: CitationGroup, cited: list[tuple[Source, str]], corpus: Corpus
+) -> list[Diagnostic]:
     assert group.quote is not None
     quote = group.quote
     texts = []
@@ -164,6 +166,18 @@ def _quote_problems(group: CitationGroup, cited: list[tuple[Source, str]]) -> li
             return []
         texts.append((f"{source.id}#{anchor}", paragraph.text))
     where = " or ".join(key for key, _ in texts)
+    message = f"quoted text „{normalise(quote.text)}“ does not stand in {where}"
+    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
+    if elsewhere:
+        found = _listing(elsewhere)
+        return [
+            error(
+                quote.span,
+                "quote-not-found",
+                f"{message}; the quote stands in {found}",
+                hint=_corrected_citation(group, elsewhere),
+            )
+        ]
     best_key, best = max(
         ((key, closest_passage(quote.text, text)) for key, text in texts),
         key=lambda item: item[1].similarity,
@@ -172,9 +186,69 @@ def _quote_problems(group: CitationGroup, cited: list[tuple[Source, str]]) -> li
         error(
             quote.span,
             "quote-not-found",
-            f"quoted text „{normalise(quote.text)}“ does not stand in {where}",
+            message,
             hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
             "that says it",
             details=(("closest", f"{best_key}: „{best.text}“"),) if best.text else (),
         )
     ]
+
+
+def _quote_elsewhere(quote: str, cited: list[Source], corpus: Corpus) -> list[tuple[Source, str]]:
+    """Where the quote stands instead (source, anchor): in other paragraphs of the cited
+    sources, or else in exactly one other source; the usual cause is a wrong paragraph
+    number. A paragraph's ^name is given rather than its position: it does not move."""
+    unique = {source.id: source for source in cited}
+    found = [hit for source in unique.values() for hit in _paragraphs_quoting(quote, source)]
+    if found:
+        return found
+    others = [
+        hits
+        for source in corpus.sources
+        if source.id not in unique and corpus.sources_by_id.get(source.id) is source
+        for hits in [_paragraphs_quoting(quote, source)]
+        if hits
+    ]
+    return others[0] if len(others) == 1 else []
+
+
+def _paragraphs_quoting(quote: str, source: Source) -> list[tuple[Source, str]]:
+    return [
+        (source, paragraph.name or paragraph.anchor)
+        for paragraph in source.paragraphs
+        if quote_matches_normalised(quote, paragraph.quotable)
+    ]
+
+
+_LISTED = 3  # places named at most; more are summed up
+
+
+def _listing(places: list[tuple[Source, str]]) -> str:
+    """``kreml-gebiete#p10`` or ``kreml-gebiete#p10, #p12 and 2 more paragraphs``."""
+    names = []
+    previous = None
+    for source, anchor in places[:_LISTED]:
+        names.append(f"#{anchor}" if source.id == previous else f"{source.id}#{anchor}")
+        previous = source.id
+    if len(places) > _LISTED:
+        names.append(f"{len(places) - _LISTED} more paragraphs")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _corrected_citation(group: CitationGroup, places: list[tuple[Source, str]]) -> str:
+    """The group with the quote's paragraph in place of the ref that most likely meant it:
+    the one ref of the same source, else the only ref; otherwise it is added."""
+    source, anchor = places[0]
+    keys = [ref.key for ref in group.refs]
+    same_source = [i for i, ref in enumerate(group.refs) if ref.source_id == source.id]
+    replaced = same_source[0] if len(same_source) == 1 else 0 if len(keys) == 1 else None
+    wanted = f"{source.id}#{anchor}"
+    if replaced is None:
+        return f"add @{wanted} to the group: {_group([*keys, wanted])}"
+    corrected = keys.copy()
+    corrected[replaced] = wanted
+    return f"cite {_group(corrected)} instead of {_group(keys)}"
+
+
+def _group(keys: list[str]) -> str:
+    return "[" + "; ".join(f"@{key}" for key in keys) + "]"
