@@ -15,12 +15,13 @@ import sys
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from . import __version__
 from .anchors import anchor_lines, find_source
+from .cli_common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, print_problems, use_colour
 from .config import ConfigError
-from .diagnostics import Diagnostic
+from .lock_cli import add_lock, add_reanchor
 from .new_brief import create_brief
 from .pipeline import (
     BuildOptions,
@@ -28,21 +29,14 @@ from .pipeline import (
     CheckResult,
     build_site,
     check_site,
-    lock_site,
 )
 from .progress import Progress, progress_for
-from .report import FORMATS, format_github, format_json, format_text, summary
+from .report import FORMATS, format_github, format_json, format_text, plural, summary
 from .schema import front_matter_schema
 from .search_bundle import SearchIndexError
 from .serve import Console, PortError, ServeOptions, serve
+from .stale import STALE_CODES
 from .write import OutputFolderError, OutputWriteError
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called (exit status 2)."""
-
 
 # The cycle collector's young generation, in new objects (Python's default: 700). A build
 # makes millions of short-lived, cycle-free objects; collecting every 700 of them cost a
@@ -59,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.run(args)
         return result
     except ConfigError as exc:
-        _print_problems(exc.problems, sys.stderr)
+        print_problems(exc.problems, sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
@@ -90,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands, [site, shared["report"], shared["check"]])
     _add_build(commands, [site, shared["report"], shared["check"], shared["render"]])
     _add_serve(commands, [site, shared["check"], shared["render"]])
-    _add_lock(commands, site)
+    add_lock(commands, site)
+    add_reanchor(commands, site)
     _add_anchors(commands, site)
     _add_new(commands, site)
     _add_schema(commands)
@@ -157,6 +152,12 @@ def _add_build(
         "--out", type=Path, metavar="DIR", help="output folder (default: public/ in the site)"
     )
     build.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="publish even though a cited paragraph changed since it was checked (each "
+        "stale citation is printed); for emergencies",
+    )
+    build.add_argument(
         "--check-links",
         action="store_true",
         help="check every internal link and fragment before writing",
@@ -187,18 +188,6 @@ def _port(value: str) -> int:
     if not value.isdigit() or int(value) > 65535:
         raise argparse.ArgumentTypeError(f"not a port number (0–65535): '{value}'")
     return int(value)
-
-
-def _add_lock(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
-) -> None:
-    lock = commands.add_parser(
-        "lock",
-        parents=[site],
-        help="accept the current text of cited paragraphs",
-        description="Record the current text of every cited paragraph in citations.lock.",
-    )
-    lock.set_defaults(run=run_lock)
 
 
 def _add_anchors(
@@ -254,7 +243,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    options = _build_options(args, out=args.out, check_links=args.check_links)
+    options = _build_options(
+        args, out=args.out, check_links=args.check_links, allow_stale=args.allow_stale
+    )
     try:
         result = build_site(args.site, options, _progress())
     except OutputFolderError as exc:
@@ -275,6 +266,13 @@ def run_build(args: argparse.Namespace) -> int:
     if not result.written:
         print(f"not built: {result.out} was left as it was", file=sys.stderr)
         return EXIT_CONTENT
+    stale = sum(1 for d in result.check.diagnostics if d.code in STALE_CODES)
+    if stale and args.allow_stale:
+        print(
+            f"published with {plural(stale, 'stale citation')} (--allow-stale): review them "
+            "with 'site-builder review' and build again",
+            file=sys.stderr,
+        )
     print(f"built {result.files} files into {result.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -294,7 +292,8 @@ def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    build = _build_options(args)
+    # A preview shows the site despite stale citations (warnings), unless --frozen.
+    build = _build_options(args, allow_stale=not args.frozen)
     console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
     try:
         serve(args.site, ServeOptions(build, args.port), console)
@@ -342,16 +341,6 @@ def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
         raise problem from exc
 
 
-def run_lock(args: argparse.Namespace) -> int:
-    result = lock_site(args.site)
-    print(
-        f"citations.lock: {result.lock_changes} entr{'y' if result.lock_changes == 1 else 'ies'}"
-        f" changed, {_count_cited(result)} cited paragraphs locked"
-    )
-    _print_problems(result.diagnostics, sys.stdout)
-    return EXIT_CONTENT if result.errors else EXIT_OK
-
-
 def run_anchors(args: argparse.Namespace) -> int:
     source = find_source(args.site, args.source)
     if isinstance(source, str):
@@ -378,10 +367,6 @@ def run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _count_cited(result: CheckResult) -> int:
-    return len({ref.key for brief in result.corpus.briefs for ref in brief.refs()})
-
-
 def _report(result: CheckResult, output_format: str) -> None:
     briefs, sources = result.briefs, result.sources
     if output_format == "json":
@@ -393,18 +378,3 @@ def _report(result: CheckResult, output_format: str) -> None:
         else:
             print(format_text(diagnostic, use_colour(sys.stdout)))
     print(summary(result.diagnostics, briefs, sources))
-
-
-def _print_problems(problems: Sequence[Diagnostic], stream: TextIO) -> None:
-    colour = use_colour(stream)
-    for problem in problems:
-        print(format_text(problem, colour), file=stream)
-
-
-def use_colour(stream: TextIO) -> bool:
-    """Colour on a terminal only; ``NO_COLOR`` (any value) turns it off, ``FORCE_COLOR`` on."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return stream.isatty()

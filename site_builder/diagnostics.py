@@ -14,6 +14,7 @@ from .pickling import quick_pickle
 # Every diagnostic code, with what it means. Codes are a stable contract (CI scripts and
 # editors match on them); the README's table is checked against this list.
 CODES: dict[str, str] = {
+    "anchor-moved": "a cited positional anchor whose paragraph now stands at another position",
     "bad-date": "a date that is malformed or not in the calendar",
     "bad-file-name": "a file name with no letters or digits to make an id or slug from",
     "bad-id": "a source id that is not a slug",

@@ -11,12 +11,12 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Span, error, warning
-from .model import CitationRef, Corpus, Paragraph
+from .diagnostics import Diagnostic, Span, error
+from .model import CitationRef, Corpus, Paragraph, Source
 
 LOCK_NAME = "citations.lock"
 LOCK_VERSION = 1
@@ -100,73 +100,62 @@ def write_lock(root: Path, entries: Mapping[str, LockEntry]) -> None:
         raise
 
 
-Cited = Mapping[str, tuple[Paragraph, list[CitationRef]]]
+@dataclass(frozen=True, slots=True)
+class CitedAnchor:
+    """A cited ``source#anchor`` that resolves: its source, its paragraph now, and every
+    ref (in every brief) that cites it so, with the sentence each stands in
+    (``refs[i]`` in ``sentences[i]``)."""
+
+    key: str
+    source: Source
+    paragraph: Paragraph
+    refs: tuple[CitationRef, ...]
+    sentences: tuple[str, ...]
 
 
-def cited_paragraphs(corpus: Corpus) -> dict[str, tuple[Paragraph, list[CitationRef]]]:
-    """Every resolvable cited ``source#anchor`` with its paragraph and the refs citing it."""
-    cited: dict[str, tuple[Paragraph, list[CitationRef]]] = {}
+Cited = Mapping[str, CitedAnchor]
+
+
+def cited_anchors(corpus: Corpus) -> dict[str, CitedAnchor]:
+    """Every resolvable cited ``source#anchor`` by key, in key order."""
+    found: dict[str, tuple[Source, Paragraph, list[tuple[CitationRef, str]]]] = {}
     for brief in corpus.briefs:
-        for ref in brief.refs():
-            source = corpus.sources_by_id.get(ref.source_id)
-            paragraph = source.paragraph(ref.anchor) if source and ref.anchor else None
-            if paragraph is not None:
-                cited.setdefault(ref.key, (paragraph, []))[1].append(ref)
-    return cited
-
-
-def compare_lock(cited: Cited, lock: Lock | None, frozen: bool) -> list[Diagnostic]:
-    """Stale citations (text changed since locked) and, with ``frozen``, missing entries."""
-    problems = []
-    make = error if frozen else warning
-    if frozen and lock is not None:
-        problems += [
-            warning(
-                Span(LOCK_NAME),
-                "unused-lock-entry",
-                f"{LOCK_NAME} has an entry for {key}, which no brief cites",
-                hint="run 'site-builder check' or 'site-builder lock' to drop it",
-            )
-            for key in sorted(set(lock) - set(cited))
-        ]
-    for key, (paragraph, refs) in sorted(cited.items()):
-        entry = lock.get(key) if lock is not None else None
-        current = entry_for(paragraph)
-        for ref in refs:
-            if entry is None and frozen:
-                problems.append(
-                    error(
-                        ref.span,
-                        "unlocked-citation",
-                        f"citation {key} is not in {LOCK_NAME}",
-                        hint=f"run 'site-builder check' or 'site-builder lock' locally and commit "
-                        f"{LOCK_NAME}",
+        for group in brief.citations:
+            for ref in group.refs:
+                source = corpus.sources_by_id.get(ref.source_id)
+                paragraph = source.paragraph(ref.anchor) if source and ref.anchor else None
+                if source is not None and paragraph is not None:
+                    found.setdefault(ref.key, (source, paragraph, []))[2].append(
+                        (ref, group.context)
                     )
-                )
-            elif entry is not None and entry.fingerprint != current.fingerprint:
-                problems.append(
-                    make(
-                        ref.span,
-                        "stale-citation",
-                        f"the text of {key} ({paragraph.span.path}:{paragraph.span.line}) changed "
-                        "since this citation was checked",
-                        hint="check the brief against the new text, then run 'site-builder lock'",
-                        details=(("old", entry.text), ("new", current.text)),
-                    )
-                )
-    return problems
+    return {
+        key: CitedAnchor(
+            key,
+            source,
+            paragraph,
+            tuple(ref for ref, _ in citing),
+            tuple(sentence for _, sentence in citing),
+        )
+        for key, (source, paragraph, citing) in sorted(found.items())
+    }
 
 
-def updated_lock(cited: Cited, lock: Lock | None) -> dict[str, LockEntry]:
-    """The lock ``check`` keeps: new citations added, uncited entries dropped, stale ones
-    left as they were (only ``lock`` accepts a changed text)."""
+def updated_lock(
+    cited: Cited, lock: Lock | None, accepted: Collection[str] = ()
+) -> dict[str, LockEntry]:
+    """The lock with new citations recorded and entries no brief cites dropped. An entry
+    whose paragraph changed keeps its old text unless its key is in ``accepted``: only an
+    editor who has seen the change accepts it."""
     entries = {}
-    for key, (paragraph, _refs) in cited.items():
+    for key, anchor in cited.items():
         old = lock.get(key) if lock is not None else None
-        entries[key] = old if old is not None else entry_for(paragraph)
+        entries[key] = (
+            old if old is not None and key not in accepted else entry_for(anchor.paragraph)
+        )
     return entries
 
 
-def accepted_lock(cited: Cited) -> dict[str, LockEntry]:
-    """The lock ``site-builder lock`` writes: the current text of every cited paragraph."""
-    return {key: entry_for(paragraph) for key, (paragraph, _) in cited.items()}
+def lock_changes(old: Mapping[str, LockEntry], new: Mapping[str, LockEntry]) -> int:
+    """How many keys were added, dropped or given a new text."""
+    keys = set(old) | set(new)
+    return sum(1 for key in keys if old.get(key) != new.get(key))

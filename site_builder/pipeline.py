@@ -31,15 +31,7 @@ from .diagnostics import (
 from .discover import discover
 from .document_cache import load_with_cache
 from .linkcheck import BrokenLink, check_links
-from .lock import (
-    LockEntry,
-    accepted_lock,
-    cited_paragraphs,
-    compare_lock,
-    read_lock,
-    updated_lock,
-    write_lock,
-)
+from .lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock
 from .model import Corpus
 from .page_keys import document_identities
 from .pages import latest_date
@@ -58,15 +50,25 @@ from .render import OutputFile, RenderOptions, render_site
 from .search_bundle import build_search_bundle
 from .search_records import search_records
 from .site_index import SiteIndex, build_index
+from .stale import lock_problems
 from .urls import SEARCH_BUNDLE, Urls
 from .write import check_output_folder, recover_interrupted_swap, write_output
 
 
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
+    """``frozen``: never write the lock, and a citation missing from it is an error.
+    ``stale_is_error``: a stale citation or moved anchor is an error (None: when
+    ``frozen``); ``build`` sets it, since a stale citation is not publishable."""
+
     strict: bool = False
     frozen: bool = False
     use_cache: bool = True
+    stale_is_error: bool | None = None
+
+    @property
+    def stale_blocks(self) -> bool:
+        return self.frozen if self.stale_is_error is None else self.stale_is_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +112,13 @@ def check_site(root: Path, options: CheckOptions, progress: Progress = no_progre
     cache = open_cache(root) if options.use_cache else None
     corpus, problems, digests = load_corpus(config, progress, cache)
     problems += check_corpus(corpus, config)
-    lock, lock_problems = read_lock(root)
-    cited = cited_paragraphs(corpus)
-    problems += lock_problems + compare_lock(cited, lock, options.frozen)
+    lock, broken = read_lock(root)
+    cited = cited_anchors(corpus)
+    problems += broken + lock_problems(cited, lock, options.frozen, options.stale_blocks)
     changes = 0
-    if not options.frozen and not lock_problems:
+    if not options.frozen and not broken:
         entries = updated_lock(cited, lock)
-        changes = _lock_changes(lock or {}, entries)
+        changes = lock_changes(lock or {}, entries)
         if changes or (lock is None and entries):
             write_lock(root, entries)
     diagnostics = sorted_diagnostics(problems)
@@ -126,27 +128,10 @@ def check_site(root: Path, options: CheckOptions, progress: Progress = no_progre
     return CheckResult(config, corpus, diagnostics, changes, digests, **counts)
 
 
-def lock_site(root: Path) -> CheckResult:
-    """``lock``: accept the current text of every cited paragraph, then report what remains."""
-    config = load_config(root)
-    corpus, problems, digests = load_corpus(config, cache=open_cache(root))
-    problems += check_corpus(corpus, config)
-    old, _ignored = read_lock(root)  # a broken lock is simply replaced
-    entries = accepted_lock(cited_paragraphs(corpus))
-    changes = _lock_changes(old or {}, entries)
-    write_lock(root, entries)
-    counts = {"briefs": len(corpus.briefs), "sources": len(corpus.sources)}
-    return CheckResult(config, corpus, sorted_diagnostics(problems), changes, digests, **counts)
-
-
-def _lock_changes(old: Mapping[str, LockEntry], new: Mapping[str, LockEntry]) -> int:
-    keys = set(old) | set(new)
-    return sum(1 for key in keys if old.get(key) != new.get(key))
-
-
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """``out`` defaults to ``public/`` in the site; ``base_url`` overrides site.yaml's."""
+    """``out`` defaults to ``public/`` in the site; ``base_url`` overrides site.yaml's.
+    ``allow_stale`` publishes despite stale citations (reported as warnings)."""
 
     out: Path | None = None
     drafts: bool = False
@@ -157,6 +142,7 @@ class BuildOptions:
     search: bool = True
     clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     use_cache: bool = True
+    allow_stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +159,8 @@ class BuildResult:
 
 def build_site(root: Path, options: BuildOptions, progress: Progress = no_progress) -> BuildResult:
     """``build`` = check, stop on errors (previous output untouched), render, check links
-    when asked (a broken one stops the build too), write.
+    when asked (a broken one stops the build too), write. A stale citation is an error
+    here unless ``options.allow_stale``: what is published must rest on what was checked.
 
     Raises ``OutputFolderError`` before reading anything when ``out`` may not be replaced,
     ``SearchIndexError`` when Pagefind fails and ``OutputWriteError`` when writing fails
@@ -189,7 +176,9 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     if is_up_to_date(record, _options_key(options, clock), scan[1], out):
         assert record is not None
         return _unchanged_build(root, out, record)
-    check_options = CheckOptions(options.strict, options.frozen, options.use_cache)
+    check_options = CheckOptions(
+        options.strict, options.frozen, options.use_cache, stale_is_error=not options.allow_stale
+    )
     checked = check_site(root, check_options, progress)
     if checked.errors:
         return BuildResult(checked, out)
@@ -269,6 +258,7 @@ def _options_key(options: BuildOptions, clock: bool) -> str:
         options.frozen,
         options.check_links,
         options.search,
+        options.allow_stale,
         options.clock if clock else None,
     )
     return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()

@@ -20,6 +20,7 @@ LOCK = "citations.lock"
 _MARKER = re.compile(r" \^([A-Za-z0-9][A-Za-z0-9-]*)$")
 _GROUP = re.compile(r"\[@[^\]]*\]")
 _REF = re.compile(r"@([^#;\]\s]+)#([^;\]\s]+)")
+_POSITIONAL = re.compile(r"p[1-9][0-9]*")
 _QUOTE = re.compile(r"„([^„“]*)“\s*$")  # searched up to the start of a group
 
 # (path, line, column, code); an unused lock entry has the key in place of line and column.
@@ -202,13 +203,20 @@ def findings(
             elif ref.key not in lock:
                 found.add((*at, "unlocked-citation"))
             elif lock[ref.key] != text:
-                found.add((*at, "stale-citation"))
+                found.add((*at, changed_code(source, ref.anchor, lock[ref.key])))
             texts.append(text)
         if group.quote is not None and all(text is not None for text in texts):
             quote = brief.quoted(group)
             if not any(quote_stands_in(quote, text) for text in texts if text is not None):
                 found.add((brief.path, *brief.position(group.quote[0] - 1), "quote-not-found"))
     return found
+
+
+def changed_code(source: SourceFile, anchor: str, locked: str) -> str:
+    """``anchor-moved`` when a positional anchor's locked text now stands at exactly one
+    paragraph of the source (SPEC §5), else ``stale-citation``."""
+    standing = sum(1 for paragraph in source.paragraphs if paragraph.text == locked)
+    return "anchor-moved" if _POSITIONAL.fullmatch(anchor) and standing == 1 else "stale-citation"
 
 
 def unused_lock_entries(site: Site, lock: Mapping[str, str]) -> set[Finding]:

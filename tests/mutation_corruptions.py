@@ -154,6 +154,23 @@ class Corruptor:
         kind = "insert-heading (control)" if heading else "insert-paragraph"
         return self.corruption(kind, what, {source.id: source.with_lines(lines)})
 
+    def swap_paragraphs(self, rng: Random, source: SourceFile) -> Corruption | None:
+        """A cited paragraph and the one after it change places."""
+        cited = [i for i in sorted(self.cited_indexes(source)) if i + 1 < len(source.paragraphs)]
+        if not cited:
+            return None
+        index = rng.choice(cited)
+        first, second = source.paragraphs[index], source.paragraphs[index + 1]
+        lines = list(source.lines)
+        between = lines[first.end : second.line]  # the blank line, maybe a heading
+        lines[first.line : second.end] = [
+            *source.lines[second.line : second.end],
+            *between,
+            *source.lines[first.line : first.end],
+        ]
+        what = f"{source.path}: p{index + 1} and p{index + 2} swapped"
+        return self.corruption("swap-paragraphs", what, {source.id: source.with_lines(lines)})
+
     def rename_anchor(self, rng: Random, source: SourceFile, move: bool) -> Corruption | None:
         """A cited ^name renamed, or moved to the end of another paragraph."""
         cited = self.cited_anchors(source)

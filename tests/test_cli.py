@@ -197,9 +197,12 @@ def test_lock_reports_what_it_accepted(
 ) -> None:
     site = make_site({"briefs/b.md": GOOD})
     code, out, _ = run(capsys, "lock", "--site", str(site))
-    assert (code, out) == (0, "citations.lock: 1 entry changed, 1 cited paragraphs locked\n")
+    assert (code, out) == (
+        0,
+        "citations.lock: 1 cited paragraph locked (1 new citation recorded)\n",
+    )
     code, out, _ = run(capsys, "lock", "--site", str(site))
-    assert (code, out) == (0, "citations.lock: 0 entries changed, 1 cited paragraphs locked\n")
+    assert (code, out) == (0, "citations.lock: 1 cited paragraph locked\n")
 
 
 def test_lock_still_reports_content_errors(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.pipeline import CheckOptions, check_site, lock_site
+from site_builder.pipeline import CheckOptions, check_site
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 
@@ -70,8 +70,7 @@ def test_changed_paragraph_is_a_stale_citation_with_old_and_new_text(make_site: 
         "the text of quelle#p1 (content/quelle.md:6) changed since this citation was checked"
     )
     assert stale.details == (
-        ("old", P1_OLD),
-        ("new", P1_OLD.replace("Peskow.", "Kremlsprecher Peskow.")),
+        ("diff", '… und nicht verhandelbar", sagte {+Kremlsprecher+} Peskow.'),
     )
 
 
@@ -83,12 +82,11 @@ def test_check_never_overwrites_a_stale_entry(make_site: MakeSite) -> None:
     assert [d.code for d in check_site(site, CheckOptions()).diagnostics] == ["stale-citation"]
 
 
-def test_lock_command_accepts_the_new_text(make_site: MakeSite) -> None:
+def test_lock_all_accepts_the_new_text(make_site: MakeSite) -> None:
     site = make_site({"briefs/b.md": BRIEF})
     check_site(site, CheckOptions())
     edit_source(site, "sagte Peskow.", "sagte Kremlsprecher Peskow.")
-    result = lock_site(site)
-    assert result.lock_changes == 1
+    assert main(["lock", "--all", "--site", str(site)]) == 0
     assert codes(site, frozen=True) == []
 
 
@@ -98,8 +96,9 @@ def test_inserted_paragraph_shifts_positional_anchor_but_not_explicit_one(
     site = make_site({"briefs/b.md": BRIEF})
     check_site(site, CheckOptions())
     edit_source(site, "---\nDer Status", "---\nEin neuer erster Absatz.\n\nDer Status")
-    # p1 is now another paragraph: the quote no longer stands there, and the lock notices.
-    assert codes(site) == [("quote-not-found", "error", 5), ("stale-citation", "warning", 5)]
+    # p1 is now another paragraph: the quote no longer stands there, and the lock notices
+    # that the paragraph it locked now stands at p2.
+    assert codes(site) == [("quote-not-found", "error", 5), ("anchor-moved", "warning", 5)]
 
 
 def test_rewrapping_a_paragraph_is_not_a_change(make_site: MakeSite) -> None:
@@ -164,9 +163,9 @@ def test_stale_citation_text_output(
     assert capsys.readouterr().out.splitlines() == [
         "briefs/b.md:7:28: error[stale-citation]: the text of quelle#istanbul "
         "(content/quelle.md:8) changed since this citation was checked",
-        "  old: In Istanbul trafen Vertreter der USA und Russlands zusammen.",
-        "  new: In Istanbul trafen sich Vertreter der USA und Russlands zusammen.",
-        "  hint: check the brief against the new text, then run 'site-builder lock'",
+        "  diff: In Istanbul trafen {+sich+} Vertreter der USA und …",
+        "  hint: check the brief against the new text, then accept it: 'site-builder lock "
+        "quelle#istanbul' (or review every change: 'site-builder review')",
         "1 error, 0 warnings in 1 brief and 1 source",
     ]
 

@@ -51,6 +51,7 @@ ROUND_PLAN: tuple[tuple[str, int], ...] = (
     ("delete-source", 5),
     ("delete-paragraph", 13),
     ("insert-paragraph", 13),
+    ("swap-paragraphs", 8),
     ("rename-anchor", 3),
     ("move-anchor", 3),
     ("change-cited-word", 20),
@@ -204,6 +205,7 @@ def makers(corruptor: Corruptor, rng: Random) -> dict[str, Maker]:
         "delete-source": lambda plan: c.delete_source(source(plan)),
         "delete-paragraph": lambda plan: c.delete_paragraph(rng, source(plan)),
         "insert-paragraph": lambda plan: c.insert_paragraph(rng, source(plan), False),
+        "swap-paragraphs": lambda plan: c.swap_paragraphs(rng, source(plan)),
         "rename-anchor": lambda plan: c.rename_anchor(rng, source(plan), False),
         "move-anchor": lambda plan: c.rename_anchor(rng, source(plan), True),
         "change-cited-word": lambda plan: c.change_word(rng, source(plan), True),
@@ -250,6 +252,7 @@ def test_every_corruption_is_reported_in_every_brief_it_affects(
     named: Counter[str] = Counter()
     misses: list[str] = []
     false_alarms: list[Finding] = []
+    codes: Counter[str] = Counter()
     for _ in range(ROUNDS):
         plan = plan_round(site, make)
         corrupted = plan.corrupted_site()
@@ -261,6 +264,7 @@ def test_every_corruption_is_reported_in_every_brief_it_affects(
         assert whole == predicted
         touched = plan.apply(work)
         status, found = check_frozen(work)
+        codes.update(finding[3] for finding in found)
         reported_in = {str(finding[0]) for finding in found}
         for corruption in plan.chosen:
             done[corruption.kind] += 1
@@ -286,10 +290,13 @@ def test_every_corruption_is_reported_in_every_brief_it_affects(
         print(f"  {kind:33} {caught[kind]:3}/{done[kind]:<3} {outcome}, {named[kind]} briefs")
     print(f"detection rate {detected}/{corruptions} = {detected / corruptions:.1%}")
     print(f"false alarms: {len(false_alarms)}")
+    print("diagnostics: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))
     assert not misses, "\n".join(misses)
     assert not false_alarms
     assert corruptions >= 300
     assert detected == corruptions
+    # Moved paragraphs are told apart from changed ones (SPEC §5), and both occur.
+    assert codes["anchor-moved"] > 0 and codes["stale-citation"] > 0
 
 
 def test_check_without_frozen_never_accepts_a_changed_paragraph(

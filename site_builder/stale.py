@@ -1,0 +1,168 @@
+"""What changed under the citations since they were locked (SPEC §5): stale citations with
+a word diff, and positional anchors whose paragraph moved.
+
+A cited paragraph whose text differs from its lock entry is *changed*. When the anchor is
+positional (``p14``) and the locked text now stands, unchanged, at exactly one other
+paragraph of the same source, the paragraph *moved* (``anchor-moved``): a paragraph was
+inserted or removed above it, and ``site-builder reanchor`` can follow it. Anything else is
+a ``stale-citation``, shown as a word diff until an editor accepts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, Span, error, warning
+from .lock import LOCK_NAME, Cited, CitedAnchor, Lock, LockEntry, entry_for, locked_text
+from .word_diff import describe
+
+STALE_CODES = frozenset({"stale-citation", "anchor-moved"})
+_POSITIONAL = re.compile(r"p([1-9][0-9]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedCitation:
+    """A cited ``source#anchor`` whose paragraph no longer reads as locked. ``moved_to``
+    is the positional anchor where the locked text now stands (None: it changed)."""
+
+    cited: CitedAnchor
+    locked: LockEntry
+    current: LockEntry
+    moved_to: str | None = None
+    move_reason: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.cited.key
+
+    @property
+    def where(self) -> str:
+        """``kreml-gebiete#p14 (content/kreml-gebiete.md:33)``: the key and its paragraph."""
+        span = self.cited.paragraph.span
+        return f"{self.key} ({span.path}:{span.line})"
+
+    def diff(self, context: int = 4) -> str:
+        """The change as a plain word diff (``[-zweimal-]{+dreimal+}``)."""
+        return describe(self.locked.text, self.current.text, context)
+
+
+def changed_citations(cited: Cited, lock: Lock | None) -> list[ChangedCitation]:
+    """Every cited ``source#anchor`` whose locked text differs from its paragraph now, in
+    key order; moved paragraphs found (see the module's docstring)."""
+    if lock is None:
+        return []
+    changed = []
+    for key, anchor in cited.items():
+        locked = lock.get(key)
+        current = entry_for(anchor.paragraph)
+        if locked is not None and locked.fingerprint != current.fingerprint:
+            moved_to = _moved_to(anchor, locked.text)
+            changed.append(ChangedCitation(anchor, locked, current, moved_to))
+    return [_with_reason(change, changed) for change in changed]
+
+
+def _moved_to(anchor: CitedAnchor, text: str) -> str | None:
+    """The positional anchor where ``text`` now stands, when it stands at exactly one
+    paragraph of the source; None for an explicit ``^name`` (it follows its paragraph)."""
+    positional = _POSITIONAL.fullmatch(anchor.key.split("#", 1)[1])
+    if positional is None:
+        return None
+    found = [p.anchor for p in anchor.source.paragraphs if locked_text(p) == text]
+    return found[0] if len(found) == 1 else None
+
+
+def _with_reason(change: ChangedCitation, changed: Sequence[ChangedCitation]) -> ChangedCitation:
+    """``change`` with a word on how its paragraph moved: swapped with the paragraph now
+    in its place, or moved by paragraphs inserted or removed above it."""
+    if change.moved_to is None:
+        return change
+    old, new = change.cited.paragraph.index, int(change.moved_to[1:])
+    source = change.cited.source.id
+    swapped = any(
+        other.moved_to == f"p{old}" and other.cited.paragraph.index == new
+        for other in changed
+        if other.cited.source.id == source
+    )
+    return ChangedCitation(
+        change.cited, change.locked, change.current, change.moved_to, _reason(old, new, swapped)
+    )
+
+
+def _reason(old: int, new: int, swapped: bool) -> str:
+    if swapped:
+        return f"the paragraphs #p{min(old, new)} and #p{max(old, new)} changed places"
+    shift = abs(new - old)
+    if new > old:
+        return (
+            "a paragraph was inserted above it"
+            if shift == 1
+            else f"{shift} paragraphs were inserted above it"
+        )
+    return (
+        "a paragraph above it was removed"
+        if shift == 1
+        else f"{shift} paragraphs above it were removed"
+    )
+
+
+def lock_problems(
+    cited: Cited, lock: Lock | None, frozen: bool, stale_is_error: bool
+) -> list[Diagnostic]:
+    """The lock's diagnostics: for every ref of a changed citation ``stale-citation`` or
+    ``anchor-moved`` (errors when ``stale_is_error``), and with ``frozen`` citations missing
+    from the lock (errors) and entries no brief cites (warnings)."""
+    problems = _frozen_problems(cited, lock) if frozen else []
+    for change in changed_citations(cited, lock):
+        problems += [
+            _changed_problem(change, ref.span, stale_is_error) for ref in change.cited.refs
+        ]
+    return problems
+
+
+def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
+    problems = []
+    if lock is not None:
+        problems += [
+            warning(
+                Span(LOCK_NAME),
+                "unused-lock-entry",
+                f"{LOCK_NAME} has an entry for {key}, which no brief cites",
+                hint="run 'site-builder check' or 'site-builder lock' to drop it",
+            )
+            for key in sorted(set(lock) - set(cited))
+        ]
+    for key, anchor in cited.items():
+        if lock is None or key not in lock:
+            problems += [
+                error(
+                    ref.span,
+                    "unlocked-citation",
+                    f"citation {key} is not in {LOCK_NAME}",
+                    hint=f"run 'site-builder check' or 'site-builder lock' locally and commit "
+                    f"{LOCK_NAME}",
+                )
+                for ref in anchor.refs
+            ]
+    return problems
+
+
+def _changed_problem(change: ChangedCitation, span: Span, is_error: bool) -> Diagnostic:
+    make = error if is_error else warning
+    if change.moved_to is not None:
+        return make(
+            span,
+            "anchor-moved",
+            f"{change.key} now reads as #{change.moved_to}: {change.move_reason}",
+            hint=f"run 'site-builder reanchor' to cite #{change.moved_to}; a ^name at the end "
+            "of the source paragraph pins it for good",
+        )
+    return make(
+        span,
+        "stale-citation",
+        f"the text of {change.where} changed since this citation was checked",
+        hint=f"check the brief against the new text, then accept it: 'site-builder lock "
+        f"{change.key}' (or review every change: 'site-builder review')",
+        details=(("diff", change.diff()),),
+    )
