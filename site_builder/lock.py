@@ -102,42 +102,42 @@ def write_lock(root: Path, entries: Mapping[str, LockEntry]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class CitedAnchor:
-    """A cited ``source#anchor`` that resolves: its source, its paragraph now, and every
-    ref (in every brief) that cites it so, with the sentence each stands in
-    (``refs[i]`` in ``sentences[i]``)."""
+    """A ``source#anchor`` that briefs cite: every ref citing it so, with the sentence each
+    stands in (``refs[i]`` in ``sentences[i]``), and what it resolves to now. ``source`` is
+    None when no source has the id, ``paragraph`` when the source has no such anchor (errors
+    the checker reports); the lock keeps such an entry while it is cited, so the text an
+    editor checked is not lost to a typo or a deleted paragraph."""
 
     key: str
-    source: Source
-    paragraph: Paragraph
+    source: Source | None
+    paragraph: Paragraph | None
     refs: tuple[CitationRef, ...]
     sentences: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        return self.key.split("#", 1)[1]
 
 
 Cited = Mapping[str, CitedAnchor]
 
 
 def cited_anchors(corpus: Corpus) -> dict[str, CitedAnchor]:
-    """Every resolvable cited ``source#anchor`` by key, in key order."""
-    found: dict[str, tuple[Source, Paragraph, list[tuple[CitationRef, str]]]] = {}
+    """Every cited ``source#anchor`` (refs without an anchor aside) by key, in key order."""
+    found: dict[str, list[tuple[CitationRef, str]]] = {}
     for brief in corpus.briefs:
         for group in brief.citations:
             for ref in group.refs:
-                source = corpus.sources_by_id.get(ref.source_id)
-                paragraph = source.paragraph(ref.anchor) if source and ref.anchor else None
-                if source is not None and paragraph is not None:
-                    found.setdefault(ref.key, (source, paragraph, []))[2].append(
-                        (ref, group.context)
-                    )
-    return {
-        key: CitedAnchor(
-            key,
-            source,
-            paragraph,
-            tuple(ref for ref, _ in citing),
-            tuple(sentence for _, sentence in citing),
-        )
-        for key, (source, paragraph, citing) in sorted(found.items())
-    }
+                if ref.anchor is not None:
+                    found.setdefault(ref.key, []).append((ref, group.context))
+    cited = {}
+    for key, citing in sorted(found.items()):
+        ref = citing[0][0]
+        source = corpus.sources_by_id.get(ref.source_id)
+        paragraph = source.paragraph(ref.anchor or "") if source is not None else None
+        refs = tuple(ref for ref, _ in citing)
+        cited[key] = CitedAnchor(key, source, paragraph, refs, tuple(s for _, s in citing))
+    return cited
 
 
 def updated_lock(
@@ -145,13 +145,18 @@ def updated_lock(
 ) -> dict[str, LockEntry]:
     """The lock with new citations recorded and entries no brief cites dropped. An entry
     whose paragraph changed keeps its old text unless its key is in ``accepted``: only an
-    editor who has seen the change accepts it."""
+    editor who has seen the change accepts it. A cited anchor that resolves to nothing
+    keeps its entry (if it has one)."""
     entries = {}
     for key, anchor in cited.items():
         old = lock.get(key) if lock is not None else None
-        entries[key] = (
-            old if old is not None and key not in accepted else entry_for(anchor.paragraph)
-        )
+        if anchor.paragraph is None:
+            if old is not None:
+                entries[key] = old
+        elif old is None or key in accepted:
+            entries[key] = entry_for(anchor.paragraph)
+        else:
+            entries[key] = old
     return entries
 
 

@@ -119,6 +119,12 @@ def _named_changes(plan: LockPlan, named: Iterable[str]) -> list[str]:
                 f"no brief cites {key}; {did_you_mean(key, [c.key for c in plan.changed])}"
                 "'site-builder review' lists the changed citations"
             )
+        if plan.cited[key].paragraph is None:
+            raise UsageError(
+                f"{key} names no paragraph of the source now, so there is no text to accept; "
+                "correct the citation in the brief ('site-builder reanchor' follows a "
+                "paragraph that moved)"
+            )
         if plan.change(key) is None:
             print(f"{key} is unchanged since it was checked; nothing to accept")
         keys.append(key)

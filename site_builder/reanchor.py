@@ -82,7 +82,7 @@ def _blocked(moves: Mapping[str, ChangedCitation], cited: Cited, stale: set[str]
 
 
 def _target(move: ChangedCitation) -> str:
-    return f"{move.cited.source.id}#{move.moved_to}"
+    return f"{move.cited.key.split('#', 1)[0]}#{move.moved_to}"
 
 
 def rewrites_for(moves: Iterable[ChangedCitation]) -> list[Rewrite]:
@@ -172,7 +172,8 @@ def reanchored_lock(
             followed.append(move)
     # Added after every drop: p14 → p15 and p15 → p16 must leave p15 locked.
     for move in followed:
-        target = move.cited.source.paragraph(move.moved_to or "")
-        assert target is not None
+        source = move.cited.source
+        target = source.paragraph(move.moved_to or "") if source is not None else None
+        assert target is not None, "a move's target is a paragraph of its source"
         entries[_target(move)] = entry_for(target)
     return entries

@@ -25,11 +25,12 @@ _POSITIONAL = re.compile(r"p([1-9][0-9]*)")
 @dataclass(frozen=True, slots=True)
 class ChangedCitation:
     """A cited ``source#anchor`` whose paragraph no longer reads as locked. ``moved_to``
-    is the positional anchor where the locked text now stands (None: it changed)."""
+    is the positional anchor where the locked text now stands (None: it changed). An
+    anchor past the source's last paragraph is a change only when it moved."""
 
     cited: CitedAnchor
     locked: LockEntry
-    current: LockEntry
+    current: LockEntry | None  # None: the anchor names no paragraph any more
     moved_to: str | None = None
     move_reason: str = ""
 
@@ -40,12 +41,15 @@ class ChangedCitation:
     @property
     def where(self) -> str:
         """``kreml-gebiete#p14 (content/kreml-gebiete.md:33)``: the key and its paragraph."""
-        span = self.cited.paragraph.span
-        return f"{self.key} ({span.path}:{span.line})"
+        paragraph, source = self.cited.paragraph, self.cited.source
+        if paragraph is not None:
+            return f"{self.key} ({paragraph.span.path}:{paragraph.span.line})"
+        return f"{self.key} ({source.path if source else 'no source'})"
 
     def diff(self, context: int = 4) -> str:
         """The change as a plain word diff (``[-zweimal-]{+dreimal+}``)."""
-        return describe(self.locked.text, self.current.text, context)
+        current = self.current.text if self.current is not None else ""
+        return describe(self.locked.text, current, context)
 
 
 def changed_citations(cited: Cited, lock: Lock | None) -> list[ChangedCitation]:
@@ -56,9 +60,13 @@ def changed_citations(cited: Cited, lock: Lock | None) -> list[ChangedCitation]:
     changed = []
     for key, anchor in cited.items():
         locked = lock.get(key)
-        current = entry_for(anchor.paragraph)
-        if locked is not None and locked.fingerprint != current.fingerprint:
-            moved_to = _moved_to(anchor, locked.text)
+        if locked is None or anchor.source is None:
+            continue
+        current = entry_for(anchor.paragraph) if anchor.paragraph is not None else None
+        if current is not None and locked.fingerprint == current.fingerprint:
+            continue
+        moved_to = _moved_to(anchor, locked.text)
+        if current is not None or moved_to is not None:  # else: the checker's unknown-anchor
             changed.append(ChangedCitation(anchor, locked, current, moved_to))
     return [_with_reason(change, changed) for change in changed]
 
@@ -66,8 +74,7 @@ def changed_citations(cited: Cited, lock: Lock | None) -> list[ChangedCitation]:
 def _moved_to(anchor: CitedAnchor, text: str) -> str | None:
     """The positional anchor where ``text`` now stands, when it stands at exactly one
     paragraph of the source; None for an explicit ``^name`` (it follows its paragraph)."""
-    positional = _POSITIONAL.fullmatch(anchor.key.split("#", 1)[1])
-    if positional is None:
+    if anchor.source is None or _POSITIONAL.fullmatch(anchor.anchor) is None:
         return None
     found = [p.anchor for p in anchor.source.paragraphs if locked_text(p) == text]
     return found[0] if len(found) == 1 else None
@@ -78,12 +85,11 @@ def _with_reason(change: ChangedCitation, changed: Sequence[ChangedCitation]) ->
     in its place, or moved by paragraphs inserted or removed above it."""
     if change.moved_to is None:
         return change
-    old, new = change.cited.paragraph.index, int(change.moved_to[1:])
-    source = change.cited.source.id
+    old, new = int(change.cited.anchor[1:]), int(change.moved_to[1:])
     swapped = any(
-        other.moved_to == f"p{old}" and other.cited.paragraph.index == new
+        other.moved_to == f"p{old}" and other.cited.anchor == f"p{new}"
         for other in changed
-        if other.cited.source.id == source
+        if other.cited.source is change.cited.source
     )
     return ChangedCitation(
         change.cited, change.locked, change.current, change.moved_to, _reason(old, new, swapped)
@@ -134,7 +140,7 @@ def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
             for key in sorted(set(lock) - set(cited))
         ]
     for key, anchor in cited.items():
-        if lock is None or key not in lock:
+        if anchor.paragraph is not None and (lock is None or key not in lock):
             problems += [
                 error(
                     ref.span,

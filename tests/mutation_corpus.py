@@ -200,6 +200,11 @@ def findings(
                 found.add((*at, "unknown-source"))
             elif text is None:
                 found.add((*at, "unknown-anchor"))
+                # An anchor past the last paragraph whose locked text stands elsewhere moved.
+                if ref.key in lock and changed_code(source, ref.anchor, lock[ref.key]) == (
+                    "anchor-moved"
+                ):
+                    found.add((*at, "anchor-moved"))
             elif ref.key not in lock:
                 found.add((*at, "unlocked-citation"))
             elif lock[ref.key] != text:
@@ -220,8 +225,10 @@ def changed_code(source: SourceFile, anchor: str, locked: str) -> str:
 
 
 def unused_lock_entries(site: Site, lock: Mapping[str, str]) -> set[Finding]:
-    """Lock entries no brief cites resolvably any more: warnings on the lock file."""
-    cited = set(site.current_lock())
+    """Lock entries no brief cites any more: warnings on the lock file. An entry whose
+    citation no longer resolves (a deleted source or paragraph) is still cited: the lock
+    keeps the text that was checked."""
+    cited = {ref.key for brief in site.briefs.values() for ref in brief.refs()}
     return {(LOCK, key, 0, "unused-lock-entry") for key in set(lock) - cited}
 
 

@@ -195,3 +195,55 @@ def test_lock_file_permissions_follow_the_umask(make_site: MakeSite) -> None:
     # No temporary lock file is left behind (the build cache is the only hidden entry).
     hidden = [p.name for p in site.iterdir() if p.name.startswith(".")]
     assert hidden == [".site-builder-cache"]
+
+
+def test_stale_citation_shows_its_word_diff_in_json_and_github_formats(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"briefs/b.md": BRIEF})
+    main(["lock", "--site", str(site)])
+    edit_source(site, "Istanbul trafen", "Istanbul trafen sich")
+    capsys.readouterr()
+    main(["check", "--format", "json", "--site", str(site)])
+    [record] = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert record["details"] == [
+        {"label": "diff", "text": "In Istanbul trafen {+sich+} Vertreter der USA und …"}
+    ]
+    main(["check", "--format", "github", "--site", str(site)])
+    annotation = capsys.readouterr().out.splitlines()[0]
+    assert annotation.startswith("::warning file=briefs/b.md,line=7,col=28,title=stale-citation::")
+    assert "%0Adiff: In Istanbul trafen {+sich+} Vertreter der USA und …%0Ahint:" in annotation
+
+
+def test_stale_citation_diff_is_coloured_as_git_colours_it_on_a_terminal(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/b.md": BRIEF})
+    main(["lock", "--site", str(site)])
+    edit_source(site, "Istanbul trafen Vertreter", "Istanbul begegneten sich Vertreter")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    capsys.readouterr()
+    main(["check", "--site", str(site)])
+    assert (
+        "  diff: In Istanbul \033[31m[-trafen-]\033[0m\033[32m{+begegneten sich+}\033[0m "
+        "Vertreter der USA und …"
+    ) in capsys.readouterr().out
+
+
+def test_the_lock_keeps_the_checked_text_of_a_citation_that_no_longer_resolves(
+    make_site: MakeSite,
+) -> None:
+    """A deleted paragraph (or source) makes the citation an error, and the lock keeps the
+    text that was checked, so restoring the source brings back a clean check, not a new
+    unreviewed entry."""
+    site = make_site({"briefs/b.md": BRIEF})
+    check_site(site, CheckOptions())
+    before = (site / "citations.lock").read_bytes()
+    original = (site / "content/quelle.md").read_text("utf-8")
+    edit_source(site, "In Istanbul trafen Vertreter der USA und Russlands zusammen. ^istanbul", "")
+    assert codes(site) == [("unknown-anchor", "error", 7)]
+    assert main(["lock", "--site", str(site)]) == 1  # the content error
+    assert (site / "citations.lock").read_bytes() == before
+    (site / "content/quelle.md").write_text(original, "utf-8")
+    assert codes(site, frozen=True) == []

@@ -262,3 +262,17 @@ def test_a_wrong_paragraph_number_is_named_with_the_corrected_citation(
         "cite [@quelle#p3] instead of [@quelle#p2]",
         (),
     )
+
+
+def test_an_anchor_past_the_last_paragraph_is_followed_too(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = locked_site(make_site, brief("Riad [@quelle#p4].\n"))
+    rewrite_source(site, [P2, P3, P4])
+    assert [(code, message) for _, code, message in diagnostics(site)] == [
+        ("anchor-moved", "quelle#p4 now reads as #p3: a paragraph above it was removed"),
+        ("unknown-anchor", "source 'quelle' has no anchor 'p4' (it has p1–p3)"),
+    ]
+    capsys.readouterr()
+    assert run(capsys, "reanchor", "--site", str(site))[0] == 0
+    assert diagnostics(site) == []
