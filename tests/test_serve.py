@@ -368,6 +368,37 @@ def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path
     assert "Traceback" not in process.stderr.read()
 
 
+def test_serve_shows_the_site_despite_a_stale_citation_as_check_does(tmp_path: Path) -> None:
+    """A preview must show the editor the site while a source change waits for review:
+    stale citations stay warnings in ``serve`` (``build`` refuses them)."""
+    site = write_site(tmp_path / "site", {"briefs/a.md": GOOD})
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "site_builder", "lock", "--site", str(site)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
+    source = site / "content/quelle.md"
+    source.write_text(source.read_text("utf-8").replace("sagte Peskow", "sagte er"), "utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    try:
+        lines = _lines_of(process)
+        assert "[-Peskow-]{+er+}" in _wait_for_line(lines, "  diff: ")
+        url = _wait_for_line(lines, "serving ").split()[1]
+        assert fetch(url + "briefs/a/")[0] == 200
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_serve_command_refuses_a_bad_port(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {"briefs/a.md": GOOD})
     result = subprocess.run(
