@@ -53,7 +53,8 @@ def change_lines(change: ChangedCitation, colour: bool, context: int = 4) -> lis
     else:
         lines += [
             f"{change.where} now reads as #{change.moved_to}: {change.move_reason}",
-            f"  'site-builder reanchor' rewrites its citations to #{change.moved_to}",
+            f"  the text these citations were checked against stands word for word at "
+            f"#{change.moved_to}",
         ]
     refs, sentences = change.cited.refs, change.cited.sentences
     lines += [
