@@ -18,7 +18,6 @@ from typing import TypeAlias
 from .cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems, use_colour
 from .lock import LOCK_NAME
 from .lock_workflow import LockOutcome, LockPlan, moved_keys, plan_lock, settle_lock
-from .reanchor import Rewrite
 from .report import plural
 from .review import Decisions, change_lines, review_changes, shown_diff
 from .stale import ChangedCitation
@@ -110,13 +109,14 @@ def _ask(prompt: str) -> str | None:
 
 def _named_changes(plan: LockPlan, named: Iterable[str]) -> list[str]:
     """The changed citations among ``named`` (written as cited, ``[@…]`` or ``@…`` too);
-    an unchanged one is mentioned, one that no brief cites is a usage error."""
+    an unchanged one is mentioned, one that no brief cites or that names no paragraph is
+    a usage error."""
     keys = []
     for name in named:
         key = name.strip().removeprefix("[").removesuffix("]").removeprefix("@")
         if key not in plan.cited:
             raise UsageError(
-                f"no brief cites {key}; {did_you_mean(key, [c.key for c in plan.changed])}"
+                f"no brief cites {key}; {did_you_mean(key, plan.cited)}"
                 "'site-builder review' lists the changed citations"
             )
         if plan.cited[key].paragraph is None:
@@ -127,7 +127,8 @@ def _named_changes(plan: LockPlan, named: Iterable[str]) -> list[str]:
             )
         if plan.change(key) is None:
             print(f"{key} is unchanged since it was checked; nothing to accept")
-        keys.append(key)
+        else:
+            keys.append(key)
     return keys
 
 
@@ -136,11 +137,7 @@ def _print_outcome(outcome: LockOutcome, colour: bool, list_left: bool) -> None:
     and a closing line on the lock."""
     for change in outcome.accepted:
         print(f"accepted {change.where}: {shown_diff(change, colour)}")
-    _print_rewrites(outcome.rewritten)
-    for held in outcome.held:
-        print(f"not followed: {held.key}: {held.reason}")
-    for reason in outcome.refused:
-        print(f"not rewritten: {reason}")
+    _print_rewrites(outcome)
     done = []
     if outcome.accepted:
         done.append(f"{plural(len(outcome.accepted), 'change')} accepted")
@@ -156,9 +153,15 @@ def _print_outcome(outcome: LockOutcome, colour: bool, list_left: bool) -> None:
     print(f"{LOCK_NAME}: {plural(outcome.locked, 'cited paragraph')} locked{details}{left}")
 
 
-def _print_rewrites(rewrites: Iterable[Rewrite]) -> None:
-    for rewrite in rewrites:
+def _print_rewrites(outcome: LockOutcome) -> None:
+    """Every citation rewritten to follow its paragraph, every move held back and every
+    brief file left alone, with the reason."""
+    for rewrite in outcome.rewritten:
         print(f"reanchored {rewrite}")
+    for held in outcome.held:
+        print(f"not followed: {held.key}: {held.reason}")
+    for reason in outcome.refused:
+        print(f"not rewritten: {reason}")
 
 
 def _print_left(left: tuple[ChangedCitation, ...], colour: bool, full: bool) -> None:
@@ -194,11 +197,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
         print("reanchor: no cited paragraph moved; nothing to rewrite")
         return EXIT_OK
     outcome = settle_lock(args.site, plan, follow=moved)
-    _print_rewrites(outcome.rewritten)
-    for held in outcome.held:
-        print(f"not followed: {held.key}: {held.reason}")
-    for reason in outcome.refused:
-        print(f"not rewritten: {reason}")
+    _print_rewrites(outcome)
     files = len({rewrite.span.path for rewrite in outcome.rewritten})
     print(
         f"reanchor: rewrote {plural(len(outcome.rewritten), 'citation')} in "

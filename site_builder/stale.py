@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .diagnostics import Diagnostic, Span, error, warning
 from .lock import LOCK_NAME, Cited, CitedAnchor, Lock, LockEntry, entry_for, locked_text
@@ -58,6 +58,7 @@ def changed_citations(cited: Cited, lock: Lock | None) -> list[ChangedCitation]:
     if lock is None:
         return []
     changed = []
+    where: dict[str, dict[str, list[str]]] = {}  # source id → locked text → anchors
     for key, anchor in cited.items():
         locked = lock.get(key)
         if locked is None or anchor.source is None:
@@ -65,18 +66,25 @@ def changed_citations(cited: Cited, lock: Lock | None) -> list[ChangedCitation]:
         current = entry_for(anchor.paragraph) if anchor.paragraph is not None else None
         if current is not None and locked.fingerprint == current.fingerprint:
             continue
-        moved_to = _moved_to(anchor, locked.text)
+        moved_to = _moved_to(anchor, locked.text, where)
         if current is not None or moved_to is not None:  # else: the checker's unknown-anchor
             changed.append(ChangedCitation(anchor, locked, current, moved_to))
     return [_with_reason(change, changed) for change in changed]
 
 
-def _moved_to(anchor: CitedAnchor, text: str) -> str | None:
+def _moved_to(anchor: CitedAnchor, text: str, where: dict[str, dict[str, list[str]]]) -> str | None:
     """The positional anchor where ``text`` now stands, when it stands at exactly one
-    paragraph of the source; None for an explicit ``^name`` (it follows its paragraph)."""
-    if anchor.source is None or _POSITIONAL.fullmatch(anchor.anchor) is None:
+    paragraph of the source; None for an explicit ``^name`` (it follows its paragraph).
+    ``where`` keeps each source's paragraphs by locked text, made once per source."""
+    source = anchor.source
+    if source is None or _POSITIONAL.fullmatch(anchor.anchor) is None:
         return None
-    found = [p.anchor for p in anchor.source.paragraphs if locked_text(p) == text]
+    if source.id not in where:
+        by_text: dict[str, list[str]] = {}
+        for paragraph in source.paragraphs:
+            by_text.setdefault(locked_text(paragraph), []).append(paragraph.anchor)
+        where[source.id] = by_text
+    found = where[source.id].get(text, [])
     return found[0] if len(found) == 1 else None
 
 
@@ -91,9 +99,7 @@ def _with_reason(change: ChangedCitation, changed: Sequence[ChangedCitation]) ->
         for other in changed
         if other.cited.source is change.cited.source
     )
-    return ChangedCitation(
-        change.cited, change.locked, change.current, change.moved_to, _reason(old, new, swapped)
-    )
+    return replace(change, move_reason=_reason(old, new, swapped))
 
 
 def _reason(old: int, new: int, swapped: bool) -> str:
@@ -121,8 +127,9 @@ def lock_problems(
     from the lock (errors) and entries no brief cites (warnings)."""
     problems = _frozen_problems(cited, lock) if frozen else []
     for change in changed_citations(cited, lock):
+        diff = change.diff() if change.moved_to is None else ""  # once for all its refs
         problems += [
-            _changed_problem(change, ref.span, stale_is_error) for ref in change.cited.refs
+            _changed_problem(change, diff, ref.span, stale_is_error) for ref in change.cited.refs
         ]
     return problems
 
@@ -154,7 +161,7 @@ def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
     return problems
 
 
-def _changed_problem(change: ChangedCitation, span: Span, is_error: bool) -> Diagnostic:
+def _changed_problem(change: ChangedCitation, diff: str, span: Span, is_error: bool) -> Diagnostic:
     make = error if is_error else warning
     if change.moved_to is not None:
         return make(
@@ -170,5 +177,5 @@ def _changed_problem(change: ChangedCitation, span: Span, is_error: bool) -> Dia
         f"the text of {change.where} changed since this citation was checked",
         hint=f"check the brief against the new text, then accept it: 'site-builder lock "
         f"{change.key}' (or review every change: 'site-builder review')",
-        details=(("diff", change.diff()),),
+        details=(("diff", diff),),
     )
