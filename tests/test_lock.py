@@ -33,6 +33,14 @@ def edit_source(site: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), "utf-8")
 
 
+def locked_then_changed(make_site: MakeSite) -> Path:
+    """A locked site whose ``quelle#istanbul`` paragraph has since gained a word."""
+    site = make_site({"briefs/b.md": BRIEF})
+    main(["lock", "--site", str(site)])
+    edit_source(site, "Istanbul trafen", "Istanbul trafen sich")
+    return site
+
+
 def codes(site: Path, frozen: bool = False) -> list[tuple[str, str, int]]:
     result = check_site(site, CheckOptions(frozen=frozen))
     return [(d.code, d.severity.value, d.span.line) for d in result.diagnostics]
@@ -155,9 +163,7 @@ def test_check_cli_tells_the_editor_the_lock_changed(
 def test_stale_citation_text_output(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site({"briefs/b.md": BRIEF})
-    main(["lock", "--site", str(site)])
-    edit_source(site, "Istanbul trafen", "Istanbul trafen sich")
+    site = locked_then_changed(make_site)
     capsys.readouterr()
     assert main(["check", "--frozen", "--site", str(site)]) == 1
     assert capsys.readouterr().out.splitlines() == [
@@ -200,9 +206,7 @@ def test_lock_file_permissions_follow_the_umask(make_site: MakeSite) -> None:
 def test_stale_citation_shows_its_word_diff_in_json_and_github_formats(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site({"briefs/b.md": BRIEF})
-    main(["lock", "--site", str(site)])
-    edit_source(site, "Istanbul trafen", "Istanbul trafen sich")
+    site = locked_then_changed(make_site)
     capsys.readouterr()
     main(["check", "--format", "json", "--site", str(site)])
     [record] = json.loads(capsys.readouterr().out)["diagnostics"]

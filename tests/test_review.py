@@ -248,35 +248,31 @@ class Terminal:
         while text not in self.seen[self._mark :]:
             remaining = deadline - time.monotonic()
             assert remaining > 0, f"{text!r} not printed; got:\n{self.seen}"
-            ready, _, _ = select.select([self.master], [], [], remaining)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 4096)
-                except OSError:  # the process ended and closed the terminal
-                    chunk = b""
-                assert chunk, f"{text!r} not printed before the end; got:\n{self.seen}"
-                self.seen += chunk.decode("utf-8", "replace").replace("\r\n", "\n")
+            assert self._read(remaining), f"{text!r} not printed before the end:\n{self.seen}"
         start, self._mark = self._mark, self.seen.index(text, self._mark) + len(text)
         return self.seen[start : self._mark]
+
+    def _read(self, timeout: float) -> bool:
+        """Add what the program printed within ``timeout`` to ``seen``; False at its end."""
+        if not select.select([self.master], [], [], timeout)[0]:
+            return True
+        try:
+            chunk = os.read(self.master, 4096)
+        except OSError:  # the program ended and closed the terminal
+            return False
+        self.seen += chunk.decode("utf-8", "replace").replace("\r\n", "\n")
+        return bool(chunk)
 
     def answer(self, text: str) -> None:
         os.write(self.master, text.encode() + b"\n")
 
     def finish(self) -> int:
+        """Wait for the program to end; its exit status (all it printed is in ``seen``)."""
         code = self.process.wait(timeout=30)
-        self.rest()
+        while select.select([self.master], [], [], 0.1)[0] and self._read(0):
+            pass  # what it printed last
         os.close(self.master)
         return code
-
-    def rest(self) -> None:
-        while select.select([self.master], [], [], 0.1)[0]:
-            try:
-                chunk = os.read(self.master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.seen += chunk.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 PROMPT = "[a]ccept, [s]kip, [q]uit: "

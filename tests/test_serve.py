@@ -345,16 +345,7 @@ def test_snapshot_sees_watched_files_only(tmp_path: Path) -> None:
 
 def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {"briefs/a.md": GOOD})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        # The default Ctrl-C handling even when the tests run with SIGINT ignored (a
-        # background job of a shell without job control).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-    )
+    process = _serve_process(site)
     try:
         lines = _lines_of(process)
         url = _wait_for_line(lines, "serving ").split()[1]
@@ -382,13 +373,7 @@ def test_serve_shows_the_site_despite_a_stale_citation_as_check_does(tmp_path: P
     )
     source = site / "content/quelle.md"
     source.write_text(source.read_text("utf-8").replace("sagte Peskow", "sagte er"), "utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    process = _serve_process(site)
     try:
         lines = _lines_of(process)
         assert "[-Peskow-]{+er+}" in _wait_for_line(lines, "  diff: ")
@@ -426,6 +411,20 @@ def test_serve_command_reports_a_busy_port(start: StartServer, tmp_path: Path) -
     assert result.returncode == 2
     assert f"--port: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
     assert not (other / ".site-builder-cache").exists()  # refused before building
+
+
+def _serve_process(site: Path) -> subprocess.Popen[str]:
+    """``site-builder serve`` on a free port, in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        # The default Ctrl-C handling even when the tests run with SIGINT ignored (a
+        # background job of a shell without job control).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
 
 
 def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:
