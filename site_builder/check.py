@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Span, error
-from .model import Brief, CitationGroup, CitationRef, Corpus, Source
+from .model import Brief, CitationGroup, CitationRef, Corpus, Quote, Source
 from .quotes import closest_passage, normalise, quote_matches_normalised
 from .suggest import closest, did_you_mean
 
@@ -69,10 +69,48 @@ def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
 
 def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
     problems = _sourcing_problems(brief, config)
+    every: list[tuple[Source, str] | None] = []
     for group in brief.citations:
         resolved = [_resolve(ref, corpus, problems) for ref in group.refs]
-        if group.quote is not None and all(r is not None for r in resolved):
-            problems += _quote_problems(group, [r for r in resolved if r is not None], corpus)
+        every += resolved
+        if all(r is not None for r in resolved):
+            cited = [r for r in resolved if r is not None]
+            for quote in group.quotes:
+                problems += _quote_problems(group, quote, cited, corpus)
+    if every and all(r is not None for r in every):
+        problems += _front_quote_problems(brief, [r for r in every if r is not None], corpus)
+    return problems
+
+
+def _front_quote_problems(
+    brief: Brief, cited: list[tuple[Source, str]], corpus: Corpus
+) -> list[Diagnostic]:
+    """Quotations in the title and summary must stand in a paragraph the brief cites
+    (checked only when every citation of the brief resolves)."""
+    problems = []
+    paragraphs = [source.paragraph(anchor) for source, anchor in cited]
+    for field, quote in brief.front_quotes:
+        if any(
+            p is not None and quote_matches_normalised(quote.text, p.quotable) for p in paragraphs
+        ):
+            continue
+        elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
+        hint = (
+            f"it stands in {_listing(elsewhere)}: cite that paragraph in the body, or change "
+            f"the {field}"
+            if elsewhere
+            else f"quote a cited paragraph word for word in the {field}, or cite the "
+            "paragraph that says it in the body"
+        )
+        problems.append(
+            error(
+                quote.span,
+                "quote-not-found",
+                f"quoted text „{normalise(quote.text)}“ in the {field} stands in none of the "
+                "paragraphs this brief cites",
+                hint=hint,
+            )
+        )
     return problems
 
 
@@ -154,10 +192,8 @@ def _unknown_anchor(ref: CitationRef, anchor: str, source: Source) -> Diagnostic
 
 
 def _quote_problems(
-    group: CitationGroup, cited: list[tuple[Source, str]], corpus: Corpus
+    group: CitationGroup, quote: Quote, cited: list[tuple[Source, str]], corpus: Corpus
 ) -> list[Diagnostic]:
-    assert group.quote is not None
-    quote = group.quote
     texts = []
     for source, anchor in cited:
         paragraph = source.paragraph(anchor)

@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "reserved-file-name": "a file or URL name Windows cannot store (con, aux, a trailing dot, …)",
     "slug-collision": "two briefs with the same URL",
     "stale-citation": "a cited paragraph changed since the citation was checked",
+    "unbalanced-quote": "a quotation mark that opens and never closes in its paragraph",
     "unclosed-front-matter": "front matter without its closing ---",
     "uncited-paragraph": "a brief paragraph without a citation",
     "unknown-anchor": "a citation of an anchor the source does not have",

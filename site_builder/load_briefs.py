@@ -15,14 +15,15 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .dates import PartialDate
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Span, error, warning
 from .fields import BRIEF_FIELDS, read_fields
 from .front_matter import Document, decode, parse_document, split_lines
+from .front_quotes import front_matter_quotes
 from .invisible import invisible_characters
 from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
 from .model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
 from .names import file_slug_problems
-from .quotes import find_quote_before
+from .quotations import Quotation, attested_quotations, find_quotations
 from .slugs import slugify
 
 _SENTENCE_END = re.compile(r"[.!?…][\"“”»«)]*\s+")
@@ -55,11 +56,13 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
         )
         return None, problems
     values: dict[str, object] = {}
+    front_quotes: tuple[tuple[str, Quote], ...] = ()
     if document.yaml_ok:
         values, field_problems = read_fields(
             document.front_matter, BRIEF_FIELDS, "brief", document.span_of, Span(path)
         )
-        problems += field_problems
+        front_quotes, quote_problems = front_matter_quotes(document, text, values, unbalanced_quote)
+        problems += field_problems + quote_problems
     slug = slugify(PurePosixPath(path).stem)
     problems += file_slug_problems(path, slug, "URL slug")
     if not slug:
@@ -85,16 +88,19 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
         paragraphs.append(BriefParagraph(index, positions.span(0), written, plain))
     if not slug:
         return None, problems
-    return _brief(document, slug, values, tuple(paragraphs), tuple(groups)), problems
+    return _brief(
+        document, slug, values, (tuple(paragraphs), tuple(groups)), front_quotes
+    ), problems
 
 
 def _brief(
     document: Document,
     slug: str,
     values: dict[str, object],
-    paragraphs: tuple[BriefParagraph, ...],
-    groups: tuple[CitationGroup, ...],
+    body: tuple[tuple[BriefParagraph, ...], tuple[CitationGroup, ...]],
+    front_quotes: tuple[tuple[str, Quote], ...],
 ) -> Brief:
+    paragraphs, groups = body
     date, updated = values.get("date"), values.get("updated")
     return Brief(
         path=document.path,
@@ -111,6 +117,7 @@ def _brief(
         draft=values.get("draft") is True,
         updated=updated if isinstance(updated, PartialDate) else None,
         corrections=_corrections(values.get("corrections")),
+        front_quotes=front_quotes,
     )
 
 
@@ -151,8 +158,8 @@ def _citation_groups(
             length += len(pieces[-1])
     plain = "".join(pieces)
     sentence_ends = [match.end() for match in _SENTENCE_END.finditer(plain)]
+    attested = _attested(inline.content, [syntax for syntax, _ in marks], positions, problems)
     groups = []
-    previous_end = 0
     for syntax, at in marks:
         if syntax.problem is not None:
             problems.append(
@@ -163,31 +170,52 @@ def _citation_groups(
                     hint="a group looks like [@source#p1; @other#p4]",
                 )
             )
-        else:
-            refs = tuple(
-                CitationRef(r.source_id, r.anchor, positions.span(r.offset)) for r in syntax.refs
-            )
-            quote = _quote(inline.content, syntax.start, previous_end, positions, md)
-            context = _sentence(plain, at, sentence_ends)
-            groups.append(
-                CitationGroup(refs, positions.span(syntax.start), paragraph, context, quote)
-            )
-        previous_end = syntax.end
+            continue
+        refs = tuple(
+            CitationRef(r.source_id, r.anchor, positions.span(r.offset)) for r in syntax.refs
+        )
+        quotes = tuple(
+            Quote(text, positions.span(q.open))
+            for q in attested[syntax.start]
+            if (text := _quoted_text(inline.content, q, md))  # „“ quotes no words
+        )
+        context = _sentence(plain, at, sentence_ends)
+        groups.append(CitationGroup(refs, positions.span(syntax.start), paragraph, context, quotes))
     return groups, _tidy(plain)
 
 
-def _quote(
-    src: str, start: int, limit: int, positions: InlinePositions, md: MarkdownIt
-) -> Quote | None:
-    found = find_quote_before(src, start, limit)
-    if found is None:
-        return None
-    opening, closing = found
-    raw = src[opening + 1 : closing]
+def _attested(
+    src: str,
+    syntaxes: list[GroupSyntax],
+    positions: InlinePositions,
+    problems: list[Diagnostic],
+) -> dict[int, list[Quotation]]:
+    """The quotations each well-formed group attests, by the group's start; a quotation
+    mark that never closes in the paragraph is reported (``unbalanced-quote``)."""
+    found = find_quotations(src, [(syntax.start, syntax.end) for syntax in syntaxes])
+    problems += [unbalanced_quote(positions.span(at), src[at]) for at in found.unclosed]
+    valid = [syntax for syntax in syntaxes if syntax.problem is None]
+    attested = attested_quotations(src, found.closed, [(g.start, g.end) for g in valid])
+    return {syntax.start: quotes for syntax, quotes in zip(valid, attested, strict=True)}
+
+
+def unbalanced_quote(span: Span, mark: str, where: str = "this paragraph") -> Diagnostic:
+    return warning(
+        span,
+        "unbalanced-quote",
+        f"the quotation mark {mark} opens a quotation that is never closed in {where}",
+        hint="close the quotation („…“) or remove the mark; an unclosed quotation is not "
+        "checked against the source",
+    )
+
+
+def _quoted_text(src: str, quotation: Quotation, md: MarkdownIt) -> str:
+    """The words of a quotation as a reader sees them (Markdown resolved)."""
+    raw = quotation.inner(src)
     if _MARKUP.search(raw):  # emphasis, code, entities…: read it as a reader sees it
         tokens = md.parseInline(raw)
         raw = plain_text(tokens[0].children if tokens else None)
-    return Quote(_tidy(raw), positions.span(opening))
+    return _tidy(raw)
 
 
 def _sentence(plain: str, at: int, ends: Sequence[int]) -> str:

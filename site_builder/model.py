@@ -92,7 +92,8 @@ class CitationRef:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """Quoted text directly followed by a citation group (SPEC §4 quote rule)."""
+    """Quoted text a citation group attests, or a quotation in a brief's title or summary
+    (SPEC §4 quote rule); ``span`` is the opening quotation mark."""
 
     text: str
     span: Span
@@ -101,13 +102,14 @@ class Quote:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class CitationGroup:
-    """``[@a#p1; @b#p4]`` in a brief: the refs, the sentence it backs and any quote before it."""
+    """``[@a#p1; @b#p4]`` in a brief: the refs, the sentence it backs and the quotations of
+    that sentence it attests (``quotations.attested_quotations``)."""
 
     refs: tuple[CitationRef, ...]
     span: Span
     paragraph: int
     context: str
-    quote: Quote | None = None
+    quotes: tuple[Quote, ...] = ()
 
 
 @quick_pickle
@@ -151,6 +153,9 @@ class Brief:
     draft: bool = False
     updated: PartialDate | None = None
     corrections: tuple[Correction, ...] = ()
+    # Quotations in the title and summary, by field name: they must stand in one of the
+    # paragraphs the brief cites.
+    front_quotes: tuple[tuple[str, Quote], ...] = ()
 
     def refs(self) -> tuple[CitationRef, ...]:
         return tuple(ref for group in self.citations for ref in group.refs)

@@ -1,8 +1,9 @@
 """The quote rule (SPEC §4): quoted words must really stand in the cited paragraph.
 
 Normalisation is deliberately small, so a match means the words are there: whitespace runs
-become one space, every quotation mark becomes ``"``, apostrophes become ``'`` and invisible
-characters (zero-width, soft hyphen) go. Case, letters, digits, dashes and punctuation must
+become one space, every quotation mark, single or double, and every apostrophe becomes
+``"`` (a German quote nests the source's "…" as ‚…‘) and invisible characters (zero-width,
+soft hyphen) go. Case, letters, digits, dashes and punctuation must
 match exactly. ``[…]``, ``[...]``, ``…`` and ``...`` inside a quote stand for an omission: the
 pieces around it must appear in that order. Every piece must start and end on a word boundary,
 so „verhandelbar“ does not match inside "unverhandelbar" (a combining mark is part of the
@@ -18,9 +19,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-# closing mark → the opening marks it can close (German „…“ and „…”, English “…”, "…", «…», »…«)
-CLOSERS: dict[str, str] = {"“": "„", "”": "“„", '"': '"', "»": "«", "«": "»"}
-_QUOTE_MARKS = str.maketrans({c: '"' for c in '„“”‟"«»'} | {c: "'" for c in "‚‘’‛‹›`´"})
+# Single and double marks alike: a German quote nests the source's "…" as ‚…‘ (SPEC §4).
+_QUOTE_MARKS = str.maketrans(dict.fromkeys("„“”‟\"«»‚‘’‛‹›`´'", '"'))
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _MARKS_AND_INVISIBLES = _QUOTE_MARKS | _INVISIBLE
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
@@ -134,21 +134,3 @@ def _likely_windows(words: list[str], wanted: list[str], width: int) -> list[int
         if end >= width - 1:
             scores.append((-shared, end - width + 1))
     return sorted(begin for _, begin in heapq.nsmallest(_CLOSEST_WINDOWS, scores))
-
-
-def find_quote_before(src: str, end: int, limit: int) -> tuple[int, int] | None:
-    """(open, close) offsets of a quotation that ends right before ``end`` in ``src``.
-
-    Only whitespace may stand between the closing mark and ``end``; the opening mark is the
-    nearest matching one after ``limit`` (the end of the previous citation group).
-    """
-    close = end - 1
-    while close >= limit and src[close] in " \t\n":
-        close -= 1
-    if close < limit or src[close] not in CLOSERS:
-        return None
-    openers = CLOSERS[src[close]]
-    for position in range(close - 1, limit - 1, -1):
-        if src[position] in openers:
-            return (position, close) if position + 1 < close else None
-    return None

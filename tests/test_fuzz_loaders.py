@@ -60,8 +60,7 @@ def document_spans(document: Brief | Source | None) -> list[Span]:
         spans = [p.span for p in document.paragraphs]
         for group in document.citations:
             spans += [group.span, *(ref.span for ref in group.refs)]
-            if group.quote is not None:
-                spans.append(group.quote.span)
+            spans += [quote.span for quote in group.quotes]
         return spans
     return []
 

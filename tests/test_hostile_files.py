@@ -221,8 +221,8 @@ def test_crlf_and_cr_line_endings_keep_every_position(md: MarkdownIt, ending: st
         ("briefs/b.md:4:7", "field-type"),
     ]
     assert result is not None and expected_result is not None
-    assert [(g.span, g.quote) for g in result.citations] == [
-        (g.span, g.quote) for g in expected_result.citations
+    assert [(g.span, g.quotes) for g in result.citations] == [
+        (g.span, g.quotes) for g in expected_result.citations
     ]
     assert [str(g.span) for g in result.citations] == [
         "briefs/b.md:6:13",

@@ -120,7 +120,7 @@ def test_quote_before_citation_is_extracted_with_the_span_of_its_opening_mark(
     md: MarkdownIt,
 ) -> None:
     result = loaded(md, "Er nennt das „unbestreitbar und nicht verhandelbar“ [@quelle#p1].\n")
-    assert result.citations[0].quote == Quote("unbestreitbar und nicht verhandelbar", at(5, 14))
+    assert result.citations[0].quotes == (Quote("unbestreitbar und nicht verhandelbar", at(5, 14)),)
 
 
 @pytest.mark.parametrize(
@@ -130,40 +130,53 @@ def test_quote_before_citation_is_extracted_with_the_span_of_its_opening_mark(
 )
 def test_quote_in_each_style_is_extracted(md: MarkdownIt, quoted: str) -> None:
     result = loaded(md, f"Er sagte {quoted} [@a#p1].\n")
-    assert result.citations[0].quote == Quote("nein", at(5, 10))
+    assert result.citations[0].quotes == (Quote("nein", at(5, 10)),)
 
 
 def test_quote_with_emphasis_inside_gives_plain_text(md: MarkdownIt) -> None:
     result = loaded(md, "- Er sagte, es sei „*lächerlich* zu **sehen**“ [@quelle#p4].\n")
-    assert result.citations[0].quote == Quote("lächerlich zu sehen", at(5, 20))
+    assert result.citations[0].quotes == (Quote("lächerlich zu sehen", at(5, 20)),)
 
 
 def test_quote_spanning_lines_keeps_its_line_break_as_text(md: MarkdownIt) -> None:
     result = loaded(md, "Er sagte „nicht\nverhandelbar“\n[@a#p1].\n")
-    assert result.citations[0].quote == Quote("nicht verhandelbar", at(5, 10))
+    assert result.citations[0].quotes == (Quote("nicht verhandelbar", at(5, 10)),)
     assert result.citations[0].span == at(7, 1)
 
 
-def test_no_quote_when_text_follows_the_closing_mark(md: MarkdownIt) -> None:
+def test_a_quote_with_attribution_words_before_the_citation_is_attested(md: MarkdownIt) -> None:
     result = loaded(md, "Zitat „nicht verhandelbar“, sagte er [@quelle#p1].\n")
-    assert result.citations[0].quote is None
+    assert result.citations[0].quotes == (Quote("nicht verhandelbar", at(5, 7)),)
+
+
+def test_a_quote_in_the_next_sentence_is_not_attested(md: MarkdownIt) -> None:
+    result = loaded(md, "Er sprach [@quelle#p1]. Später hieß es „nicht verhandelbar“.\n")
+    assert result.citations[0].quotes == ()
 
 
 def test_no_quote_without_quotation_marks(md: MarkdownIt) -> None:
-    assert loaded(md, "Kiew weist das zurück [@a#p1].\n").citations[0].quote is None
+    assert loaded(md, "Kiew weist das zurück [@a#p1].\n").citations[0].quotes == ()
 
 
 def test_second_citation_takes_only_a_quote_after_the_first(md: MarkdownIt) -> None:
     result = loaded(md, 'Zwei „Zitate“ [@a#p1] und "noch eins" [@b#p2] hier.\n')
-    assert [g.quote for g in result.citations] == [
-        Quote("Zitate", at(5, 6)),
-        Quote("noch eins", at(5, 27)),
+    assert [g.quotes for g in result.citations] == [
+        (Quote("Zitate", at(5, 6)),),
+        (Quote("noch eins", at(5, 27)),),
     ]
 
 
-def test_quote_does_not_reach_back_over_a_previous_citation(md: MarkdownIt) -> None:
+def test_a_quotation_holding_a_citation_is_not_checked(md: MarkdownIt) -> None:
     result = loaded(md, "Er sagte „nicht [@a#p1] verhandelbar“ [@b#p2].\n")
-    assert [g.quote for g in result.citations] == [None, None]
+    assert [g.quotes for g in result.citations] == [(), ()]
+
+
+def test_an_unclosed_quotation_mark_is_a_warning_at_the_mark(md: MarkdownIt) -> None:
+    result, problems = load(md, brief("Er sagte „nicht verhandelbar [@a#p1].\n"))
+    assert [(str(p.span), p.code, p.severity.value) for p in problems] == [
+        (f"{PATH}:5:10", "unbalanced-quote", "warning")
+    ]
+    assert result is not None and result.citations[0].quotes == ()
 
 
 # context

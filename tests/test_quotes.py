@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from site_builder.quotes import (
     Passage,
     closest_passage,
-    find_quote_before,
     normalise,
     quote_matches,
     quote_pieces,
@@ -29,8 +28,10 @@ def test_every_double_quote_style_becomes_a_straight_quote() -> None:
     assert normalise('„a“ “b” «c» »d« "e"') == '"a" "b" "c" "d" "e"'
 
 
-def test_apostrophes_become_a_straight_apostrophe() -> None:
-    assert normalise("Putin’s ‘Plan’ 'x'") == "Putin's 'Plan' 'x'"
+def test_single_marks_and_apostrophes_compare_like_double_marks() -> None:
+    """A German quote nests the source's "…" as ‚…‘, so single and double marks are one."""
+    assert normalise("Putin’s ‘Plan’ 'x' ‚y‘") == 'Putin"s "Plan" "x" "y"'
+    assert normalise('sagte "ja"') == normalise("sagte ‚ja‘")
 
 
 def test_zero_width_characters_and_soft_hyphens_are_removed() -> None:
@@ -156,80 +157,6 @@ def test_closest_passage_of_an_exact_quote_has_similarity_one() -> None:
 
 def test_closest_passage_of_an_empty_paragraph_is_empty() -> None:
     assert closest_passage("x", "") == Passage("", 0.0)
-
-
-# the quote before a citation
-
-
-def quote_before(src: str, limit: int = 0) -> str | None:
-    """The quotation (marks included) that ends right before the first ``[@`` in ``src``."""
-    found = find_quote_before(src, src.index("[@"), limit)
-    return None if found is None else src[found[0] : found[1] + 1]
-
-
-@pytest.mark.parametrize(
-    "quoted",
-    [
-        "„nicht verhandelbar“",
-        "“nicht verhandelbar”",
-        '"nicht verhandelbar"',
-        "«nicht verhandelbar»",
-        "»nicht verhandelbar«",
-        "„nicht verhandelbar”",
-    ],
-)
-def test_each_quote_style_before_a_citation_is_found(quoted: str) -> None:
-    assert quote_before(f"Er sagte {quoted} [@a#p1].") == quoted
-
-
-def test_quote_offsets_are_those_of_the_marks() -> None:
-    src = "Er sagte „nicht verhandelbar“ [@a#p1]."
-    assert find_quote_before(src, src.index("[@"), 0) == (9, 28)
-
-
-def test_quote_directly_before_the_citation_is_found() -> None:
-    assert quote_before("Er sagte „nein“[@a#p1].") == "„nein“"
-
-
-def test_whitespace_and_line_breaks_between_quote_and_citation_are_allowed() -> None:
-    assert quote_before("Er sagte „nein“ \t\n [@a#p1].") == "„nein“"
-
-
-def test_text_between_quote_and_citation_means_no_quote() -> None:
-    assert quote_before("Er sagte „nein“, so Peskow [@a#p1].") is None
-
-
-def test_punctuation_between_quote_and_citation_means_no_quote() -> None:
-    assert quote_before("Er sagte „nein“. [@a#p1]") is None
-
-
-def test_mismatched_marks_are_no_quote() -> None:
-    assert quote_before("Er sagte «nein“ [@a#p1].") is None
-
-
-def test_nearest_opening_mark_is_used() -> None:
-    assert quote_before('Er sagte "ja" und "nein" [@a#p1].') == '"nein"'
-
-
-def test_empty_quote_is_no_quote() -> None:
-    assert quote_before("Er sagte „“ [@a#p1].") is None
-
-
-def test_opening_mark_before_the_previous_citation_is_not_used() -> None:
-    src = "Er sagte „nicht [@a#p1] verhandelbar“ [@b#p2]."
-    second = src.index("[@b")
-    limit = src.index("]") + 1
-    assert find_quote_before(src, second, limit) is None
-    assert find_quote_before(src, second, 0) == (9, 36)
-
-
-def test_closing_mark_before_the_limit_is_not_used() -> None:
-    src = "„ja“ [@a#p1]"
-    assert find_quote_before(src, src.index("[@"), 5) is None
-
-
-def test_no_closing_mark_means_no_quote() -> None:
-    assert quote_before("Er sagte nein [@a#p1].") is None
 
 
 # properties
