@@ -35,6 +35,8 @@ _ALWAYS_OPEN = "„‚"  # never closers: open wherever they stand
 _SINGLE = "‚‘’'‹›"
 _APOSTROPHES = "’'"  # close a single quotation only when no letter follows
 _OPENING_CONTEXT = "([{/–—-\u00a0"
+_MARK = re.compile("[" + re.escape("".join(_CLOSERS) + "”’'") + "]")
+_DEEPEST = 8  # open marks looked through for the one a closing mark closes
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1", re.DOTALL)
 
 
@@ -86,13 +88,12 @@ def _marks(text: str, hidden: list[tuple[int, int]]) -> list[tuple[int, str]]:
     found = []
     ranges = iter(hidden)
     current = next(ranges, None)
-    for at, char in enumerate(text):
+    for match in _MARK.finditer(text):
+        at = match.start()
         while current is not None and at >= current[1]:
             current = next(ranges, None)
-        if current is not None and current[0] <= at:
-            continue
-        if char in _CLOSERS or char in "”’'":
-            found.append((at, char))
+        if current is None or at < current[0]:
+            found.append((at, match.group()))
     return found
 
 
@@ -106,7 +107,9 @@ def _closed_level(stack: list[tuple[str, int]], mark: str, text: str, at: int) -
     opens = stack and mark in _CLOSERS and _opens_here(text, at)
     if opens and (mark not in _CLOSERS[stack[-1][0]] or stack[-1][1] == at - 1):
         return None  # a new opening mark ("„"Problemen"“"), not a closer
-    for level in range(len(stack) - 1, -1, -1):
+    # Quotations nest a few levels at most; looking deeper would make a text of thousands
+    # of unclosed marks cost the square of its length.
+    for level in range(len(stack) - 1, max(-1, len(stack) - 1 - _DEEPEST), -1):
         if mark in _CLOSERS[stack[level][0]]:
             return level
     return None
@@ -147,7 +150,9 @@ _ABBREVIATIONS = frozenset(
     "Dr Prof Nr St bzw ca vgl usw etc Mio Mrd Abs Art Hr Fr Jh inkl evtl ggf sog Bd "  # noqa: SIM905
     "Tel Mr Mrs Ms Jr Sr Inc Co Ltd Gen Col Lt Sgt Rep Sen Gov".split()
 )
-_WORD_BEFORE = re.compile(r"(\w+)$")
+_SPACE = re.compile(r"\s+(?=\S)")
+_SPACES = re.compile(r"\s*")
+_END_MARK = re.compile("[" + re.escape(_SENTENCE_MARKS) + "]")
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 
 
@@ -156,39 +161,45 @@ def sentence_starts(text: str, quotations: Sequence[Quotation]) -> list[int]:
     ``.``, ``!``, ``?`` or ``…`` (or a quotation ending in one) followed by a space and a
     capital letter, a digit or an opening mark; not inside a quotation, not after an
     abbreviation, an initial or an ordinal number of a date ("am 27. Februar")."""
-    inside = [(q.open, q.close) for q in quotations]
+    opens = [q.open for q in quotations]  # in order, not overlapping: outermost only
+    candidates = sorted(
+        [m.start() for m in _END_MARK.finditer(text)]
+        + [q.close for q in quotations if text[q.close - 1 : q.close] in tuple(_SENTENCE_MARKS)]
+    )
     starts = [0]
-    for at, char in enumerate(text):
-        if char not in _SENTENCE_MARKS and not _ends_quoted_sentence(text, at, quotations):
-            continue
-        if any(start < at < end for start, end in inside):
-            continue
-        after = at + 1
-        while after < len(text) and text[after] in _TRAILING:
-            after += 1
-        if after < len(text) and not text[after].isspace():
-            continue
-        rest = text[after:].lstrip()
-        if rest and not (rest[0].isupper() or rest[0] in _STARTS_SENTENCE):
-            continue
-        if char == "." and _period_inside_sentence(text, at):
-            continue
-        if rest:
-            starts.append(len(text) - len(rest))
+    for at in candidates:
+        index = bisect.bisect_left(opens, at) - 1
+        if index >= 0 and quotations[index].close > at:
+            continue  # inside a quotation
+        start = _next_sentence(text, at)
+        if start is not None:
+            starts.append(start)
     return sorted(set(starts))
 
 
-def _ends_quoted_sentence(text: str, at: int, quotations: Sequence[Quotation]) -> bool:
-    """The closing mark of a quotation whose last character ends a sentence: „Wir sind
-    bereit.“ Peskow …"""
-    return any(q.close == at and text[at - 1 : at] in tuple(_SENTENCE_MARKS) for q in quotations)
+def _next_sentence(text: str, at: int) -> int | None:
+    """Where the next sentence starts when the mark at ``at`` ends one, else None."""
+    after = at + 1
+    while after < len(text) and text[after] in _TRAILING:
+        after += 1
+    space = _SPACE.match(text, after)
+    if space is None:
+        return None  # no space after the mark, or nothing after the space
+    start = space.end()
+    if not (text[start].isupper() or text[start] in _STARTS_SENTENCE):
+        return None
+    if text[at] == "." and _period_inside_sentence(text, at):
+        return None
+    return start
 
 
 def _period_inside_sentence(text: str, at: int) -> bool:
-    word = _WORD_BEFORE.search(text, 0, at)
-    if word is None:
+    begin = at
+    while begin > 0 and text[begin - 1].isalnum():
+        begin -= 1
+    before = text[begin:at]
+    if not before:
         return False
-    before = word.group(1)
     if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
         return True  # "Dr.", "z. B.", an initial ("Donald J. Trump")
     following = _NEXT_WORD.match(text, at + 1)
@@ -208,23 +219,25 @@ def attested_quotations(
     standing right after a sentence's final mark ("… gesagt. [@a#p1]") belongs to that
     sentence."""
     starts = sentence_starts(text, quotations)
-    in_sentence = [_sentence_of_group(text, starts, start) for start, _ in groups]
+    group_starts = [start for start, _ in groups]
+    in_sentence = [_sentence_of_group(starts, start) for start in group_starts]
     attested: list[list[Quotation]] = [[] for _ in groups]
     for quotation in quotations:
-        if any(quotation.open < start < quotation.close for start, _ in groups):
+        after = bisect.bisect_right(group_starts, quotation.open)  # first group after it opens
+        if after < len(groups) and groups[after][0] < quotation.close:
             continue  # a citation inside the quotation: the editor cites its parts
         sentence = _sentence_of(starts, quotation.open)
-        same = [i for i, s in enumerate(in_sentence) if s == sentence]
-        following = [i for i in same if groups[i][0] > quotation.close]
+        follows = after < len(groups) and in_sentence[after] == sentence
         if quotation.single:
-            first = following[0] if following else None
-            if first is not None and not text[quotation.close + 1 : groups[first][0]].strip():
-                attested[first].append(quotation)
+            gap = _SPACES.match(text, quotation.close + 1)
+            if follows and gap is not None and gap.end() == groups[after][0]:
+                attested[after].append(quotation)
             continue
-        preceding = [i for i in same if groups[i][1] <= quotation.open]
-        chosen = following[0] if following else preceding[-1] if preceding else None
-        if chosen is not None:
-            attested[chosen].append(quotation)
+        before = after - 1
+        if follows:
+            attested[after].append(quotation)
+        elif before >= 0 and in_sentence[before] == sentence:
+            attested[before].append(quotation)
     return attested
 
 
@@ -232,8 +245,8 @@ def _sentence_of(starts: list[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset) - 1
 
 
-def _sentence_of_group(text: str, starts: list[int], start: int) -> int:
+def _sentence_of_group(starts: list[int], start: int) -> int:
+    """The sentence of a group starting at ``start``; a group that starts a sentence
+    belongs to the one before (sentence starts are their first non-space character)."""
     sentence = _sentence_of(starts, start)
-    if sentence > 0 and not text[starts[sentence] : start].strip():
-        return sentence - 1
-    return sentence
+    return sentence - 1 if sentence > 0 and starts[sentence] == start else sentence

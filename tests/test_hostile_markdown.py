@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.load_briefs import load_brief
 from site_builder.markdown import create_markdown, is_allowed_link
 from site_builder.render_markdown import create_renderer, render_source_body
 from tests import html_safety
@@ -327,3 +328,22 @@ def test_many_headings_of_one_title_get_unique_ids_in_linear_time() -> None:
     ids = re.findall(r'<h1 id="([^"]+)">', html)
     assert ids[:4] == ["titel", "titel-2", "titel-4", "titel-5"]
     assert len(set(ids)) == count
+
+
+QUOTATIONS = {
+    "unclosed marks": "„" * 30_000 + "»" * 30_000,
+    "quotations and citations": "„x“ [@q#p1] " * 20_000,
+    "single marks before one citation": "‚x‘ " * 30_000 + "[@q#p1]",
+    "sentences in one quotation": "„" + "Er kam. Sie ging. " * 20_000 + "“ [@q#p1]",
+}
+
+
+@pytest.mark.parametrize("hostile", QUOTATIONS.values(), ids=QUOTATIONS.keys())
+def test_quotation_marks_by_the_thousand_are_read_in_bounded_time(hostile: str) -> None:
+    """Found while widening the quote rule: looking through every open mark for each
+    closing one, and every quotation for each sentence end, cost the square of the
+    paragraph's length (a minute for 20,000 quotations)."""
+    started = time.monotonic()
+    loaded, _problems = load_brief("briefs/b.md", brief(hostile + "\n").encode(), create_markdown())
+    assert time.monotonic() - started < BOUND_SECONDS
+    assert loaded is not None
