@@ -12,7 +12,8 @@ Shape, chosen to look like a newsroom's site:
   paragraphs ending in an explicit ``^name`` anchor;
 - briefs: 3–5 paragraphs of 30–70 words, each with 1–3 citation groups, some groups with
   several refs, about 35 % of groups directly preceded by a verbatim quote „…“ of 3–8 words of
-  the cited paragraph; sources are chosen Zipf-like, so a few are cited far more than others.
+  the cited paragraph; sources are chosen Zipf-like, so a few are cited far more than others;
+  a brief is dated no earlier than the sources it cites.
 
 The German-like text is a word-bigram chain over the seed articles in the repository's
 ``content/`` folder, cleaned of everything that would be Markdown syntax or a quotation mark,
@@ -381,15 +382,20 @@ def split_count(total: int, parts: int, rng: Random) -> list[int]:
     return [b - a for a, b in itertools.pairwise([0, *cuts, total])]
 
 
-def brief_paragraph(model: TextModel, picker: SourcePicker, rng: Random) -> list[str]:
+def brief_paragraph(
+    model: TextModel, picker: SourcePicker, rng: Random, cited: list[Ref] | None = None
+) -> list[str]:
     """One paragraph as atoms (words, quote words, citation groups): each stretch of text
-    ends in an optional quote and a citation group, then a full stop."""
+    ends in an optional quote and a citation group, then a full stop. The refs are added
+    to ``cited`` when it is given."""
     groups = rng.randint(*GROUPS_PER_PARAGRAPH)
     atoms: list[str] = []
     for size in split_count(rng.randint(*BRIEF_WORDS), groups, rng):
         words = model.words_exactly(rng, max(size, 2))
         words[-1] = words[-1].rstrip(_TRAILING_PUNCTUATION) or words[-1]
         refs = pick_refs(picker, rng)
+        if cited is not None:
+            cited += refs
         quote = quote_from(refs[0], rng) if rng.random() < QUOTE_SHARE else []
         atoms += [*words, *quote, citation_group(refs) + "."]
     return atoms
@@ -432,7 +438,11 @@ def plan_brief(
     """One brief: front matter values and its cited, partly quoting paragraphs."""
     title = model.phrase(rng, 4, 9)
     date = random_date(rng)
-    bodies = [brief_paragraph(model, picker, rng) for _ in range(rng.randint(*BRIEF_PARAGRAPHS))]
+    cited: list[Ref] = []
+    count = rng.randint(*BRIEF_PARAGRAPHS)
+    bodies = [brief_paragraph(model, picker, rng, cited) for _ in range(count)]
+    # Not before the articles it cites, as in a newsroom (check warns: cites-later-source).
+    date = max([date, *(ref.source.published for ref in cited)])
     atoms = [atom for body in bodies for atom in body]
     return BriefPlan(
         path=f"briefs/{date:%Y}/{slugify(' '.join(title.split()[:5]))}-{number:05d}.md",

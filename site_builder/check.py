@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .check_sourcing import check_sourcing
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Span, error
 from .model import Brief, CitationGroup, CitationRef, Corpus, Quote, Source
@@ -64,6 +65,7 @@ def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for brief in corpus.briefs:
         problems += check_brief(brief, corpus, config)
+    problems += check_sourcing(corpus)
     return problems
 
 

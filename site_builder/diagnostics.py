@@ -14,7 +14,9 @@ from .pickling import quick_pickle
 # Every diagnostic code, with what it means. Codes are a stable contract (CI scripts and
 # editors match on them); the README's table is checked against this list.
 CODES: dict[str, str] = {
+    "aggregator-only": "a claim resting only on paragraphs of aggregators",
     "anchor-moved": "a cited positional anchor whose paragraph now stands at another position",
+    "attribution-mismatch": "a sentence names a reporter the cited paragraphs do not come from",
     "bad-date": "a date that is malformed or not in the calendar",
     "bad-file-name": "a file name with no letters or digits to make an id or slug from",
     "bad-id": "a source id that is not a slug",
@@ -22,6 +24,8 @@ CODES: dict[str, str] = {
     "bad-url": "a URL that is not http(s)",
     "bom": "a file starting with a byte order mark",
     "broken-lock": "citations.lock cannot be read",
+    "cites-heading-like-paragraph": "a cited paragraph that reads like a heading",
+    "cites-later-source": "a brief dated before the publication of a source it cites",
     "control-character": "a control character or line separator in front matter",
     "duplicate-anchor": "an explicit ^name used twice in one source",
     "duplicate-key": "a front-matter key written twice",
@@ -48,7 +52,9 @@ CODES: dict[str, str] = {
     "reserved-anchor": "an explicit anchor that looks like p1, p2, …",
     "reserved-file-name": "a file or URL name Windows cannot store (con, aux, a trailing dot, …)",
     "slug-collision": "two briefs with the same URL",
+    "source-without-provenance": "a source with neither outlet nor url",
     "stale-citation": "a cited paragraph changed since the citation was checked",
+    "tag-variant": "a tag written otherwise than the same tag in other briefs (usa, USA)",
     "unbalanced-quote": "a quotation mark that opens and never closes in its paragraph",
     "unclosed-front-matter": "front matter without its closing ---",
     "uncited-paragraph": "a brief paragraph without a citation",

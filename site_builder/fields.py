@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, Span, error
 from .front_matter import describe_character, has_control_character
 from .names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from .slugs import is_slug, slugify
-from .suggest import did_you_mean
+from .suggest import closest, did_you_mean
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -55,13 +55,15 @@ class Kind(enum.Enum):
     BOOL = "true or false"
     TEXT_LIST = "a list of texts"
     RECORDS = "a list of entries"
+    CHOICE = "one of its values"
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
     """One front-matter key. ``example`` is what the hint for a missing field suggests;
     ``max_length`` limits a text (each entry of a list); ``in_urls`` marks texts that name
-    a page of the built site (tags), whose slugs must be valid folder names."""
+    a page of the built site (tags), whose slugs must be valid folder names. A ``CHOICE``
+    field takes one of ``choices``; ``default`` is what its absence means."""
 
     name: str
     kind: Kind
@@ -71,6 +73,8 @@ class Field:
     item_fields: tuple[Field, ...] = ()
     max_length: int = SHORT_TEXT
     in_urls: bool = False
+    choices: tuple[str, ...] = ()
+    default: str | None = None
 
 
 CORRECTION_FIELDS = (
@@ -127,6 +131,11 @@ BRIEF_FIELDS = (
     ),
 )
 
+# What a source is (SPEC §4 "What a brief rests on"): an outlet's own reporting, a news
+# agency's report, a site rewriting other outlets' reports, a press release, an official
+# document or statement.
+SOURCE_KINDS = ("original", "agency", "aggregator", "press-release", "official")
+
 SOURCE_FIELDS = (
     Field(
         "title",
@@ -154,10 +163,38 @@ SOURCE_FIELDS = (
         "id", Kind.SLUG, "Id used in citations; defaults to the file name's slug.", "kreml-gebiete"
     ),
     Field(
+        "kind",
+        Kind.CHOICE,
+        "What the article is: original, agency, aggregator, press-release or official.",
+        "agency",
+        choices=SOURCE_KINDS,
+        default="original",
+    ),
+    Field(
+        "based_on",
+        Kind.TEXT_LIST,
+        "The outlets or addresses the article says it relies on.",
+        "[https://www.tagesschau.de, kleinezeitung.at]",
+        max_length=LONG_TEXT,
+    ),
+    Field(
         "sources",
         Kind.TEXT_LIST,
-        "The sources the article itself names.",
+        "Older name of 'based_on', read the same way.",
         "[https://www.tagesschau.de]",
+        max_length=LONG_TEXT,
+    ),
+    Field(
+        "retrieved",
+        Kind.DATE,
+        "When this copy of the article was stored (YYYY-MM-DD or ISO date-time).",
+        "2025-02-28",
+    ),
+    Field(
+        "archive_url",
+        Kind.URL,
+        "Address of an archived copy of the article (http or https).",
+        "https://web.archive.org/web/2025/https://example.org/article",
         max_length=LONG_TEXT,
     ),
 )
@@ -320,9 +357,15 @@ def _wrong_type(
     return error(
         to_span(node),
         "field-type",
-        f"'{field.name}' must be {field.kind.value}, not {found}",
+        f"'{field.name}' must be {_expected(field)}, not {found}",
         hint=hint or f"write e.g. '{field.name}: {field.example}'",
     )
+
+
+def _expected(field: Field) -> str:
+    if field.kind is Kind.CHOICE:
+        return "one of " + ", ".join(field.choices)
+    return str(field.kind.value)
 
 
 def _read_text(
@@ -384,6 +427,18 @@ def _read_slug(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnost
         if suggestion
         else "use letters and digits joined by hyphens, e.g. 'kreml-gebiete'",
     )
+
+
+def _read_choice(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
+    text = _read_text(field, node, to_span)
+    if isinstance(text, Diagnostic) or text in field.choices:
+        return text
+    match = closest(text.casefold(), field.choices)  # "Agentur" is near "agency"
+    hint = f"did you mean '{match}'? write '{field.name}: {match}'" if match else ""
+    hint = hint or f"write e.g. '{field.name}: {field.example}'"
+    if field.default is not None:
+        hint += f"; without '{field.name}', it is '{field.default}'"
+    return _wrong_type(field, node, to_span, hint=hint)
 
 
 def _read_language(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
@@ -522,4 +577,5 @@ _READERS: dict[Kind, Callable[[Field, yaml.Node, ToSpan], object]] = {
     Kind.BOOL: _read_bool,
     Kind.TEXT_LIST: _read_text_list,
     Kind.RECORDS: _read_records,
+    Kind.CHOICE: _read_choice,
 }

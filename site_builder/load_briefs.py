@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -102,6 +103,7 @@ def _brief(
 ) -> Brief:
     paragraphs, groups = body
     date, updated = values.get("date"), values.get("updated")
+    tags = _texts(values.get("tags"))
     return Brief(
         path=document.path,
         slug=slug,
@@ -112,13 +114,28 @@ def _brief(
         paragraphs=paragraphs,
         citations=groups,
         summary=str(values["summary"]) if "summary" in values else None,
-        tags=_texts(values.get("tags")),
+        tags=tags,
         authors=_texts(values.get("authors")),
         draft=values.get("draft") is True,
         updated=updated if isinstance(updated, PartialDate) else None,
         corrections=_corrections(values.get("corrections")),
         front_quotes=front_quotes,
+        tag_spans=_item_spans(document, "tags", len(tags)),
     )
+
+
+def _item_spans(document: Document, key: str, count: int) -> tuple[Span, ...]:
+    """Where each entry of the list ``key`` is written (the first ``key``, as
+    ``read_fields`` keeps it); empty unless it holds the ``count`` entries that were read."""
+    node = document.front_matter
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    for key_node, value in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            if isinstance(value, yaml.SequenceNode) and len(value.value) == count:
+                return tuple(document.span_of(item) for item in value.value)
+            return ()
+    return ()
 
 
 def _texts(value: object) -> tuple[str, ...]:

@@ -80,7 +80,7 @@ def _source(
     for paragraph in paragraphs:
         for anchor in paragraph.anchors:
             anchors.setdefault(anchor, paragraph.index)
-    published = values.get("published")
+    published, retrieved = values.get("published"), values.get("retrieved")
     return Source(
         id=source_id,
         path=document.path,
@@ -94,7 +94,13 @@ def _source(
         url=_optional_text(values, "url"),
         published=published if isinstance(published, PartialDate) else None,
         language=_optional_text(values, "language"),
-        cites_sources=_texts(values.get("sources")),
+        kind=str(values.get("kind", "original")),
+        # 'sources' is the older name of 'based_on': both are the same list.
+        based_on=tuple(
+            dict.fromkeys(_texts(values.get("based_on")) + _texts(values.get("sources")))
+        ),
+        retrieved=retrieved if isinstance(retrieved, PartialDate) else None,
+        archive_url=_optional_text(values, "archive_url"),
     )
 
 

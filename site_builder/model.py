@@ -46,7 +46,12 @@ class Paragraph:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A stored source article, verbatim. ``anchors`` maps every anchor to its paragraph index."""
+    """A stored source article, verbatim. ``anchors`` maps every anchor to its paragraph index.
+
+    ``kind`` is one of ``fields.SOURCE_KINDS``; ``based_on`` the outlets or addresses the
+    article says it relies on (its ``based_on`` and older ``sources`` entries, as written);
+    ``retrieved`` is when the copy was stored and ``archive_url`` where an archived copy is.
+    """
 
     id: str
     path: str
@@ -60,7 +65,10 @@ class Source:
     url: str | None = None
     published: PartialDate | None = None
     language: str | None = None
-    cites_sources: tuple[str, ...] = ()
+    kind: str = "original"
+    based_on: tuple[str, ...] = ()
+    retrieved: PartialDate | None = None
+    archive_url: str | None = None
 
     def paragraph(self, anchor: str) -> Paragraph | None:
         index = self.anchors.get(anchor)
@@ -136,7 +144,8 @@ class Brief:
     """An editor's brief. ``slug`` comes from the file name (subfolders only organise).
 
     ``date`` is None only when the front matter's date is missing or wrong; an error was
-    reported then, so a checked corpus has a date on every brief.
+    reported then, so a checked corpus has a date on every brief. ``tag_spans`` says where
+    each of ``tags`` is written in the front matter (same order; empty when unknown).
     """
 
     path: str
@@ -153,6 +162,7 @@ class Brief:
     draft: bool = False
     updated: PartialDate | None = None
     corrections: tuple[Correction, ...] = ()
+    tag_spans: tuple[Span, ...] = ()
     # Quotations in the title and summary, by field name: they must stand in one of the
     # paragraphs the brief cites.
     front_quotes: tuple[tuple[str, Quote], ...] = ()

@@ -62,6 +62,8 @@ def _object_schema(fields: tuple[Field, ...]) -> dict[str, Any]:
 def _field_schema(field: Field) -> dict[str, Any]:
     if field.kind is Kind.RECORDS:
         body: dict[str, Any] = {"type": "array", "items": _object_schema(field.item_fields)}
+    elif field.kind is Kind.CHOICE:
+        body = {"type": "string", "enum": list(field.choices)}
     else:
         body = dict(_KIND_SCHEMAS[field.kind])
     if field.kind in _TEXTS:
@@ -70,4 +72,6 @@ def _field_schema(field: Field) -> dict[str, Any]:
         body["items"] = {**body["items"], "maxLength": field.max_length}
     if not field.required:  # the checker reads an empty optional field as absent
         body = {"anyOf": [body, {"type": "null"}]}
+    if field.default is not None:
+        body["default"] = field.default
     return {"description": field.description, **body}

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .model import Brief, Corpus, Paragraph, Source
@@ -149,20 +149,27 @@ def _tags_by_brief(briefs: tuple[Brief, ...], tags: tuple[Tag, ...]) -> dict[str
     }
 
 
-def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:
-    """Tags by slug; spellings that share a slug ("Ukraine", "ukraine") share a page,
-    named by the most used spelling (ties: the first in sort order)."""
+def tag_names(briefs: Iterable[Brief]) -> dict[str, str]:
+    """The name the site shows for each tag slug: spellings that share a slug ("Ukraine",
+    "ukraine") share a page, named by the spelling most briefs use (ties: the first in
+    sort order). ``check`` names it when a brief spells a tag another way."""
     spellings: dict[str, Counter[str]] = {}
+    for brief in briefs:
+        for name in dict.fromkeys(brief.tags):
+            spellings.setdefault(tag_slug(name), Counter())[name] += 1
+    return {
+        slug: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+        for slug, counts in spellings.items()
+    }
+
+
+def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:
+    """Tags by slug, each named as ``tag_names`` says, with its briefs in order."""
     # Briefs by path, in order: "brief in list" compared whole dataclasses, quadratically
     # (15 s of a 5,000-page build).
     members: dict[str, dict[str, Brief]] = {}
     for brief in briefs:
         for name in dict.fromkeys(brief.tags):
-            slug = tag_slug(name)
-            spellings.setdefault(slug, Counter())[name] += 1
-            members.setdefault(slug, {}).setdefault(brief.path, brief)
-    tags = []
-    for slug in sorted(spellings):
-        name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
-        tags.append(Tag(name, slug, tuple(members[slug].values())))
-    return tuple(tags)
+            members.setdefault(tag_slug(name), {}).setdefault(brief.path, brief)
+    names = tag_names(briefs)
+    return tuple(Tag(names[slug], slug, tuple(members[slug].values())) for slug in sorted(names))

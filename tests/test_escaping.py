@@ -1,6 +1,6 @@
 """Hostile text in every field a template writes (site title and description; brief title,
-summary, tags, authors, corrections; source title, outlet, URL, named sources) is shown as
-text, never run, also inside JSON-LD. Where templates may switch escaping off:
+summary, tags, authors, corrections; source title, outlet, URL, archive URL, named sources)
+is shown as text, never run, also inside JSON-LD. Where templates may switch escaping off:
 ``test_template_safety``; hostile Markdown bodies: ``test_hostile_markdown``."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ IMG = '"><img src=x onerror=1>'
 SCRIPT = "</script><script>1</script>"
 EVIL = f"{IMG} {SCRIPT}"
 URL = 'https://example.org/a"><img src=x onerror=1>?q=</script><script>1</script>'
+ARCHIVE = URL.replace("example.org", "archiv.example")
 BIDI = "\u202eRückwärts \u2067offen"  # an override and an isolate, never closed
 
 
@@ -41,6 +42,8 @@ outlet: {_yaml("Agentur " + EVIL)}
 url: {_yaml(URL)}
 published: 2025-02
 sources: [{_yaml(URL)}, "javascript:alert(1)", {_yaml(EVIL)}]
+retrieved: 2025-02-28
+archive_url: {_yaml(ARCHIVE)}
 ---
 Erster Absatz mit <script>alert(1)</script> und <img src=x onerror=alert(1)>.
 
@@ -174,7 +177,7 @@ def test_script_links_in_a_brief_are_not_links(site: Path) -> None:
 
 def test_hostile_url_stays_inside_its_attribute(site: Path) -> None:
     tags = parse(site / "sources/boese/index.html").tags
-    assert [a["href"] for t, a in tags if t == "a" and a.get("rel")] == [URL, URL]
+    assert [a["href"] for t, a in tags if t == "a" and a.get("rel")] == [URL, ARCHIVE, URL]
     page = (site / "sources/boese/index.html").read_text("utf-8")
     assert "\njavascript:alert(1),\n&#34;&gt;&lt;img src=x" in page  # named, not linked
 

@@ -1,8 +1,9 @@
 """Golden files: the built fixture site, page by page, byte for byte.
 
 ``tests/fixtures/golden-site`` has a brief with a correction, an update and a heading, an
-explicit anchor, a list-item paragraph, raw HTML in a source, a draft, the tag spelled
-"Ukraine" and "ukraine", and the sub-path base_url https://example.org/news/. Each page type
+explicit anchor, a list-item paragraph, raw HTML in a source, a source with `retrieved`
+and `archive_url`, a draft, the tag spelled "Ukraine" and "ukraine", and the sub-path
+base_url https://example.org/news/. Each page type
 is compared to its copy under ``tests/golden/``; ``MANIFEST`` holds the SHA-256 of every
 output file, so any change of output fails here. The Pagefind bundle is left out
 (``--no-search``): its bytes belong to Pagefind's version; ``test_search_bundle`` and the

@@ -255,6 +255,24 @@ def test_standard_front_matter_values(md: MarkdownIt) -> None:
     assert (result.draft, result.updated, result.corrections) == (False, None, ())
 
 
+def test_each_tag_keeps_where_it_is_written(md: MarkdownIt) -> None:
+    flow = '---\ntitle: T\ndate: 2025-02-27\ntags: [USA, "Türkei"]\n---\n'
+    block = "---\ntitle: T\ndate: 2025-02-27\ntags:\n  - USA\n  - Ukraine\n---\n"
+    places = []
+    for head in (flow, block):
+        result, _ = load(md, brief("Text [@a#p1].\n", head))
+        assert result is not None
+        places.append(result.tag_spans)
+    assert places == [(at(4, 8), at(4, 13)), (at(5, 5), at(6, 5))]
+
+
+def test_tags_that_were_not_read_have_no_places(md: MarkdownIt) -> None:
+    head = "---\ntitle: T\ndate: 2025-02-27\ntags: USA, Ukraine\n---\n"
+    result, _ = load(md, brief("Text [@a#p1].\n", head))
+    assert result is not None
+    assert (result.tags, result.tag_spans) == ((), ())
+
+
 def test_all_optional_fields_are_read(md: MarkdownIt) -> None:
     head = (
         "---\n"

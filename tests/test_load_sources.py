@@ -186,7 +186,9 @@ def test_default_source_fields(md: MarkdownIt) -> None:
     assert source.published == PartialDate(2025, 2)
     assert source.url is None
     assert source.language is None
-    assert source.cites_sources == ()
+    assert source.based_on == ()
+    assert source.kind == "original"
+    assert (source.retrieved, source.archive_url) == (None, None)
     assert source.body_line == 6
     assert source.body.startswith('Der Status der Territorien sei "unbestreitbar')
 
@@ -200,6 +202,10 @@ def test_all_optional_fields_are_read(md: MarkdownIt) -> None:
         "published: 2025-02-27T14:30:00+01:00\n"
         "language: de-AT\n"
         "sources: [https://a.example, Agentur B]\n"
+        "kind: agency\n"
+        "based_on: [Agentur B, Agentur C]\n"
+        "retrieved: 2025-02-28\n"
+        "archive_url: https://archiv.example/a\n"
         "---\n"
         "A\n"
     )
@@ -212,8 +218,12 @@ def test_all_optional_fields_are_read(md: MarkdownIt) -> None:
         2025, 2, 27, datetime.datetime(2025, 2, 27, 14, 30, tzinfo=offset)
     )
     assert source.language == "de-AT"
-    assert source.cites_sources == ("https://a.example", "Agentur B")
-    assert source.body_line == 9
+    # 'sources' is the older name of 'based_on': one list, each entry once
+    assert source.based_on == ("Agentur B", "Agentur C", "https://a.example")
+    assert source.kind == "agency"
+    assert source.retrieved == PartialDate(2025, 2, 28)
+    assert source.archive_url == "https://archiv.example/a"
+    assert source.body_line == 13
 
 
 def test_published_year_alone(md: MarkdownIt) -> None:

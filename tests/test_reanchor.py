@@ -21,6 +21,7 @@ from tests.sitefiles import brief
 SOURCE = """\
 ---
 title: Quelle
+outlet: Testagentur
 ---
 Erster Absatz über den Kreml.
 

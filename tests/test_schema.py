@@ -89,3 +89,15 @@ def test_source_schema_rejects_non_http_url() -> None:
 
 def test_optional_fields_may_be_empty_as_the_checker_allows() -> None:
     assert messages("brief", {"title": "T", "date": "2025-02-27", "summary": None}) == []
+
+
+def test_source_kind_is_one_of_the_checkers_values() -> None:
+    assert messages("source", {"title": "T", "kind": "aggregator"}) == []
+    found = messages("source", {"title": "T", "kind": "Agentur"})
+    assert any("'Agentur' is not one of ['original', 'agency'" in m for m in found), found
+
+
+def test_provenance_fields_are_in_the_source_schema() -> None:
+    data = {"title": "T", "retrieved": "2025-02-28", "archive_url": "https://a.example/x"}
+    assert messages("source", {**data, "based_on": ["tagesschau.de"]}) == []
+    assert messages("source", {"title": "T", "retrieved": "2025-02"}) != []
