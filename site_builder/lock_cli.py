@@ -40,7 +40,7 @@ def add_lock(commands: Commands, site: argparse.ArgumentParser) -> None:
         "keys",
         nargs="*",
         metavar="SOURCE#ANCHOR",
-        help="accept these changed citations, written as cited (e.g. kreml-gebiete#p14)",
+        help="accept these changed citations, written as cited (e.g. kreml-gebiete#p11)",
     )
     lock.add_argument(
         "--all",
