@@ -73,7 +73,7 @@ def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagno
         resolved = [_resolve(ref, corpus, problems) for ref in group.refs]
         if group.quote is not None and all(r is not None for r in resolved):
             cited = [r for r in resolved if r is not None]
-            problems += quote_problems(group.quote, cited, corpus)
+            problems += quote_problems(group.quote, cited, corpus, site_language=config.language)
     return problems
 
 

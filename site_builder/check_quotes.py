@@ -1,8 +1,10 @@
 """The quote rule's diagnostics (SPEC §4): one quote against the paragraphs that attest it.
 
 Pure, like ``check``: takes the quote, the cited paragraphs and the corpus, returns
-diagnostics. When a quote does not stand where it is cited, it says where it does stand
-(another paragraph, another source) or else the closest passage of the cited paragraphs.
+diagnostics. A quote passes when it stands in one cited paragraph with omissions that leave
+out no negation (``omissions``). When it stands nowhere it was cited, the diagnostic says
+where it does stand (another paragraph, another source) or else the closest passage of the
+cited paragraphs.
 """
 
 from __future__ import annotations
@@ -10,48 +12,138 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, error
-from .model import Corpus, Quote, Source
-from .quotes import closest_passage, normalise, quote_matches_normalised
+from .model import Corpus, Paragraph, Quote, Source
+from .omissions import DroppedNegation, dropped_negation
+from .quotes import closest_passage, normalise, quote_matches_normalised, quote_pieces
+from .word_diff import Part, render_plain, shortened
 
 Cited = Sequence[tuple[Source, str]]  # (source, anchor as cited), every anchor resolved
 
 
-def quote_problems(quote: Quote, cited: Cited, corpus: Corpus) -> list[Diagnostic]:
-    """Diagnostics for one quote attested by the cited (source, anchor) pairs."""
-    texts = []
+def quote_problems(
+    quote: Quote, cited: Cited, corpus: Corpus, *, site_language: str = "de"
+) -> list[Diagnostic]:
+    """Diagnostics for one quote attested by the cited (source, anchor) pairs.
+
+    ``site_language`` (``SiteConfig.language``) is the language of a source that names
+    none: it chooses the negations an omission may not leave out."""
+    dropping: list[tuple[str, str, DroppedNegation]] = []
     for source, anchor in cited:
-        paragraph = source.paragraph(anchor)
-        assert paragraph is not None
-        if quote_matches_normalised(quote.text, paragraph.quotable):
+        paragraph = _paragraph(source, anchor)
+        if not quote_matches_normalised(quote.text, paragraph.quotable):
+            continue
+        language = source.language or site_language
+        dropped = dropped_negation(quote_pieces(quote.text), paragraph.quotable, language)
+        if dropped is None:
             return []
-        texts.append((f"{source.id}#{anchor}", paragraph.text))
+        dropping.append((f"{source.id}#{anchor}", paragraph.quotable, dropped))
+    if dropping:
+        return [_dropped_negation(quote, *min(dropping, key=_left_out_length))]
+    return [_not_found(quote, cited, corpus)]
+
+
+def _paragraph(source: Source, anchor: str) -> Paragraph:
+    paragraph = source.paragraph(anchor)
+    assert paragraph is not None, "cited anchors are resolved before quotes are checked"
+    return paragraph
+
+
+def _not_found(quote: Quote, cited: Cited, corpus: Corpus) -> Diagnostic:
+    texts = [(f"{source.id}#{anchor}", _paragraph(source, anchor).text) for source, anchor in cited]
     where = " or ".join(key for key, _ in texts)
     message = f"quoted text „{normalise(quote.text)}“ does not stand in {where}"
     elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
     if elsewhere:
-        found = _listing(elsewhere)
-        return [
-            error(
-                quote.span,
-                "quote-not-found",
-                f"{message}; the quote stands in {found}",
-                hint=_corrected_citation(cited, elsewhere),
-            )
-        ]
+        return error(
+            quote.span,
+            "quote-not-found",
+            f"{message}; the quote stands in {_listing(elsewhere)}",
+            hint=_corrected_citation(cited, elsewhere),
+        )
     best_key, best = max(
         ((key, closest_passage(quote.text, text)) for key, text in texts),
         key=lambda item: item[1].similarity,
     )
-    return [
-        error(
-            quote.span,
-            "quote-not-found",
-            message,
-            hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
-            "that says it",
-            details=(("closest", f"{best_key}: „{best.text}“"),) if best.text else (),
-        )
-    ]
+    return error(
+        quote.span,
+        "quote-not-found",
+        message,
+        hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
+        "that says it",
+        details=(("closest", f"{best_key}: „{best.text}“"),) if best.text else (),
+    )
+
+
+# omissions
+
+
+def _left_out_length(item: tuple[str, str, DroppedNegation]) -> int:
+    start, end = item[2].gap_span(item[2].gap)
+    return end - start
+
+
+def _dropped_negation(quote: Quote, key: str, text: str, dropped: DroppedNegation) -> Diagnostic:
+    start, end = dropped.gap_span(dropped.gap)
+    left_out = _excerpt(text, start, end, dropped.negation)
+    return error(
+        quote.span,
+        "omission-drops-negation",
+        f"the omission in „{normalise(quote.text)}“ leaves out „{left_out}“ from {key}",
+        hint="quote the left-out words with the negation, or end the quote before the omission",
+        details=(("left out", f"„{_with_gaps(text, dropped)}“"),),
+    )
+
+
+_AROUND = 3  # words of a long left-out text shown on each side of its negation, or at its ends
+
+
+def _excerpt(text: str, start: int, end: int, focus: tuple[int, int] | None) -> str:
+    """``text[start:end]`` without its edge spaces; when long, cut to ``_AROUND`` words on
+    each side of ``focus`` (the negation) or, without one, to its first and last words."""
+    gap = text[start:end]
+    start += len(gap) - len(gap.lstrip())
+    end -= len(gap) - len(gap.rstrip())
+    if focus is None:
+        words = text[start:end].split(" ")
+        if len(words) <= 2 * _AROUND + 1:
+            return text[start:end]
+        return " ".join([*words[:_AROUND], "…", *words[-_AROUND:]])
+    head = text[start : focus[0]].split(" ")  # the last item is glued to the negation (a „)
+    tail = text[focus[1] : end].split(" ")  # the first one too (a comma)
+    if len(head) > _AROUND + 1:
+        head = ["…", *head[-_AROUND - 1 :]]
+    if len(tail) > _AROUND + 1:
+        tail = [*tail[: _AROUND + 1], "…"]
+    return " ".join(head) + text[slice(*focus)] + " ".join(tail)
+
+
+def _with_gaps(text: str, dropped: DroppedNegation) -> str:
+    """The quoted stretch of ``text`` as a word diff from the quote: its pieces as they
+    stand, the left-out text between them as added words, long stretches shortened."""
+    parts = [Part("same", text[slice(*dropped.pieces[0])])]
+    for gap in range(len(dropped.pieces) - 1):
+        start, end = dropped.gap_span(gap)
+        left_out = text[start:end]
+        focus = dropped.negation if gap == dropped.gap else None
+        if left_out.strip():
+            lead = left_out[: len(left_out) - len(left_out.lstrip())]
+            parts += [Part("same", lead), Part("added", _excerpt(text, start, end, focus))]
+            left_out = left_out[len(left_out.rstrip()) :]
+        parts.append(Part("same", left_out + text[slice(*dropped.pieces[gap + 1])]))
+    return render_plain(shortened(_merged(parts)))
+
+
+def _merged(parts: list[Part]) -> list[Part]:
+    merged: list[Part] = []
+    for part in parts:
+        if merged and merged[-1].kind == part.kind == "same":
+            merged[-1] = Part("same", merged[-1].text + part.text)
+        elif part.text:
+            merged.append(part)
+    return merged
+
+
+# quotes found elsewhere
 
 
 def _quote_elsewhere(quote: str, cited: list[Source], corpus: Corpus) -> list[tuple[Source, str]]:

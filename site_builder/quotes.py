@@ -63,14 +63,30 @@ def quote_matches_normalised(quote: str, haystack: str) -> bool:
 def _find_on_word_bounds(haystack: str, needle: str, start: int) -> int:
     at = haystack.find(needle, start)
     while at >= 0:
-        before = haystack[at - 1] if at > 0 else " "
-        after = haystack[at + len(needle)] if at + len(needle) < len(haystack) else " "
-        starts_ok = not (_in_word(before) and _in_word(needle[0]))
-        ends_ok = not (_in_word(after) and _in_word(needle[-1]))
-        if starts_ok and ends_ok:
+        if on_word_bounds(haystack, at, at + len(needle)):
             return at
         at = haystack.find(needle, at + 1)
     return -1
+
+
+def piece_places(haystack: str, piece: str, start: int, limit: int) -> list[int]:
+    """Offsets of the first ``limit`` places from ``start`` where ``piece`` stands in
+    ``haystack`` on word bounds (as the quote rule finds it), in ascending order."""
+    places: list[int] = []
+    at = _find_on_word_bounds(haystack, piece, start)
+    while at >= 0 and len(places) < limit:
+        places.append(at)
+        at = _find_on_word_bounds(haystack, piece, at + 1)
+    return places
+
+
+def on_word_bounds(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` (not empty) cut no word of ``text`` apart at either end?"""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    starts_ok = not (_in_word(before) and _in_word(text[start]))
+    ends_ok = not (_in_word(after) and _in_word(text[end - 1]))
+    return starts_ok and ends_ok
 
 
 def _in_word(char: str) -> bool:
