@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from .diagnostics import Diagnostic, error
 from .model import Corpus, Paragraph, Quote, Source
 from .omissions import DroppedNegation, dropped_negation
-from .quotes import closest_passage, normalise, quote_matches_normalised, quote_pieces
-from .word_diff import Part, render_plain, shortened
+from .passages import closest_passage
+from .quotes import normalise, quote_matches_normalised, quote_pieces
+from .word_diff import Part, describe, render_plain, shortened
 
 Cited = Sequence[tuple[Source, str]]  # (source, anchor as cited), every anchor resolved
 
@@ -49,8 +50,9 @@ def _paragraph(source: Source, anchor: str) -> Paragraph:
 
 
 def _not_found(quote: Quote, cited: Cited, corpus: Corpus) -> Diagnostic:
-    texts = [(f"{source.id}#{anchor}", _paragraph(source, anchor).text) for source, anchor in cited]
-    where = " or ".join(key for key, _ in texts)
+    """Where the quote stands instead, or that it runs across a paragraph break, or else
+    the closest passage of the cited paragraphs."""
+    where = " or ".join(f"{source.id}#{anchor}" for source, anchor in cited)
     message = f"quoted text „{normalise(quote.text)}“ does not stand in {where}"
     elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
     if elsewhere:
@@ -60,18 +62,57 @@ def _not_found(quote: Quote, cited: Cited, corpus: Corpus) -> Diagnostic:
             f"{message}; the quote stands in {_listing(elsewhere)}",
             hint=_corrected_citation(cited, elsewhere),
         )
-    best_key, best = max(
-        ((key, closest_passage(quote.text, text)) for key, text in texts),
-        key=lambda item: item[1].similarity,
-    )
+    across = _across_break(quote.text, cited)
+    if across:
+        return error(
+            quote.span,
+            "quote-not-found",
+            f"{message}; it runs across the break between {across}",
+            hint="quotes cannot cross a paragraph break; cite both paragraphs and quote each "
+            "part separately",
+        )
     return error(
         quote.span,
         "quote-not-found",
         message,
         hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
         "that says it",
-        details=(("closest", f"{best_key}: „{best.text}“"),) if best.text else (),
+        details=_closest(quote.text, cited),
     )
+
+
+def _across_break(quote: str, cited: Cited) -> str | None:
+    """``src#p5 and #p6`` when the quote stands in a cited paragraph and the one before or
+    after it read as one text: it starts at the end of one and goes on at the start of the
+    next (it stands in neither alone, or it would have been found there)."""
+    for source, anchor in cited:
+        index = source.anchors[anchor]
+        for first, second in ((index - 1, index), (index, index + 1)):
+            if first < 1 or second > len(source.paragraphs):
+                continue
+            pair = source.paragraphs[first - 1], source.paragraphs[second - 1]
+            if quote_matches_normalised(quote, f"{pair[0].quotable} {pair[1].quotable}"):
+                names = [anchor if p.index == index else p.name or p.anchor for p in pair]
+                return f"{source.id}#{names[0]} and #{names[1]}"
+    return None
+
+
+# A closest passage is at most about the quote's length (500 characters): shown whole.
+_WHOLE_PASSAGE = 500
+
+
+def _closest(quote: str, cited: Cited) -> tuple[tuple[str, str], ...]:
+    """The ``closest`` detail: the cited paragraphs' passage closest to the quote, as a
+    word diff from the quote's words (``[-brief-]{+source+}``); none if nothing is close."""
+    passages = [
+        (f"{source.id}#{anchor}", closest_passage(quote, _paragraph(source, anchor).text))
+        for source, anchor in cited
+    ]
+    key, best = max(passages, key=lambda item: item[1].rank())
+    if not best.text:
+        return ()
+    diff = describe(" ".join(quote_pieces(quote)), best.text, context=_WHOLE_PASSAGE)
+    return (("closest", f"{key}: „{diff}“"),)
 
 
 # omissions

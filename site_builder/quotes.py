@@ -11,12 +11,8 @@ word of the letter it stands on).
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass
 
 # closing mark → the opening marks it can close (German „…“ and „…”, English “…”, "…", «…», »…«)
 CLOSERS: dict[str, str] = {"“": "„", "”": "“„", '"': '"', "»": "«", "«": "»"}
@@ -24,7 +20,6 @@ _QUOTE_MARKS = str.maketrans({c: '"' for c in '„“”‟"«»'} | {c: "'" for
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _MARKS_AND_INVISIBLES = _QUOTE_MARKS | _INVISIBLE
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
-_EDGE_PUNCTUATION = "\"',.;:"
 
 
 def normalise(text: str) -> str:
@@ -94,62 +89,6 @@ def _in_word(char: str) -> bool:
     „Haq“ does not stand in "Haq\u0301" (q́ has no composed form) and a Devanagari vowel
     sign does not end a word."""
     return char.isalnum() or unicodedata.category(char).startswith("M")
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    text: str
-    similarity: float
-
-
-# Bounds of the search for the closest passage: difflib's ratio costs about the square of
-# the quote's length per window, and a long paragraph has thousands of windows (a 30-word
-# quote against 1,000 words took seconds, against 20,000 words minutes).
-_CLOSEST_WINDOWS = 32  # windows of each width compared with difflib, those sharing most words
-_CLOSEST_QUOTE = 500  # characters: a longer quote gets no "closest" passage
-
-
-def closest_passage(quote: str, paragraph_text: str) -> Passage:
-    """The run of words in the paragraph most like the quote: shown when a quote fails.
-
-    Only the ``_CLOSEST_WINDOWS`` windows of each width that share the most words with the
-    quote are compared character by character (all of them in a paragraph that short)."""
-    words = normalise(paragraph_text).split(" ")
-    wanted = " ".join(quote_pieces(quote))
-    if len(wanted) > _CLOSEST_QUOTE:
-        return Passage("", 0.0)
-    size = max(1, len(wanted.split(" ")))
-    best = Passage("", 0.0)
-    for width in {max(1, size - 1), size, size + 1}:
-        for begin in _likely_windows(words, wanted.split(" "), width):
-            candidate = " ".join(words[begin : begin + width])
-            ratio = difflib.SequenceMatcher(None, wanted, candidate, autojunk=False).ratio()
-            if ratio > best.similarity:
-                best = Passage(candidate, ratio)
-    return Passage(best.text.strip(_EDGE_PUNCTUATION), best.similarity)
-
-
-def _likely_windows(words: list[str], wanted: list[str], width: int) -> list[int]:
-    """Start indexes of the ``_CLOSEST_WINDOWS`` windows of ``width`` words sharing the most
-    words with ``wanted`` (earliest first among equals), in ascending order; one sliding
-    pass over ``words``."""
-    count = max(1, len(words) - width + 1)
-    if count <= _CLOSEST_WINDOWS:
-        return list(range(count))
-    needed = Counter(wanted)
-    window: Counter[str] = Counter()
-    shared = 0
-    scores = []
-    for end, word in enumerate(words):
-        window[word] += 1
-        shared += window[word] <= needed[word]
-        if end >= width:
-            gone = words[end - width]
-            shared -= window[gone] <= needed[gone]
-            window[gone] -= 1
-        if end >= width - 1:
-            scores.append((-shared, end - width + 1))
-    return sorted(begin for _, begin in heapq.nsmallest(_CLOSEST_WINDOWS, scores))
 
 
 def find_quote_before(src: str, end: int, limit: int) -> tuple[int, int] | None:
