@@ -91,17 +91,51 @@ def _by_words(quoted: list[str], words: list[str]) -> Passage:
     for begin in _likely_windows([c[:_STEM] for c in cores], matcher.stems, width):
         chain = _in_order([matcher.matches(c) for c in cores[begin : begin + width]])
         if chain:
-            spans.add((len(chain), begin + chain[0], begin + chain[-1] + 1))
+            (first, start), (last, end) = chain[0], chain[-1]
+            spans.add(_Span(len(chain), begin + start, begin + end + 1, first, last))
     if not spans:
         return NOTHING
-    most = max(shared for shared, _, _ in spans)
+    most = max(span.shared for span in spans)
     wanted = " ".join(quoted)
     candidates = (
-        _passage(wanted, words[start:end], shared)
-        for shared, start, end in sorted(spans, key=lambda span: span[1:])
-        if shared == most
+        (_passage(wanted, words[span.start : span.end], span.shared), span)
+        for span in sorted(spans, key=lambda span: (span.start, span.end))
+        if span.shared == most
     )
-    return max(candidates, key=Passage.rank)
+    best, span = max(candidates, key=lambda candidate: candidate[0].rank())
+    return _widened(best, span, wanted, words, trailing=len(quoted) - 1 - span.last)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Paragraph words ``start:end`` sharing ``shared`` words in order with the quote, from
+    its word ``first`` to its word ``last``."""
+
+    shared: int
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+_WIDEN = 4  # words added at most at an edge of a passage for unmatched quoted words
+
+
+def _widened(
+    passage: Passage, span: _Span, wanted: str, words: list[str], trailing: int
+) -> Passage:
+    """``passage`` with the paragraph words that stand where the quote's unmatched first or
+    last words would (up to one more than those, and ``_WIDEN``), when they make it more
+    like the quote by characters: „unbestreitbar und [-unverhandelbar-]{+nicht
+    verhandelbar+}“ rather than „unbestreitbar und [-unverhandelbar-]“."""
+    best = passage
+    for before in range(min(span.first + 1, _WIDEN) + 1 if span.first else 1):
+        for after in range(min(trailing + 1, _WIDEN) + 1 if trailing else 1):
+            start, end = max(0, span.start - before), span.end + after
+            candidate = _passage(wanted, words[start:end], span.shared)
+            if candidate.similarity > best.similarity:
+                best = candidate
+    return best
 
 
 class _WordMatcher:
@@ -127,16 +161,17 @@ class _WordMatcher:
         return known
 
 
-def _in_order(matches: Sequence[list[int]]) -> list[int]:
-    """Positions of a longest chain of window words matching quoted words in order (each
-    ``matches`` item: the quoted words the window word at that position is, descending).
-    Hunt and Szymanski's longest common subsequence: it costs the matches, not the square."""
+def _in_order(matches: Sequence[list[int]]) -> list[tuple[int, int]]:
+    """(quoted word, window position) pairs of a longest chain of window words matching
+    quoted words in order (each ``matches`` item: the quoted words the window word at that
+    position is, descending). Hunt and Szymanski's longest common subsequence: it costs the
+    matches, not the product of the lengths."""
     tails: list[int] = []  # tails[k]: smallest quoted index ending a chain of k + 1 words
-    chains: list[tuple[int, ...]] = []  # the window positions of that chain
+    chains: list[tuple[tuple[int, int], ...]] = []  # that chain
     for position, indexes in enumerate(matches):
         for index in indexes:  # descending, so one window word extends a chain only once
             length = bisect.bisect_left(tails, index)
-            chain = (*(chains[length - 1] if length else ()), position)
+            chain = (*(chains[length - 1] if length else ()), (index, position))
             if length == len(tails):
                 tails.append(index)
                 chains.append(chain)

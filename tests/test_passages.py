@@ -71,6 +71,16 @@ def test_a_word_the_brief_left_out_stands_in_the_passage() -> None:
     assert passage.shared == 4
 
 
+def test_source_words_in_place_of_unmatched_words_at_the_edges_are_shown() -> None:
+    peskow = 'Der Status sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'
+    passage = closest_passage("unbestreitbar und unverhandelbar", peskow)
+    assert (passage.text, passage.shared) == ("unbestreitbar und nicht verhandelbar", 2)
+    passage = closest_passage("seien unbestreitbar und", peskow)
+    assert (passage.text, passage.shared) == ('sei "unbestreitbar und', 2)
+    passage = closest_passage("ganz und gar unbestreitbar und", peskow)  # nothing like it
+    assert (passage.text, passage.shared) == ("unbestreitbar und", 2)
+
+
 def test_words_in_order_count_more_than_words_anywhere() -> None:
     text = "Sehnsucht und gemeinsame Ziele. Es gibt eine gemeinsame große Sehnsucht."
     passage = closest_passage("eine gemeinsame Sehnsucht", text)
