@@ -68,12 +68,13 @@ def _pattern(language: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {language: _pattern(language) for language in NEGATIONS}
+
 # Places looked at per piece. A piece standing more often than this (a lone "die" in a
 # very long paragraph) is not judged: an error must be certain, and the alignment costs
 # the square of this per pair of pieces.
 MAX_PLACES = 64
 
-Span = tuple[int, int]  # start and end offset in the paragraph's quotable text
+Offsets = tuple[int, int]  # start and end in the paragraph's quotable text
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +83,11 @@ class DroppedNegation:
     piece stands, which gap between two pieces holds the negation (the shortest such gap),
     and the negation word in it."""
 
-    pieces: tuple[Span, ...]
+    pieces: tuple[Offsets, ...]
     gap: int  # the gap between pieces[gap] and pieces[gap + 1]
-    negation: Span
+    negation: Offsets
 
-    def gap_span(self, index: int) -> Span:
+    def gap_span(self, index: int) -> Offsets:
         return self.pieces[index][1], self.pieces[index + 1][0]
 
 
@@ -96,7 +97,7 @@ def language_negations(language: str) -> re.Pattern[str] | None:
     return _PATTERNS.get(language.split("-", 1)[0].casefold())
 
 
-def negation_spans(text: str, language: str) -> list[Span]:
+def negation_spans(text: str, language: str) -> list[Offsets]:
     """Where the negation words of ``language`` stand in ``text``, as whole words."""
     pattern = language_negations(language)
     if pattern is None:
@@ -124,7 +125,7 @@ def dropped_negation(pieces: Sequence[str], haystack: str, language: str) -> Dro
     return _cheapest(places, _Negations(negations))
 
 
-def _places(pieces: Sequence[str], haystack: str) -> list[list[Span]] | None:
+def _places(pieces: Sequence[str], haystack: str) -> list[list[Offsets]] | None:
     """Every place of every piece that can follow a place of the piece before it; each
     search starts where the previous piece's first place ends. None when a piece is missing
     or stands more than ``MAX_PLACES`` times there."""
@@ -143,9 +144,9 @@ def _places(pieces: Sequence[str], haystack: str) -> list[list[Span]] | None:
 class _Negations:
     """Negation spans in ascending order, for "which negation lies within this gap"."""
 
-    spans: list[Span]
+    spans: list[Offsets]
 
-    def first_within(self, start: int, end: int) -> Span | None:
+    def first_within(self, start: int, end: int) -> Offsets | None:
         # Negations do not overlap, so the first one starting in the gap ends first.
         index = bisect.bisect_left(self.spans, (start, start))
         if index < len(self.spans) and self.spans[index][1] <= end:
@@ -153,7 +154,7 @@ class _Negations:
         return None
 
 
-def _cheapest(places: list[list[Span]], negations: _Negations) -> DroppedNegation | None:
+def _cheapest(places: list[list[Offsets]], negations: _Negations) -> DroppedNegation | None:
     """The placement leaving out the fewest characters of negated gaps (dynamic programming
     over the places of consecutive pieces); None when that is none at all."""
     costs: list[int | None] = [0] * len(places[0])
@@ -173,7 +174,7 @@ def _cheapest(places: list[list[Span]], negations: _Negations) -> DroppedNegatio
 
 
 def _best_link(
-    before: list[Span], costs: list[int | None], place: Span, negations: _Negations
+    before: list[Offsets], costs: list[int | None], place: Offsets, negations: _Negations
 ) -> tuple[int, int | None]:
     """The place of the previous piece that ``place`` best follows, and the cost so far
     (None: no place of the previous piece ends before ``place`` starts)."""
@@ -189,7 +190,7 @@ def _best_link(
     return best
 
 
-def _shortest_dropping(spans: tuple[Span, ...], negations: _Negations) -> DroppedNegation:
+def _shortest_dropping(spans: tuple[Offsets, ...], negations: _Negations) -> DroppedNegation:
     dropping = [
         (spans[gap + 1][0] - spans[gap][1], gap, negation)
         for gap in range(len(spans) - 1)

@@ -92,7 +92,8 @@ def _by_words(quoted: list[str], words: list[str]) -> Passage:
         chain = _in_order([matcher.matches(c) for c in cores[begin : begin + width]])
         if chain:
             (first, start), (last, end) = chain[0], chain[-1]
-            spans.add(_Span(len(chain), begin + start, begin + end + 1, first, last))
+            unmatched = first, len(quoted) - 1 - last
+            spans.add(_Aligned(len(chain), begin + start, begin + end + 1, *unmatched))
     if not spans:
         return NOTHING
     most = max(span.shared for span in spans)
@@ -103,34 +104,33 @@ def _by_words(quoted: list[str], words: list[str]) -> Passage:
         if span.shared == most
     )
     best, span = max(candidates, key=lambda candidate: candidate[0].rank())
-    return _widened(best, span, wanted, words, trailing=len(quoted) - 1 - span.last)
+    return _widened(best, span, wanted, words)
 
 
 @dataclass(frozen=True, slots=True)
-class _Span:
-    """Paragraph words ``start:end`` sharing ``shared`` words in order with the quote, from
-    its word ``first`` to its word ``last``."""
+class _Aligned:
+    """Paragraph words ``start:end`` sharing ``shared`` words in order with the quote;
+    ``before`` and ``after`` quoted words have no match before the first and after the last
+    shared one."""
 
     shared: int
     start: int
     end: int
-    first: int
-    last: int
+    before: int
+    after: int
 
 
 _WIDEN = 4  # words added at most at an edge of a passage for unmatched quoted words
 
 
-def _widened(
-    passage: Passage, span: _Span, wanted: str, words: list[str], trailing: int
-) -> Passage:
+def _widened(passage: Passage, span: _Aligned, wanted: str, words: list[str]) -> Passage:
     """``passage`` with the paragraph words that stand where the quote's unmatched first or
     last words would (up to one more than those, and ``_WIDEN``), when they make it more
     like the quote by characters: „unbestreitbar und [-unverhandelbar-]{+nicht
     verhandelbar+}“ rather than „unbestreitbar und [-unverhandelbar-]“."""
     best = passage
-    for before in range(min(span.first + 1, _WIDEN) + 1 if span.first else 1):
-        for after in range(min(trailing + 1, _WIDEN) + 1 if trailing else 1):
+    for before in range(min(span.before + 1, _WIDEN) + 1 if span.before else 1):
+        for after in range(min(span.after + 1, _WIDEN) + 1 if span.after else 1):
             start, end = max(0, span.start - before), span.end + after
             candidate = _passage(wanted, words[start:end], span.shared)
             if candidate.similarity > best.similarity:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from site_builder.diagnostics import Diagnostic
+from site_builder.report import format_text
 from tests.quote_sources import problems_of, source
 
 PESKOW = 'Der Status der Territorien sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'
@@ -72,3 +73,14 @@ def test_a_source_without_a_language_has_the_sites() -> None:
 def test_a_source_language_without_negation_list_is_not_judged() -> None:
     agence = source("afp", "Le statut n'est pas négociable.", language="fr")
     assert problems_of("statut […] négociable", [(agence, "p1")]) == []
+
+
+def test_left_out_and_closest_lines_are_coloured_as_word_diffs_on_a_terminal() -> None:
+    [dropping] = problems_of("unbestreitbar und […] verhandelbar", [(source("q", PESKOW), "p1")])
+    assert "„unbestreitbar und \033[32m{+nicht+}\033[0m verhandelbar“" in format_text(
+        dropping, colour=True
+    )
+    [missing] = problems_of("sagte Peskov", [(source("q", PESKOW), "p1")])
+    assert "„sagte \033[31m[-Peskov-]\033[0m\033[32m{+Peskow+}\033[0m“" in format_text(
+        missing, colour=True
+    )
