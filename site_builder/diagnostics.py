@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "name-too-long": "a file name or tag that makes a URL part of over 200 characters",
     "no-citations": "a brief that cites nothing",
     "no-site": "the folder is not a site",
+    "omission-drops-negation": "an omission in a quote that leaves out a negation",
     "outside-site": "a link that points outside the site folder",
     "quote-not-found": "quoted words that do not stand in the cited paragraphs",
     "reserved-anchor": "an explicit anchor that looks like p1, p2, …",

@@ -12,19 +12,26 @@ word of the letter it stands on).
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass
 
-# Single and double marks alike: a German quote nests the source's "…" as ‚…‘ (SPEC §4).
-_QUOTE_MARKS = str.maketrans(dict.fromkeys("„“”‟\"«»‚‘’‛‹›`´'", '"'))
+_DOUBLE_MARKS = str.maketrans(dict.fromkeys('„“”‟"«»', '"'))
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_MARKS_AND_INVISIBLES = _QUOTE_MARKS | _INVISIBLE
+_MARKS_AND_INVISIBLES = _DOUBLE_MARKS | _INVISIBLE
+# A single mark between letters is an apostrophe ("Putin’s", "isn't"); any other is a
+# quotation mark and compares like a double one: German copy nests the source's "…" as ‚…‘
+# (SPEC §4).
+_SINGLE_MARKS = "‚‘’‛‹›`´'"
+_SINGLE = re.compile(
+    rf"(?<=[\w\u0300-\u036f])(?P<apostrophe>[{_SINGLE_MARKS}])(?=\w)|[{_SINGLE_MARKS}]"
+)
+
+
+def _single(match: re.Match[str]) -> str:
+    return "'" if match.group("apostrophe") else '"'
+
+
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
-_EDGE_PUNCTUATION = "\"',.;:"
 
 
 def normalise(text: str) -> str:
@@ -33,6 +40,7 @@ def normalise(text: str) -> str:
     text = text.translate(_MARKS_AND_INVISIBLES)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    text = _SINGLE.sub(_single, text)
     return " ".join(text.split())
 
 
@@ -63,14 +71,30 @@ def quote_matches_normalised(quote: str, haystack: str) -> bool:
 def _find_on_word_bounds(haystack: str, needle: str, start: int) -> int:
     at = haystack.find(needle, start)
     while at >= 0:
-        before = haystack[at - 1] if at > 0 else " "
-        after = haystack[at + len(needle)] if at + len(needle) < len(haystack) else " "
-        starts_ok = not (_in_word(before) and _in_word(needle[0]))
-        ends_ok = not (_in_word(after) and _in_word(needle[-1]))
-        if starts_ok and ends_ok:
+        if on_word_bounds(haystack, at, at + len(needle)):
             return at
         at = haystack.find(needle, at + 1)
     return -1
+
+
+def piece_places(haystack: str, piece: str, start: int, limit: int) -> list[int]:
+    """Offsets of the first ``limit`` places from ``start`` where ``piece`` stands in
+    ``haystack`` on word bounds (as the quote rule finds it), in ascending order."""
+    places: list[int] = []
+    at = _find_on_word_bounds(haystack, piece, start)
+    while at >= 0 and len(places) < limit:
+        places.append(at)
+        at = _find_on_word_bounds(haystack, piece, at + 1)
+    return places
+
+
+def on_word_bounds(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` (not empty) cut no word of ``text`` apart at either end?"""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    starts_ok = not (_in_word(before) and _in_word(text[start]))
+    ends_ok = not (_in_word(after) and _in_word(text[end - 1]))
+    return starts_ok and ends_ok
 
 
 def _in_word(char: str) -> bool:
@@ -78,59 +102,3 @@ def _in_word(char: str) -> bool:
     „Haq“ does not stand in "Haq\u0301" (q́ has no composed form) and a Devanagari vowel
     sign does not end a word."""
     return char.isalnum() or unicodedata.category(char).startswith("M")
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    text: str
-    similarity: float
-
-
-# Bounds of the search for the closest passage: difflib's ratio costs about the square of
-# the quote's length per window, and a long paragraph has thousands of windows (a 30-word
-# quote against 1,000 words took seconds, against 20,000 words minutes).
-_CLOSEST_WINDOWS = 32  # windows of each width compared with difflib, those sharing most words
-_CLOSEST_QUOTE = 500  # characters: a longer quote gets no "closest" passage
-
-
-def closest_passage(quote: str, paragraph_text: str) -> Passage:
-    """The run of words in the paragraph most like the quote: shown when a quote fails.
-
-    Only the ``_CLOSEST_WINDOWS`` windows of each width that share the most words with the
-    quote are compared character by character (all of them in a paragraph that short)."""
-    words = normalise(paragraph_text).split(" ")
-    wanted = " ".join(quote_pieces(quote))
-    if len(wanted) > _CLOSEST_QUOTE:
-        return Passage("", 0.0)
-    size = max(1, len(wanted.split(" ")))
-    best = Passage("", 0.0)
-    for width in {max(1, size - 1), size, size + 1}:
-        for begin in _likely_windows(words, wanted.split(" "), width):
-            candidate = " ".join(words[begin : begin + width])
-            ratio = difflib.SequenceMatcher(None, wanted, candidate, autojunk=False).ratio()
-            if ratio > best.similarity:
-                best = Passage(candidate, ratio)
-    return Passage(best.text.strip(_EDGE_PUNCTUATION), best.similarity)
-
-
-def _likely_windows(words: list[str], wanted: list[str], width: int) -> list[int]:
-    """Start indexes of the ``_CLOSEST_WINDOWS`` windows of ``width`` words sharing the most
-    words with ``wanted`` (earliest first among equals), in ascending order; one sliding
-    pass over ``words``."""
-    count = max(1, len(words) - width + 1)
-    if count <= _CLOSEST_WINDOWS:
-        return list(range(count))
-    needed = Counter(wanted)
-    window: Counter[str] = Counter()
-    shared = 0
-    scores = []
-    for end, word in enumerate(words):
-        window[word] += 1
-        shared += window[word] <= needed[word]
-        if end >= width:
-            gone = words[end - width]
-            shared -= window[gone] <= needed[gone]
-            window[gone] -= 1
-        if end >= width - 1:
-            scores.append((-shared, end - width + 1))
-    return sorted(begin for _, begin in heapq.nsmallest(_CLOSEST_WINDOWS, scores))

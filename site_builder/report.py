@@ -14,6 +14,9 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 # git's colours for a word diff: removed words red, added words green, markers included.
 _REMOVED_COLOUR, _ADDED_COLOUR = "\033[31m", "\033[32m"
 _WORD_CHANGE = re.compile(r"\[-.*?-\]|\{\+.*?\+\}", re.DOTALL)
+# Detail lines that hold a word diff: a stale paragraph, a quote's closest passage, the
+# text an omission leaves out.
+_WORD_DIFF_DETAILS = frozenset({"diff", "closest", "left out"})
 # Shown as escapes: diagnostics quote editors' files, and a control character (ESC starts a
 # terminal command), a line separator or a bidi control must not act on the terminal or
 # the annotation it is printed to.
@@ -54,7 +57,7 @@ def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
     lines = [head]
     for label, text in diagnostic.details:
         shown = printable(text)
-        if colour and label == "diff":
+        if colour and label in _WORD_DIFF_DETAILS:
             shown = paint_word_diff(shown)
         lines.append(f"  {label}: {shown}")
     if diagnostic.hint:

@@ -25,8 +25,8 @@ from site_builder.front_matter import MAX_FILE_BYTES, decode
 from site_builder.load_briefs import load_brief
 from site_builder.load_sources import load_source
 from site_builder.markdown import create_markdown
+from site_builder.passages import closest_passage
 from site_builder.pipeline import CheckOptions, check_site
-from site_builder.quotes import closest_passage
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 

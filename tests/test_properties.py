@@ -8,6 +8,7 @@ odd whitespace. Each property is bounded (200 examples) so the suite stays quick
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from random import Random
@@ -15,9 +16,11 @@ from random import Random
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from site_builder.omissions import negation_spans
 from site_builder.quotes import normalise, quote_matches, quote_matches_normalised, quote_pieces
 from site_builder.site_index import tag_slug
 from site_builder.slugs import SLUG_PATTERN, is_slug, slugify
+from tests.quote_sources import problems_of, source
 
 BOUNDED = settings(max_examples=200, deadline=None)
 URL_SAFE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # SPEC §4: lower-case ASCII, "-" between
@@ -201,3 +204,74 @@ def test_a_quote_made_of_words_not_in_the_paragraph_never_matches(
     words_of_paragraph = set(re.findall(r"[\w\u0300-\u036f\u0900-\u097f]+", normalise(text)))
     assume(all(normalise(word) not in words_of_paragraph for word in quoted))
     assert not quote_matches(restyled(rng, joined(rng, quoted)), text)
+
+
+# omissions (omissions.py, as check_quotes applies it): an omission may leave out any words
+# but a negation between two pieces of a quote
+
+NEGATIONS = ["nicht", "Nicht", "NICHT", "kein", "keine", "keinen", "nie", "nichts", "ohne"]
+OMISSIONS = ["[…]", "[...]", "…", "...", "(…)", "[ … ]"]
+negation_words = st.builds(
+    lambda word, after: word + after, st.sampled_from(NEGATIONS), st.sampled_from(["", ",", "“"])
+)
+
+
+def has_negation(word: str) -> bool:
+    return bool(negation_spans(normalise(word), "de"))
+
+
+def with_omissions(rng: Random, pieces: list[list[str]], lead: bool, trail: bool) -> str:
+    """The pieces (runs of words) as one quote: an omission mark between each two, and
+    before the first and after the last with ``lead`` and ``trail``."""
+    quote = [rng.choice(OMISSIONS)] if lead else []
+    for number, piece in enumerate(pieces):
+        quote += [rng.choice(OMISSIONS)] if number else []
+        quote.append(restyled(rng, joined(rng, piece)))
+    quote += [rng.choice(OMISSIONS)] if trail else []
+    return " ".join(quote)
+
+
+@BOUNDED
+@given(
+    st.lists(st.one_of(edged_words, negation_words), min_size=2, max_size=16),
+    st.data(),
+    st.randoms(use_true_random=False),
+)
+def test_a_quote_whose_omissions_leave_out_no_negation_stands(
+    words: list[str], data: st.DataObject, rng: Random
+) -> None:
+    """A run of the paragraph's words, some words between its ends left out (never a
+    negation) and anything before and after it (negations too): no problem at all."""
+    start = data.draw(st.integers(0, len(words) - 2))
+    end = data.draw(st.integers(start + 2, len(words)))
+    left_out = {i for i in range(start + 1, end - 1) if not has_negation(words[i])}
+    left_out = {i for i in left_out if data.draw(st.booleans())}
+    runs = itertools.groupby(range(start, end), key=lambda i: i not in left_out)
+    pieces = [[words[i] for i in run] for kept, run in runs if kept]
+    lead, trail = data.draw(st.booleans()), data.draw(st.booleans())
+    quote = with_omissions(rng, pieces, lead, trail)
+    assert problems_of(quote, [(source("q", joined(rng, words)), "p1")]) == []
+
+
+@BOUNDED
+@given(
+    st.lists(core_words, min_size=3, max_size=14, unique_by=normalise),
+    negation_words,
+    st.data(),
+    st.randoms(use_true_random=False),
+)
+def test_a_quote_whose_only_omission_leaves_out_a_negation_is_an_error(
+    words: list[str], negation: str, data: st.DataObject, rng: Random
+) -> None:
+    """Words that each stand once, so the quote's pieces have one placement only; the
+    text left out between two of them holds a negation."""
+    cut = data.draw(st.integers(1, len(words) - 1))  # the omission stands before words[cut]
+    gap_start = data.draw(st.integers(1, cut))  # words[gap_start:cut] are left out too
+    at = data.draw(st.integers(gap_start, cut))  # where the negation stands in the gap
+    text_words = [*words[:at], negation, *words[at:]]
+    start = data.draw(st.integers(0, gap_start - 1))
+    end = data.draw(st.integers(cut + 1, len(words)))
+    quote = with_omissions(rng, [words[start:gap_start], words[cut:end]], False, False)
+    problems = problems_of(quote, [(source("q", joined(rng, text_words)), "p1")])
+    assert [problem.code for problem in problems] == ["omission-drops-negation"]
+    assert normalise(negation).rstrip(',"') in problems[0].message

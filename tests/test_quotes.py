@@ -7,8 +7,6 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from site_builder.quotes import (
-    Passage,
-    closest_passage,
     normalise,
     quote_matches,
     quote_pieces,
@@ -28,10 +26,11 @@ def test_every_double_quote_style_becomes_a_straight_quote() -> None:
     assert normalise('„a“ “b” «c» »d« "e"') == '"a" "b" "c" "d" "e"'
 
 
-def test_single_marks_and_apostrophes_compare_like_double_marks() -> None:
-    """A German quote nests the source's "…" as ‚…‘, so single and double marks are one."""
-    assert normalise("Putin’s ‘Plan’ 'x' ‚y‘") == 'Putin"s "Plan" "x" "y"'
-    assert normalise('sagte "ja"') == normalise("sagte ‚ja‘")
+def test_single_marks_compare_like_double_marks_and_apostrophes_stay_apostrophes() -> None:
+    """A German quote nests the source's "…" as ‚…‘, so single and double quotation marks
+    are one; a single mark between letters is an apostrophe, whichever is typed."""
+    assert normalise("Putin’s ‘Plan’ 'x' ‚y‘ isn't") == 'Putin\'s "Plan" "x" "y" isn\'t'
+    assert normalise('sagte "ja"') == normalise("sagte ‚ja‘") == normalise("sagte 'ja'")
 
 
 def test_zero_width_characters_and_soft_hyphens_are_removed() -> None:
@@ -122,41 +121,6 @@ def test_every_piece_must_be_present() -> None:
 
 def test_pieces_must_be_on_word_boundaries_too() -> None:
     assert not quote_matches("unbestreit […] verhandelbar", PESKOW)
-
-
-# closest passage
-
-
-def test_closest_passage_is_the_most_similar_run_of_words() -> None:
-    paragraph = "Der Status der Territorien sei unbestreitbar, sagte Peskow."
-    assert closest_passage("Status der Territorium", paragraph) == Passage(
-        "Status der Territorien", 2 * 20 / 44
-    )
-
-
-def test_closest_passage_may_be_one_word_longer_than_the_quote() -> None:
-    assert closest_passage("Status Territorien", "Der Status der Territorien sei") == Passage(
-        "Status der Territorien", 2 * 18 / 40
-    )
-
-
-def test_closest_passage_drops_punctuation_at_its_edges() -> None:
-    assert closest_passage("sagte Peskov", "Er sagte Peskow.") == Passage(
-        "sagte Peskow", 2 * 11 / 25
-    )
-    assert closest_passage("nicht verhandelbar", "sei nicht verhandelbar, sagte er") == Passage(
-        "nicht verhandelbar", 2 * 18 / 37
-    )
-
-
-def test_closest_passage_of_an_exact_quote_has_similarity_one() -> None:
-    assert closest_passage("sagte er", "sei nicht verhandelbar, sagte er") == Passage(
-        "sagte er", 1.0
-    )
-
-
-def test_closest_passage_of_an_empty_paragraph_is_empty() -> None:
-    assert closest_passage("x", "") == Passage("", 0.0)
 
 
 # properties
