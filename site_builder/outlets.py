@@ -103,15 +103,25 @@ _RELIED_ON = (("berufung", "auf"), ("verweis", "auf"), ("bezug", "auf"), ("citin
 _CUE_STEMS = ("laut", "according", "angaben", "zufolge", "bericht", "meld", "schr", "report", "wr")
 
 
+_CUE = re.compile("|".join(_CUE_STEMS), re.IGNORECASE)
+_DOMAIN_LIKE = re.compile(r"[^\W_]\.[a-z]{2}")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def named_reporters(sentence: str, known: Collection[str]) -> tuple[Reporter, ...]:
     """The outlets ``sentence`` names as the reporter ("wie kleinezeitung.at berichtete",
     "laut tagesschau.de", "X zufolge", "nach Angaben von X", "according to X",
     "X reported"). A name counts when its key is one of ``known`` or it is written as a
     domain; "laut Peskow" names a person. In "wie A unter Berufung auf B berichtete" the
     reporter is A."""
-    lowered_sentence = sentence.lower()
-    if not any(stem in lowered_sentence for stem in _CUE_STEMS):
+    if not _CUE.search(sentence):
         return ()
+    if not _DOMAIN_LIKE.search(sentence):
+        # No address in the sentence: a reporter can only be a known outlet, whose key
+        # then stands in the sentence's letters and digits.
+        letters = _NOT_ALNUM.sub("", sentence.casefold())
+        if not any(key in letters for key in known):
+            return ()
     words = _words(sentence)
     lowered = [word.text.casefold() for word in words]
     found: dict[int, Reporter] = {}

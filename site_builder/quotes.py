@@ -12,6 +12,7 @@ word of the letter it stands on).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,14 +22,14 @@ _MARKS_AND_INVISIBLES = _DOUBLE_MARKS | _INVISIBLE
 # A single mark between letters is an apostrophe ("Putin’s", "isn't"); any other is a
 # quotation mark and compares like a double one: German copy nests the source's "…" as ‚…‘
 # (SPEC §4).
-_SINGLE_MARKS = "‚‘’‛‹›`´'"
-_SINGLE = re.compile(
-    rf"(?<=[\w\u0300-\u036f])(?P<apostrophe>[{_SINGLE_MARKS}])(?=\w)|[{_SINGLE_MARKS}]"
-)
+_SINGLE = re.compile("[‚‘’‛‹›`´']")
 
 
 def _single(match: re.Match[str]) -> str:
-    return "'" if match.group("apostrophe") else '"'
+    text, at = match.string, match.start()
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return "'" if _in_word(before) and after.isalnum() else '"'
 
 
 _OMISSION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
@@ -44,9 +45,15 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=4096)
+def _pieces(quote: str) -> tuple[str, ...]:
+    return tuple(p for p in (normalise(piece) for piece in _OMISSION.split(quote)) if p)
+
+
 def quote_pieces(quote: str) -> list[str]:
-    """The normalised pieces of a quote between omission marks (empty pieces dropped)."""
-    return [p for p in (normalise(piece) for piece in _OMISSION.split(quote)) if p]
+    """The normalised pieces of a quote between omission marks (empty pieces dropped).
+    Cached: a quote is matched, checked for omissions and maybe searched elsewhere."""
+    return list(_pieces(quote))
 
 
 def quote_matches(quote: str, paragraph_text: str) -> bool:
