@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import open_cache
 from .check import check_corpus
-from .config import SiteConfig, load_config
+from .config import load_config
 from .diagnostics import Diagnostic, count_errors, sorted_diagnostics
 from .lock import Cited, LockEntry, cited_anchors, read_lock, updated_lock, write_lock
 from .pipeline import load_corpus
@@ -29,15 +29,12 @@ class LockPlan:
     """The site as checked, its lock (None: none, or ``broken`` says why it cannot be
     read), every cited anchor and every changed citation among them."""
 
-    config: SiteConfig
     problems: tuple[Diagnostic, ...]
     digests: dict[str, str]
     lock: dict[str, LockEntry] | None
     broken: tuple[Diagnostic, ...]
     cited: Cited
     changed: tuple[ChangedCitation, ...]
-    briefs: int
-    sources: int
 
     @property
     def errors(self) -> int:
@@ -70,10 +67,7 @@ def plan_lock(root: Path) -> LockPlan:
     lock, broken = read_lock(root)
     cited = cited_anchors(corpus)
     changed = tuple(changed_citations(cited, lock))
-    counts = {"briefs": len(corpus.briefs), "sources": len(corpus.sources)}
-    return LockPlan(
-        config, sorted_diagnostics(problems), digests, lock, tuple(broken), cited, changed, **counts
-    )
+    return LockPlan(sorted_diagnostics(problems), digests, lock, tuple(broken), cited, changed)
 
 
 def settle_lock(
