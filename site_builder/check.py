@@ -12,14 +12,14 @@ from .check_quotes import front_quote_problems, quote_problems
 from .check_sourcing import check_sourcing
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Span, error
-from .model import Brief, CitationRef, Corpus, Source
+from .model import Brief, CitationRef, Corpus, SitePage, Source
 from .suggest import closest, did_you_mean
 
 
 def build_corpus(
-    sources: Iterable[Source], briefs: Iterable[Brief]
+    sources: Iterable[Source], briefs: Iterable[Brief], pages: Iterable[SitePage] = ()
 ) -> tuple[Corpus, list[Diagnostic]]:
-    """The corpus, with duplicate source ids and colliding brief slugs reported.
+    """The corpus, with duplicate source ids and colliding brief and page slugs reported.
 
     The first file (in path order) keeps a contested id, so citations still resolve.
     """
@@ -39,8 +39,9 @@ def build_corpus(
             )
     ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
     problems += _slug_collisions(ordered_briefs)
-    corpus = Corpus(ordered_sources, ordered_briefs, by_id)
-    return corpus, problems
+    kept_pages, page_problems = _without_page_collisions(sorted(pages, key=lambda p: p.path))
+    corpus = Corpus(ordered_sources, ordered_briefs, by_id, kept_pages)
+    return corpus, problems + page_problems
 
 
 def _slug_collisions(briefs: tuple[Brief, ...]) -> list[Diagnostic]:
@@ -59,6 +60,27 @@ def _slug_collisions(briefs: tuple[Brief, ...]) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _without_page_collisions(
+    pages: list[SitePage],
+) -> tuple[tuple[SitePage, ...], list[Diagnostic]]:
+    """Pages by path, the first of two that would share an address kept (an error names
+    the other: one of them would silently replace the other on the site)."""
+    problems = []
+    by_slug: dict[str, SitePage] = {}
+    for page in pages:
+        first = by_slug.setdefault(page.slug, page)
+        if first is not page:
+            problems.append(
+                error(
+                    Span(page.path),
+                    "slug-collision",
+                    f"this page and {first.path} both become /{page.slug}/",
+                    hint="rename one of the files (subfolders of pages/ do not show in URLs)",
+                )
+            )
+    return tuple(by_slug.values()), problems
 
 
 def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:

@@ -222,10 +222,10 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of front matter",
-        description="Print the JSON Schema of brief or source "
+        description="Print the JSON Schema of brief, source or page "
         "front matter, for editors' YAML tooling.",
     )
-    schema.add_argument("kind", choices=("brief", "source"))
+    schema.add_argument("kind", choices=("brief", "source", "page"))
     schema.set_defaults(run=run_schema)
 
 

@@ -1,4 +1,5 @@
-"""Find the Markdown files of a site: ``content/**/*.md`` and ``briefs/**/*.md``.
+"""Find the Markdown files of a site: ``content/**/*.md``, ``briefs/**/*.md`` and
+``pages/**/*.md``.
 
 Hidden files and editor leftovers (``x.md~``, ``.#x.md``, ``#x.md#``) are skipped on purpose:
 they are not content, and an editor's autosave must never break or change a build.
@@ -20,6 +21,7 @@ from .names import name_key, windows_problem
 
 SOURCES_DIR = "content"
 BRIEFS_DIR = "briefs"
+PAGES_DIR = "pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +30,19 @@ class SiteFiles:
 
     sources: tuple[str, ...]
     briefs: tuple[str, ...]
+    pages: tuple[str, ...] = ()
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        return (*self.sources, *self.briefs, *self.pages)
 
 
 def discover(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     sources = _without_collisions(_markdown_files(root, SOURCES_DIR, problems), problems)
     briefs = _without_collisions(_markdown_files(root, BRIEFS_DIR, problems), problems)
-    return SiteFiles(sources, briefs), problems
+    pages = _without_collisions(_markdown_files(root, PAGES_DIR, problems), problems)
+    return SiteFiles(sources, briefs, pages), problems
 
 
 def _markdown_files(root: Path, folder: str, problems: list[Diagnostic]) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ def load_with_cache(
         return load_documents(root, files, progress=progress)
     started = time.time_ns()
     kept = _read_documents(cache)
-    paths = (*files.sources, *files.briefs)
+    paths = files.every
     scan = scan_files(root, paths, _read_scan(cache), started)
     known = {
         path: kept[path]

@@ -199,6 +199,23 @@ SOURCE_FIELDS = (
     ),
 )
 
+PAGE_FIELDS = (
+    Field(
+        "title",
+        Kind.TEXT,
+        "Heading of the page and its name in the footer.",
+        "Impressum",
+        required=True,
+    ),
+    Field(
+        "description",
+        Kind.TEXT,
+        "One sentence for search engines and link previews.",
+        "Wer diese Seite herausgibt.",
+        max_length=LONG_TEXT,
+    ),
+)
+
 Value = str | bool | PartialDate | tuple[str, ...] | tuple[dict[str, object], ...]
 ToSpan = Callable[[yaml.Node], Span]
 

@@ -27,15 +27,16 @@ from .discover import SiteFiles
 from .file_states import digest
 from .front_matter import MAX_FILE_BYTES, too_large
 from .load_briefs import load_brief
+from .load_pages import load_page
 from .load_sources import load_source
 from .markdown import create_markdown
-from .model import Brief, Source
+from .model import Brief, SitePage, Source
 from .pickling import quick_pickle
 from .progress import Progress, no_progress
 
-Document = Source | Brief
+Document = Source | Brief | SitePage
 Loader = Callable[[str, bytes, MarkdownIt], tuple[Document | None, list[Diagnostic]]]
-LOADERS: dict[str, Loader] = {"source": load_source, "brief": load_brief}
+LOADERS: dict[str, Loader] = {"source": load_source, "brief": load_brief, "page": load_page}
 
 
 @quick_pickle
@@ -60,6 +61,7 @@ class LoadedDocuments:
     briefs: list[Brief]
     problems: list[Diagnostic]
     files: dict[str, LoadedFile]  # every file by path, loaded now or known before
+    pages: list[SitePage]
 
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -81,11 +83,13 @@ def load_documents(
     to_load = SiteFiles(
         tuple(path for path in files.sources if path not in known),
         tuple(path for path in files.briefs if path not in known),
+        tuple(path for path in files.pages if path not in known),
     )
     jobs = [(root, "source", chunk) for chunk in _chunks(to_load.sources)]
     jobs += [(root, "brief", chunk) for chunk in _chunks(to_load.briefs)]
+    jobs += [(root, "page", chunk) for chunk in _chunks(to_load.pages)]
     workers = workers or len(os.sched_getaffinity(0))
-    total = len(to_load.sources) + len(to_load.briefs)
+    total = len(to_load.every)
     counter = _Counter(progress, total)
     results = None
     if workers > 1 and total >= PARALLEL_FROM:
@@ -120,15 +124,18 @@ def _no_cyclic_collection() -> Iterator[None]:
 def _unpack_all(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
     sources: list[Source] = []
     briefs: list[Brief] = []
+    pages: list[SitePage] = []
     problems: list[Diagnostic] = []
-    for path in (*files.sources, *files.briefs):
+    for path in files.every:
         document, document_problems = loaded[path].unpacked()
         problems += document_problems
         if isinstance(document, Source):
             sources.append(document)
         elif isinstance(document, Brief):
             briefs.append(document)
-    return LoadedDocuments(sources, briefs, problems, loaded)
+        elif isinstance(document, SitePage):
+            pages.append(document)
+    return LoadedDocuments(sources, briefs, problems, loaded, pages)
 
 
 class _Counter:

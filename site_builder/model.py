@@ -171,6 +171,20 @@ class Brief:
         return tuple(ref for group in self.citations for ref in group.refs)
 
 
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """A page of the site itself (``pages/impressum.md`` → ``/impressum/``): how the
+    newsroom works, Impressum, Datenschutz. Plain Markdown in the site's theme, linked from
+    every page's footer; no citations (a ``[@…]`` in it is text)."""
+
+    path: str
+    slug: str
+    title: str
+    body: str
+    description: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Corpus:
     """Everything that loaded, in path order.
@@ -181,3 +195,4 @@ class Corpus:
     sources: tuple[Source, ...]
     briefs: tuple[Brief, ...]
     sources_by_id: Mapping[str, Source] = field(default_factory=dict)
+    pages: tuple[SitePage, ...] = ()

@@ -16,9 +16,9 @@ from markdown_it import MarkdownIt
 
 from .config import SiteConfig
 from .dates import PartialDate
-from .model import Brief, Source
+from .model import Brief, SitePage, Source
 from .pickling import quick_pickle
-from .render_markdown import cited_in_html, render_brief_body, render_source_body
+from .render_markdown import cited_in_html, render_brief_body, render_page_body, render_source_body
 from .search_records import BRIEF_TYPE, SOURCE_TYPE
 from .site_index import CitedParagraph, Citing, SiteIndex, Tag
 from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
@@ -48,6 +48,14 @@ class SourceBody:
 
 @quick_pickle
 @dataclass(frozen=True, slots=True)
+class SitePageBody:
+    """A site page's Markdown body."""
+
+    page: SitePage
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
 class Page:
     """``page`` is the URL path below ``base_url`` (``briefs/x/``); ``context`` feeds the
     template, with what ``rendered_context`` makes of ``body`` (the recipe) when there is
@@ -59,7 +67,7 @@ class Page:
     description: str
     context: dict[str, Any]
     in_sitemap: bool = True
-    body: BriefBody | SourceBody | None = None
+    body: BriefBody | SourceBody | SitePageBody | None = None
 
 
 def all_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
@@ -70,6 +78,7 @@ def all_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
     pages.append(tags_list(index))
     pages += [tag_detail(tag, index) for tag in index.tags]
     pages.append(search_page(index))
+    pages += [site_page(page) for page in index.pages]
     pages.append(
         Page(
             "404.html",
@@ -133,11 +142,30 @@ def brief_detail(brief: Brief, index: SiteIndex) -> Page:
     )
 
 
+def site_page(page: SitePage) -> Page:
+    """``/impressum/`` from ``pages/impressum.md``: the site's own words in its theme."""
+    return Page(
+        f"{page.slug}/",
+        "page.html",
+        page.title,
+        page.description or page.title,
+        {"site_page": page},
+        body=SitePageBody(page),
+    )
+
+
+def footer_links(index: SiteIndex) -> tuple[tuple[str, str], ...]:
+    """(title, page) of every site page, for the footer of every page."""
+    return tuple((page.title, f"{page.slug}/") for page in index.pages)
+
+
 def rendered_context(
-    body: BriefBody | SourceBody, md: MarkdownIt, config: SiteConfig, urls: Urls
+    body: BriefBody | SourceBody | SitePageBody, md: MarkdownIt, config: SiteConfig, urls: Urls
 ) -> dict[str, Any]:
     """What a page's template gets made from its recipe: the HTML of its Markdown body
     (``body``), and for a brief its schema.org data (``json_ld``)."""
+    if isinstance(body, SitePageBody):
+        return {"body": render_page_body(body.page.body, md)}
     if isinstance(body, BriefBody):
 
         def link(entry: CitedParagraph) -> str:

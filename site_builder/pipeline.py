@@ -97,7 +97,7 @@ def load_corpus(
     digest of every loaded file."""
     files, problems = discover(config.root)
     loaded = load_with_cache(config.root, files, cache, progress)
-    corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs)
+    corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs, loaded.pages)
     # The corpus lives as long as the run: exempt it from the cycle collector's walks,
     # which otherwise revisit its millions of objects again and again while pages render.
     gc.freeze()

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from .cache import BuildCache
 from .diagnostics import Diagnostic
-from .discover import BRIEFS_DIR, SOURCES_DIR
+from .discover import BRIEFS_DIR, PAGES_DIR, SOURCES_DIR
 from .file_states import SETTLE_NS, TreeEntry, tree_entries
 from .render import OutputFile
 from .write import MARKER, KnownFile, Spare, spare_folder
 
-_INPUT_FOLDERS = (SOURCES_DIR, BRIEFS_DIR, "templates")
+_INPUT_FOLDERS = (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR, "templates")
 _INPUT_FILES = ("site.yaml", "citations.lock")
 
 
@@ -97,8 +97,8 @@ def _is_part(value: object, kind: type) -> bool:
 
 
 def input_entries(root: Path) -> tuple[TreeEntry, ...]:
-    """Every entry of the site a build reads (``content/``, ``briefs/``, ``templates/``,
-    ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read."""
+    """Every entry of the site a build reads (``content/``, ``briefs/``, ``pages/``,
+    ``templates/``, ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read."""
     entries: list[TreeEntry] = []
     for folder in _INPUT_FOLDERS:
         for path, mode, size, changed, inode in tree_entries(root / folder):

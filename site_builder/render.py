@@ -25,7 +25,7 @@ from .dates import PartialDate
 from .forked import map_forked
 from .invisible import close_bidi
 from .page_keys import Identities, page_key
-from .pages import Page, all_pages, latest_date, rendered_context
+from .pages import Page, all_pages, footer_links, latest_date, rendered_context
 from .render_markdown import create_renderer
 from .site_index import SiteIndex
 from .urls import Urls, output_path
@@ -97,8 +97,9 @@ def render_site(
     urls = Urls(options.base_url)
     folders = theme_folders(config.root)
     assets = static_files(folders)
-    env = create_environment(folders, urls, assets)
-    site_key = _site_key(folders, config, options)
+    footer = footer_links(index)
+    env = create_environment(folders, urls, assets, footer)
+    site_key = _site_key(folders, config, options, footer)
     md = create_renderer()
     pages = all_pages(index, config)
     files = []
@@ -122,8 +123,13 @@ def render_site(
 
 
 def create_environment(
-    folders: list[Path], urls: Urls, assets: dict[str, bytes]
+    folders: list[Path],
+    urls: Urls,
+    assets: dict[str, bytes],
+    footer: tuple[tuple[str, str], ...] = (),
 ) -> jinja2.Environment:
+    """The theme's Jinja2 environment; ``footer`` is (title, page) of the site's own pages,
+    which every page links to."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -133,7 +139,12 @@ def create_environment(
         keep_trailing_newline=True,
         finalize=_close_text,
     )
-    env.globals.update(link=urls.link, absolute=urls.absolute, asset=_asset_link(urls, assets))
+    env.globals.update(
+        link=urls.link,
+        absolute=urls.absolute,
+        asset=_asset_link(urls, assets),
+        footer_pages=footer,
+    )
     env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
     return env
 
@@ -168,9 +179,15 @@ def static_files(folders: list[Path]) -> dict[str, bytes]:
     return files
 
 
-def _site_key(folders: list[Path], config: SiteConfig, options: RenderOptions) -> str:
+def _site_key(
+    folders: list[Path],
+    config: SiteConfig,
+    options: RenderOptions,
+    footer: tuple[tuple[str, str], ...],
+) -> str:
     """What every page depends on besides its own data: site-builder, every file of the
-    theme (templates and static files), site.yaml and the render options."""
+    theme (templates and static files), site.yaml, the render options and the footer's
+    links (a renamed Impressum changes every page)."""
     digest = hashlib.sha256(builder_fingerprint().encode())
     for folder in folders:
         for path in sorted(folder.rglob("*")):
@@ -179,7 +196,7 @@ def _site_key(folders: list[Path], config: SiteConfig, options: RenderOptions) -
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
         digest.update(b"\1")
     # Not ``options.clock``: only the feed reads it, and the feed is always rendered.
-    digest.update(pickle.dumps((config, options.base_url), pickle.HIGHEST_PROTOCOL))
+    digest.update(pickle.dumps((config, options.base_url, footer), pickle.HIGHEST_PROTOCOL))
     return digest.hexdigest()
 
 

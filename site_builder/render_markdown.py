@@ -120,6 +120,12 @@ def render_brief_body(
     return html
 
 
+def render_page_body(body: str, md: MarkdownIt) -> str:
+    """A site page (Impressum, how we work): the site's Markdown, where ``[@…]`` is text."""
+    html: str = md.render(body, {})
+    return html
+
+
 def _resolve_links(tokens: Sequence[Token], source_url: str | None) -> None:
     """Links of a source: a relative one resolved against ``source_url`` or, without it,
     dropped (its text stays); every link marked as the source's (``SOURCE_LINK_REL``)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fields import BRIEF_FIELDS, IGNORED_KEYS, SOURCE_FIELDS, Field, Kind
+from .fields import BRIEF_FIELDS, IGNORED_KEYS, PAGE_FIELDS, SOURCE_FIELDS, Field, Kind
 from .slugs import SLUG_PATTERN
 
 SCHEMA_ID = "https://site-builder.invalid/schemas/{}.schema.json"
@@ -34,11 +34,11 @@ _KIND_SCHEMAS: dict[Kind, dict[str, Any]] = {
 
 _TEXTS = (Kind.TEXT, Kind.URL, Kind.SLUG, Kind.LANGUAGE)  # with a maxLength in the schema
 
-DOCUMENT_FIELDS = {"brief": BRIEF_FIELDS, "source": SOURCE_FIELDS}
+DOCUMENT_FIELDS = {"brief": BRIEF_FIELDS, "source": SOURCE_FIELDS, "page": PAGE_FIELDS}
 
 
 def front_matter_schema(kind: str) -> dict[str, Any]:
-    """The schema for ``kind`` ("brief" or "source")."""
+    """The schema for ``kind`` ("brief", "source" or "page")."""
     schema = _object_schema(DOCUMENT_FIELDS[kind])
     schema["properties"].update({key: {"type": "string"} for key in sorted(IGNORED_KEYS)})
     return {

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Brief, Corpus, Paragraph, Source
+from .model import Brief, Corpus, Paragraph, SitePage, Source
 from .pickling import quick_pickle
 from .slugs import slugify
 
@@ -61,6 +61,7 @@ class SiteIndex:
     tags: tuple[Tag, ...]
     citing_briefs: Mapping[str, int]  # source id → how many briefs cite it
     tags_by_brief: Mapping[str, tuple[Tag, ...]]  # brief path → its tags (see ``tags_of``)
+    pages: tuple[SitePage, ...] = ()  # the site's own pages, in footer order (``page_order``)
 
     def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
         """``source#anchor`` as cited in ``brief`` → its numbered entry (``p2`` and the
@@ -104,9 +105,23 @@ def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
         briefs_per_source.setdefault(source_id, set()).update(c.brief.path for c in citings)
     counts = {source_id: len(paths) for source_id, paths in briefs_per_source.items()}
     tags = _tags(briefs)
+    pages = tuple(sorted(corpus.pages, key=page_order))
     return SiteIndex(
-        briefs, corpus.sources, cited, frozen_citing, tags, counts, _tags_by_brief(briefs, tags)
+        briefs,
+        corpus.sources,
+        cited,
+        frozen_citing,
+        tags,
+        counts,
+        _tags_by_brief(briefs, tags),
+        pages,
     )
+
+
+def page_order(page: SitePage) -> tuple[str, str]:
+    """Footer order: by title as readers read it ("Datenschutz", "Impressum", "So arbeiten
+    wir"), so no number has to sit in a file name or a URL."""
+    return page.title.casefold(), page.slug
 
 
 def _date_key(brief: Brief) -> tuple[int, int, int, str]:

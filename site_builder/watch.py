@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # What a build reads: the folders and files whose change makes a new site.
-WATCHED_FOLDERS = ("content", "briefs", "templates")
+WATCHED_FOLDERS = ("content", "briefs", "pages", "templates")
 WATCHED_FILES = ("site.yaml", "citations.lock")
 
 Snapshot = Mapping[str, tuple[int, int]]

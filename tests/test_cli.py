@@ -216,7 +216,7 @@ def test_lock_still_reports_content_errors(
 
 def test_schema_command_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     root = Path(__file__).parent.parent
-    for kind in ("brief", "source"):
+    for kind in ("brief", "source", "page"):
         code, out, _ = run(capsys, "schema", kind)
         assert code == 0
         assert json.loads(out) == json.loads((root / f"schemas/{kind}.schema.json").read_text())

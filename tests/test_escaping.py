@@ -139,7 +139,7 @@ def test_hostile_text_is_shown_as_text(site: Path) -> None:
     assert "Korrektur &#34;&gt;&lt;img" in page
     assert "<title>Titel &#34;&gt;&lt;img src=x onerror=1&gt; &lt;/script&gt;" in page
     assert '<meta property="og:site_name" content="Seite &#34;&gt;&lt;img' in page
-    assert "<p>Beschreibung &#34;&gt;&lt;img src=x onerror=1&gt; &lt;/script&gt;" in page
+    assert "</a> – Beschreibung &#34;&gt;&lt;img src=x onerror=1&gt; &lt;/script&gt;&lt;s" in page
     source = (site / "sources/boese/index.html").read_text("utf-8")
     assert "mit &lt;script&gt;alert(1)&lt;/script&gt; und &lt;img" in source
 

@@ -1,4 +1,4 @@
-"""Fuzzing the brief and source loaders: whatever the bytes, a loader returns diagnostics,
+"""Fuzzing the brief, source and page loaders: whatever the bytes, a loader returns diagnostics,
 never a traceback, and every diagnostic is one an editor can act on (a registered code, a
 hint, a place that exists in the file).
 
@@ -26,7 +26,7 @@ from site_builder.markdown import create_markdown
 from site_builder.model import Brief, Source
 
 REGRESSIONS = Path(__file__).parent / "fuzz" / "regressions"
-PATHS = {"brief": "briefs/fuzz.md", "source": "content/fuzz.md"}
+PATHS = {"brief": "briefs/fuzz.md", "source": "content/fuzz.md", "page": "pages/fuzz.md"}
 # SITE_BUILDER_FUZZ_EXAMPLES=20000 runs a longer campaign (see CONTRIBUTING.md).
 EXAMPLES = int(os.environ.get("SITE_BUILDER_FUZZ_EXAMPLES", "400"))
 FUZZ = settings(

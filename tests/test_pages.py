@@ -43,14 +43,23 @@ def main_of(page: Element) -> Element:
     return page.find("main")
 
 
+def card_titles(main: Element) -> list[str]:
+    """The titles of the brief cards of a listing: the lead's ``h2``, the others' ``h3``
+    on the first home page, ``h2`` elsewhere."""
+    return [c.find("a").text() for c in main.find_all("article")]
+
+
 # --- home ----------------------------------------------------------------------------------
 
 
 def test_home_lists_briefs_newest_first_with_date_summary_tags_and_source_count(
     golden: Path,
 ) -> None:
-    cards = main_of(read_page(golden / "index.html")).find_all("article")
-    assert [c.find("h2").text() for c in cards] == [
+    main = main_of(read_page(golden / "index.html"))
+    cards = main.find_all("article")
+    assert "lead-story" in cards[0].classes  # the newest brief leads the page
+    assert [c.tag for c in main.find_all() if c.tag in ("h2", "h3")] == ["h2", "h2", "h3"]
+    assert card_titles(main) == [
         "Kreml: Gebiete „nicht verhandelbar“",
         "Türkei bietet Vermittlung an",
     ]
@@ -81,9 +90,9 @@ def test_home_is_paginated_from_21_briefs(make_site: MakeSite, tmp_path: Path) -
     out = build_site(make_site(files), tmp_path / "public")
     first = main_of(read_page(out / "index.html"))
     second = main_of(read_page(out / "page/2/index.html"))
-    titles = [h.text() for h in first.find_all("h2")]
-    assert titles == [f"Meldung {n}" for n in range(23, 3, -1)]
-    assert [h.text() for h in second.find_all("h2")] == ["Meldung 3", "Meldung 2", "Meldung 1"]
+    assert card_titles(first) == [f"Meldung {n}" for n in range(23, 3, -1)]
+    assert card_titles(second) == ["Meldung 3", "Meldung 2", "Meldung 1"]
+    assert second.find("h1").text() == "Meldungen – Seite 2 von 2"
     assert [(a.attrs["rel"], a.attrs["href"]) for a in first.find_all("a") if "rel" in a.attrs] == [
         ("next", "/page/2/")
     ]
@@ -98,8 +107,7 @@ def test_briefs_of_the_same_day_are_in_slug_order(make_site: MakeSite, tmp_path:
     files = {f"briefs/{n}.md": brief("T [@quelle#p1].\n", head.format(n)) for n in "cab"}
     files["briefs/neu.md"] = brief("T [@quelle#p1].\n", "---\ntitle: neu\ndate: 2025-01-03\n---\n")
     out = build_site(make_site(files), tmp_path / "public")
-    titles = [h.text() for h in main_of(read_page(out / "index.html")).find_all("h2")]
-    assert titles == ["neu", "a", "b", "c"]
+    assert card_titles(main_of(read_page(out / "index.html"))) == ["neu", "a", "b", "c"]
 
 
 # --- brief ---------------------------------------------------------------------------------

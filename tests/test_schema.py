@@ -50,7 +50,7 @@ def validator(kind: str) -> jsonschema.protocols.Validator:
     return cls(schema)
 
 
-@pytest.mark.parametrize("kind", ["brief", "source"])
+@pytest.mark.parametrize("kind", ["brief", "source", "page"])
 def test_committed_schema_files_are_up_to_date(kind: str) -> None:
     committed = json.loads((ROOT / f"schemas/{kind}.schema.json").read_text("utf-8"))
     assert committed == front_matter_schema(kind), "run: site-builder schema KIND > schemas/…"

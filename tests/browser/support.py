@@ -38,6 +38,7 @@ TAG = "/tags/ukraine/"
 TAGS = "/tags/"
 NOT_FOUND = "/404.html"
 SEARCH = "/search/"
+SITE_PAGE = "/so-arbeiten-wir/"
 PAGE_TYPES = {
     "home": HOME,
     "brief": BRIEF,
@@ -47,6 +48,7 @@ PAGE_TYPES = {
     "tags": TAGS,
     "404": NOT_FOUND,
     "search": SEARCH,
+    "site page": SITE_PAGE,
 }
 
 
