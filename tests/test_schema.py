@@ -56,8 +56,8 @@ def test_committed_schema_files_are_up_to_date(kind: str) -> None:
     assert committed == front_matter_schema(kind), "run: site-builder schema KIND > schemas/…"
 
 
-def test_embedded_briefs_and_sources_validate() -> None:
-    for kind, folder in (("brief", "briefs"), ("source", "content")):
+def test_embedded_briefs_sources_and_pages_validate() -> None:
+    for kind, folder in (("brief", "briefs"), ("source", "content"), ("page", "pages")):
         check = validator(kind)
         for path in sorted((ROOT / folder).rglob("*.md")):
             errors = [e.message for e in check.iter_errors(front_matter(path))]
