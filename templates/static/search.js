@@ -11,13 +11,16 @@
 // ?markiert=… for the landing page to mark them (landing.js); they exist in the browser
 // only, so the built site's link check never sees them.
 
-const PAGE_SIZE = 20; // entries (briefs and sources) per "Weitere Treffer zeigen"
+// Entries (briefs and sources) per "Weitere Treffer zeigen"; the form's data-page-size,
+// if set, overrides it (the browser tests page through the small embedded site with it).
+const DEFAULT_PAGE_SIZE = 20;
 const PARAGRAPHS_SHOWN = 3; // paragraph hits per source until "Alle … zeigen"
 const DELAY_MS = 200;
 const MARK_PARAMETER = "markiert";
 const FILTER_NAMES = ["typ", "thema", "medium"];
 
 const form = document.getElementById("suche");
+const PAGE_SIZE = (form && Number(form.dataset.pageSize)) || DEFAULT_PAGE_SIZE;
 if (form) {
   start(form);
 }

@@ -1,6 +1,9 @@
 """Search as readers use it, in Chromium against the built embedded site: results that land
 on the paragraph, German stemming, filters, every brief findable, keyboard use, a sub-path
-site, a strict Content Security Policy and a page that says what to do without JavaScript."""
+site, a strict Content Security Policy and a page that says what to do without JavaScript;
+on a phone (360 × 740, touch) and a desktop (1280 × 800, keyboard): results on the first
+screen, filters behind a disclosure, no cut-off select, no layout shift, a source's
+paragraph hits grouped under it, links carrying the searched words (?markiert=…)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -44,7 +48,7 @@ def _search(page: Page, served: Served, term: str, prefix: str = "", **filters: 
     page.goto(served.page(prefix + SEARCH + query))
     status = page.locator("#suche-status")
     expect(status).to_contain_text("Treffer", timeout=10_000)
-    # The announced count is the number of results (20 are shown at first).
+    # The announced count is the number of entries, briefs and sources (20 shown at first).
     match = re.match(r"(\d+|Keine) Treffer", status.inner_text())
     assert match, status.inner_text()
     count = 0 if match.group(1) == "Keine" else int(match.group(1))
@@ -52,15 +56,26 @@ def _search(page: Page, served: Served, term: str, prefix: str = "", **filters: 
     return page
 
 
-def _results(page: Page) -> list[dict[str, str]]:
+def _results(page: Page) -> list[dict[str, Any]]:
     return page.locator(".search-result").evaluate_all(
         """(items) => items.map((item) => ({
           href: item.querySelector('h2 a').getAttribute('href'),
           kicker: item.querySelector('.kicker').textContent,
-          excerpt: (item.querySelector('.excerpt') || {textContent: ''}).textContent,
+          excerpt: [...item.querySelectorAll('.excerpt')].map((e) => e.textContent).join(' '),
           marks: [...item.querySelectorAll('.excerpt mark')].map((m) => m.textContent),
+          hits: (item.querySelector('.search-hits') || {textContent: ''}).textContent,
+          paragraphs: [...item.querySelectorAll('.search-paragraph')].map((p) => ({
+            name: p.querySelector('a').textContent,
+            href: p.querySelector('a').getAttribute('href'),
+          })),
         }))"""
     )
+
+
+def _marked(path: str, term: str) -> str:
+    """The link search.js makes: the searched words as ?markiert=, before the fragment."""
+    page, _, fragment = path.partition("#")
+    return f"{page}?markiert={quote(term, safe='')}" + (f"#{fragment}" if fragment else "")
 
 
 def test_a_word_of_one_source_paragraph_finds_that_paragraph(
@@ -87,19 +102,25 @@ def test_a_word_of_one_source_paragraph_finds_that_paragraph(
     page = new_page()
     for word in unique[:: len(unique) // 5][:5]:
         results = _results(_search(page, site, word))
-        assert [r["href"] for r in results] == [where[word]], word
+        # One entry, the source, listing the one paragraph and linking to it with the word.
+        assert [r["href"] for r in results] == [where[word].partition("#")[0]], word
+        number = where[word].rpartition("#p")[2]
+        assert results[0]["hits"] == "1 Absatz"
+        assert results[0]["paragraphs"] == [
+            {"name": f"Absatz {number}", "href": _marked(where[word], word)}
+        ]
+        assert results[0]["kicker"].startswith("Quelle")
         assert results[0]["marks"], word
         assert all(word in mark.casefold() for mark in results[0]["marks"]), results[0]
         assert word in results[0]["excerpt"].casefold()
-        assert "Absatz" in results[0]["kicker"]
 
 
 def test_following_a_paragraph_result_lands_on_the_paragraph(
     new_page: NewPage, site: Served
 ) -> None:
     page = _search(new_page(), site, "Generalkonsuls")
-    page.locator(".search-result h2 a").first.click()
-    expect(page).to_have_url(re.compile(r"/sources/kreml-gebiete/#p\d+$"))
+    page.locator(".search-paragraph a").first.click()
+    expect(page).to_have_url(re.compile(r"/sources/kreml-gebiete/\?markiert=Generalkonsuls#p\d+$"))
     target = page.locator(":target")
     expect(target).to_be_in_viewport()
     expect(target).to_contain_text("Generalkonsuls")
@@ -117,6 +138,7 @@ def test_a_filter_narrows_the_results(new_page: NewPage, site: Served) -> None:
     everything = _results(_search(page, site, "Ukraine"))
     kinds = {r["kicker"].split(" · ")[0] for r in everything}
     assert kinds == {"Meldung", "Quelle"}
+    page.locator("#suche-filter summary").click()
     page.locator("#suche-typ").select_option("Meldung")
     expect(page).to_have_url(re.compile(r"typ=Meldung"))
     expect(page.locator(".search-result")).not_to_have_count(len(everything))
@@ -148,7 +170,7 @@ def test_every_published_brief_is_found_by_a_word_unique_to_its_title(
         unique = sorted(titles[brief.slug] - others)
         assert unique, f"{brief.title} has no word of its own"
         hrefs = [r["href"] for r in _results(_search(page, site, unique[0]))]
-        assert f"/briefs/{brief.slug}/" in hrefs, (unique[0], hrefs)
+        assert _marked(f"/briefs/{brief.slug}/", unique[0]) in hrefs, (unique[0], hrefs)
 
 
 def test_brief_results_show_date_and_summary(new_page: NewPage, site: Served) -> None:
@@ -172,7 +194,7 @@ def test_the_header_search_box_works_from_the_keyboard(new_page: NewPage, site: 
     expect(page).to_have_url(re.compile(r"/search/\?q=Istanbul$"))
     expect(page.locator("#suche-begriff")).to_have_value("Istanbul")
     expect(page.locator("#suche-status")).to_have_text(
-        re.compile(r"^\d+ Treffer für „Istanbul“\.$")
+        re.compile(r"^\d+ Treffer für „Istanbul“(: [^.]+)?\.$")
     )
     page.locator("#suche-begriff").focus()
     for _ in range(10):
@@ -216,8 +238,9 @@ def test_search_works_on_a_sub_path_site(new_page: NewPage, subpath_served: Serv
     results = _results(_search(page, subpath_served, "Generalkonsuls", prefix="/news"))
     hrefs = [r["href"] for r in results]
     assert hrefs and all(href.startswith("/news/") for href in hrefs), hrefs
-    assert hrefs[0].startswith("/news/sources/kreml-gebiete/#p")
-    page.locator(".search-result h2 a").first.click()
+    paragraphs = [p["href"] for r in results for p in r["paragraphs"]]
+    assert paragraphs[0].startswith("/news/sources/kreml-gebiete/?markiert=Generalkonsuls#p")
+    page.locator(".search-paragraph a").first.click()
     expect(page.locator(":target")).to_contain_text("Generalkonsuls")
     assert recorder.console == [] and recorder.failed == []
 
