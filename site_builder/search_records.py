@@ -11,6 +11,12 @@ should be found (titles, summaries). What a result merely shows (kind, date, out
 the article a paragraph belongs to) travels as filter values, which are not searched:
 otherwise "Februar" would find every record dated February, and every paragraph of an
 article would match the words of its title.
+
+The search page lists a source's paragraph hits grouped under the source. Two filters,
+never shown, let it do that without loading every hit: ``paragraph_of`` (on each
+paragraph) and ``source_page`` (on the source's own record) hold the source id. Pagefind
+counts the hits per filter value, so the page knows how many sources and paragraphs a
+search found, and a search filtered to one ``paragraph_of`` lists one source's paragraphs.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from .urls import Urls, brief_page, source_page
 TYPE, TAG, OUTLET, DATE = "type", "tag", "outlet", "date"
 # Filters for display only (see above): the German date, and a paragraph's article title.
 PUBLISHED, SOURCE = "published", "source"
+# Filters for grouping only (see above): the source id on its paragraphs and on its record.
+PARAGRAPH_OF, SOURCE_PAGE = "paragraph_of", "source_page"
 BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
 # Sort key of a source without a publication date: after every dated record when sorted
 # newest first (Pagefind leaves records without the key out of a sorted result).
@@ -92,13 +100,13 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
     for paragraph in source.paragraphs:
         tags = _citing_tags(source, paragraph.index, index)
         all_tags |= set(tags)
-        filters = {**shown, TAG: tags, SOURCE: (source.title,)}
+        filters = {**shown, TAG: tags, SOURCE: (source.title,), PARAGRAPH_OF: (source.id,)}
         paragraphs.append(
             SearchRecord(
                 f"{page}#{paragraph.anchor}", paragraph.text, {}, _non_empty(filters), sort
             )
         )
-    filters = {**shown, TAG: tuple(sorted(all_tags))}
+    filters = {**shown, TAG: tuple(sorted(all_tags)), SOURCE_PAGE: (source.id,)}
     header = SearchRecord(page, source.title, {"title": source.title}, _non_empty(filters), sort)
     return [header, *paragraphs]
 

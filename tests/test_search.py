@@ -67,6 +67,8 @@ def test_every_source_paragraph_is_a_record_landing_on_it(
             record = found[f"/news/sources/{source.id}/#p{paragraph.index}"]
             assert record.content == paragraph.text
             assert record.filters["source"] == (source.title,)
+            assert record.filters["paragraph_of"] == (source.id,)
+            assert "source_page" not in record.filters
             assert record.meta == {}  # nothing searchable but the paragraph's own words
 
 
@@ -108,6 +110,20 @@ def test_filters_name_type_merged_tags_outlets_and_date(records: list[SearchReco
     assert found["/news/sources/zweite/#p2"].filters["tag"] == ("Türkei", "Ukraine")
     assert found["/news/sources/quelle/"].filters["outlet"] == ("Testagentur",)
     assert "outlet" not in found["/news/sources/zweite/"].filters  # it names none
+
+
+def test_a_source_and_its_paragraphs_carry_its_id_for_grouping(
+    records: list[SearchRecord],
+) -> None:
+    # The search page groups paragraph hits under their source by these two filters and
+    # counts sources and paragraphs from them: each source record has exactly one.
+    found = by_url(records)
+    assert found["/news/sources/quelle/"].filters["source_page"] == ("quelle",)
+    assert "paragraph_of" not in found["/news/sources/quelle/"].filters
+    assert found["/news/sources/quelle/#p2"].filters["paragraph_of"] == ("quelle",)
+    for record in records:
+        grouping = {"source_page", "paragraph_of"} & set(record.filters)
+        assert len(grouping) == (record.filters["type"] == ("Quelle",)), record.url
 
 
 def test_sort_dates_order_partial_dates_and_undated_sources(records: list[SearchRecord]) -> None:
@@ -156,7 +172,7 @@ def test_the_bundle_is_byte_identical_on_every_build(
 def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:
     filters = {p: _decode(d) for p, d in bundle.items() if p.startswith("pagefind/filter/")}
     names = sorted(f[0] for f in filters.values())  # type: ignore[index]
-    assert names == ["outlet", "published", "source", "tag", "type"]
+    assert names == ["outlet", "paragraph_of", "published", "source", "source_page", "tag", "type"]
     for data in filters.values():
         values = [value for value, _pages in data[1]]  # type: ignore[index]
         assert values == sorted(values)
