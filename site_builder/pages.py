@@ -9,6 +9,7 @@ A page is plain data, cheap to make: its Markdown body is a recipe (``BriefBody`
 from __future__ import annotations
 
 import math
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +21,20 @@ from .model import Brief, SitePage, Source
 from .pickling import quick_pickle
 from .render_markdown import cited_in_html, render_brief_body, render_page_body, render_source_body
 from .search_records import BRIEF_TYPE, SOURCE_TYPE
-from .site_index import CitedParagraph, Citing, SiteIndex, Tag
+from .site_index import CitedParagraph, CitedSource, Citing, SiteIndex, Tag, cited_sources
 from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
+# How a brief's source list names a source's kind (``fields.SOURCE_KINDS``); an original
+# report needs no word.
+KIND_NAMES = {
+    "agency": "Nachrichtenagentur",
+    "aggregator": "Nachrichtenaggregator",
+    "press-release": "Pressemitteilung",
+    "official": "amtliche Veröffentlichung",
+}
+# The query parameter that tells a source page which brief the reader came from.
+FROM_BRIEF = "von"
 
 
 @quick_pickle
@@ -120,7 +131,8 @@ def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
     return {
         "brief": brief,
         "page": brief_page(brief.slug),
-        "source_count": len({c.source.id for c in index.cited[brief.path]}),
+        # As many as the brief's source list has entries: one per source, not per paragraph.
+        "source_count": len(cited_sources(index.cited[brief.path])),
         "tags": [(tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief)],
     }
 
@@ -129,7 +141,7 @@ def brief_detail(brief: Brief, index: SiteIndex) -> Page:
     cited = index.cited[brief.path]
     context = {
         "brief": brief,
-        "cited": cited,
+        "sources": [_source_entry(entry, brief) for entry in cited_sources(cited)],
         "listing": _listing(brief, index),
     }
     return Page(
@@ -159,21 +171,59 @@ def footer_links(index: SiteIndex) -> tuple[tuple[str, str], ...]:
     return tuple((page.title, f"{page.slug}/") for page in index.pages)
 
 
+def _source_entry(entry: CitedSource, brief: Brief) -> dict[str, Any]:
+    """What the brief's source list shows of one source: its number and the source, how
+    it came about (``provenance``) and its cited paragraphs with their links."""
+    return {
+        "number": entry.number,
+        "source": entry.source,
+        "provenance": provenance(entry.source),
+        "paragraphs": [
+            {"cited": cited, "page": paragraph_page(cited, brief)} for cited in entry.paragraphs
+        ],
+    }
+
+
+def provenance(source: Source) -> str:
+    """Where a source's text comes from, in words: its kind unless it is an original, what
+    it says it is based on, when it was stored ("" when nothing is known)."""
+    parts = []
+    if source.kind in KIND_NAMES:
+        parts.append(KIND_NAMES[source.kind])
+    if source.based_on:
+        names = [name.split("://", 1)[-1].rstrip("/") for name in source.based_on]
+        parts.append("stützt sich auf " + ", ".join(names))
+    if source.retrieved:
+        parts.append(f"abgerufen am {source.retrieved.german()}")
+    return " · ".join(parts)
+
+
+def paragraph_page(entry: CitedParagraph, brief: Brief) -> str:
+    """The cited paragraph on its source page, saying which brief the reader comes from
+    (``?von=<slug>``), so the source page can lead back."""
+    query = urllib.parse.urlencode({FROM_BRIEF: brief.slug})
+    return f"{source_page(entry.source.id)}?{query}#{entry.paragraph.anchor}"
+
+
 def rendered_context(
     body: BriefBody | SourceBody | SitePageBody, md: MarkdownIt, config: SiteConfig, urls: Urls
 ) -> dict[str, Any]:
     """What a page's template gets made from its recipe: the HTML of its Markdown body
-    (``body``), and for a brief its schema.org data (``json_ld``)."""
+    (``body``), and for a brief the citation previews (``previews``), the markers of each
+    cited paragraph by label (``markers``) and its schema.org data (``json_ld``)."""
     if isinstance(body, SitePageBody):
         return {"body": render_page_body(body.page.body, md)}
     if isinstance(body, BriefBody):
+        brief = body.brief
 
         def link(entry: CitedParagraph) -> str:
-            return urls.link(f"{source_page(entry.source.id)}#{entry.paragraph.anchor}")
+            return urls.link(paragraph_page(entry, brief))
 
-        brief = body.brief
+        rendered = render_brief_body(brief.body, md, body.numbers, link)
         return {
-            "body": render_brief_body(brief.body, md, body.numbers, link),
+            "body": rendered.body,
+            "previews": rendered.previews,
+            "markers": rendered.markers,
             "json_ld": brief_json_ld(brief, body.cited, config, urls),
         }
 
@@ -191,8 +241,9 @@ def rendered_context(
 def brief_json_ld(
     brief: Brief, cited: tuple[CitedParagraph, ...], config: SiteConfig, urls: Urls
 ) -> dict[str, Any]:
-    """schema.org NewsArticle: the brief, its citations and corrections, published by the
-    site. The template writes it as a JSON data block (``tojson`` escapes ``<``)."""
+    """schema.org NewsArticle: the brief, its cited sources (one work each) and
+    corrections, published by the site. The template writes it as a JSON data block
+    (``tojson`` escapes ``<``)."""
     assert brief.date is not None
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -203,7 +254,7 @@ def brief_json_ld(
         "inLanguage": config.language,
         "mainEntityOfPage": urls.absolute(brief_page(brief.slug)),
         "publisher": {"@type": "Organization", "name": config.title, "url": urls.absolute("")},
-        "citation": [_citation_ld(entry, urls) for entry in cited],
+        "citation": [_citation_ld(entry.source, urls) for entry in cited_sources(cited)],
     }
     if brief.authors:
         data["author"] = [{"@type": "Person", "name": name} for name in brief.authors]
@@ -219,13 +270,12 @@ def brief_json_ld(
     return data
 
 
-def _citation_ld(entry: CitedParagraph, urls: Urls) -> dict[str, Any]:
-    source = entry.source
+def _citation_ld(source: Source, urls: Urls) -> dict[str, Any]:
+    """A cited source as a work: named and linked, not quoted (the page quotes it)."""
     data: dict[str, Any] = {
         "@type": "CreativeWork",
         "name": source.title,
         "url": source.url or urls.absolute(source_page(source.id)),
-        "text": entry.paragraph.text,
     }
     if source.outlet:
         data["publisher"] = {"@type": "Organization", "name": source.outlet}

@@ -1,5 +1,5 @@
-"""Markdown bodies as HTML: briefs with numbered citation links that show the cited text on
-hover and focus (no JavaScript), sources with an id and permalink on every paragraph and
+"""Markdown bodies as HTML: briefs with citation markers that open the cited text in a
+popover (no JavaScript needed), sources with an id and permalink on every paragraph and
 "cited in" under each cited one.
 
 Raw HTML stays text (the parser has HTML off), links are limited to http(s), mailto, tel
@@ -12,6 +12,7 @@ resolved against the source's URL, or is only text when the source has none.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,11 @@ from .markdown import (
 from .site_index import CitedParagraph, Citing
 from .slugs import slugify
 
-CitationHtml = Callable[[CitedParagraph, str], str]
+# A brief's consecutive citation groups as one run of markers (see ``place_markers``).
+CITATION_RUN = "citation_run"
+# What is set before a run of markers when it directly follows the run: closing
+# punctuation and closing quotation marks, so "Text [@a#p1]." reads "Text.¹".
+_CLOSING = re.compile(r"[.,;:!?…)\]}\"'“”‘’»«›‹]+")
 # Ids the default theme's layout gives elements of every page (the skip link's target):
 # a source heading never takes one of them.
 LAYOUT_IDS = frozenset({"inhalt"})
@@ -45,13 +50,27 @@ LAYOUT_IDS = frozenset({"inhalt"})
 SOURCE_LINK_REL = "external nofollow noopener noreferrer"
 
 
+@dataclass(frozen=True, slots=True)
+class BriefHtml:
+    """A rendered brief body. ``previews`` holds one popover per cited paragraph that has a
+    marker (id ``vorschau-<label>``), for the page to place after the body; ``markers``
+    gives per label (``1a``) the numbers ``n`` of its markers (id ``zitat-n``) in text
+    order, for the source list's links back to them."""
+
+    body: str
+    previews: str
+    markers: dict[str, tuple[int, ...]]
+
+
 @dataclass
 class _BriefEnv:
-    """Per-render state for a brief body: its numbered paragraphs and a running id."""
+    """Per-render state for a brief body: its numbered paragraphs, a running marker number
+    and, per label, the entry and the numbers of its markers so far."""
 
     numbers: dict[str, CitedParagraph]
-    link: Callable[[CitedParagraph], str]
     occurrence: int = 0
+    used: dict[str, CitedParagraph] = field(default_factory=dict)
+    markers: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +95,7 @@ def create_renderer() -> MarkdownIt:
     md = create_markdown()
     md.options["xhtmlOut"] = False  # HTML5: <br>, not <br />
     md.add_render_rule(CITATION_TOKEN, _render_citation_group)
+    md.add_render_rule(CITATION_RUN, _render_citation_run)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("image", _render_image)
     assert isinstance(md.renderer, RendererHTML)
@@ -114,10 +134,90 @@ def render_brief_body(
     md: MarkdownIt,
     numbers: dict[str, CitedParagraph],
     link: Callable[[CitedParagraph], str],
-) -> str:
-    env = {"brief": _BriefEnv(numbers, link)}
-    html: str = md.render(body, env)
-    return html
+) -> BriefHtml:
+    """The brief's body with a marker per citation (``place_markers`` says where), and the
+    previews they open; ``link`` is where a preview's "Zur Quelle" leads."""
+    env: dict[str, Any] = {"brief": _BriefEnv(numbers)}
+    tokens = md.parse(body, env)
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = place_markers(token.children)
+    html: str = md.renderer.render(tokens, md.options, env)
+    state: _BriefEnv = env["brief"]
+    previews = "".join(_preview_html(entry, link(entry)) for entry in state.used.values())
+    markers = {label: tuple(numbers) for label, numbers in state.markers.items()}
+    return BriefHtml(html, previews, markers)
+
+
+def place_markers(children: list[Token]) -> list[Token]:
+    """A paragraph's inline tokens with its citation groups as readers see them: groups
+    next to each other (a space between them aside) become one run of markers; closing
+    punctuation right after a run moves before it, and spaces (or a line break) before it
+    go: "Text [@a#p1]." reads "Text.¹", "Text [@a#p1], mehr" reads "Text,¹ mehr". Only
+    the rendering changes, the Markdown stays as written."""
+    placed: list[Token] = []
+    index = 0
+    while index < len(children):
+        if children[index].type != CITATION_TOKEN:
+            placed.append(children[index])
+            index += 1
+            continue
+        groups, index = _group_run(children, index)
+        _drop_space_before(placed)
+        closing = _take_closing(children, index)
+        if closing:
+            text = Token("text", "", 0)
+            text.content = closing
+            placed.append(text)
+        run = Token(CITATION_RUN, "", 0)
+        run.meta = {"groups": groups}
+        placed.append(run)
+    return placed
+
+
+def _group_run(children: Sequence[Token], start: int) -> tuple[list[GroupSyntax], int]:
+    """The groups of the run starting at ``start``, and the index after it."""
+    groups: list[GroupSyntax] = []
+    index = start
+    while index < len(children):
+        token = children[index]
+        if token.type == CITATION_TOKEN:
+            groups.append(token.meta["group"])
+        elif not (_is_space(token) and _is_group(children, index + 1)):
+            break
+        index += 1
+    return groups, index
+
+
+def _is_group(children: Sequence[Token], index: int) -> bool:
+    return index < len(children) and children[index].type == CITATION_TOKEN
+
+
+def _is_space(token: Token) -> bool:
+    return token.type == "softbreak" or (token.type == "text" and not token.content.strip())
+
+
+def _drop_space_before(placed: list[Token]) -> None:
+    """Remove the spaces and soft line breaks at the end of ``placed``."""
+    while placed and (placed[-1].type in ("text", "softbreak")):
+        last = placed[-1]
+        if last.type == "text":
+            last.content = last.content.rstrip()
+            if last.content:
+                return
+        placed.pop()
+
+
+def _take_closing(children: Sequence[Token], index: int) -> str:
+    """The closing punctuation at the start of ``children[index]``, cut from it."""
+    if index >= len(children) or children[index].type != "text":
+        return ""
+    token = children[index]
+    match = _CLOSING.match(token.content)
+    if match is None:
+        return ""
+    token.content = token.content[match.end() :]
+    return match.group()
 
 
 def render_page_body(body: str, md: MarkdownIt) -> str:
@@ -161,27 +261,58 @@ def _render_citation_group(
     if "brief" not in env:
         # A source is third-party text: "[@handle]" there is what the article says.
         return escape(close_bidi(tokens[idx].content))
-    state: _BriefEnv = env["brief"]
-    group: GroupSyntax = tokens[idx].meta["group"]
-    parts = []
-    for ref in group.refs:
-        cited = state.numbers[f"{ref.source_id}#{ref.anchor}"]
-        state.occurrence += 1
-        parts.append(_citation_html(cited, state.link(cited), state.occurrence))
-    return '<span class="citations">' + "".join(parts) + "</span>"
+    return _markers_html([tokens[idx].meta["group"]], env["brief"])
 
 
-def _citation_html(cited: CitedParagraph, href: str, occurrence: int) -> str:
-    tip = f"cite-{occurrence}"
-    title = close_bidi(cited.source.title)
-    label = f"Quelle {cited.number}: {title}, Absatz {cited.paragraph.index}"
-    outlet = f"{close_bidi(cited.source.outlet)}: " if cited.source.outlet else ""
+def _render_citation_run(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    return _markers_html(tokens[idx].meta["groups"], env["brief"])
+
+
+def _markers_html(groups: Sequence[GroupSyntax], state: _BriefEnv) -> str:
+    """A run of markers: a superscript button per citation, numbered ``zitat-n`` in text
+    order, each opening the preview of its paragraph (one per paragraph, shared)."""
+    buttons = []
+    for group in groups:
+        for ref in group.refs:
+            entry = state.numbers[f"{ref.source_id}#{ref.anchor}"]
+            state.occurrence += 1
+            state.used.setdefault(entry.label, entry)
+            state.markers.setdefault(entry.label, []).append(state.occurrence)
+            buttons.append(_marker_html(entry, state.occurrence))
+    # The word joiner keeps the markers on the line of the word or punctuation before
+    # them: a browser may otherwise break before a button (an atomic inline).
+    return f'<sup class="citations">\u2060{"".join(buttons)}</sup>' if buttons else ""
+
+
+def _marker_html(entry: CitedParagraph, occurrence: int) -> str:
+    title = close_bidi(entry.source.title)
+    name = f"Quelle {entry.label}: {title}, Absatz {entry.paragraph.index}"
     return (
-        f'<span class="citation"><a class="citation-link" href="{escape(href)}" '
-        f'aria-label="{escape(label)}" aria-describedby="{tip}">{cited.number}</a>'
-        f'<span class="citation-preview" role="tooltip" id="{tip}">'
-        f'<span class="citation-source">{escape(outlet + title)}</span> '
-        f"„{escape(close_bidi(cited.paragraph.text))}“</span></span>"
+        f'<button type="button" class="citation" id="zitat-{occurrence}" '
+        f'popovertarget="vorschau-{entry.label}" aria-label="{escape(name)}">'
+        f"{entry.label}</button>"
+    )
+
+
+def _preview_html(entry: CitedParagraph, href: str) -> str:
+    """The popover of a cited paragraph: where it is from, its text, a link on to the
+    source paragraph and one to its entry in the source list, and a close button."""
+    label, preview = entry.label, f"vorschau-{entry.label}"
+    outlet = f"{close_bidi(entry.source.outlet)}: " if entry.source.outlet else ""
+    where = f"{outlet}{close_bidi(entry.source.title)}, Absatz {entry.paragraph.index}"
+    return (
+        f'<div class="citation-preview" id="{preview}" popover role="dialog" '
+        f'aria-labelledby="{preview}-titel">'
+        f'<p class="citation-preview-source" id="{preview}-titel">{escape(where)}</p>'
+        f'<blockquote class="citation-preview-quote"><p>'
+        f"„{escape(close_bidi(entry.paragraph.text))}“</p></blockquote>"
+        f'<p class="citation-preview-links"><a href="{escape(href)}">Zur Quelle</a> '
+        f'<a href="#quelle-{label}">in der Quellenliste</a></p>'
+        f'<button type="button" class="citation-close" popovertarget="{preview}" '
+        f'popovertargetaction="hide"><span aria-hidden="true">×</span>'
+        f'<span class="visually-hidden">Schließen</span></button></div>\n'
     )
 
 

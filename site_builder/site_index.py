@@ -20,7 +20,10 @@ from .slugs import slugify
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class CitedParagraph:
-    """A paragraph one brief cites, numbered in the order the brief first cites it.
+    """A paragraph one brief cites. ``number`` is its source's entry in the brief's source
+    list (sources numbered in the order the brief first cites them); ``letter`` tells the
+    source's cited paragraphs apart in the same order ("a", "b", …), and is empty when the
+    brief cites only one paragraph of that source.
 
     A paragraph cited both as ``p2`` and by its ``^name`` is one entry; ``anchor`` is the
     anchor it was first cited by."""
@@ -29,6 +32,37 @@ class CitedParagraph:
     source: Source
     paragraph: Paragraph
     anchor: str
+    letter: str = ""
+
+    @property
+    def label(self) -> str:
+        """The marker readers see and the list item it points to: ``1a``, ``1b``, ``2``."""
+        return f"{self.number}{self.letter}"
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """One entry of a brief's source list: a source and its cited paragraphs, by letter."""
+
+    number: int
+    source: Source
+    paragraphs: tuple[CitedParagraph, ...]
+
+
+def cited_sources(cited: Iterable[CitedParagraph]) -> tuple[CitedSource, ...]:
+    """The entries of a brief's source list, by number, from its cited paragraphs."""
+    grouped: dict[int, list[CitedParagraph]] = {}
+    for entry in cited:
+        grouped.setdefault(entry.number, []).append(entry)
+    return tuple(
+        CitedSource(number, entries[0].source, tuple(sorted(entries, key=_letter_key)))
+        for number, entries in sorted(grouped.items())
+    )
+
+
+def _letter_key(entry: CitedParagraph) -> tuple[int, str]:
+    return (len(entry.letter), entry.letter)  # "z" before "aa"
 
 
 @quick_pickle
@@ -130,15 +164,35 @@ def _date_key(brief: Brief) -> tuple[int, int, int, str]:
 
 
 def _cited_paragraphs(brief: Brief, corpus: Corpus) -> tuple[CitedParagraph, ...]:
-    numbered: dict[tuple[str, int], CitedParagraph] = {}
+    """The brief's cited paragraphs in the order it first cites them, each numbered by its
+    source and lettered within it when the brief cites several of the source's paragraphs."""
+    first: dict[tuple[str, int], tuple[Source, Paragraph, str]] = {}
     for ref in brief.refs():
         source = corpus.sources_by_id[ref.source_id]
         paragraph = source.paragraph(ref.anchor or "")
         assert paragraph is not None, "render needs a checked corpus"
-        key = (source.id, paragraph.index)
-        if key not in numbered:
-            numbered[key] = CitedParagraph(len(numbered) + 1, source, paragraph, ref.anchor or "")
-    return tuple(numbered.values())
+        first.setdefault((source.id, paragraph.index), (source, paragraph, ref.anchor or ""))
+    numbers: dict[str, int] = {}
+    for source_id, _ in first:
+        numbers.setdefault(source_id, len(numbers) + 1)
+    counts = Counter(source_id for source_id, _ in first)
+    seen: Counter[str] = Counter()
+    entries = []
+    for (source_id, _), (source, paragraph, anchor) in first.items():
+        seen[source_id] += 1
+        letter = paragraph_letter(seen[source_id]) if counts[source_id] > 1 else ""
+        entries.append(CitedParagraph(numbers[source_id], source, paragraph, anchor, letter))
+    return tuple(entries)
+
+
+def paragraph_letter(position: int) -> str:
+    """The letter of a source's ``position``-th cited paragraph (1-based): a … z, then
+    aa, ab, … (bijective base 26), so every paragraph has its own label."""
+    letters = ""
+    while position > 0:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 @functools.lru_cache(maxsize=8192)  # pure, and called for every tag of every brief

@@ -29,6 +29,7 @@ THEME = Path(__file__).parent.parent / "templates"
 # Elements of the Markdown renderer (CommonMark without raw HTML, images shown as text).
 MARKDOWN_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "code", "em", "strong", "a"}
 MARKDOWN_TAGS |= {"br", "hr", "span", "div", "h1", "h2", "h3", "h4", "h5", "h6"}
+MARKDOWN_TAGS |= {"sup", "button"}  # citation markers (render_markdown._marker_html)
 LAST = "Schlusssatz bleibt sichtbar."
 
 # One paragraph each; the brief cites the source after every one of them.
@@ -91,11 +92,11 @@ def _theme_tags() -> set[str]:
 
 
 def _our_scripts(page: html_safety.Page) -> list[dict[str, str | None]]:
-    """JSON-LD, and the search page's own module from the site's static folder."""
+    """JSON-LD, and the modules of the site's own static folder (search, citations)."""
     ours: list[dict[str, str | None]] = [{"type": "application/ld+json"}]
     for tag, attrs in page.tags:
         src = attrs.get("src") or ""
-        if tag == "script" and re.fullmatch(r"/static/search\.js\?v=[0-9a-f]{10}", src):
+        if tag == "script" and re.fullmatch(r"/static/(search|citations)\.js\?v=[0-9a-f]{10}", src):
             ours.append({"type": "module", "src": src})
     return ours
 

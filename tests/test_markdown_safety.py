@@ -16,7 +16,7 @@ from site_builder.site_index import CitedParagraph
 from tests import html_safety
 
 ELEMENTS: dict[str, set[str]] = {
-    "p": {"id"},
+    "p": {"id", "class"},
     "h1": {"id"},
     "h2": {"id"},
     "h3": {"id"},
@@ -26,7 +26,7 @@ ELEMENTS: dict[str, set[str]] = {
     "ul": set(),
     "ol": {"start"},
     "li": set(),
-    "blockquote": set(),
+    "blockquote": {"class"},
     "pre": set(),
     "code": {"class"},
     "em": set(),
@@ -34,8 +34,11 @@ ELEMENTS: dict[str, set[str]] = {
     "br": set(),
     "hr": set(),
     "a": {"href", "title", "rel", "class", "aria-label", "aria-describedby"},
-    "span": {"class", "id", "role"},
-    "div": {"class"},
+    "span": {"class", "id", "role", "aria-hidden"},
+    "div": {"class", "id", "popover", "role", "aria-labelledby"},
+    # A brief's citation markers and the previews they open.
+    "sup": {"class"},
+    "button": {"type", "class", "id", "popovertarget", "popovertargetaction", "aria-label"},
 }
 # Pieces that make Markdown and HTML structure, so random text often forms links, emphasis,
 # code, lists, quotes, entities and tags; plus any text at all.
@@ -113,8 +116,8 @@ def _cited_in(number: int) -> str:
 @given(TEXT)
 def test_any_brief_body_renders_to_safe_html(text: str) -> None:
     link: Any = lambda entry: "/sources/quelle/#p1"  # noqa: E731
-    html = render_brief_body(text, MD, _AnyCitation(), link)
-    assert _problems(html, source=False) == []
+    rendered = render_brief_body(text, MD, _AnyCitation(), link)
+    assert _problems(rendered.body + rendered.previews, source=False) == []
 
 
 @settings(max_examples=200, deadline=None)

@@ -113,36 +113,56 @@ def test_briefs_of_the_same_day_are_in_slug_order(make_site: MakeSite, tmp_path:
 # --- brief ---------------------------------------------------------------------------------
 
 
-def test_brief_cites_with_numbered_links_to_the_source_paragraph(golden: Path) -> None:
-    body = read_page(golden / KREML).find(cls="brief-body")
-    links = [(a.text(), a.attrs["href"]) for a in body.find_all("a", cls="citation-link")]
-    assert links == [
-        ("1", "/news/sources/quelle/#p1"),
-        ("2", "/news/sources/quelle/#p2"),  # cited as #istanbul: the paragraph's own id
-        ("3", "/news/sources/quelle/#p3"),
-        ("4", "/news/sources/zweite/#p1"),
+def test_brief_cites_with_markers_that_open_a_preview_of_the_paragraph(golden: Path) -> None:
+    page = read_page(golden / KREML)
+    markers = [
+        (b.text(), b.attrs["id"], b.attrs["popovertarget"])
+        for b in page.find(cls="brief-body").find_all("button", cls="citation")
     ]
-    preview = body.find(cls="citation-preview")
-    assert "unbestreitbar und nicht verhandelbar" in preview.text()
-    link = body.find("a", cls="citation-link")
-    assert link.attrs["aria-describedby"] == preview.attrs["id"]
+    assert markers == [
+        ("1a", "zitat-1", "vorschau-1a"),
+        ("1b", "zitat-2", "vorschau-1b"),  # cited as #istanbul: the paragraph's own number
+        ("1c", "zitat-3", "vorschau-1c"),
+        ("2", "zitat-4", "vorschau-2"),
+    ]
+    preview = page.by_id("vorschau-1a")
+    assert "popover" in preview.attrs
+    assert "unbestreitbar und nicht verhandelbar" in preview.find("blockquote").text()
+    links = [(a.text(), a.attrs["href"]) for a in preview.find_all("a")]
+    assert links == [
+        ("Zur Quelle", "/news/sources/quelle/?von=kreml-schliesst-aus#p1"),
+        ("in der Quellenliste", "#quelle-1a"),
+    ]
 
 
-def test_brief_lists_every_cited_paragraph_verbatim_under_quellen(golden: Path) -> None:
+ENTRIES = ("quelle-1", "quelle-2", "quelle-3")
+
+
+def test_brief_lists_each_source_once_with_its_cited_paragraphs(golden: Path) -> None:
     page = read_page(golden / KREML)
     section = page.find("section", cls="sources")
     assert section.find("h2").text() == "Quellen"
-    items = section.find("ol").find_all("li")
-    assert len(items) == 4
-    first = items[0]
-    assert first.find("blockquote").text() == (
+    entries = [li for li in section.find("ol").find_all("li") if li.attrs.get("id") in ENTRIES]
+    assert [li.attrs["id"] for li in entries] == ["quelle-1", "quelle-2"]
+    first, second = entries
+    meta = first.find(cls="source-meta")
+    assert meta.text().startswith("Testagentur: Kreml schließt Rückgabe aus, 26. Februar 2025")
+    hrefs = [a.attrs["href"] for a in meta.find_all("a")]
+    assert hrefs == ["/news/sources/quelle/", "https://example.com/artikel/kreml"]
+    items = first.find(cls="source-paragraphs").find_all("li")
+    assert [li.attrs["id"] for li in items] == ["quelle-1a", "quelle-1b", "quelle-1c"]
+    assert items[0].find("blockquote").text() == (
         'Der Status der Territorien sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'
     )
-    meta = first.find(cls="source-meta")
-    assert meta.text().startswith("Testagentur: Kreml schließt Rückgabe aus, Absatz 1")
-    assert "26. Februar 2025" in meta.text()
-    hrefs = [a.attrs["href"] for a in meta.find_all("a")]
-    assert hrefs == ["/news/sources/quelle/#p1", "https://example.com/artikel/kreml"]
+    ref = items[0].find(cls="source-paragraph")
+    assert [(a.text(), a.attrs["href"]) for a in ref.find_all("a")] == [
+        ("↑", "#zitat-1"),
+        ("Absatz 1", "/news/sources/quelle/?von=kreml-schliesst-aus#p1"),
+    ]
+    # A source with one cited paragraph: its entry is the paragraph's target.
+    [only] = second.find(cls="source-paragraphs").find_all("li")
+    assert "id" not in only.attrs
+    assert next(a.attrs["href"] for a in only.find_all("a")) == "#zitat-4"
 
 
 def test_brief_shows_corrections_above_the_body_with_update_and_tags(golden: Path) -> None:
@@ -171,15 +191,12 @@ def test_brief_json_ld_is_a_news_article_with_citations_and_corrections(golden: 
     assert data["headline"] == "Kreml: Gebiete „nicht verhandelbar“"
     assert data["mainEntityOfPage"] == BASE + "briefs/kreml-schliesst-aus/"
     assert (data["datePublished"], data["dateModified"]) == ("2025-02-27", "2025-02-28")
-    assert [c["text"] for c in data["citation"]][:1] == [
-        'Der Status der Territorien sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'
+    # One work per cited source, named and linked, without the paragraphs' text.
+    assert [(c["name"], c["url"]) for c in data["citation"]] == [
+        ("Kreml schließt Rückgabe aus", "https://example.com/artikel/kreml"),
+        ("Türkei will vermitteln", BASE + "sources/zweite/"),
     ]
-    assert [c["url"] for c in data["citation"]] == [
-        "https://example.com/artikel/kreml",
-        "https://example.com/artikel/kreml",
-        "https://example.com/artikel/kreml",
-        BASE + "sources/zweite/",
-    ]
+    assert not [c for c in data["citation"] if "text" in c]
     assert data["correction"] == [
         {
             "@type": "CorrectionComment",
@@ -196,12 +213,12 @@ def test_a_paragraph_cited_by_number_and_by_name_is_one_source(
     body = "Erst [@quelle#p2], dann [@quelle#istanbul; @quelle#p1], wieder [@quelle#p2].\n"
     out = build_site(make_site({"briefs/b.md": brief(body)}), tmp_path / "public")
     page = read_page(out / "briefs/b/index.html")
-    links = [a.text() for a in page.find(cls="brief-body").find_all("a", cls="citation-link")]
-    assert links == ["1", "1", "2", "1"]
-    assert len(page.find("section", cls="sources").find("ol").find_all("li")) == 2
-    assert "2 Quellen" not in (out / "index.html").read_text("utf-8")
+    markers = [b.text() for b in page.find(cls="brief-body").find_all("button", cls="citation")]
+    assert markers == ["1a", "1a", "1b", "1a"]  # lettered in the order first cited
+    assert len(page.find("section", cls="sources").find_all(cls="source-paragraphs")) == 1
+    assert "1 Quelle" in (out / "index.html").read_text("utf-8")
     data = json.loads(page.find("script").text())
-    assert len(data["citation"]) == 2
+    assert len(data["citation"]) == 1
 
 
 # --- source --------------------------------------------------------------------------------

@@ -268,7 +268,7 @@ def test_a_sub_path_base_url_is_served_under_its_path(start: StartServer) -> Non
     running = start({"site.yaml": site_yaml, "briefs/a.md": GOOD})
     assert running.server.url.endswith("/news/")
     status, body = fetch(running.url("/news/briefs/a/"))
-    assert status == 200 and 'href="/news/sources/quelle/#p1"' in body
+    assert status == 200 and 'href="/news/sources/quelle/?von=a#p1"' in body
     for path in ("/", "/news"):
         response = raw_get(running, path)
         assert (response.status, response.getheader("Location")) == (302, "/news/")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.support import BRIEF, PAGE_TYPES, Served
 
@@ -49,5 +49,6 @@ def test_open_citation_preview_has_no_axe_violations(
 ) -> None:
     page = new_page(scheme=scheme, width=width)
     page.goto(site.page(BRIEF))
-    page.locator(".brief-body .citation-link").nth(3).focus()
+    page.locator(".brief-body .citation").nth(3).click()
+    expect(page.locator(".citation-preview:popover-open")).to_have_count(1)
     assert _violations(axe, page) == []

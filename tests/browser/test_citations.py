@@ -1,15 +1,20 @@
-"""What readers see of citations, in a real browser: the cited paragraph on hover and on
-keyboard focus, links that land on the paragraph, and "cited in" under every cited one."""
+"""What readers see of citations, in a real browser: a marker after the punctuation opens
+the cited paragraph in a preview (tap, click, keyboard; hover with a mouse) that stays on
+the screen, links that land on the paragraph, a source list with one entry per source, and
+"cited in" under every cited paragraph of a source."""
 
 from __future__ import annotations
 
+import html
+import itertools
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.support import BRIEF, MARKED_SOURCE, SOURCE, Served
 
@@ -47,56 +52,203 @@ def _hrefs(page: Page, selector: str) -> list[str]:
     return [str(link.get_attribute("href")) for link in page.locator(selector).all()]
 
 
-def test_hovering_a_citation_shows_the_cited_paragraph(new_page: NewPage, site: Served) -> None:
-    page, source = new_page(), new_page()
-    page.goto(site.page(BRIEF))
-    links = page.locator(".brief-body .citation-link")
-    assert links.count() == 7
-    for index in range(links.count()):
-        link = links.nth(index)
-        preview = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
-        expect(preview).to_be_hidden()
-        link.hover()
-        expect(preview).to_be_visible()
-        target = urlsplit(str(link.get_attribute("href")))
-        source.goto(site.page(target.path))
-        quote = _words(preview.evaluate(_QUOTE))
-        assert quote == f"„{_paragraph_text(source, target.fragment)}“"
-        page.mouse.move(0, 0)
-        expect(preview).to_be_hidden()
+PHONE = {"width": 360, "height": 740, "has_touch": True}
+DESKTOP = {"width": 1280, "height": 800}
+SCHEMES = ["light", "dark"]
+# The brief's markers by label, in text order (see briefs/kreml-gebiete-nicht-verhandelbar.md).
+LABELS = ["1a", "1a", "1b", "1c", "1c", "2", "1d"]
 
 
-def test_the_preview_stays_while_the_pointer_moves_onto_it(new_page: NewPage, site: Served) -> None:
-    page = new_page()
-    page.goto(site.page(BRIEF))
-    link = page.locator(".brief-body .citation-link").first
-    preview = page.locator("[id='cite-1']")
-    link.hover()
-    box = preview.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
-    expect(preview).to_be_visible()
+def _preview(page: Page, marker: Locator) -> Locator:
+    return page.locator(f"[id='{marker.get_attribute('popovertarget')}']")
 
 
-def test_keyboard_focus_shows_the_cited_paragraph_with_a_visible_focus_ring(
-    new_page: NewPage, site: Served
+def _inside_viewport(page: Page, element: Locator) -> None:
+    box, viewport = element.bounding_box(), page.viewport_size
+    assert box is not None and viewport is not None
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= viewport["width"] + 0.5, box
+    assert box["y"] + box["height"] <= viewport["height"] + 0.5, box
+
+
+def _focused_id(page: Page) -> str:
+    return str(page.evaluate("document.activeElement.id"))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_tapping_a_marker_opens_its_preview_on_the_phone_screen(
+    new_page: NewPage, site: Served, scheme: str
 ) -> None:
-    page = new_page()
+    page, source = new_page(scheme=scheme, **PHONE), new_page()
+    page.goto(site.page(BRIEF))
+    markers = page.locator(".brief-body .citation")
+    assert [m.inner_text() for m in markers.all()] == LABELS
+    for index in range(markers.count()):
+        marker = markers.nth(index)
+        preview = _preview(page, marker)
+        expect(preview).to_be_hidden()
+        marker.tap()
+        expect(preview).to_be_visible()
+        expect(page).to_have_url(site.page(BRIEF))  # the tap did not navigate away
+        _inside_viewport(page, preview)
+        target = urlsplit(str(preview.get_by_role("link", name="Zur Quelle").get_attribute("href")))
+        source.goto(site.page(target.path))
+        quote = _words(preview.locator(".citation-preview-quote").inner_text())
+        assert quote == f"„{_paragraph_text(source, target.fragment)}“"
+        preview.get_by_role("button", name="Schließen").tap()
+        expect(preview).to_be_hidden()
+        assert _focused_id(page) == marker.get_attribute("id")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_keyboard_opens_a_preview_and_escape_closes_it_back_to_the_marker(
+    new_page: NewPage, site: Served, scheme: str
+) -> None:
+    page = new_page(scheme=scheme, **DESKTOP)
     page.goto(site.page(BRIEF))
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('citation-link')"):
+        if page.evaluate("document.activeElement.classList.contains('citation')"):
             break
     else:
-        pytest.fail("Tab never reached a citation link")
-    focused = page.locator(".citation-link:focus")
-    preview = page.locator(f"[id='{focused.get_attribute('aria-describedby')}']")
+        pytest.fail("Tab never reached a citation marker")
+    marker = page.locator(".citation:focus")
+    assert marker.evaluate("(m) => getComputedStyle(m).outlineStyle") not in ("none", "")
+    preview = _preview(page, marker)
+    page.keyboard.press("Enter")
     expect(preview).to_be_visible()
-    assert _words(preview.inner_text()).endswith("“")
-    outline = focused.evaluate("(link) => getComputedStyle(link).outlineStyle")
-    assert outline not in ("none", "")
-    page.keyboard.press("Tab")
+    _inside_viewport(page, preview)
+    page.keyboard.press("Tab")  # into the preview: it follows its marker in the tab order
+    assert preview.evaluate("(p) => p.contains(document.activeElement)")
+    page.keyboard.press("Escape")
     expect(preview).to_be_hidden()
+    assert _focused_id(page) == marker.get_attribute("id")
+
+
+def test_hover_shows_a_preview_and_a_click_keeps_it_open(new_page: NewPage, site: Served) -> None:
+    page = new_page(**DESKTOP)
+    page.goto(site.page(BRIEF))
+    marker = page.locator(".brief-body .citation").nth(3)
+    preview = _preview(page, marker)
+    marker.hover()
+    expect(preview).to_be_visible()
+    _inside_viewport(page, preview)
+    page.mouse.move(0, 0)
+    expect(preview).to_be_hidden()  # leaving closes a preview opened by hovering
+    marker.hover()
+    expect(preview).to_be_visible()
+    marker.click()
+    page.wait_for_timeout(400)
+    expect(preview).to_be_visible()  # the click did not toggle it shut
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(600)
+    expect(preview).to_be_visible()  # clicked: it stays until dismissed
+    page.keyboard.press("Escape")
+    expect(preview).to_be_hidden()
+
+
+def test_the_preview_stays_while_the_pointer_moves_onto_it(new_page: NewPage, site: Served) -> None:
+    page = new_page(**DESKTOP)
+    page.goto(site.page(BRIEF))
+    marker = page.locator(".brief-body .citation").first
+    preview = _preview(page, marker)
+    marker.hover()
+    expect(preview).to_be_visible()
+    box = preview.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
+    page.wait_for_timeout(600)
+    expect(preview).to_be_visible()
+
+
+@pytest.mark.parametrize("options", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_zur_quelle_opens_the_paragraph_and_says_which_brief(
+    new_page: NewPage, site: Served, options: dict[str, Any]
+) -> None:
+    page = new_page(**options)
+    page.goto(site.page(BRIEF))
+    marker = page.locator(".brief-body .citation").nth(3)
+    marker.tap() if options.get("has_touch") else marker.click()
+    _preview(page, marker).get_by_role("link", name="Zur Quelle").click()
+    slug = BRIEF.strip("/").split("/")[-1]
+    expect(page).to_have_url(re.compile(rf"/sources/kreml-gebiete/\?von={slug}#p4$"))
+    expect(page.locator("#p4")).to_be_in_viewport()
+
+
+def _marker_geometry(page: Page) -> list[dict[str, Any]]:
+    """Per marker: the text just before and after its run, its box, and the area where it
+    is what a tap hits (scanned with elementFromPoint)."""
+    return page.locator(".brief-body .citation").evaluate_all(
+        """(markers) => markers.map((marker) => {
+          const run = marker.parentElement;
+          marker.scrollIntoView({block: "center"});  // elementFromPoint sees the viewport
+          const box = marker.getBoundingClientRect();
+          const hits = (x, y) => document.elementFromPoint(x, y) === marker;
+          const cx = box.left + box.width / 2;
+          let top = box.top, bottom = box.bottom, left = box.left, right = box.right;
+          while (hits(cx, top - 0.5)) top -= 0.5;
+          while (hits(cx, bottom + 0.5)) bottom += 0.5;
+          const cy = (top + bottom) / 2;
+          while (hits(left - 0.5, cy)) left -= 0.5;
+          while (hits(right + 0.5, cy)) right += 0.5;
+          return {
+            before: run.previousSibling ? run.previousSibling.textContent : "",
+            after: run.nextSibling ? run.nextSibling.textContent : "",
+            box: {left: box.left, right: box.right, top: box.top, bottom: box.bottom},
+            hit: {width: right - left, height: bottom - top},
+          };
+        })"""
+    )
+
+
+@pytest.mark.parametrize("options", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_markers_follow_the_punctuation_with_targets_of_24_px(
+    new_page: NewPage, site: Served, options: dict[str, Any]
+) -> None:
+    page = new_page(**options)
+    page.goto(site.page(BRIEF))
+    markers = _marker_geometry(page)
+    assert len(markers) == len(LABELS)
+    for marker in markers:
+        assert marker["before"] and not marker["before"][-1].isspace(), marker
+        assert not marker["after"] or marker["after"][0] not in ".,;:!?…)“”", marker
+        assert marker["hit"]["width"] >= 24 and marker["hit"]["height"] >= 24, marker
+    for first, second in itertools.pairwise(markers):
+        if first["box"]["top"] == second["box"]["top"]:
+            assert first["box"]["right"] <= second["box"]["left"], (first, second)
+    text = page.locator(".brief-body").inner_text().replace("\u2060", "")
+    assert "will der Kreml nicht verhandeln.1a Ihr Status" in text
+    assert "„unbestreitbar und nicht verhandelbar“,1a sagte" in text
+    assert "für illegal.1c2" in text  # the comma between markers is drawn by CSS
+
+
+_LINES = """(paragraph) => {
+  const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+  const tops = new Set();
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.citations')) continue;
+    range.selectNodeContents(node);
+    for (const rect of range.getClientRects()) tops.add(Math.round(rect.top));
+  }
+  return {lines: tops.size, height: paragraph.getBoundingClientRect().height,
+          lineHeight: parseFloat(getComputedStyle(paragraph).lineHeight)};
+}"""
+
+
+@pytest.mark.parametrize("options", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_markers_leave_the_line_height_alone(
+    new_page: NewPage, site: Served, options: dict[str, Any]
+) -> None:
+    page = new_page(**options)
+    page.goto(site.page(BRIEF))
+    paragraphs = page.locator(".brief-body p")
+    assert paragraphs.count() == 4
+    for paragraph in paragraphs.all():
+        assert paragraph.locator(".citation").count() > 0
+        measured = paragraph.evaluate(_LINES)
+        # Every line as high as the line height: a marker would make its line taller.
+        assert abs(measured["height"] - measured["lines"] * measured["lineHeight"]) < 1, measured
 
 
 def test_every_citation_link_lands_on_its_paragraph(new_page: NewPage, site: Served) -> None:
@@ -104,25 +256,70 @@ def test_every_citation_link_lands_on_its_paragraph(new_page: NewPage, site: Ser
     hrefs = set()
     for brief in _brief_pages(page, site):
         page.goto(site.page(brief))
-        hrefs |= set(_hrefs(page, ".brief-body .citation-link"))
-        hrefs |= set(_hrefs(page, ".sources .source-meta a[href^='/']"))
+        hrefs |= set(_hrefs(page, ".citation-preview a[href^='/']"))
+        hrefs |= set(_hrefs(page, ".sources .source-paragraph a[href^='/']"))
     assert len(hrefs) > 10
     for href in sorted(hrefs):
         page.goto(site.page(href))
-        target = urlsplit(href).fragment
-        assert re.fullmatch(r"p\d+", target), href
-        expect(page.locator(":target")).to_have_attribute("id", target)
+        target = urlsplit(href)
+        assert re.fullmatch(r"p\d+", target.fragment), href
+        assert re.fullmatch(r"von=[a-z0-9-]+", target.query), href
+        expect(page.locator(":target")).to_have_attribute("id", target.fragment)
         expect(page.locator(":target")).to_be_in_viewport()
 
 
-def test_clicking_a_citation_opens_the_source_at_the_paragraph(
+def test_the_source_list_has_one_entry_per_source_and_links_both_ways(
     new_page: NewPage, site: Served
 ) -> None:
     page = new_page()
+    page.goto(site.page("/"))
+    counts = page.locator(".brief-card").evaluate_all(
+        """(cards) => cards.map((card) => [card.querySelector('h2 a').getAttribute('href'),
+            Number(card.textContent.match(/(\\d+) Quellen?/)[1])])"""
+    )
+    assert len(counts) == 7
+    for brief, count in counts:
+        page.goto(site.page(urlsplit(brief).path))
+        entries = page.locator(".sources > ol > li")
+        sources = {urlsplit(h).path for h in _hrefs(page, ".citation-preview a[href^='/']")}
+        assert entries.count() == len(sources) == count, brief
+        for marker in page.locator(".brief-body .citation").all():
+            preview = _preview(page, marker)
+            item = str(preview.locator("a[href^='#quelle-']").get_attribute("href"))
+            assert item == f"#quelle-{marker.inner_text()}"
+            listed = page.locator(f".sources [id='{item[1:]}']")
+            expect(listed).to_have_count(1)
+            back = [h[1:] for h in _hrefs(listed.locator(".backlink").first.locator(".."), "a")]
+            assert marker.get_attribute("id") in back
     page.goto(site.page(BRIEF))
-    page.locator(".brief-body .citation-link").nth(2).click()
-    expect(page).to_have_url(re.compile(r"/sources/kreml-gebiete/#p3$"))
-    expect(page.locator("#p3")).to_be_in_viewport()
+    assert page.locator(".sources > ol > li").count() == 2
+    assert page.locator(".source-paragraphs > li").count() == 5
+    provenance = page.locator("#quelle-2 .source-provenance").inner_text()
+    assert provenance.startswith("Nachrichtenaggregator · stützt sich auf www.tagesschau.de")
+    page.locator("#quelle-1c .backlink").nth(1).click()
+    expect(page.locator(":target")).to_have_attribute("id", "zitat-5")
+    expect(page.locator("#zitat-5")).to_be_in_viewport()
+
+
+def test_a_cited_paragraph_is_in_a_brief_page_at_most_twice(site: Served) -> None:
+    """Once in its preview, once in the source list; JSON-LD names the work, no text."""
+    sources = {s.stem: s for s in site.folder.joinpath("sources").glob("*/index.html")}
+    assert sources
+    pages = sorted(site.folder.joinpath("briefs").glob("*/index.html"))
+    assert len(pages) == 7
+    for path in pages:
+        text = html.unescape(path.read_text("utf-8"))
+        previews = re.findall(r"<blockquote class=\"citation-preview-quote\"><p>„(.*?)“</p>", text)
+        assert previews, path
+        for paragraph in previews:
+            assert text.count(paragraph) == 2, (path, paragraph[:40])
+        ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+        assert ld is not None
+        citations = json.loads(ld.group(1))["citation"]
+        assert citations and all(
+            set(c) <= {"@type", "name", "url", "publisher", "datePublished"} for c in citations
+        )
+        assert not any(p[:30] in ld.group(1) for p in previews)
 
 
 def test_third_party_html_in_a_source_is_shown_as_text(new_page: NewPage, site: Served) -> None:
@@ -152,11 +349,13 @@ def test_paragraph_markers_are_never_shown(new_page: NewPage, site: Served) -> N
 def _citations(page: Page) -> list[dict[str, Any]]:
     """Every citation of the brief on ``page``: its target and the sentence it stands in."""
     return page.locator(".brief-body p").evaluate_all(
-        """(paragraphs) => paragraphs.flatMap((p) => {
+        r"""(paragraphs) => paragraphs.flatMap((p) => {
           const copy = p.cloneNode(true);
           copy.querySelectorAll('.citations').forEach((node) => node.remove());
-          return [...p.querySelectorAll('.citation-link')].map((link) => ({
-            href: link.getAttribute('href'), paragraph: copy.textContent}));
+          return [...p.querySelectorAll('.citation')].map((marker) => ({
+            href: document.getElementById(marker.getAttribute('popovertarget'))
+              .querySelector('a').getAttribute('href').replace(/\?[^#]*/, ''),
+            paragraph: copy.textContent}));
         })"""
     )
 

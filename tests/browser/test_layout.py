@@ -26,19 +26,25 @@ def test_no_page_scrolls_sideways(new_page: NewPage, site: Served, width: int) -
 
 @pytest.mark.parametrize("width", [PHONE, 600, DESKTOP])
 def test_citation_previews_stay_on_screen(new_page: NewPage, site: Served, width: int) -> None:
-    page = new_page(width=width)
+    page = new_page(width=width, height=740)
     page.goto(site.page(BRIEF))
-    links = page.locator(".brief-body .citation-link")
-    for index in range(links.count()):
-        link = links.nth(index)
-        link.focus()
-        preview = page.locator(f"[id='{link.get_attribute('aria-describedby')}']")
+    markers = page.locator(".brief-body .citation")
+    for index in range(markers.count()):
+        marker = markers.nth(index)
+        marker.click()
+        preview = page.locator(f"[id='{marker.get_attribute('popovertarget')}']")
         expect(preview).to_be_visible()
-        box, link_box = preview.bounding_box(), link.bounding_box()
-        assert box is not None and link_box is not None
+        box, marker_box = preview.bounding_box(), marker.bounding_box()
+        assert box is not None and marker_box is not None
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"preview {index + 1}"
-        assert box["y"] >= link_box["y"] + link_box["height"], "the preview hides its link"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 740, f"preview {index + 1}"
+        if width == DESKTOP:  # beside its marker; on a phone it is a sheet at the bottom
+            below = box["y"] >= marker_box["y"] + marker_box["height"]
+            above = box["y"] + box["height"] <= marker_box["y"]
+            assert below or above, "the preview hides its marker"
         assert page.evaluate(_SCROLL_WIDTH) <= width
+        page.keyboard.press("Escape")
+        expect(preview).to_be_hidden()
 
 
 def test_dark_mode_follows_the_reader_setting(new_page: NewPage, site: Served) -> None:
