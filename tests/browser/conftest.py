@@ -6,6 +6,7 @@ installs it). Without it they skip locally with the reason, and fail when ``CI``
 
 from __future__ import annotations
 
+import gzip
 import os
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -34,8 +36,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Content-Security-Policy", CSP)
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", self.cache_control())
         super().end_headers()
+
+    def cache_control(self) -> str:
+        return "no-store"
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -54,6 +59,47 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # quiet test output
 
 
+# What a static host compresses; Pagefind's index and fragments come gzipped already.
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+class _HostHandler(_Handler):
+    """Like a good static host, for Lighthouse to judge the site and not the test server:
+    text is gzipped, and theme assets, whose URLs change with their content (``?v=hash``),
+    may be cached for a year. Everything else is revalidated."""
+
+    def cache_control(self) -> str:
+        url = urlsplit(self.path)
+        if url.path.startswith("/static/") and url.query.startswith("v="):
+            return "public, max-age=31536000, immutable"
+        return "no-cache"
+
+    def do_GET(self) -> None:
+        file = self._compressible_file()
+        if file is None:
+            super().do_GET()
+            return
+        body = gzip.compress(file.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(file)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _compressible_file(self) -> Path | None:
+        """The file to send gzipped, or None to leave the answer to the plain handler."""
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return None
+        file = Path(self.translate_path(self.path))
+        if file.is_dir() and urlsplit(self.path).path.endswith("/"):
+            file = file / "index.html"
+        if not file.is_file() or not self.guess_type(str(file)).startswith(_COMPRESSIBLE):
+            return None
+        return file
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded site as ``build`` writes it (base_url ``https://example.org/``)."""
@@ -68,8 +114,8 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _serve(folder: Path) -> Iterator[Served]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(folder)))
+def _serve(folder: Path, handler: type[_Handler] = _Handler) -> Iterator[Served]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -83,6 +129,12 @@ def _serve(folder: Path) -> Iterator[Served]:
 @pytest.fixture(scope="session")
 def site(built_site: Path) -> Iterator[Served]:
     yield from _serve(built_site)
+
+
+@pytest.fixture(scope="session")
+def hosted_site(built_site: Path) -> Iterator[Served]:
+    """The built site served like a good static host would (gzip, long-lived assets)."""
+    yield from _serve(built_site, _HostHandler)
 
 
 @pytest.fixture(scope="session")

@@ -88,3 +88,16 @@ def java_and_vnu() -> tuple[str, Path]:
         unavailable(f"no Nu HTML Checker at {jar}: run scripts/install-tools")
     assert java is not None
     return java, jar
+
+
+def node_and_lighthouse() -> tuple[str, Path]:
+    """Node.js and the pinned Lighthouse CLI (installed by scripts/install-tools)."""
+    node = shutil.which("node")
+    if node is None:
+        unavailable("no Node.js for Lighthouse: sudo apt-get install npm")
+    default = ROOT / "tools/node_modules/lighthouse/cli/index.js"
+    cli = Path(os.environ.get("LIGHTHOUSE_CLI", default))
+    if not cli.is_file():
+        unavailable(f"no Lighthouse at {cli}: run scripts/install-tools")
+    assert node is not None
+    return node, cli

@@ -45,7 +45,7 @@ def _paragraph_text(page: Page, anchor: str) -> str:
 
 def _brief_pages(page: Page, site: Served) -> list[str]:
     page.goto(site.page("/"))
-    return [urlsplit(href).path for href in _hrefs(page, ".brief-card h2 a")]
+    return [urlsplit(href).path for href in _hrefs(page, ".lead-story h2 a, .brief-card h3 a")]
 
 
 def _hrefs(page: Page, selector: str) -> list[str]:

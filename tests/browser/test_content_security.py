@@ -108,7 +108,7 @@ def test_following_links_on_a_sub_path_site_reaches_pages(
 ) -> None:
     page = new_page()
     page.goto(subpath_served.page("/news" + HOME))
-    page.locator(".brief-card h2 a").first.click()
+    page.locator(".lead-story h2 a").first.click()
     expect(page).to_have_url(re.compile(r"/news/briefs/[^/]+/$"))
     page.locator(".brief-body .citation").first.click()
     page.locator(".citation-preview:popover-open").get_by_role("link", name="Zur Quelle").click()
