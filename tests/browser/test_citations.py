@@ -273,8 +273,8 @@ def test_the_source_list_has_one_entry_per_source_and_links_both_ways(
 ) -> None:
     page = new_page()
     page.goto(site.page("/"))
-    counts = page.locator(".brief-card").evaluate_all(
-        """(cards) => cards.map((card) => [card.querySelector('h2 a').getAttribute('href'),
+    counts = page.locator(".lead-story, .brief-card").evaluate_all(
+        """(cards) => cards.map((card) => [card.querySelector(':is(h2, h3) a').getAttribute('href'),
             Number(card.textContent.match(/(\\d+) Quellen?/)[1])])"""
     )
     assert len(counts) == 7
