@@ -113,11 +113,11 @@ def test_hostile_site_builds(site: Path) -> None:
 
 
 def _our_script(attrs: dict[str, str | None]) -> bool:
-    """JSON-LD data, or the search page's own module from the site's static folder."""
+    """JSON-LD data, or the theme's own modules (search, landing) from the static folder."""
     if attrs == {"type": "application/ld+json"}:
         return True
     src = attrs.get("src") or ""
-    pattern = r"(/[\w-]+)*/static/search\.js\?v=[0-9a-f]{10}"
+    pattern = r"(/[\w-]+)*/static/(search|landing)\.js\?v=[0-9a-f]{10}"
     return (
         attrs.get("type") == "module" and len(attrs) == 2 and re.fullmatch(pattern, src) is not None
     )
