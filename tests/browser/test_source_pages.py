@@ -310,3 +310,12 @@ def test_a_landing_with_way_back_and_marks_has_no_axe_violations(
     expect(page.locator("#p9 mark")).to_have_count(1)
     response: dict[str, Any] = Axe().run(page).response
     assert [rule["id"] for rule in response["violations"]] == []
+
+
+def test_print_keeps_the_paragraph_numbers_before_the_text(new_page: NewPage, site: Served) -> None:
+    page = new_page(width=800)
+    page.goto(site.page(f"{MARKED_SOURCE}?von={FROM}#p4"))
+    page.emulate_media(media="print")
+    expect(page.locator("#p4 > .permalink")).to_be_visible()
+    expect(page.locator(".back-to-brief")).to_be_hidden()
+    assert page.evaluate(_SCROLL_WIDTH) <= 800
