@@ -1,6 +1,6 @@
 """Markdown bodies as HTML: briefs with citation markers that open the cited text in a
-popover (no JavaScript needed), sources with an id and permalink on every paragraph and
-"cited in" under each cited one.
+popover (no JavaScript needed), sources with an id and a numbered permalink on every
+paragraph and "cited in" under each cited one.
 
 Raw HTML stays text (the parser has HTML off), links are limited to http(s), mailto, tel
 and relative URLs (``markdown.is_allowed_link``), and every text is escaped by the renderer
@@ -324,8 +324,9 @@ def render_source_body(
     source_url: str | None = None,
 ) -> str:
     """The verbatim source body; paragraph ``n`` gets ``id="pn"`` (and its ``^name`` as a
-    second target), a ¶ permalink, and ``cited_in(n)`` after it. ``source_url`` is the
-    original article's address, which relative links in it are resolved against."""
+    second target), its number as a permalink before its text, and ``cited_in(n)`` after
+    it. ``source_url`` is the original article's address, which relative links in it are
+    resolved against."""
     tokens = md.parse(body)
     env = _SourceEnv(anchors, cited_in)
     blocks = inline_blocks(tokens)
@@ -376,16 +377,10 @@ def _render_source_tokens(md: MarkdownIt, tokens: list[Token], env: _SourceEnv) 
     assert isinstance(renderer, RendererHTML)
     for index, token in enumerate(tokens):
         if token.type == "inline":
-            parts.append(renderer.renderInline(token.children or [], md.options, {}))
             number = _open_paragraph_number(tokens, index)
             if number is not None:
-                name = env.anchors.get(number)
-                if name:
-                    parts.insert(len(parts) - 1, f'<span id="{escape(name)}"></span>')
-                parts.append(
-                    f' <a class="permalink" href="#p{number}" '
-                    f'aria-label="Link zu Absatz {number}">¶</a>'
-                )
+                parts.append(_paragraph_number(number, env.anchors.get(number)))
+            parts.append(renderer.renderInline(token.children or [], md.options, {}))
         else:
             # A rule when the token has one (code blocks and fences carry their text).
             rule = renderer.rules.get(token.type, renderer.renderToken)
@@ -393,6 +388,18 @@ def _render_source_tokens(md: MarkdownIt, tokens: list[Token], env: _SourceEnv) 
             if token.type == "paragraph_close":
                 parts.append(env.cited_in(token.meta["paragraph"]))
     return "".join(parts)
+
+
+def _paragraph_number(number: int, name: str | None) -> str:
+    """The number in the margin of paragraph ``number``, a link to it (and its ``^name``
+    as a second target). The link is empty and the stylesheet writes the number from
+    ``data-n``: generated text is never part of a selection, so a reader who copies
+    paragraphs gets the article's words without numbers glued to them."""
+    link = (
+        f'<a class="permalink" href="#p{number}" data-n="{number}" '
+        f'aria-label="Absatz {number}"></a>'
+    )
+    return link + (f'<span id="{escape(name)}"></span>' if name else "")
 
 
 def _open_paragraph_number(tokens: Sequence[Token], inline_index: int) -> int | None:
@@ -403,14 +410,55 @@ def _open_paragraph_number(tokens: Sequence[Token], inline_index: int) -> int | 
     return None
 
 
+# More briefs than this under one paragraph fold into a <details> a reader opens.
+CITED_IN_OPEN_MAX = 3
+
+
 def cited_in_html(citing: Sequence[Citing], link: Callable[[Citing], str]) -> str:
-    """The "cited in" list under a source paragraph."""
+    """The "Zitiert in" list under a source paragraph: each citing brief once, with the
+    first sentence it cites the paragraph in and how many more there are; folded when
+    there are more than ``CITED_IN_OPEN_MAX`` briefs. Each brief link carries its slug
+    (``data-brief``): ``landing.js`` accepts a ``?von=`` slug only if it is one of them."""
     if not citing:
         return ""
-    items = "".join(
-        f'<li><a href="{escape(link(c))}">{escape(close_bidi(c.brief.title))}</a>'
-        f'<span class="cited-context">: „{escape(close_bidi(c.context))}“</span></li>'
-        for c in citing
-    )
+    items = "".join(_cited_in_item(c, link(c)) for c in citing)
+    if len(citing) > CITED_IN_OPEN_MAX:
+        label = f'<summary class="cited-in-label">Zitiert in {len(citing)} Meldungen</summary>'
+        return f'<details class="cited-in">{label}<ul>{items}</ul></details>\n'
     label = '<p class="cited-in-label">Zitiert in:</p>'
     return f'<div class="cited-in">{label}<ul>{items}</ul></div>\n'
+
+
+def _cited_in_item(citing: Citing, href: str) -> str:
+    sentence = nest_quotes(close_bidi(citing.contexts[0]))
+    more = len(citing.contexts) - 1
+    more_html = (
+        f' <span class="cited-more">+{more} weitere {"Stelle" if more == 1 else "Stellen"}</span>'
+        if more
+        else ""
+    )
+    return (
+        f'<li><a href="{escape(href)}" data-brief="{escape(citing.brief.slug)}">'
+        f"{escape(close_bidi(citing.brief.title))}</a>"
+        f'<span class="cited-context">: „{escape(sentence)}“</span>{more_html}</li>'
+    )
+
+
+# German nests quotations „… ‚…‘ …“: a sentence shown inside „…“ turns its own double marks
+# into single ones, and its single ones (a quote within a quote) into double ones.
+_NESTED = str.maketrans(
+    {"„": "‚", "“": "‘", "‚": "„", "‘": "“", "»": "›", "«": "‹", "›": "»", "‹": "«"}
+)
+
+
+def nest_quotes(text: str) -> str:
+    """``text`` as it reads inside German quotation marks „…“: „x“ becomes ‚x‘, ‚y‘ becomes
+    „y“, "z" becomes ‚z‘. ’ stays: between letters it is an apostrophe (``Putin’s``)."""
+    nested = text.translate(_NESTED)
+    return re.sub('"', lambda m: "‚" if _opens(m) else "‘", nested)
+
+
+def _opens(match: re.Match[str]) -> bool:
+    """A straight " opens at the start or after a space or an opening bracket or dash."""
+    before = match.string[match.start() - 1] if match.start() else " "
+    return before.isspace() or before in "([{–—-"

@@ -68,10 +68,12 @@ def _letter_key(entry: CitedParagraph) -> tuple[int, str]:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Citing:
-    """A brief that cites a source paragraph, with the sentence it cites it in."""
+    """A brief that cites a source paragraph, with the sentences it cites it in: distinct,
+    in the brief's order, at least one. A brief is one entry per paragraph however often it
+    cites it, so "Zitiert in" names it once."""
 
     brief: Brief
-    context: str
+    contexts: tuple[str, ...]
 
 
 @quick_pickle
@@ -122,17 +124,9 @@ def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
     briefs = tuple(sorted(published, key=_date_key, reverse=True))  # stable: slugs stay
     cited = {brief.path: _cited_paragraphs(brief, corpus) for brief in briefs}
     citing: dict[tuple[str, int], list[Citing]] = {}
-    seen: set[tuple[str, int, str, str]] = set()
     for brief in briefs:
-        for group in brief.citations:
-            for ref in group.refs:
-                source = corpus.sources_by_id[ref.source_id]
-                paragraph = source.paragraph(ref.anchor or "")
-                assert paragraph is not None, "render needs a checked corpus"
-                key = (source.id, paragraph.index, brief.path, group.context)
-                if key not in seen:
-                    seen.add(key)
-                    citing.setdefault(key[:2], []).append(Citing(brief, group.context))
+        for key, contexts in _citing_sentences(brief, corpus).items():
+            citing.setdefault(key, []).append(Citing(brief, contexts))
     frozen_citing = {key: tuple(value) for key, value in citing.items()}
     briefs_per_source: dict[str, set[str]] = {}
     for (source_id, _), citings in frozen_citing.items():
@@ -156,6 +150,19 @@ def page_order(page: SitePage) -> tuple[str, str]:
     """Footer order: by title as readers read it ("Datenschutz", "Impressum", "So arbeiten
     wir"), so no number has to sit in a file name or a URL."""
     return page.title.casefold(), page.slug
+
+
+def _citing_sentences(brief: Brief, corpus: Corpus) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(source id, paragraph index) → the distinct sentences ``brief`` cites it in, in order.
+    ``p2`` and the ``^name`` of the same paragraph are one paragraph."""
+    sentences: dict[tuple[str, int], dict[str, None]] = {}
+    for group in brief.citations:
+        for ref in group.refs:
+            source = corpus.sources_by_id[ref.source_id]
+            paragraph = source.paragraph(ref.anchor or "")
+            assert paragraph is not None, "render needs a checked corpus"
+            sentences.setdefault((source.id, paragraph.index), {})[group.context] = None
+    return {key: tuple(contexts) for key, contexts in sentences.items()}
 
 
 def _date_key(brief: Brief) -> tuple[int, int, int, str]:

@@ -113,11 +113,11 @@ def test_hostile_site_builds(site: Path) -> None:
 
 
 def _our_script(attrs: dict[str, str | None]) -> bool:
-    """JSON-LD data, or a module of the site's own static folder (search, citations)."""
+    """JSON-LD data, or a module of the site's own static folder (search, citations, landing)."""
     if attrs == {"type": "application/ld+json"}:
         return True
     src = attrs.get("src") or ""
-    pattern = r"(/[\w-]+)*/static/(search|citations)\.js\?v=[0-9a-f]{10}"
+    pattern = r"(/[\w-]+)*/static/(search|citations|landing)\.js\?v=[0-9a-f]{10}"
     return (
         attrs.get("type") == "module" and len(attrs) == 2 and re.fullmatch(pattern, src) is not None
     )

@@ -30,7 +30,9 @@ THEME = Path(__file__).parent.parent / "templates"
 MARKDOWN_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "code", "em", "strong", "a"}
 MARKDOWN_TAGS |= {"br", "hr", "span", "div", "h1", "h2", "h3", "h4", "h5", "h6"}
 MARKDOWN_TAGS |= {"sup", "button"}  # citation markers (render_markdown._marker_html)
+MARKDOWN_TAGS |= {"details", "summary"}  # a long "Zitiert in" folds
 LAST = "Schlusssatz bleibt sichtbar."
+PERMALINK_1 = '<a class="permalink" href="#p1" data-n="1" aria-label="Absatz 1"></a>'
 
 # One paragraph each; the brief cites the source after every one of them.
 HOSTILE = [
@@ -92,11 +94,13 @@ def _theme_tags() -> set[str]:
 
 
 def _our_scripts(page: html_safety.Page) -> list[dict[str, str | None]]:
-    """JSON-LD, and the modules of the site's own static folder (search, citations)."""
+    """JSON-LD, and the modules of the site's own static folder (search, citations, landing)."""
     ours: list[dict[str, str | None]] = [{"type": "application/ld+json"}]
     for tag, attrs in page.tags:
         src = attrs.get("src") or ""
-        if tag == "script" and re.fullmatch(r"/static/(search|citations)\.js\?v=[0-9a-f]{10}", src):
+        if tag == "script" and re.fullmatch(
+            r"/static/(search|citations|landing)\.js\?v=[0-9a-f]{10}", src
+        ):
             ours.append({"type": "module", "src": src})
     return ours
 
@@ -120,7 +124,7 @@ def test_the_page_around_hostile_text_stays_whole(site: Path) -> None:
     assert body.find("pre").text() == "<script>alert(1)</script> \u202e umgekehrt \u202c"
     source = read_page(site / "sources/boese/index.html").find("div", cls="source-body")
     last = source.by_id(f"p{len(HOSTILE) + 1}")
-    assert last.text() == f"{LAST} ¶"
+    assert last.text() == LAST
 
 
 def test_script_and_protocol_relative_links_are_text(site: Path) -> None:
@@ -234,7 +238,8 @@ def test_relative_links_in_a_source_lead_into_the_original_site() -> None:
 
 def test_relative_links_in_a_source_without_url_are_only_text() -> None:
     html = _source_html("Siehe [dort](/politik/x) und [hier](https://example.net/).\n", None)
-    assert html.startswith('<p id="p1">Siehe dort und <a href="https://example.net/" rel=')
+    text = html.removeprefix('<p id="p1">' + PERMALINK_1)
+    assert text.startswith('Siehe dort und <a href="https://example.net/" rel=')
 
 
 def test_a_relative_link_in_a_source_does_not_break_the_link_check(make_site: MakeSite) -> None:

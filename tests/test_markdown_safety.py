@@ -33,7 +33,7 @@ ELEMENTS: dict[str, set[str]] = {
     "strong": set(),
     "br": set(),
     "hr": set(),
-    "a": {"href", "title", "rel", "class", "aria-label", "aria-describedby"},
+    "a": {"href", "title", "rel", "class", "aria-label", "aria-describedby", "data-n"},
     "span": {"class", "id", "role", "aria-hidden"},
     "div": {"class", "id", "popover", "role", "aria-labelledby"},
     # A brief's citation markers and the previews they open.

@@ -224,13 +224,17 @@ def test_a_paragraph_cited_by_number_and_by_name_is_one_source(
 # --- source --------------------------------------------------------------------------------
 
 
-def test_source_has_an_anchor_and_permalink_on_every_paragraph(golden: Path) -> None:
+def test_source_has_an_anchor_and_a_numbered_permalink_on_every_paragraph(golden: Path) -> None:
     body = read_page(golden / "sources/quelle/index.html").find(cls="source-body")
     paragraphs = [p for p in body.find_all("p") if p.attrs.get("id", "").startswith("p")]
     assert [p.attrs["id"] for p in paragraphs] == ["p1", "p2", "p3", "p4", "p5"]
-    for p in paragraphs:
-        assert [a.attrs["href"] for a in p.find_all("a", cls="permalink")] == [f"#{p.attrs['id']}"]
-        assert p.find("a", cls="permalink").text() == "¶"
+    for number, p in enumerate(paragraphs, start=1):
+        links = p.find_all("a", cls="permalink")
+        assert [a.attrs["href"] for a in links] == [f"#p{number}"]
+        # The number comes first, from data-n: empty text, so a copied selection has none.
+        assert p.children[0] is links[0]
+        assert (links[0].attrs["data-n"], links[0].text()) == (str(number), "")
+        assert links[0].attrs["aria-label"] == f"Absatz {number}"
     assert body.by_id("istanbul") in list(paragraphs[1].iter())  # the ^name target
     assert "^istanbul" not in body.text()
     assert body.by_id("reaktionen").tag == "h2"
@@ -248,7 +252,7 @@ def test_source_shows_cited_in_with_the_citing_sentence_under_cited_paragraphs_o
     assert cited == {
         "p1": [
             "Kreml: Gebiete „nicht verhandelbar“: „Der Kreml nennt den Status der Gebiete "
-            "„unbestreitbar und nicht verhandelbar“.“"
+            "‚unbestreitbar und nicht verhandelbar‘.“"
         ],
         "p2": [
             "Kreml: Gebiete „nicht verhandelbar“: "
@@ -280,6 +284,60 @@ def test_cited_in_lists_the_newest_brief_first(make_site: MakeSite, tmp_path: Pa
     assert [li.find("a").text() for li in block.find_all("li")] == ["Neu", "Alt"]
 
 
+def _cited_in_items(out: Path) -> list[str]:
+    block = read_page(out / "sources/quelle/index.html").find(cls="cited-in")
+    return [li.text() for li in block.find_all("li")]
+
+
+def test_cited_in_names_a_brief_once_with_its_first_sentence_and_how_many_more(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    head = "---\ntitle: {}\ndate: {}\n---\n"
+    body = "Erstens [@quelle#p1]. Zweitens [@quelle#p2]. Drittens [@quelle#istanbul; @quelle#p1].\n"
+    files = {
+        "briefs/drei.md": brief(body, head.format("Drei", "2025-02-01")),
+        "briefs/zwei.md": brief(
+            "Eins [@quelle#p1]. Zwei [@quelle#p1].\n", head.format("Zwei", "2025-01-02")
+        ),
+        "briefs/eine.md": brief(
+            "Nur [@quelle#p1]. Nur [@quelle#p1].\n", head.format("Eine", "2025-01-01")
+        ),
+    }
+    out = build_site(make_site(files), tmp_path / "public")
+    assert _cited_in_items(out) == [
+        "Drei: „Erstens.“ +1 weitere Stelle",
+        "Zwei: „Eins.“ +1 weitere Stelle",
+        "Eine: „Nur.“",  # the same sentence twice is one place
+    ]
+    p2 = read_page(out / "sources/quelle/index.html").find_all(cls="cited-in")[1]
+    assert [li.text() for li in p2.find_all("li")] == ["Drei: „Zweitens.“ +1 weitere Stelle"]
+
+
+def test_cited_in_folds_when_more_than_three_briefs_cite_a_paragraph(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    head = "---\ntitle: Meldung {0}\ndate: 2025-02-0{0}\n---\n"
+    files = {
+        f"briefs/m{n}.md": brief(f"Satz {n} [@quelle#p1].\n", head.format(n)) for n in range(1, 5)
+    }
+    site = make_site(files)
+    out = build_site(site, tmp_path / "public")
+    block = read_page(out / "sources/quelle/index.html").find(cls="cited-in")
+    assert block.tag == "details" and "open" not in block.attrs
+    assert block.find("summary").text() == "Zitiert in 4 Meldungen"
+    assert len(block.find_all("li")) == 4
+    (site / "briefs/m4.md").unlink()
+    out = build_site(site, tmp_path / "public3")
+    assert read_page(out / "sources/quelle/index.html").find(cls="cited-in").tag == "div"
+
+
+def test_cited_in_links_carry_the_brief_slug_for_the_way_back(golden: Path) -> None:
+    block = read_page(golden / "sources/quelle/index.html").find(cls="cited-in")
+    link = block.find("a")
+    assert link.attrs["href"] == "/news/briefs/kreml-schliesst-aus/"
+    assert link.attrs["data-brief"] == "kreml-schliesst-aus"
+
+
 def test_source_header_names_outlet_date_and_original_url(golden: Path) -> None:
     header = read_page(golden / "sources/quelle/index.html").find("article").find("header")
     assert "Testagentur" in header.text()
@@ -292,7 +350,7 @@ def test_citation_syntax_in_a_source_is_its_text(make_site: MakeSite, tmp_path: 
     site = make_site({"content/quelle.md": quelle, "briefs/b.md": brief("Text [@quelle#p2].\n")})
     out = build_site(site, tmp_path / "public")
     p1 = read_page(out / "sources/quelle/index.html").by_id("p1")
-    assert p1.text() == "Folgen Sie [@handle] und [@x#p1; @y] auf X. ¶"
+    assert p1.text() == "Folgen Sie [@handle] und [@x#p1; @y] auf X."
 
 
 def test_ids_on_a_source_page_are_unique(make_site: MakeSite, tmp_path: Path) -> None:

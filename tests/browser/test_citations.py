@@ -347,51 +347,68 @@ def test_paragraph_markers_are_never_shown(new_page: NewPage, site: Served) -> N
 
 
 def _citations(page: Page) -> list[dict[str, Any]]:
-    """Every citation of the brief on ``page``: its target and the sentence it stands in."""
+    """Every citation of the brief on ``page``: its target, the sentence's paragraph it
+    stands in and which citation group (``[@a#p1; @b#p2]``) of the page it belongs to."""
     return page.locator(".brief-body p").evaluate_all(
-        r"""(paragraphs) => paragraphs.flatMap((p) => {
-          const copy = p.cloneNode(true);
-          copy.querySelectorAll('.citations').forEach((node) => node.remove());
-          return [...p.querySelectorAll('.citation')].map((marker) => ({
-            href: document.getElementById(marker.getAttribute('popovertarget'))
-              .querySelector('a').getAttribute('href').replace(/\?[^#]*/, ''),
-            paragraph: copy.textContent}));
-        })"""
+        r"""(paragraphs) => {
+          const groups = [...document.querySelectorAll('.brief-body .citations')];
+          return paragraphs.flatMap((p) => {
+            const copy = p.cloneNode(true);
+            copy.querySelectorAll('.citations').forEach((node) => node.remove());
+            return [...p.querySelectorAll('.citation')].map((marker) => ({
+              href: document.getElementById(marker.getAttribute('popovertarget'))
+                .querySelector('a').getAttribute('href').replace(/\?[^#]*/, ''),
+              paragraph: copy.textContent,
+              group: groups.indexOf(marker.closest('.citations'))}));
+          });
+        }"""
     )
 
 
-def _cited_in(page: Page) -> dict[str, list[tuple[str, str]]]:
-    """For each paragraph of the source on ``page``, the (brief link, context) listed under it."""
+def _cited_in(page: Page) -> dict[str, list[tuple[str, str, str]]]:
+    """For each paragraph of the source on ``page``, the (brief link, sentence, "+n weitere
+    Stellen") listed under it."""
     entries = page.locator(".source-body .cited-in").evaluate_all(
         """(blocks) => blocks.map((block) => [
           block.previousElementSibling.id,
           [...block.querySelectorAll('li')].map((li) => [
             li.querySelector('a').getAttribute('href'),
-            li.querySelector('.cited-context').textContent])])"""
+            li.querySelector('.cited-context').textContent,
+            li.querySelector('.cited-more')?.textContent ?? ''])])"""
     )
-    return {anchor: [(href, context) for href, context in items] for anchor, items in entries}
+    return {anchor: [tuple(item) for item in items] for anchor, items in entries}
 
 
-def test_every_cited_paragraph_lists_the_briefs_citing_it_with_their_sentence(
+def _same_quotes(text: str) -> str:
+    """Text with every quotation mark alike: the list nests the brief's „…“ as ‚…‘."""
+    return re.sub("[„“‚‘]", '"', text)
+
+
+def test_every_cited_paragraph_lists_each_citing_brief_once_with_its_first_sentence(
     new_page: NewPage, site: Served
 ) -> None:
     page = new_page()
-    citations = []
+    # (brief, href) → the paragraph of each citation, in the brief's order, and its groups
+    citing: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for brief in _brief_pages(page, site):
         page.goto(site.page(brief))
-        citations += [(brief, c["href"], _words(c["paragraph"])) for c in _citations(page)]
+        for c in _citations(page):
+            citing.setdefault((brief, c["href"]), []).append((_words(c["paragraph"]), c["group"]))
     cited_in = {}
-    for source in sorted({urlsplit(href).path for _, href, _ in citations}):
+    for source in sorted({urlsplit(href).path for _, href in citing}):
         page.goto(site.page(source))
         expect(page.get_by_text("Zitiert in:").first).to_be_visible()
         for anchor, entries in _cited_in(page).items():
-            cited_in[f"{source}#{anchor}"] = entries
-    assert len(citations) > 20
-    for brief, href, paragraph in citations:
-        contexts = [_words(context) for link, context in cited_in.get(href, []) if link == brief]
-        assert contexts, f"{href} does not list {brief}"
-        # ': „sentence“' — the sentence as it stands in the brief, without citations.
-        sentences = [
-            c.removeprefix(":").strip().removeprefix("„").removesuffix("“") for c in contexts
-        ]
-        assert any(s and s in paragraph for s in sentences), (href, brief, contexts)
+            links = [link for link, _, _ in entries]
+            assert len(links) == len(set(links)), f"{source}#{anchor} lists a brief twice"
+            cited_in[f"{source}#{anchor}"] = {link: rest for link, *rest in entries}
+    assert len(citing) > 15
+    for (brief, href), citations in citing.items():
+        assert brief in cited_in.get(href, {}), f"{href} does not list {brief}"
+        context, more = cited_in[href][brief]
+        # ': „sentence“' — the brief's first sentence citing it, without its citations.
+        sentence = _words(context).removeprefix(":").strip().removeprefix("„").removesuffix("“")
+        assert sentence and _same_quotes(sentence) in _same_quotes(citations[0][0])
+        others = len({group for _, group in citations}) - 1
+        expected = f"+{others} weitere Stelle{'n' if others > 1 else ''}" if others else ""
+        assert more == expected, (href, brief)
