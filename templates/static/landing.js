@@ -36,12 +36,29 @@ function showWayBack(slug) {
   const link = document.createElement("a");
   link.href = citing.getAttribute("href");
   link.textContent = `← zurück zur Meldung: ${citing.textContent}`;
+  // Straight from that brief (the previous page of this tab), going back is the browser's
+  // own Back: the reader returns to the sentence they left, not to the brief's top.
+  link.addEventListener("click", (event) => {
+    if (cameFrom(link.href) && history.length > 1) {
+      event.preventDefault();
+      history.back();
+    }
+  });
   const bar = document.createElement("p");
   bar.className = "back-to-brief";
   bar.append(link);
   // First in the article: read first by a screen reader, reached first by Tab. The
   // stylesheet fixes it to the bottom of the window, so nothing on the page moves.
   article.prepend(bar);
+}
+
+// Did the reader come here from `href`? The referrer tells (same site: the full address).
+function cameFrom(href) {
+  try {
+    return document.referrer !== "" && new URL(document.referrer).pathname === new URL(href).pathname;
+  } catch {
+    return false;
+  }
 }
 
 // Wraps the searched words in <mark>: in the paragraph the address lands on (a source),

@@ -315,3 +315,22 @@ def test_print_keeps_the_paragraph_numbers_before_the_text(new_page: NewPage, si
     expect(page.locator("#p4 > .permalink")).to_be_visible()
     expect(page.locator(".back-to-brief")).to_be_hidden()
     assert page.evaluate(_SCROLL_WIDTH) <= 800
+
+
+def test_the_way_back_returns_to_the_sentence_the_reader_left(
+    new_page: NewPage, site: Served
+) -> None:
+    """Tap a citation low in a brief, go on to the source, come back: the reader is at that
+    citation again, not at the brief's top (the browser's own Back, when the reader came
+    straight from the brief)."""
+    page = new_page(width=360, height=740, has_touch=True)
+    page.goto(site.page(BRIEF))
+    marker = page.locator(".brief-body .citation").last
+    marker.scroll_into_view_if_needed()
+    marker.tap()
+    page.locator(".citation-preview:popover-open a", has_text="Zur Quelle").tap()
+    page.wait_for_url("**/sources/**")
+    page.locator(".back-to-brief a").tap()
+    page.wait_for_url(f"**{BRIEF}")
+    expect(page.locator(".brief-body .citation").last).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 200, "back at the top of the brief"
