@@ -92,3 +92,17 @@ def test_every_page_links_how_we_work_from_its_footer(new_page: NewPage, site: S
     expect(page.locator("h1")).to_have_text("So arbeiten wir")
     for heading in ("Die Belege in einer Meldung", "Wenn sich eine Quelle ändert", "Korrekturen"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [320, 414, 700, 800, 1000, 1100])
+def test_the_masthead_stays_one_slim_band_at_every_width(
+    new_page: NewPage, site: Served, width: int
+) -> None:
+    """Between phone and desktop too: the sections never wrap onto a third line and the
+    search box never drops below the title."""
+    page = new_page(width=width, height=800)
+    page.goto(site.page("/briefs/kreml-gebiete-nicht-verhandelbar/"))
+    header = _box(page, ".site-header")
+    assert header["height"] <= 64, f"{header['height']} px at {width} px"
+    search = page.locator(".site-header a[href$='/search/'], #kopf-suche")
+    assert search.locator("visible=true").count() == 1, "no way to search from the masthead"
