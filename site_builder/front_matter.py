@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import yaml
 
 from .diagnostics import Diagnostic, Span, error
+from .invisible import invisible_characters
 
 # Larger files are not read: a source is one article (a long one is 100 KB), a brief a few
 # paragraphs. The cap bounds the time and memory one hostile file can cost.
@@ -117,6 +118,28 @@ def parse_document(text: str, path: str) -> tuple[Document | None, list[Diagnost
             hint="add a line '---' after the last field",
         )
     ]
+
+
+def read_document(
+    data: bytes, path: str, what: str, hint: str, *, own_text: bool
+) -> tuple[str, Document | None, list[Diagnostic]]:
+    """``data`` as text and split into front matter and body, with every problem found on
+    the way: bytes that are no text, broken YAML, and a file without front matter (an
+    error naming ``what``, with ``hint``; the document is still returned). Text the site
+    writes itself (``own_text``: briefs, pages; not verbatim sources) is also searched for
+    invisible characters. The text is "" when ``data`` is not text (the document is then None)."""
+    text, problems = decode(data, path)
+    if text is None:
+        return "", None, problems
+    if own_text:
+        problems += invisible_characters(text, path)
+    document, split_problems = parse_document(text, path)
+    problems += split_problems
+    if document is not None and not document.has_front_matter:
+        problems.append(
+            error(Span(path), "missing-front-matter", f"{what} has no front matter", hint=hint)
+        )
+    return text, document, problems
 
 
 def position_after(text: str) -> tuple[int, int]:

@@ -18,9 +18,8 @@ from markdown_it.token import Token
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Span, error, warning
 from .fields import BRIEF_FIELDS, read_fields
-from .front_matter import Document, decode, parse_document, split_lines
+from .front_matter import Document, read_document, split_lines
 from .front_quotes import front_matter_quotes
-from .invisible import invisible_characters
 from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
 from .model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
 from .names import file_slug_problems
@@ -37,24 +36,15 @@ _SENTENCE_WINDOW = 500  # characters searched for the sentence around a citation
 
 def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, list[Diagnostic]]:
     """The brief in ``data`` (read from ``path``, relative to the site) and its problems."""
-    text, problems = decode(data, path)
-    if text is None:
-        return None, problems
-    problems += invisible_characters(text, path)
-    document, split_problems = parse_document(text, path)
-    problems += split_problems
-    if document is None:
-        return None, problems
-    if not document.has_front_matter:
-        problems.append(
-            error(
-                Span(path),
-                "missing-front-matter",
-                "brief has no front matter",
-                hint="start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
-                '(or create it with: site-builder new "Title")',
-            )
-        )
+    text, document, problems = read_document(
+        data,
+        path,
+        "brief",
+        hint="start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
+        '(or create it with: site-builder new "Title")',
+        own_text=True,
+    )
+    if document is None or not document.has_front_matter:
         return None, problems
     values: dict[str, object] = {}
     front_quotes: tuple[tuple[str, Quote], ...] = ()

@@ -13,8 +13,7 @@ from markdown_it import MarkdownIt
 
 from .diagnostics import Diagnostic, Span, error
 from .fields import PAGE_FIELDS, read_fields
-from .front_matter import decode, parse_document
-from .invisible import invisible_characters
+from .front_matter import read_document
 from .model import SitePage
 from .names import file_slug_problems
 from .slugs import slugify
@@ -27,23 +26,14 @@ RESERVED_SLUGS = frozenset({"briefs", "sources", "tags", "search", "static", "pa
 def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, list[Diagnostic]]:
     """The page in ``data`` (read from ``path``, relative to the site) and its problems.
     ``md`` is unused (pages have no anchors or citations to find); loaders share one shape."""
-    text, problems = decode(data, path)
-    if text is None:
-        return None, problems
-    problems += invisible_characters(text, path)
-    document, split_problems = parse_document(text, path)
-    problems += split_problems
-    if document is None:
-        return None, problems
-    if not document.has_front_matter:
-        problems.append(
-            error(
-                Span(path),
-                "missing-front-matter",
-                "page has no front matter",
-                hint="start the file with '---', a line 'title: Impressum', and '---'",
-            )
-        )
+    _, document, problems = read_document(
+        data,
+        path,
+        "page",
+        hint="start the file with '---', a line 'title: Impressum', and '---'",
+        own_text=True,
+    )
+    if document is None or not document.has_front_matter:
         return None, problems
     values: dict[str, object] = {}
     if document.yaml_ok:

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Span, error
 from .fields import SOURCE_FIELDS, read_fields
-from .front_matter import Document, decode, parse_document, split_lines
+from .front_matter import Document, read_document, split_lines
 from .markdown import InlinePositions, block_marker, inline_blocks, plain_text, strip_block_marker
 from .model import Paragraph, Source
 from .names import file_slug_problems
@@ -25,22 +25,15 @@ _POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
 
 def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, list[Diagnostic]]:
     """The source in ``data`` (read from ``path``, relative to the site) and its problems."""
-    text, problems = decode(data, path)
-    if text is None:
-        return None, problems
-    document, split_problems = parse_document(text, path)
-    problems += split_problems
+    _, document, problems = read_document(
+        data,
+        path,
+        "source",
+        hint="start the file with '---', a line 'title: …', and '---'",
+        own_text=False,  # a source is verbatim: what it holds is the article's
+    )
     if document is None:
         return None, problems
-    if not document.has_front_matter:
-        problems.append(
-            error(
-                Span(path),
-                "missing-front-matter",
-                "source has no front matter",
-                hint="start the file with '---', a line 'title: …', and '---'",
-            )
-        )
     values: dict[str, object] = {}
     if document.yaml_ok:
         values, field_problems = read_fields(
