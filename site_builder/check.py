@@ -6,7 +6,7 @@ Pure: takes the corpus and configuration, returns diagnostics. Never renders any
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .check_quotes import front_quote_problems, quote_problems
 from .check_sourcing import check_sourcing
@@ -38,49 +38,33 @@ def build_corpus(
                 )
             )
     ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
-    problems += _slug_collisions(ordered_briefs)
-    kept_pages, page_problems = _without_page_collisions(sorted(pages, key=lambda p: p.path))
-    corpus = Corpus(ordered_sources, ordered_briefs, by_id, kept_pages)
-    return corpus, problems + page_problems
+    problems += _slug_collisions(ordered_briefs, "brief", "/briefs/{}/")
+    ordered_pages = tuple(sorted(pages, key=lambda p: p.path))
+    problems += _slug_collisions(ordered_pages, "page", "/{}/")
+    corpus = Corpus(ordered_sources, ordered_briefs, by_id, ordered_pages)
+    return corpus, problems
 
 
-def _slug_collisions(briefs: tuple[Brief, ...]) -> list[Diagnostic]:
+def _slug_collisions(
+    documents: Sequence[Brief | SitePage], what: str, address: str
+) -> list[Diagnostic]:
+    """An error for each document whose slug an earlier one (in path order) has: both would
+    be written to the same ``address`` (``/briefs/{}/``), one over the other."""
     problems = []
-    by_slug: dict[str, Brief] = {}
-    for brief in briefs:
-        first = by_slug.setdefault(brief.slug, brief)
-        if first is not brief:
+    by_slug: dict[str, Brief | SitePage] = {}
+    for document in documents:
+        first = by_slug.setdefault(document.slug, document)
+        if first is not document:
             problems.append(
                 error(
-                    Span(brief.path),
+                    Span(document.path),
                     "slug-collision",
-                    f"this brief and {first.path} both become /briefs/{brief.slug}/",
-                    hint="rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss and case do not "
-                    "tell files apart in URLs)",
+                    f"this {what} and {first.path} both become {address.format(document.slug)}",
+                    hint="rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss, case and "
+                    "subfolders do not tell files apart in URLs)",
                 )
             )
     return problems
-
-
-def _without_page_collisions(
-    pages: list[SitePage],
-) -> tuple[tuple[SitePage, ...], list[Diagnostic]]:
-    """Pages by path, the first of two that would share an address kept (an error names
-    the other: one of them would silently replace the other on the site)."""
-    problems = []
-    by_slug: dict[str, SitePage] = {}
-    for page in pages:
-        first = by_slug.setdefault(page.slug, page)
-        if first is not page:
-            problems.append(
-                error(
-                    Span(page.path),
-                    "slug-collision",
-                    f"this page and {first.path} both become /{page.slug}/",
-                    hint="rename one of the files (subfolders of pages/ do not show in URLs)",
-                )
-            )
-    return tuple(by_slug.values()), problems
 
 
 def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
