@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.watch import snapshot
 from tests.conftest import MakeSite
 from tests.html_tree import read_page
 from tests.sitefiles import brief
@@ -149,3 +150,16 @@ def test_a_site_without_pages_has_a_footer_without_them(
     assert build(site, tmp_path / "out") == 0
     footer = read_page(tmp_path / "out/index.html").find("footer")
     assert [a.attrs["href"] for a in footer.find_all("a")] == ["/", "/sources/", "/feed.xml"]
+
+
+def test_serve_and_the_up_to_date_check_watch_pages(make_site: MakeSite, tmp_path: Path) -> None:
+    """An edited page rebuilds under ``serve`` and is not skipped as "up to date"."""
+    site = make_site(
+        {"pages/impressum.md": IMPRESSUM, "briefs/a.md": brief("Text [@quelle#p1].\n")}
+    )
+    assert "pages/impressum.md" in snapshot(site)
+    out = tmp_path / "out"
+    assert build(site, out) == 0
+    (site / "pages/impressum.md").write_text(IMPRESSUM.replace("Wien", "Graz"), "utf-8")
+    assert build(site, out) == 0
+    assert "Graz" in (out / "impressum/index.html").read_text("utf-8")
