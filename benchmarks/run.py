@@ -187,7 +187,8 @@ def measure_size(pages: int, runs: int, work: Path, options: argparse.Namespace)
         scenarios += hugo_scenarios(ws, minimal_site(ws, options.hugo_reference))
     chosen = selected(scenarios, options.only)
     cold = [s for s in chosen if s.cold]
-    _say(f"  cold scenarios in alternation, {runs} round(s): {', '.join(s.key for s in cold)}")
+    order = tuple(s.key for _run, s in alternation(cold, 1))
+    _say(f"  cold scenarios in alternation, {runs} round(s) of: {', '.join(order)}")
     outcomes, outputs = run_alternating(cold, runs, ws, warmth)
     for scenario in chosen:
         if not scenario.cold:
@@ -203,7 +204,7 @@ def measure_size(pages: int, runs: int, work: Path, options: argparse.Namespace)
         outcomes=tuple(outcomes[s.key] for s in chosen),
         outputs={s.key: outputs[s.key] for s in chosen if s.key in outputs},
         notes=tuple(note for s in chosen for note in s.notes),
-        alternated=tuple(s.key for _run, s in alternation(cold, 1)),
+        alternated=order,
     )
 
 
