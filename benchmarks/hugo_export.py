@@ -10,6 +10,10 @@ home page paginated by 20 (as site-builder's), section lists, ``/tags/`` and one
 tag, a 404 page, one RSS feed, the sitemap and robots.txt — so Hugo writes about as many
 pages as site-builder, but without what only site-builder does (citation previews, "Zitiert
 in" lists under each source paragraph, JSON-LD): see benchmarks/README.md.
+
+``export_minimal`` writes the same Markdown into a copy of the minimal reference site
+(``../shared/bench/hugo``: its ``hugo.toml`` and two layouts, nothing of ours), the bar the
+issue tracker compares against: what Hugo needs to turn this Markdown into pages at all.
 """
 
 from __future__ import annotations
@@ -127,6 +131,10 @@ LAYOUTS: Mapping[str, str] = {
 
 MARKER = ".benchmarks-hugo-export"
 
+# The minimal reference, shared by the whole project beside the repositories
+# (benchmarks/ → repository → the folder holding it and shared/).
+DEFAULT_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "hugo"
+
 SECTIONS: Mapping[str, str] = {
     "_index.md": "Benchmark – Nachrichten mit Quellen",
     "briefs/_index.md": "Briefs",
@@ -165,8 +173,10 @@ def brief_page(brief: Document, sources: Mapping[str, Source]) -> str:
     return front_matter(fields) + link_citations(brief.body, sources)
 
 
-def source_page(source: Source) -> str:
-    """The source's paragraphs, each followed by its ``{#pN}`` block attribute."""
+def source_page(source: Source, anchors: bool = True) -> str:
+    """The source's paragraphs, each followed by its ``{#pN}`` block attribute (without
+    ``anchors``: plain, for a config that does not enable Goldmark's block attributes, where
+    ``{#p3}`` would be printed as text)."""
     front = source.document.front
     fields: dict[str, object] = {"title": str(front["title"])}
     if front.get("published"):
@@ -182,7 +192,8 @@ def source_page(source: Source) -> str:
         if paragraph is None:
             lines.append(line)
         else:
-            lines.append(f"{paragraph.text}\n{{#p{paragraph.number}}}\n")
+            attribute = f"{{#p{paragraph.number}}}\n" if anchors else ""
+            lines.append(f"{paragraph.text}\n{attribute}")
         offset += len(line)
     return front_matter(fields) + "".join(lines)
 
@@ -195,6 +206,10 @@ def write(root: Path, relative: str, text: str) -> None:
 
 class ExportError(Exception):
     """The output folder holds something this module did not write."""
+
+
+class MissingReferenceError(ExportError):
+    """The minimal reference site (``--hugo-reference``) is not there."""
 
 
 def clear_export(out: Path) -> None:
@@ -216,14 +231,46 @@ def export(site: Path, out: Path) -> int:
         write(out, "layouts/" + relative, template)
     for relative, title in SECTIONS.items():
         write(out, "content/" + relative, front_matter({"title": title}))
+    return write_content(site, out, sources, anchors=True)
+
+
+def write_content(site: Path, out: Path, sources: Mapping[str, Source], anchors: bool) -> int:
+    """Every source and every published brief under ``out/content/``; the number of pages
+    written."""
     for source in sources.values():
-        write(out, f"content/sources/{source.id}.md", source_page(source))
-    briefs = markdown_files(site / "briefs")
-    for path in briefs:
+        write(out, f"content/sources/{source.id}.md", source_page(source, anchors))
+    written = len(sources)
+    for path in markdown_files(site / "briefs"):
         brief = read_document(path)
         if not brief.front.get("draft"):
             write(out, f"content/briefs/{path.stem}.md", brief_page(brief, sources))
-    return len(sources) + len(briefs)
+            written += 1
+    return written
+
+
+# What a Hugo build leaves in a site folder: never part of the reference copied.
+BUILD_LEFTOVERS = ("public", "resources", ".hugo_build.lock")
+
+
+def export_minimal(site: Path, out: Path, reference: Path) -> int:
+    """Write the generated ``site`` into a copy of the minimal ``reference`` site in ``out``
+    (replaced); the number of content pages written.
+
+    The content is the export's (same front matter, citations as links to
+    ``/sources/<id>/#pN``) except the ``{#pN}`` block attributes: the reference's config does
+    not enable them, and it is used unchanged. Raises ``MissingReferenceError`` when ``reference``
+    has no Hugo config.
+    """
+    if not any((reference / name).is_file() for name in ("hugo.toml", "config.toml")):
+        raise MissingReferenceError(
+            f"the minimal Hugo reference is missing: no hugo.toml in {reference} "
+            "(give its folder with --hugo-reference DIR)"
+        )
+    clear_export(out)
+    leftovers = shutil.ignore_patterns(*BUILD_LEFTOVERS)
+    shutil.copytree(reference, out, ignore=leftovers, dirs_exist_ok=True)
+    write(out, MARKER, "")
+    return write_content(site, out, read_sources(site), anchors=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,12 +280,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("site", type=Path, help="the generated site (site.yaml, content/, …)")
     parser.add_argument("out", type=Path, help="folder for the Hugo site (replaced)")
+    parser.add_argument(
+        "--minimal",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_REFERENCE,
+        metavar="REFERENCE",
+        help=f"into a copy of the minimal reference site (default: {DEFAULT_REFERENCE})",
+    )
     args = parser.parse_args(argv)
     if not (args.site / "content").is_dir():
         print(f"{args.site} has no content/ folder", file=sys.stderr)
         return 2
     try:
-        pages = export(args.site, args.out)
+        if args.minimal is None:
+            pages = export(args.site, args.out)
+        else:
+            pages = export_minimal(args.site, args.out, args.minimal)
     except ExportError as problem:
         print(problem, file=sys.stderr)
         return 2

@@ -20,10 +20,21 @@ each scenario means: [README.md](README.md). Everything between the markers belo
 written by `python -m benchmarks.run`; text outside them is kept.
 """
 
-# (label, numerator scenario, denominator scenario)
+# (label, numerator scenario, denominator scenario): first against the minimal reference,
+# the bar; then against the feature-equal export, a second comparison.
 RATIOS = (
-    ("site-builder cold build ÷ Hugo", "build-cold-nosearch", "hugo-cold"),
-    ("site-builder build with search ÷ (Hugo + Pagefind)", "build-cold", "hugo-pagefind-cold"),
+    ("site-builder cold build ÷ Hugo (minimal)", "build-cold-nosearch", "hugo-minimal-cold"),
+    (
+        "site-builder build with search ÷ (Hugo minimal + Pagefind)",
+        "build-cold",
+        "hugo-minimal-pagefind-cold",
+    ),
+    ("site-builder cold build ÷ Hugo (feature-equal export)", "build-cold-nosearch", "hugo-cold"),
+    (
+        "site-builder build with search ÷ (Hugo feature-equal export + Pagefind)",
+        "build-cold",
+        "hugo-pagefind-cold",
+    ),
 )
 
 MEMORY_NOTE = (
@@ -60,6 +71,7 @@ class SizeResult:
     outcomes: tuple[Outcome, ...]
     outputs: Mapping[str, OutputSize]  # by scenario key: what its cold run wrote
     notes: tuple[str, ...]  # which words the edit scenarios change
+    alternated: tuple[str, ...] = ()  # the cold scenarios run in alternation, round 1's order
 
     def stats(self, key: str) -> Stats | None:
         return next((o.stats for o in self.outcomes if o.key == key), None)
@@ -152,6 +164,19 @@ def output_table(results: Sequence[SizeResult]) -> list[str]:
     return _table(["pages", "written by", "HTML files", "files", "MiB"], rows)
 
 
+def _alternation_line(results: Sequence[SizeResult]) -> list[str]:
+    orders = {r.alternated for r in results if r.alternated}
+    if not orders:
+        return []
+    keys = ", ".join(f"`{key}`" for key in max(orders, key=len))
+    return [
+        "",
+        "The cold scenarios ran in alternation, run by run, in one invocation: run 1 of "
+        f"each in the order {keys}, run 2 in the reverse order, run 3 in order again; the "
+        "warm and edit scenarios followed.",
+    ]
+
+
 def _corpus_line(r: SizeResult) -> str:
     return (
         f"- {r.pages:,} pages = {r.briefs:,} briefs + {r.sources:,} sources "
@@ -168,13 +193,15 @@ def render_section(
         lines += [f"> {note}", ""]
     lines += ["Corpora (`python -m benchmarks.corpus`, seed 1):", ""]
     lines += [_corpus_line(r) for r in results]
+    lines += _alternation_line(results)
     lines += ["", "### Wall-clock time and memory", ""]
     lines += times_table(results)
     lines += [
         "",
         "Each cell: **median** seconds (fastest–slowest run) · peak MiB. Every run is a new "
-        "process of the command line, timed from start to exit. The ratios divide medians. "
-        + MEMORY_NOTE,
+        "process of the command line, timed from start to exit. The ratios divide medians; "
+        "the bar is Hugo on the minimal reference site (`../shared/bench/hugo`, the same "
+        "Markdown), the feature-equal export is a second comparison. " + MEMORY_NOTE,
         "",
         "### CPU time",
         "",
@@ -187,8 +214,9 @@ def render_section(
     lines += cpu_table(results)
     lines += ["", "### Output of the cold builds", ""]
     lines += output_table(results)
-    lines += ["", "### What the edit scenarios change", ""]
-    lines += [f"- {r.pages:,} pages, {note}" for r in results for note in r.notes]
+    edited = [f"- {r.pages:,} pages, {note}" for r in results for note in r.notes]
+    if edited:
+        lines += ["", "### What the edit scenarios change", "", *edited]
     lines += ["", "### Machine", ""]
     lines += [f"- {name}: {value}" for name, value in facts]
     failures = [(r.pages, o) for r in results for o in r.outcomes if o.error]

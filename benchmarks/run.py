@@ -4,6 +4,8 @@ For each size it generates the corpus (``benchmarks.corpus``; pages = briefs + s
 generator makes one source per five briefs), runs ``site-builder lock`` once so the lock is
 current, and times each scenario (``benchmarks.scenarios``) as separate processes of the real
 command line: the median of ``--runs`` runs, fastest and slowest, CPU time and peak memory.
+Cold scenarios (site-builder's and Hugo's) run first, in alternation run by run
+(``scenarios.alternation``); the warm and edit scenarios follow, one after the other.
 The Markdown result is printed and written between the markers of ``--out``
 (benchmarks/RESULTS.md). See benchmarks/README.md.
 """
@@ -24,16 +26,18 @@ from pathlib import Path
 
 from . import corpus
 from .edits import Pristine, choose_edits
-from .hugo_export import ExportError
+from .hugo_export import DEFAULT_REFERENCE, ExportError, MissingReferenceError, export_minimal
 from .hugo_export import export as export_hugo
 from .machine import machine_facts
-from .measure import CommandError, Stats, run_sequence, run_timed
+from .measure import CommandError, Sample, Stats, run_sequence, run_timed
 from .report import Outcome, OutputSize, SizeResult, measure_output, render_section, update_results
 from .scenarios import (
     KEYS,
     Scenario,
+    UnavailableError,
     Warmth,
     Workspace,
+    alternation,
     hugo_scenarios,
     selected,
     site_builder_scenarios,
@@ -41,8 +45,8 @@ from .scenarios import (
 
 HERE = Path(__file__).resolve().parent
 LARGE = 20_000  # sizes from here on use --large-runs
-# The cold scenarios whose output is measured (HTML files, files, bytes).
-MEASURED_OUTPUT = ("build-cold-nosearch", "build-cold", "hugo-cold", "hugo-pagefind-cold")
+# What makes a scenario fail (its cell says "failed") without stopping the others.
+FAILURES = (CommandError, OSError, ValueError, UnavailableError)
 
 
 def briefs_for(pages: int) -> int:
@@ -80,6 +84,7 @@ def prepare_corpus(folder: Path, site: Path, briefs: int, seed: int) -> dict[str
 
 
 def run_scenario(scenario: Scenario, runs: int, ws: Workspace, warmth: Warmth) -> Outcome:
+    """All runs of one (warm or edit) scenario, one after the other."""
     samples = []
     try:
         scenario.setup()
@@ -91,12 +96,58 @@ def run_scenario(scenario: Scenario, runs: int, ws: Workspace, warmth: Warmth) -
                 warmth.ran(scenario.commands[0])
             _say(f"    run {run}: {sample.seconds:.2f} s, {sample.peak_kib / 1024:.0f} MiB")
         return Outcome(scenario.key, scenario.title, Stats(tuple(samples)))
-    except (CommandError, OSError, ValueError) as problem:
+    except FAILURES as problem:
         warmth.forget()
         _say(f"    FAILED: {problem}")
         return Outcome(scenario.key, scenario.title, None, str(problem))
     finally:
         scenario.teardown()
+
+
+def run_alternating(
+    cold: Sequence[Scenario], runs: int, ws: Workspace, warmth: Warmth
+) -> tuple[dict[str, Outcome], dict[str, OutputSize]]:
+    """The cold scenarios' runs interleaved (``alternation``); a scenario that fails drops
+    out of the later rounds. Each one's output is measured right after its last run, before
+    another scenario deletes or replaces it."""
+    samples: dict[str, list[Sample]] = {s.key: [] for s in cold}
+    errors: dict[str, str] = {}
+    outputs: dict[str, OutputSize] = {}
+    try:
+        for scenario in cold:
+            try:
+                scenario.setup()
+            except FAILURES as problem:
+                errors[scenario.key] = str(problem)
+                _say(f"  {scenario.title}: FAILED: {problem}")
+        for run, scenario in alternation(cold, runs):
+            if scenario.key in errors:
+                continue
+            try:
+                scenario.before_run(run)
+                sample = run_sequence(scenario.commands, ws.env)
+            except FAILURES as problem:
+                warmth.forget()
+                errors[scenario.key] = str(problem)
+                _say(f"  run {run}, {scenario.title}: FAILED: {problem}")
+                continue
+            samples[scenario.key].append(sample)
+            if scenario.warms:
+                warmth.ran(scenario.commands[0])
+            seconds, mib = sample.seconds, sample.peak_kib / 1024
+            _say(f"  run {run}, {scenario.title}: {seconds:.2f} s, {mib:.0f} MiB")
+            if run == runs and scenario.output is not None:
+                outputs[scenario.key] = measure_output(scenario.output)
+    finally:
+        for scenario in cold:
+            scenario.teardown()
+    outcomes = {
+        s.key: Outcome(s.key, s.title, None, errors[s.key])
+        if s.key in errors
+        else Outcome(s.key, s.title, Stats(tuple(samples[s.key])))
+        for s in cold
+    }
+    return outcomes, outputs
 
 
 def workspace(folder: Path, options: argparse.Namespace) -> Workspace:
@@ -109,6 +160,9 @@ def workspace(folder: Path, options: argparse.Namespace) -> Workspace:
         hugo_site=folder / "hugo-site",
         hugo_out=folder / "hugo-out",
         hugo_cache=folder / "hugo-cache",
+        hugo_minimal_site=folder / "hugo-minimal-site",
+        hugo_minimal_out=folder / "hugo-minimal-out",
+        hugo_minimal_cache=folder / "hugo-minimal-cache",
         pristine=Pristine(site, folder / "pristine"),
         site_builder=(sys.executable, "-m", "site_builder"),
         hugo=options.hugo_bin,
@@ -130,14 +184,16 @@ def measure_size(pages: int, runs: int, work: Path, options: argparse.Namespace)
     scenarios = site_builder_scenarios(ws, warmth, edits)
     if options.hugo:
         export_hugo(ws.site, ws.hugo_site)
-        scenarios += hugo_scenarios(ws)
-    outcomes, outputs = [], {}
-    for scenario in selected(scenarios, options.only):
-        _say(f"  {scenario.title}")
-        outcomes.append(run_scenario(scenario, runs, ws, warmth))
-        if scenario.key in MEASURED_OUTPUT and outcomes[-1].stats:
-            built = ws.hugo_out if scenario.key.startswith("hugo") else ws.out
-            outputs[scenario.key] = measure_output(built)
+        scenarios += hugo_scenarios(ws, minimal_site(ws, options.hugo_reference))
+    chosen = selected(scenarios, options.only)
+    cold = [s for s in chosen if s.cold]
+    order = tuple(s.key for _run, s in alternation(cold, 1))
+    _say(f"  cold scenarios in alternation, {runs} round(s) of: {', '.join(order)}")
+    outcomes, outputs = run_alternating(cold, runs, ws, warmth)
+    for scenario in chosen:
+        if not scenario.cold:
+            _say(f"  {scenario.title}")
+            outcomes[scenario.key] = run_scenario(scenario, runs, ws, warmth)
     return SizeResult(
         pages=counts["briefs"] + counts["sources"],
         briefs=counts["briefs"],
@@ -145,14 +201,22 @@ def measure_size(pages: int, runs: int, work: Path, options: argparse.Namespace)
         citations=counts["citations"],
         quotes=counts["quotes"],
         runs=runs,
-        outcomes=tuple(outcomes),
-        outputs=_in_order(outputs),
-        notes=tuple(note for s in selected(scenarios, options.only) for note in s.notes),
+        outcomes=tuple(outcomes[s.key] for s in chosen),
+        outputs={s.key: outputs[s.key] for s in chosen if s.key in outputs},
+        notes=tuple(note for s in chosen for note in s.notes),
+        alternated=order,
     )
 
 
-def _in_order(outputs: dict[str, OutputSize]) -> dict[str, OutputSize]:
-    return {key: outputs[key] for key in MEASURED_OUTPUT if key in outputs}
+def minimal_site(ws: Workspace, reference: Path) -> str | None:
+    """Write the minimal reference site; None, or why it could not be written (the minimal
+    scenarios then fail with this message and the others run)."""
+    try:
+        export_minimal(ws.site, ws.hugo_minimal_site, reference)
+    except MissingReferenceError as problem:
+        _say(f"  {problem}")
+        return str(problem)
+    return None
 
 
 def _say(text: str) -> None:
@@ -197,6 +261,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--note", help="a line to print above the results (e.g. what else ran)")
     add("--hugo-bin", default="hugo", help="the Hugo command (default: hugo)")
     add("--pagefind-bin", default=_default_pagefind(), help="the Pagefind CLI")
+    add(
+        "--hugo-reference",
+        type=Path,
+        default=DEFAULT_REFERENCE,
+        metavar="DIR",
+        help=f"the minimal Hugo reference site (default: {DEFAULT_REFERENCE})",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or (args.large_runs is not None and args.large_runs < 1):
         parser.error("--runs and --large-runs must be at least 1")

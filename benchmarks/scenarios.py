@@ -3,6 +3,10 @@
 A scenario runs ``setup`` once, then for run k = 1, 2, …: ``before_run(k)`` (untimed: delete
 the cache and output for a cold run, or write edit k) and its commands (timed), and finally
 ``teardown`` (put edited files back). Every command is a separate process of the real CLI.
+
+Cold scenarios (``Scenario.cold``) start from nothing every run, so they need no order among
+themselves: the harness runs them in alternation, run by run (``alternation``), so that
+site-builder and Hugo share whatever the machine was doing at the time.
 """
 
 from __future__ import annotations
@@ -27,7 +31,21 @@ KEYS = (
     "rebuild-source",
     "rebuild-source-cited",
     "check-brief",
+    "hugo-minimal-cold",
+    "hugo-minimal-pagefind-cold",
     "hugo-cold",
+    "hugo-pagefind-cold",
+)
+
+# The order of one round of cold runs: each site-builder build next to the Hugo builds it is
+# compared with (see ``alternation``).
+COLD_ORDER = (
+    "check-cold",
+    "build-cold-nosearch",
+    "hugo-minimal-cold",
+    "hugo-cold",
+    "build-cold",
+    "hugo-minimal-pagefind-cold",
     "hugo-pagefind-cold",
 )
 
@@ -40,9 +58,12 @@ class Workspace:
 
     site: Path
     out: Path  # site-builder's --out
-    hugo_site: Path
+    hugo_site: Path  # the feature-equal export
     hugo_out: Path
     hugo_cache: Path
+    hugo_minimal_site: Path  # the minimal reference with the same Markdown
+    hugo_minimal_out: Path
+    hugo_minimal_cache: Path
     pristine: Pristine
     site_builder: Argv  # e.g. (sys.executable, "-m", "site_builder")
     hugo: str
@@ -58,20 +79,20 @@ class Workspace:
     def build(self, *options: str) -> Argv:
         return self.command("build", "--out", str(self.out), *options)
 
-    def hugo_build(self) -> Argv:
+    def hugo_build(self, site: Path, out: Path, cache: Path) -> Argv:
         return (
             self.hugo,
             "--quiet",
             "--source",
-            str(self.hugo_site),
+            str(site),
             "--destination",
-            str(self.hugo_out),
+            str(out),
             "--cacheDir",
-            str(self.hugo_cache),
+            str(cache),
         )
 
-    def pagefind_index(self) -> Argv:
-        return (self.pagefind, "--site", str(self.hugo_out), "--silent")
+    def pagefind_index(self, out: Path) -> Argv:
+        return (self.pagefind, "--site", str(out), "--silent")
 
     def delete_cache_and_output(self) -> None:
         """A cold start: no build cache, no output, and no spare (the output before the
@@ -80,9 +101,11 @@ class Workspace:
         shutil.rmtree(self.out, ignore_errors=True)
         shutil.rmtree(self.out.parent / f".{self.out.name}.spare", ignore_errors=True)
 
-    def delete_hugo_output(self) -> None:
-        for folder in (self.hugo_out, self.hugo_cache, self.hugo_site / "resources"):
-            shutil.rmtree(folder, ignore_errors=True)
+
+def delete_hugo_output(site: Path, out: Path, cache: Path) -> None:
+    """A cold Hugo start: no output, no cache dir, no ``resources/`` in the site."""
+    for folder in (out, cache, site / "resources"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Warmth:
@@ -126,6 +149,8 @@ class Scenario:
     teardown: Callable[[], None] = _nothing
     warms: bool = False  # a run leaves the unedited site built by ``commands[0]``
     notes: tuple[str, ...] = ()
+    cold: bool = False  # every run starts from nothing: may alternate with other cold ones
+    output: Path | None = None  # what a run writes, measured after the last run
 
 
 def _cold(ws: Workspace, warmth: Warmth, key: str, title: str, argv: Argv) -> Scenario:
@@ -133,7 +158,9 @@ def _cold(ws: Workspace, warmth: Warmth, key: str, title: str, argv: Argv) -> Sc
         warmth.forget()
         ws.delete_cache_and_output()
 
-    return Scenario(key, title, (argv,), before_run=before_run, warms=True)
+    return Scenario(
+        key, title, (argv,), before_run=before_run, warms=True, cold=True, output=ws.out
+    )
 
 
 def _edited(
@@ -255,22 +282,91 @@ def site_builder_scenarios(ws: Workspace, warmth: Warmth, edits: Edits) -> list[
     return scenarios
 
 
-def hugo_scenarios(ws: Workspace) -> list[Scenario]:
-    """Hugo, and Hugo followed by the Pagefind CLI, each from nothing (no output, no cache)."""
+class UnavailableError(Exception):
+    """A scenario cannot run here (e.g. the minimal Hugo reference is missing)."""
+
+
+def _unavailable(problem: str) -> Callable[[], None]:
+    def setup() -> None:
+        raise UnavailableError(problem)
+
+    return setup
+
+
+def _hugo_pair(
+    ws: Workspace,
+    keys: tuple[str, str],
+    name: str,
+    folders: tuple[Path, Path, Path],
+    problem: str | None,
+) -> list[Scenario]:
+    """Hugo on one site, and Hugo followed by the Pagefind CLI, each from nothing (no output,
+    no cache); when ``problem`` says why the site is missing, both fail with it."""
+    site, out, cache = folders
 
     def before_run(_run: int) -> None:
-        ws.delete_hugo_output()
+        delete_hugo_output(site, out, cache)
 
-    hugo, pagefind = ws.hugo_build(), ws.pagefind_index()
+    hugo, pagefind = ws.hugo_build(site, out, cache), ws.pagefind_index(out)
+    setup = _nothing if problem is None else _unavailable(problem)
     return [
-        Scenario("hugo-cold", "Hugo, cold", (hugo,), before_run=before_run),
         Scenario(
-            "hugo-pagefind-cold",
-            "Hugo + Pagefind CLI, cold",
-            (hugo, pagefind),
+            keys[0],
+            f"{name}, cold",
+            (hugo,),
+            setup=setup,
             before_run=before_run,
+            cold=True,
+            output=out,
+        ),
+        Scenario(
+            keys[1],
+            f"{name} + Pagefind CLI, cold",
+            (hugo, pagefind),
+            setup=setup,
+            before_run=before_run,
+            cold=True,
+            output=out,
         ),
     ]
+
+
+def hugo_scenarios(ws: Workspace, minimal_problem: str | None = None) -> list[Scenario]:
+    """Hugo (+ Pagefind) on the minimal reference site, the bar to compare with, and on the
+    feature-equal export; ``minimal_problem`` says why the minimal site could not be made."""
+    minimal = (ws.hugo_minimal_site, ws.hugo_minimal_out, ws.hugo_minimal_cache)
+    export = (ws.hugo_site, ws.hugo_out, ws.hugo_cache)
+    return [
+        *_hugo_pair(
+            ws,
+            ("hugo-minimal-cold", "hugo-minimal-pagefind-cold"),
+            "Hugo (minimal reference)",
+            minimal,
+            minimal_problem,
+        ),
+        *_hugo_pair(
+            ws, ("hugo-cold", "hugo-pagefind-cold"), "Hugo (feature-equal export)", export, None
+        ),
+    ]
+
+
+def alternation(cold: Sequence[Scenario], runs: int) -> list[tuple[int, Scenario]]:
+    """The cold runs in the order they are made: run 1 of each scenario (in ``COLD_ORDER``),
+    then run 2 of each in the reverse order, then run 3 in order again, and so on.
+
+    Interleaving puts every site-builder run next to the Hugo runs it is compared with, so a
+    busy minute on a shared machine slows both sides rather than one; reversing every other
+    round means no scenario always follows the same one (a build that just wrote 600 MB
+    leaves the disk busy for whatever runs next) and a slow drift of the machine's load
+    falls on both sides alike.
+    """
+    rank = {key: place for place, key in enumerate(COLD_ORDER)}
+    ordered = sorted(cold, key=lambda s: rank.get(s.key, len(COLD_ORDER)))
+    rounds = []
+    for run in range(1, runs + 1):
+        this = ordered if run % 2 else ordered[::-1]
+        rounds += [(run, scenario) for scenario in this]
+    return rounds
 
 
 def selected(scenarios: Sequence[Scenario], only: Sequence[str]) -> list[Scenario]:
