@@ -1,4 +1,6 @@
-"""Load one brief: front matter, body paragraphs, citation groups and the quotes before them.
+"""Load one brief: front matter, body paragraphs, citation groups and the quotes before them,
+and the body as HTML with a slot per run of citation markers (``markdown_html``): the body
+is parsed once, here, and never again.
 
 A pure function of (path, bytes): it can be cached by content hash and run in parallel.
 Resolving citations against sources happens later, in ``check``, once every source is loaded.
@@ -21,6 +23,7 @@ from .fields import BRIEF_FIELDS, read_fields
 from .front_matter import Document, read_document, split_lines
 from .front_quotes import front_matter_quotes
 from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
+from .markdown_html import MarkerRuns, brief_body_html
 from .model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
 from .names import file_slug_problems
 from .quotations import Quotation, attested_quotations, find_quotations
@@ -68,7 +71,8 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
     body_lines = split_lines(document.body)
     paragraphs: list[BriefParagraph] = []
     groups: list[CitationGroup] = []
-    for index, (block, inline) in enumerate(inline_blocks(md.parse(document.body)), start=1):
+    tokens = md.parse(document.body)
+    for index, (block, inline) in enumerate(inline_blocks(tokens), start=1):
         assert block.map is not None
         positions = InlinePositions(
             inline.content, block.map[0], body_lines, path, document.body_line
@@ -79,9 +83,10 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
         paragraphs.append(BriefParagraph(index, positions.span(0), written, plain))
     if not slug:
         return None, problems
-    return _brief(
-        document, slug, values, (tuple(paragraphs), tuple(groups)), front_quotes
-    ), problems
+    # After the citations are read: placing the markers changes the tokens.
+    html = brief_body_html(tokens)
+    body = (tuple(paragraphs), tuple(groups))
+    return _brief(document, slug, values, body, front_quotes=front_quotes, html=html), problems
 
 
 def _brief(
@@ -89,7 +94,9 @@ def _brief(
     slug: str,
     values: dict[str, object],
     body: tuple[tuple[BriefParagraph, ...], tuple[CitationGroup, ...]],
+    *,
     front_quotes: tuple[tuple[str, Quote], ...],
+    html: tuple[str, MarkerRuns],
 ) -> Brief:
     paragraphs, groups = body
     date, updated = values.get("date"), values.get("updated")
@@ -111,6 +118,8 @@ def _brief(
         corrections=_corrections(values.get("corrections")),
         front_quotes=front_quotes,
         tag_spans=_item_spans(document, "tags", len(tags)),
+        html=html[0],
+        marker_runs=html[1],
     )
 
 

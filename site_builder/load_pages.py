@@ -1,6 +1,7 @@
 """Load one site page (``pages/impressum.md`` → ``/impressum/``): front matter and body.
 
 A pure function of (path, bytes), like the other loaders: it can be cached by content hash.
+The body is parsed and made HTML here (``markdown_html.page_body_html``), once.
 A page lives at the top of the site, beside the site's own folders: a file name that would
 take one of them (``pages/briefs.md``) is refused, never written over them.
 """
@@ -14,6 +15,7 @@ from markdown_it import MarkdownIt
 from .diagnostics import Diagnostic, Span, error
 from .fields import PAGE_FIELDS, read_fields
 from .front_matter import read_document
+from .markdown_html import page_body_html
 from .model import SitePage
 from .names import file_slug_problems
 from .slugs import slugify
@@ -24,8 +26,8 @@ RESERVED_SLUGS = frozenset({"briefs", "sources", "tags", "search", "static", "pa
 
 
 def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, list[Diagnostic]]:
-    """The page in ``data`` (read from ``path``, relative to the site) and its problems.
-    ``md`` is unused (pages have no anchors or citations to find); loaders share one shape."""
+    """The page in ``data`` (read from ``path``, relative to the site) and its problems;
+    ``md`` parses its body."""
     _, document, problems = read_document(
         data,
         path,
@@ -53,6 +55,7 @@ def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, 
         title=str(values.get("title", slug)),
         body=document.body,
         description=str(description) if description is not None else None,
+        html=page_body_html(md.parse(document.body)),
     )
     return page, problems
 

@@ -1,4 +1,6 @@
-"""Load one source article: front matter, verbatim body, paragraphs with their anchors.
+"""Load one source article: front matter, verbatim body, paragraphs with their anchors, and
+the body as HTML with a slot after each paragraph (``markdown_html``): the body is parsed
+once, here, and never again.
 
 A pure function of (path, bytes): it can be cached by content hash and run in parallel.
 """
@@ -6,16 +8,19 @@ A pure function of (path, bytes): it can be cached by content hash and run in pa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .dates import PartialDate
 from .diagnostics import Diagnostic, Span, error
 from .fields import SOURCE_FIELDS, read_fields
 from .front_matter import Document, read_document, split_lines
 from .markdown import InlinePositions, block_marker, inline_blocks, plain_text, strip_block_marker
+from .markdown_html import source_body_html
 from .model import Paragraph, Source
 from .names import file_slug_problems
 from .slugs import slugify
@@ -43,9 +48,13 @@ def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, 
     source_id = _source_id(path, values, problems)
     if source_id is None:
         return None, problems
-    paragraphs, paragraph_problems = read_paragraphs(document, md)
+    tokens = md.parse(document.body)
+    paragraphs, paragraph_problems = read_paragraphs(document, tokens)
     problems += paragraph_problems
-    return _source(document, values, source_id, paragraphs), problems
+    anchors = {paragraph.index: paragraph.name for paragraph in paragraphs}
+    # After the paragraphs are read: making the HTML changes the tokens.
+    html = source_body_html(tokens, anchors, _optional_text(values, "url"))
+    return _source(document, values, source_id, paragraphs, html), problems
 
 
 def _source_id(path: str, values: dict[str, object], problems: list[Diagnostic]) -> str | None:
@@ -67,7 +76,11 @@ def _source_id(path: str, values: dict[str, object], problems: list[Diagnostic])
 
 
 def _source(
-    document: Document, values: dict[str, object], source_id: str, paragraphs: tuple[Paragraph, ...]
+    document: Document,
+    values: dict[str, object],
+    source_id: str,
+    paragraphs: tuple[Paragraph, ...],
+    html: str,
 ) -> Source:
     anchors: dict[str, int] = {}
     for paragraph in paragraphs:
@@ -94,6 +107,7 @@ def _source(
         ),
         retrieved=retrieved if isinstance(retrieved, PartialDate) else None,
         archive_url=_optional_text(values, "archive_url"),
+        html=html,
     )
 
 
@@ -116,14 +130,15 @@ def _id_span(document: Document) -> Span:
 
 
 def read_paragraphs(
-    document: Document, md: MarkdownIt
+    document: Document, tokens: Sequence[Token]
 ) -> tuple[tuple[Paragraph, ...], list[Diagnostic]]:
-    """Every paragraph-level block with its positional anchor and any ``^name`` anchor."""
+    """Every paragraph-level block of the parsed body (``tokens``) with its positional
+    anchor and any ``^name`` anchor."""
     body_lines = split_lines(document.body)
     paragraphs: list[Paragraph] = []
     problems: list[Diagnostic] = []
     named: dict[str, Span] = {}
-    for index, (block, inline) in enumerate(inline_blocks(md.parse(document.body)), start=1):
+    for index, (block, inline) in enumerate(inline_blocks(tokens), start=1):
         assert block.map is not None
         positions = InlinePositions(
             inline.content, block.map[0], body_lines, document.path, document.body_line

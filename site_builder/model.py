@@ -69,6 +69,8 @@ class Source:
     based_on: tuple[str, ...] = ()
     retrieved: PartialDate | None = None
     archive_url: str | None = None
+    # The body as HTML with a slot after each paragraph (``markdown_html.source_body_html``).
+    html: str = ""
 
     def paragraph(self, anchor: str) -> Paragraph | None:
         index = self.anchors.get(anchor)
@@ -166,6 +168,10 @@ class Brief:
     # Quotations in the title and summary, by field name: they must stand in one of the
     # paragraphs the brief cites.
     front_quotes: tuple[tuple[str, Quote], ...] = ()
+    # The body as HTML with a slot per run of citation markers, and per slot the refs of
+    # its markers (``markdown_html.brief_body_html``).
+    html: str = ""
+    marker_runs: tuple[tuple[str, ...], ...] = ()
 
     def refs(self) -> tuple[CitationRef, ...]:
         return tuple(ref for group in self.citations for ref in group.refs)
@@ -183,6 +189,7 @@ class SitePage:
     title: str
     body: str
     description: str | None = None
+    html: str = ""  # the body as HTML (``markdown_html.page_body_html``)
 
 
 @dataclass(frozen=True, slots=True)

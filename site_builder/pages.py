@@ -2,8 +2,9 @@
 
 Pure: a checked corpus and its index in, page descriptions out. Templates only lay out.
 A page is plain data, cheap to make: its Markdown body is a recipe (``BriefBody``,
-``SourceBody``) rendered only when the page is, so an unchanged page (same data, see
-``page_keys``) is not rendered at all.
+``SourceBody``): the HTML made when the document was loaded, whose slots (citation
+markers, "cited in" boxes) are filled only when the page is rendered, so an unchanged page
+(same data, see ``page_keys``) is not rendered at all, and no page parses Markdown.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from .config import SiteConfig
 from .dates import PartialDate
 from .model import Brief, SitePage, Source
 from .pickling import quick_pickle
-from .render_markdown import cited_in_html, render_brief_body, render_page_body, render_source_body
+from .render_markdown import PreviewTexts, cited_in_html, render_brief_body, render_source_body
 from .search_records import BRIEF_TYPE, SOURCE_TYPE
 from .site_index import CitedParagraph, CitedSource, Citing, SiteIndex, Tag, cited_sources
 from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
@@ -206,20 +205,24 @@ def paragraph_page(entry: CitedParagraph, brief: Brief) -> str:
 
 
 def rendered_context(
-    body: BriefBody | SourceBody | SitePageBody, md: MarkdownIt, config: SiteConfig, urls: Urls
+    body: BriefBody | SourceBody | SitePageBody,
+    previews: PreviewTexts,
+    config: SiteConfig,
+    urls: Urls,
 ) -> dict[str, Any]:
     """What a page's template gets made from its recipe: the HTML of its Markdown body
-    (``body``), and for a brief the citation previews (``previews``), the markers of each
-    cited paragraph by label (``markers``) and its schema.org data (``json_ld``)."""
+    (``body``, made at load, its slots filled), and for a brief the citation previews
+    (``previews``, from the texts made once per build), the markers of each cited
+    paragraph by label (``markers``) and its schema.org data (``json_ld``)."""
     if isinstance(body, SitePageBody):
-        return {"body": render_page_body(body.page.body, md)}
+        return {"body": body.page.html}
     if isinstance(body, BriefBody):
         brief = body.brief
 
         def link(entry: CitedParagraph) -> str:
             return urls.link(paragraph_page(entry, brief))
 
-        rendered = render_brief_body(brief.body, md, body.numbers, link)
+        rendered = render_brief_body(brief.html, brief.marker_runs, body.numbers, link, previews)
         return {
             "body": rendered.body,
             "previews": rendered.previews,
@@ -233,9 +236,7 @@ def rendered_context(
     def cited_in(number: int) -> str:
         return cited_in_html(body.citing.get(number, ()), citing_link)
 
-    source = body.source
-    anchors = {p.index: p.name for p in source.paragraphs}
-    return {"body": render_source_body(source.body, md, anchors, cited_in, source.url)}
+    return {"body": render_source_body(body.source.html, cited_in)}
 
 
 def brief_json_ld(

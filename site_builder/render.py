@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 
 from .cache import builder_fingerprint
 from .config import SiteConfig
@@ -26,7 +25,7 @@ from .forked import map_forked
 from .invisible import close_bidi
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, footer_links, latest_date, rendered_context
-from .render_markdown import create_renderer
+from .render_markdown import PreviewTexts, preview_texts
 from .site_index import SiteIndex
 from .urls import Urls, output_path
 
@@ -100,7 +99,7 @@ def render_site(
     footer = footer_links(index)
     env = create_environment(folders, urls, assets, footer)
     site_key = _site_key(folders, config, options, footer)
-    md = create_renderer()
+    previews = preview_texts(index)
     pages = all_pages(index, config)
     files = []
     to_render: list[tuple[Page, str | None]] = []
@@ -114,7 +113,7 @@ def render_site(
             to_render.append((page, key))
 
     def render(job: tuple[Page, str | None]) -> OutputFile:
-        return _render_page(env, job[0], config, urls, md, key=job[1])
+        return _render_page(env, job[0], config, urls, previews, key=job[1])
 
     files += map_forked(render, to_render, minimum=PARALLEL_FROM)
     files += _feeds(env, index, pages, config, options)
@@ -205,14 +204,14 @@ def _render_page(
     page: Page,
     config: SiteConfig,
     urls: Urls,
-    md: MarkdownIt,
+    previews: PreviewTexts,
     *,
     key: str | None = None,
 ) -> OutputFile:
     template = env.get_template(page.template)
     context = dict(page.context)
     if page.body is not None:
-        context.update(rendered_context(page.body, md, config, urls))
+        context.update(rendered_context(page.body, previews, config, urls))
     html = template.render(site=config, page=page, canonical=urls.absolute(page.page), **context)
     return OutputFile(output_path(page.page), html.encode("utf-8"), key=key)
 

@@ -1,53 +1,24 @@
-"""Markdown bodies as HTML: briefs with citation markers that open the cited text in a
-popover (no JavaScript needed), sources with an id and a numbered permalink on every
-paragraph and "cited in" under each cited one.
+"""Markdown bodies on their pages: the HTML made at load (``markdown_html``) with its slots
+filled, by plain string operations, never by parsing again. A brief's slots take its
+citation markers, numbered and labelled for this brief, each opening a popover with the
+cited text (no JavaScript needed); a source's slots take "cited in" under each cited
+paragraph.
 
-Raw HTML stays text (the parser has HTML off), links are limited to http(s), mailto, tel
-and relative URLs (``markdown.is_allowed_link``), and every text is escaped by the renderer
-and closed with ``close_bidi``, so no bidi control in it reorders the page after it. An
-image is not embedded but named in the text (``[Bild: …]``): the site loads nothing from
-elsewhere. A relative link in a source points into the original article's site: it is
-resolved against the source's URL, or is only text when the source has none.
+Everything filled in is escaped here and closed with ``close_bidi``. The escaped text of
+a cited paragraph's popover is made once per build (``preview_texts``) and shared by every
+brief that cites the paragraph.
 """
 
 from __future__ import annotations
 
 import re
-import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
 
 from .invisible import close_bidi
-from .markdown import (
-    CITATION_TOKEN,
-    GroupSyntax,
-    block_marker,
-    create_markdown,
-    inline_blocks,
-    link_scheme,
-    plain_text,
-    strip_block_marker,
-)
-from .site_index import CitedParagraph, Citing
-from .slugs import slugify
-
-# A brief's consecutive citation groups as one run of markers (see ``place_markers``).
-CITATION_RUN = "citation_run"
-# What is set before a run of markers when it directly follows the run: closing
-# punctuation and closing quotation marks, so "Text [@a#p1]." reads "Text.¹".
-_CLOSING = re.compile(r"[.,;:!?…)\]}\"'“”‘’»«›‹]+")
-# Ids the default theme's layout gives elements of every page (the skip link's target):
-# a source heading never takes one of them.
-LAYOUT_IDS = frozenset({"inhalt"})
-# A link in a source was set by a third party: no endorsement, no referrer for its target.
-SOURCE_LINK_REL = "external nofollow noopener noreferrer"
+from .markdown_html import SLOT, MarkerRuns
+from .site_index import CitedParagraph, Citing, SiteIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,228 +33,85 @@ class BriefHtml:
     markers: dict[str, tuple[int, ...]]
 
 
+@dataclass(frozen=True, slots=True)
+class PreviewText:
+    """What a cited paragraph's popover says whichever brief cites it, escaped: where it
+    is from (outlet, title, paragraph number) and its text."""
+
+    where: str
+    quote: str
+
+
+PreviewTexts = Mapping[tuple[str, int], PreviewText]  # by (source id, paragraph index)
+
+
 @dataclass
 class _BriefEnv:
     """Per-render state for a brief body: its numbered paragraphs, a running marker number
     and, per label, the entry and the numbers of its markers so far."""
 
-    numbers: dict[str, CitedParagraph]
+    numbers: Mapping[str, CitedParagraph]
     occurrence: int = 0
     used: dict[str, CitedParagraph] = field(default_factory=dict)
     markers: dict[str, list[int]] = field(default_factory=dict)
 
 
-@dataclass
-class _SourceEnv:
-    """Per-render state for a source body: the ids taken so far (the layout's, the
-    paragraphs' and the headings'), and per heading slug the next number to try."""
-
-    anchors: dict[int, str | None]
-    cited_in: Callable[[int], str]
-    taken_ids: set[str] = field(init=False)
-    next_number: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        names = {name for name in self.anchors.values() if name}
-        self.taken_ids = set(LAYOUT_IDS) | {f"p{n}" for n in self.anchors} | names
+def preview_texts(index: SiteIndex) -> dict[tuple[str, int], PreviewText]:
+    """The popover text of every paragraph a brief of the site cites, made once per build:
+    a paragraph cited by a thousand briefs is escaped once, not a thousand times."""
+    texts: dict[tuple[str, int], PreviewText] = {}
+    for entries in index.cited.values():
+        for entry in entries:
+            key = (entry.source.id, entry.paragraph.index)
+            if key not in texts:
+                texts[key] = preview_text(entry)
+    return texts
 
 
-def create_renderer() -> MarkdownIt:
-    """The site's Markdown dialect (see ``markdown.create_markdown``) with the render rules
-    for citations and anchored paragraphs; every text closes its bidi controls, and an
-    image is named in the text (``[Bild: …]``) instead of loaded."""
-    md = create_markdown()
-    md.options["xhtmlOut"] = False  # HTML5: <br>, not <br />
-    md.add_render_rule(CITATION_TOKEN, _render_citation_group)
-    md.add_render_rule(CITATION_RUN, _render_citation_run)
-    md.add_render_rule("text", _render_text)
-    md.add_render_rule("image", _render_image)
-    assert isinstance(md.renderer, RendererHTML)
-    for name in ("code_inline", "code_block", "fence"):
-        md.add_render_rule(name, _closing_bidi(md.renderer.rules[name]))
-    return md
-
-
-def _render_text(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
-) -> str:
-    return escapeHtml(close_bidi(tokens[idx].content))
-
-
-def _render_image(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
-) -> str:
-    alt = " ".join(plain_text(tokens[idx].children).split())
-    return escapeHtml(f"[Bild: {close_bidi(alt)}]" if alt else "[Bild]")
-
-
-def _closing_bidi(default: Callable[..., str]) -> Callable[..., str]:
-    """``default``, a markdown-it rule for code, with the code's bidi controls closed."""
-
-    def rule(
-        self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
-    ) -> str:
-        tokens[idx].content = close_bidi(tokens[idx].content)
-        return default(tokens, idx, options, env)
-
-    return rule
+def preview_text(entry: CitedParagraph) -> PreviewText:
+    """The popover text of ``entry``'s paragraph (``preview_texts`` makes each once)."""
+    outlet = f"{close_bidi(entry.source.outlet)}: " if entry.source.outlet else ""
+    where = f"{outlet}{close_bidi(entry.source.title)}, Absatz {entry.paragraph.index}"
+    return PreviewText(escape(where), escape(close_bidi(entry.paragraph.text)))
 
 
 def render_brief_body(
-    body: str,
-    md: MarkdownIt,
-    numbers: dict[str, CitedParagraph],
+    html: str,
+    runs: MarkerRuns,
+    numbers: Mapping[str, CitedParagraph],
     link: Callable[[CitedParagraph], str],
+    previews: PreviewTexts,
 ) -> BriefHtml:
-    """The brief's body with a marker per citation (``place_markers`` says where), and the
-    previews they open; ``link`` is where a preview's "Zur Quelle" leads."""
-    env: dict[str, Any] = {"brief": _BriefEnv(numbers)}
-    tokens = md.parse(body, env)
-    for token in tokens:
-        if token.type == "inline" and token.children:
-            token.children = place_markers(token.children)
-    html: str = md.renderer.render(tokens, md.options, env)
-    state: _BriefEnv = env["brief"]
-    previews = "".join(_preview_html(entry, link(entry)) for entry in state.used.values())
+    """A brief's body from its HTML made at load (``markdown_html.brief_body_html``): each
+    slot filled with its run of markers, and the previews they open; ``link`` is where a
+    preview's "Zur Quelle" leads, ``previews`` the texts of the cited paragraphs."""
+    parts = html.split(SLOT)
+    assert len(parts) == len(runs) + 1, "a slot per run of markers"
+    state = _BriefEnv(numbers)
+    filled = [parts[0]]
+    for keys, part in zip(runs, parts[1:], strict=True):
+        filled += (_markers_html(keys, state), part)
+    shown = "".join(
+        _preview_html(entry, link(entry), previews[(entry.source.id, entry.paragraph.index)])
+        for entry in state.used.values()
+    )
     markers = {label: tuple(numbers) for label, numbers in state.markers.items()}
-    return BriefHtml(html, previews, markers)
+    return BriefHtml("".join(filled), shown, markers)
 
 
-def place_markers(children: list[Token]) -> list[Token]:
-    """A paragraph's inline tokens with its citation groups as readers see them: groups
-    next to each other (a space between them aside) become one run of markers; closing
-    punctuation right after a run moves before it, and spaces (or a line break) before it
-    go: "Text [@a#p1]." reads "Text.¹", "Text [@a#p1], mehr" reads "Text,¹ mehr". Only
-    the rendering changes, the Markdown stays as written."""
-    placed: list[Token] = []
-    index = 0
-    while index < len(children):
-        if children[index].type != CITATION_TOKEN:
-            placed.append(children[index])
-            index += 1
-            continue
-        groups, index = _group_run(children, index)
-        _drop_space_before(placed)
-        closing = _take_closing(children, index)
-        if closing:
-            text = Token("text", "", 0)
-            text.content = closing
-            placed.append(text)
-        run = Token(CITATION_RUN, "", 0)
-        run.meta = {"groups": groups}
-        placed.append(run)
-    return placed
-
-
-def _group_run(children: Sequence[Token], start: int) -> tuple[list[GroupSyntax], int]:
-    """The groups of the run starting at ``start``, and the index after it."""
-    groups: list[GroupSyntax] = []
-    index = start
-    while index < len(children):
-        token = children[index]
-        if token.type == CITATION_TOKEN:
-            groups.append(token.meta["group"])
-        elif not (_is_space(token) and _is_group(children, index + 1)):
-            break
-        index += 1
-    return groups, index
-
-
-def _is_group(children: Sequence[Token], index: int) -> bool:
-    return index < len(children) and children[index].type == CITATION_TOKEN
-
-
-def _is_space(token: Token) -> bool:
-    return token.type == "softbreak" or (token.type == "text" and not token.content.strip())
-
-
-def _drop_space_before(placed: list[Token]) -> None:
-    """Remove the spaces and soft line breaks at the end of ``placed``."""
-    while placed and (placed[-1].type in ("text", "softbreak")):
-        last = placed[-1]
-        if last.type == "text":
-            last.content = last.content.rstrip()
-            if last.content:
-                return
-        placed.pop()
-
-
-def _take_closing(children: Sequence[Token], index: int) -> str:
-    """The closing punctuation at the start of ``children[index]``, cut from it."""
-    if index >= len(children) or children[index].type != "text":
-        return ""
-    token = children[index]
-    match = _CLOSING.match(token.content)
-    if match is None:
-        return ""
-    token.content = token.content[match.end() :]
-    return match.group()
-
-
-def render_page_body(body: str, md: MarkdownIt) -> str:
-    """A site page (Impressum, how we work): the site's Markdown, where ``[@…]`` is text."""
-    html: str = md.render(body, {})
-    return html
-
-
-def _resolve_links(tokens: Sequence[Token], source_url: str | None) -> None:
-    """Links of a source: a relative one resolved against ``source_url`` or, without it,
-    dropped (its text stays); every link marked as the source's (``SOURCE_LINK_REL``)."""
-    for token in tokens:
-        if not token.children:
-            continue
-        kept: list[Token] = []
-        dropping = False
-        for child in token.children:
-            if child.type == "link_open":
-                href = _source_href(str(child.attrGet("href") or ""), source_url)
-                dropping = href is None
-                if href is not None:
-                    child.attrSet("href", href)
-                    child.attrSet("rel", SOURCE_LINK_REL)
-            if not (dropping and child.type in ("link_open", "link_close")):
-                kept.append(child)
-            dropping = dropping and child.type != "link_close"
-        token.children = kept
-
-
-def _source_href(href: str, source_url: str | None) -> str | None:
-    """Where a link in a source leads: absolute links as written, relative ones resolved
-    against the source's URL; None when there is nothing to resolve against."""
-    if link_scheme(href) is not None:
-        return href
-    return urllib.parse.urljoin(source_url, href) if source_url else None
-
-
-def _render_citation_group(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
-) -> str:
-    if "brief" not in env:
-        # A source is third-party text: "[@handle]" there is what the article says.
-        return escape(close_bidi(tokens[idx].content))
-    return _markers_html([tokens[idx].meta["group"]], env["brief"])
-
-
-def _render_citation_run(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
-) -> str:
-    return _markers_html(tokens[idx].meta["groups"], env["brief"])
-
-
-def _markers_html(groups: Sequence[GroupSyntax], state: _BriefEnv) -> str:
+def _markers_html(keys: Sequence[str], state: _BriefEnv) -> str:
     """A run of markers: a superscript button per citation, numbered ``zitat-n`` in text
     order, each opening the preview of its paragraph (one per paragraph, shared)."""
     buttons = []
-    for group in groups:
-        for ref in group.refs:
-            entry = state.numbers[f"{ref.source_id}#{ref.anchor}"]
-            state.occurrence += 1
-            state.used.setdefault(entry.label, entry)
-            state.markers.setdefault(entry.label, []).append(state.occurrence)
-            buttons.append(_marker_html(entry, state.occurrence))
+    for key in keys:
+        entry = state.numbers[key]
+        state.occurrence += 1
+        state.used.setdefault(entry.label, entry)
+        state.markers.setdefault(entry.label, []).append(state.occurrence)
+        buttons.append(_marker_html(entry, state.occurrence))
     # The word joiner keeps the markers on the line of the word or punctuation before
     # them: a browser may otherwise break before a button (an atomic inline).
-    return f'<sup class="citations">\u2060{"".join(buttons)}</sup>' if buttons else ""
+    return f'<sup class="citations">\u2060{"".join(buttons)}</sup>'
 
 
 def _marker_html(entry: CitedParagraph, occurrence: int) -> str:
@@ -296,18 +124,16 @@ def _marker_html(entry: CitedParagraph, occurrence: int) -> str:
     )
 
 
-def _preview_html(entry: CitedParagraph, href: str) -> str:
+def _preview_html(entry: CitedParagraph, href: str, text: PreviewText) -> str:
     """The popover of a cited paragraph: where it is from, its text, a link on to the
     source paragraph and one to its entry in the source list, and a close button."""
     label, preview = entry.label, f"vorschau-{entry.label}"
-    outlet = f"{close_bidi(entry.source.outlet)}: " if entry.source.outlet else ""
-    where = f"{outlet}{close_bidi(entry.source.title)}, Absatz {entry.paragraph.index}"
     return (
         f'<div class="citation-preview" id="{preview}" popover role="dialog" '
         f'aria-labelledby="{preview}-titel">'
-        f'<p class="citation-preview-source" id="{preview}-titel">{escape(where)}</p>'
+        f'<p class="citation-preview-source" id="{preview}-titel">{text.where}</p>'
         f'<blockquote class="citation-preview-quote"><p>'
-        f"„{escape(close_bidi(entry.paragraph.text))}“</p></blockquote>"
+        f"„{text.quote}“</p></blockquote>"
         f'<p class="citation-preview-links"><a href="{escape(href)}">Zur Quelle</a> '
         f'<a href="#quelle-{label}">in der Quellenliste</a></p>'
         f'<button type="button" class="citation-close" popovertarget="{preview}" '
@@ -316,98 +142,14 @@ def _preview_html(entry: CitedParagraph, href: str) -> str:
     )
 
 
-def render_source_body(
-    body: str,
-    md: MarkdownIt,
-    anchors: dict[int, str | None],
-    cited_in: Callable[[int], str],
-    source_url: str | None = None,
-) -> str:
-    """The verbatim source body; paragraph ``n`` gets ``id="pn"`` (and its ``^name`` as a
-    second target), its number as a permalink before its text, and ``cited_in(n)`` after
-    it. ``source_url`` is the original article's address, which relative links in it are
-    resolved against."""
-    tokens = md.parse(body)
-    env = _SourceEnv(anchors, cited_in)
-    blocks = inline_blocks(tokens)
-    for number, (opening, inline) in enumerate(blocks, start=1):
-        opening.hidden = False  # tight list items too: every paragraph gets its element
-        opening.attrSet("id", f"p{number}")
-        opening.meta = {"paragraph": number}
-        _strip_marker(inline)
-    _resolve_links(tokens, source_url)
-    for index, token in enumerate(tokens):
-        if token.type == "paragraph_close":
-            token.hidden = False
-            token.meta = {"paragraph": _paragraph_of(tokens, index)}
-        elif token.type == "heading_open":
-            token.attrSet("id", _heading_id(tokens[index + 1].content, env))
-    return _render_source_tokens(md, tokens, env)
-
-
-def _strip_marker(inline: Token) -> None:
-    name = block_marker(inline.children)
-    if name is not None and inline.children:
-        last = inline.children[-1]
-        last.content = strip_block_marker(last.content)
-
-
-def _paragraph_of(tokens: Sequence[Token], close_index: int) -> int:
-    for index in range(close_index - 1, -1, -1):
-        if tokens[index].type == "paragraph_open":
-            number: int = tokens[index].meta["paragraph"]
-            return number
-    raise AssertionError("paragraph_close without paragraph_open")
-
-
-def _heading_id(text: str, env: _SourceEnv) -> str:
-    """A heading's slug id, never equal to a paragraph anchor or an earlier heading."""
-    base = slugify(text) or "abschnitt"
-    candidate, counter = base, env.next_number.get(base, 2)
-    while candidate in env.taken_ids:
-        candidate, counter = f"{base}-{counter}", counter + 1
-    env.next_number[base] = counter  # the next "Titel" starts here: linear, not quadratic
-    env.taken_ids.add(candidate)
-    return candidate
-
-
-def _render_source_tokens(md: MarkdownIt, tokens: list[Token], env: _SourceEnv) -> str:
-    parts = []
-    renderer = md.renderer
-    assert isinstance(renderer, RendererHTML)
-    for index, token in enumerate(tokens):
-        if token.type == "inline":
-            number = _open_paragraph_number(tokens, index)
-            if number is not None:
-                parts.append(_paragraph_number(number, env.anchors.get(number)))
-            parts.append(renderer.renderInline(token.children or [], md.options, {}))
-        else:
-            # A rule when the token has one (code blocks and fences carry their text).
-            rule = renderer.rules.get(token.type, renderer.renderToken)
-            parts.append(rule(tokens, index, md.options, {}))
-            if token.type == "paragraph_close":
-                parts.append(env.cited_in(token.meta["paragraph"]))
-    return "".join(parts)
-
-
-def _paragraph_number(number: int, name: str | None) -> str:
-    """The number in the margin of paragraph ``number``, a link to it (and its ``^name``
-    as a second target). The link is empty and the stylesheet writes the number from
-    ``data-n``: generated text is never part of a selection, so a reader who copies
-    paragraphs gets the article's words without numbers glued to them."""
-    link = (
-        f'<a class="permalink" href="#p{number}" data-n="{number}" '
-        f'aria-label="Absatz {number}"></a>'
-    )
-    return link + (f'<span id="{escape(name)}"></span>' if name else "")
-
-
-def _open_paragraph_number(tokens: Sequence[Token], inline_index: int) -> int | None:
-    opening = tokens[inline_index - 1] if inline_index else None
-    if opening is not None and opening.type == "paragraph_open":
-        number: int = opening.meta["paragraph"]
-        return number
-    return None
+def render_source_body(html: str, cited_in: Callable[[int], str]) -> str:
+    """A source's body from its HTML made at load (``markdown_html.source_body_html``):
+    after paragraph ``n``, ``cited_in(n)``."""
+    parts = html.split(SLOT)
+    filled = [parts[0]]
+    for number, part in enumerate(parts[1:], start=1):
+        filled += (cited_in(number), part)
+    return "".join(filled)
 
 
 # More briefs than this under one paragraph fold into a <details> a reader opens.

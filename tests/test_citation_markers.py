@@ -1,5 +1,6 @@
 """Where a brief's citation markers stand: after the punctuation that follows the citation,
-with no space before (``render_markdown.place_markers``), labelled per source and paragraph."""
+with no space before (``markdown_html.place_markers``, at load), labelled per source and
+paragraph (``render_markdown.render_brief_body``, at render)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import re
 import pytest
 
 from site_builder.diagnostics import Span
+from site_builder.markdown import create_markdown
+from site_builder.markdown_html import brief_body_html
 from site_builder.model import Paragraph, Source
-from site_builder.render_markdown import create_renderer, render_brief_body
+from site_builder.render_markdown import BriefHtml, preview_text, render_brief_body
 from site_builder.site_index import CitedParagraph, cited_sources, paragraph_letter
 
-MD = create_renderer()
+MD = create_markdown()
 HOSTILE = '"><script>alert(1)</script>\u202e'
 
 
@@ -41,9 +44,18 @@ NUMBERS = {
 }
 
 
+PREVIEWS = {(e.source.id, e.paragraph.index): preview_text(e) for e in NUMBERS.values()}
+
+
+def _rendered(body: str, link: str = "/q") -> BriefHtml:
+    """``body`` as loading makes it HTML, and render fills its slots."""
+    html, runs = brief_body_html(MD.parse(body))
+    return render_brief_body(html, runs, NUMBERS, lambda entry: link, PREVIEWS)
+
+
 def _shown(body: str) -> str:
     """The rendered paragraph with each run of markers as ``^(labels)``."""
-    html = render_brief_body(body, MD, NUMBERS, lambda entry: "/q").body
+    html = _rendered(body).body
     runs = re.sub(
         r'<sup class="citations">\u2060(.*?)</sup>',
         lambda run: "^(" + ",".join(re.findall(r">([0-9a-z]+)</button>", run.group(1))) + ")",
@@ -89,15 +101,13 @@ def test_hostile_text_around_a_marker_stays_text() -> None:
 
 
 def test_a_title_with_markup_stays_inside_the_markers_attribute() -> None:
-    html = render_brief_body("Text [@b#p1].", MD, NUMBERS, lambda entry: "/q").body
+    html = _rendered("Text [@b#p1].").body
     assert 'aria-label="Quelle 2: Titel &quot;&gt;&lt;script&gt;' in html
     assert "<script" not in html
 
 
 def test_every_marker_has_its_own_id_and_opens_the_preview_of_its_paragraph() -> None:
-    rendered = render_brief_body(
-        "Eins [@a#p1]. Zwei [@a#p2; @a#p1].", MD, NUMBERS, lambda entry: "/q?von=x#p1"
-    )
+    rendered = _rendered("Eins [@a#p1]. Zwei [@a#p2; @a#p1].", "/q?von=x#p1")
     found = re.findall(r'id="(zitat-\d+)" popovertarget="(vorschau-\w+)"', rendered.body)
     assert found == [
         ("zitat-1", "vorschau-1a"),

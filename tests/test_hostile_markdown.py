@@ -19,7 +19,8 @@ import pytest
 from site_builder.cli import main
 from site_builder.load_briefs import load_brief
 from site_builder.markdown import create_markdown, is_allowed_link
-from site_builder.render_markdown import create_renderer, render_source_body
+from site_builder.markdown_html import create_renderer, source_body_html
+from site_builder.render_markdown import render_source_body
 from tests import html_safety
 from tests.conftest import MakeSite
 from tests.html_tree import read_page
@@ -221,7 +222,13 @@ def test_which_link_destinations_are_links(url: str, allowed: bool) -> None:
 
 
 def _source_html(body: str, url: str | None) -> str:
-    return render_source_body(body, create_renderer(), {1: None}, lambda n: "", url)
+    return render_source_body(
+        source_body_html(create_markdown().parse(body), {1: None}, url), _none
+    )
+
+
+def _none(number: int) -> str:
+    return ""
 
 
 def test_relative_links_in_a_source_lead_into_the_original_site() -> None:
@@ -329,7 +336,8 @@ def test_many_headings_of_one_title_get_unique_ids_in_linear_time() -> None:
     count = 10_000
     body = "# Titel\n\nAbsatz ^titel-3\n\n" * count
     started = time.monotonic()
-    html = render_source_body(body, create_renderer(), {1: "titel-3"}, lambda n: "", None)
+    tokens = create_markdown().parse(body)
+    html = render_source_body(source_body_html(tokens, {1: "titel-3"}, None), _none)
     assert time.monotonic() - started < BOUND_SECONDS
     ids = re.findall(r'<h1 id="([^"]+)">', html)
     assert ids[:4] == ["titel", "titel-2", "titel-4", "titel-5"]

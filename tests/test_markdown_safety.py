@@ -10,8 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder.diagnostics import Span
+from site_builder.markdown import create_markdown
+from site_builder.markdown_html import brief_body_html, source_body_html
 from site_builder.model import Paragraph, Source
-from site_builder.render_markdown import create_renderer, render_brief_body, render_source_body
+from site_builder.render_markdown import (
+    PreviewText,
+    preview_text,
+    render_brief_body,
+    render_source_body,
+)
 from site_builder.site_index import CitedParagraph
 from tests import html_safety
 
@@ -83,7 +90,12 @@ CITED = CitedParagraph(
     Paragraph(1, None, "Absatz " + HOSTILE, "", Span("content/quelle.md")),
     "p1",
 )
-MD = create_renderer()
+MD = create_markdown()
+
+
+class _AnyPreview(dict[tuple[str, int], PreviewText]):
+    def __missing__(self, key: tuple[str, int]) -> PreviewText:
+        return preview_text(CITED)
 
 
 def _problems(fragment: str, *, source: bool) -> list[str]:
@@ -116,12 +128,14 @@ def _cited_in(number: int) -> str:
 @given(TEXT)
 def test_any_brief_body_renders_to_safe_html(text: str) -> None:
     link: Any = lambda entry: "/sources/quelle/#p1"  # noqa: E731
-    rendered = render_brief_body(text, MD, _AnyCitation(), link)
+    html, runs = brief_body_html(MD.parse(text))
+    rendered = render_brief_body(html, runs, _AnyCitation(), link, _AnyPreview())
     assert _problems(rendered.body + rendered.previews, source=False) == []
 
 
 @settings(max_examples=200, deadline=None)
 @given(TEXT, st.sampled_from([None, "https://example.org/artikel/1"]))
 def test_any_source_body_renders_to_safe_html(text: str, url: str | None) -> None:
-    html = render_source_body(text, MD, {n: None for n in range(1, 200)}, _cited_in, url)
+    anchors = {n: None for n in range(1, 200)}
+    html = render_source_body(source_body_html(MD.parse(text), anchors, url), _cited_in)
     assert _problems(html, source=True) == []
