@@ -315,7 +315,12 @@ def source_detail(source: Source, index: SiteIndex) -> Page:
         "source.html",
         source.title,
         description,
-        {"source": source, "cited": _cited_count(source, index)},
+        {
+            "source": source,
+            "cited": _cited_count(source, index),
+            # What kind of text it is, unless an original article: "Nachrichtenaggregator".
+            "kind_name": KIND_NAMES.get(source.kind),
+        },
         body=SourceBody(source, citing),
     )
 

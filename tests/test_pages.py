@@ -345,6 +345,16 @@ def test_source_header_names_outlet_date_and_original_url(golden: Path) -> None:
     assert "https://example.com/artikel/kreml" in [a.attrs["href"] for a in header.find_all("a")]
 
 
+def test_source_header_says_what_kind_of_text_it_is(make_site: MakeSite, tmp_path: Path) -> None:
+    """A reader of a source page learns it is an aggregator's copy, not the original."""
+    aggregated = "---\ntitle: Q\noutlet: Portal\nkind: aggregator\n---\nText.\n"
+    out = build_site(make_site({"content/portal.md": aggregated}), tmp_path / "public")
+    kicker = read_page(out / "sources/portal/index.html").find(cls="kicker").text()
+    assert kicker == "Quelle: Portal · Nachrichtenaggregator"
+    original = read_page(out / "sources/quelle/index.html").find(cls="kicker").text()
+    assert "·" not in original
+
+
 def test_citation_syntax_in_a_source_is_its_text(make_site: MakeSite, tmp_path: Path) -> None:
     quelle = "---\ntitle: Q\n---\nFolgen Sie [@handle] und [@x#p1; @y] auf X.\n\nZweiter.\n"
     site = make_site({"content/quelle.md": quelle, "briefs/b.md": brief("Text [@quelle#p2].\n")})
