@@ -5,13 +5,13 @@ in which order it runs things."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import generate
-from benchmarks.edits import Pristine
 from benchmarks.hugo_export import (
     MARKER,
     ExportError,
@@ -19,8 +19,8 @@ from benchmarks.hugo_export import (
     export_minimal,
 )
 from benchmarks.parse import read_sources
-from benchmarks.run import run_alternating
-from benchmarks.scenarios import COLD_ORDER, Scenario, Warmth, Workspace, alternation
+from benchmarks.run import run_alternating, workspace
+from benchmarks.scenarios import COLD_ORDER, Scenario, Warmth, alternation
 
 CONFIG = 'baseURL = "https://example.org/"\ntitle = "Referenz"\n'
 SINGLE = "<h1>{{ .Title }}</h1>{{ .Content }}\n"
@@ -126,24 +126,6 @@ def test_alternation_interleaves_runs_and_reverses_every_other_round() -> None:
     assert [s.key for run, s in runs if run == 3] == first
 
 
-def _workspace(tmp_path: Path) -> Workspace:
-    return Workspace(
-        site=tmp_path / "site",
-        out=tmp_path / "out",
-        hugo_site=tmp_path / "hugo-site",
-        hugo_out=tmp_path / "hugo-out",
-        hugo_cache=tmp_path / "hugo-cache",
-        hugo_minimal_site=tmp_path / "hugo-minimal-site",
-        hugo_minimal_out=tmp_path / "hugo-minimal-out",
-        hugo_minimal_cache=tmp_path / "hugo-minimal-cache",
-        pristine=Pristine(tmp_path / "site", tmp_path / "pristine"),
-        site_builder=(sys.executable, "-m", "site_builder"),
-        hugo="hugo",
-        pagefind="pagefind",
-        env={},
-    )
-
-
 def test_alternating_runs_log_order_and_a_failure_drops_only_that_scenario(
     tmp_path: Path,
 ) -> None:
@@ -166,7 +148,7 @@ def test_alternating_runs_log_order_and_a_failure_drops_only_that_scenario(
         _scenario("hugo-minimal-cold", append("hugo"), ok),
         _scenario("hugo-cold", append("export"), fails),
     ]
-    ws = _workspace(tmp_path)
+    ws = workspace(tmp_path, argparse.Namespace(hugo_bin="hugo", pagefind_bin="pagefind"))
     outcomes, outputs = run_alternating(cold, 2, ws, Warmth(ws))
     assert log.read_text(encoding="utf-8").split() == [
         *("sb", "hugo", "export"),
