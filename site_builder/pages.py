@@ -9,6 +9,7 @@ markers, "cited in" boxes) are filled only when the page is rendered, so an unch
 
 from __future__ import annotations
 
+import functools
 import math
 import urllib.parse
 from dataclasses import dataclass
@@ -20,7 +21,16 @@ from .model import Brief, SitePage, Source
 from .pickling import quick_pickle
 from .render_markdown import PreviewTexts, cited_in_html, render_brief_body, render_source_body
 from .search_records import BRIEF_TYPE, SOURCE_TYPE
-from .site_index import CitedParagraph, CitedSource, Citing, SiteIndex, Tag, cited_sources
+from .site_index import (
+    CitedParagraph,
+    CitedSource,
+    Citing,
+    SiteIndex,
+    Tag,
+    cited_numbers,
+    cited_sources,
+    source_count,
+)
 from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
@@ -39,12 +49,14 @@ FROM_BRIEF = "von"
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class BriefBody:
-    """A brief's body as the page shows it: citations numbered by ``numbers``; ``cited``
-    are its cited paragraphs in that order."""
+    """A brief's page as a recipe: the brief, its numbered cited paragraphs (``cited``, in
+    the order it first cites them) and its tags as (name, page). Everything else the page
+    shows (markers, previews, source list) is derived from these when it is rendered, in
+    parallel, and only for a page whose recipe changed."""
 
     brief: Brief
-    numbers: dict[str, CitedParagraph]
     cited: tuple[CitedParagraph, ...]
+    tags: tuple[tuple[str, str], ...]
 
 
 @quick_pickle
@@ -127,29 +139,35 @@ def home_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
 
 
 def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
+    return listing(brief, index.cited[brief.path], _tag_links(brief, index))
+
+
+def listing(
+    brief: Brief, cited: tuple[CitedParagraph, ...], tags: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
+    """What a list of briefs shows of one: its page, how many sources it rests on (as many
+    as its source list has entries: one per source, not per paragraph) and its tags."""
     return {
         "brief": brief,
         "page": brief_page(brief.slug),
-        # As many as the brief's source list has entries: one per source, not per paragraph.
-        "source_count": len(cited_sources(index.cited[brief.path])),
-        "tags": [(tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief)],
+        "source_count": source_count(cited),
+        "tags": list(tags),
     }
+
+
+def _tag_links(brief: Brief, index: SiteIndex) -> tuple[tuple[str, str], ...]:
+    return tuple((tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief))
 
 
 def brief_detail(brief: Brief, index: SiteIndex) -> Page:
-    cited = index.cited[brief.path]
-    context = {
-        "brief": brief,
-        "sources": [_source_entry(entry, brief) for entry in cited_sources(cited)],
-        "listing": _listing(brief, index),
-    }
+    """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
     return Page(
         brief_page(brief.slug),
         "brief.html",
         brief.title,
         brief.summary or brief.title,
-        context,
-        body=BriefBody(brief, index.numbers(brief), cited),
+        {"brief": brief},
+        body=BriefBody(brief, index.cited[brief.path], _tag_links(brief, index)),
     )
 
 
@@ -200,8 +218,17 @@ def provenance(source: Source) -> str:
 def paragraph_page(entry: CitedParagraph, brief: Brief) -> str:
     """The cited paragraph on its source page, saying which brief the reader comes from
     (``?von=<slug>``), so the source page can lead back."""
-    query = urllib.parse.urlencode({FROM_BRIEF: brief.slug})
-    return f"{source_page(entry.source.id)}?{query}#{entry.paragraph.anchor}"
+    return f"{source_page(entry.source.id)}?{from_query(brief)}#{entry.paragraph.anchor}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _from_query(slug: str) -> str:
+    return urllib.parse.urlencode({FROM_BRIEF: slug})
+
+
+def from_query(brief: Brief) -> str:
+    """``von=<slug>``: made once per brief, not once per link (urlencode is slow)."""
+    return _from_query(brief.slug)
 
 
 def rendered_context(
@@ -222,8 +249,11 @@ def rendered_context(
         def link(entry: CitedParagraph) -> str:
             return urls.link(paragraph_page(entry, brief))
 
-        rendered = render_brief_body(brief.html, brief.marker_runs, body.numbers, link, previews)
+        numbers = cited_numbers(brief, body.cited)
+        rendered = render_brief_body(brief.html, brief.marker_runs, numbers, link, previews)
         return {
+            "sources": [_source_entry(entry, brief) for entry in cited_sources(body.cited)],
+            "listing": listing(brief, body.cited, body.tags),
             "body": rendered.body,
             "previews": rendered.previews,
             "markers": rendered.markers,

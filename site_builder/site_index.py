@@ -100,21 +100,30 @@ class SiteIndex:
     pages: tuple[SitePage, ...] = ()  # the site's own pages, in footer order (``page_order``)
 
     def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
-        """``source#anchor`` as cited in ``brief`` → its numbered entry (``p2`` and the
-        ``^name`` of the same paragraph share one)."""
-        entries = self.cited[brief.path]
-        sources = {c.source.id: c.source for c in entries}
-        by_paragraph = {(c.source.id, c.paragraph.index): c for c in entries}
-        numbers = {}
-        for ref in brief.refs():
-            paragraph = sources[ref.source_id].paragraph(ref.anchor or "")
-            assert paragraph is not None, "render needs a checked corpus"
-            numbers[ref.key] = by_paragraph[(ref.source_id, paragraph.index)]
-        return numbers
+        """``source#anchor`` as cited in ``brief`` → its numbered entry (``cited_numbers``)."""
+        return cited_numbers(brief, self.cited[brief.path])
 
     def tags_of(self, brief: Brief) -> tuple[Tag, ...]:
         """The tags of ``brief`` in its order, each once, under the merged spelling."""
         return self.tags_by_brief[brief.path]
+
+
+def cited_numbers(brief: Brief, cited: tuple[CitedParagraph, ...]) -> dict[str, CitedParagraph]:
+    """``source#anchor`` as cited in ``brief`` → its entry among ``cited`` (the brief's
+    numbered cited paragraphs; ``p2`` and the ``^name`` of the same paragraph share one)."""
+    sources = {c.source.id: c.source for c in cited}
+    by_paragraph = {(c.source.id, c.paragraph.index): c for c in cited}
+    numbers = {}
+    for ref in brief.refs():
+        paragraph = sources[ref.source_id].paragraph(ref.anchor or "")
+        assert paragraph is not None, "render needs a checked corpus"
+        numbers[ref.key] = by_paragraph[(ref.source_id, paragraph.index)]
+    return numbers
+
+
+def source_count(cited: Iterable[CitedParagraph]) -> int:
+    """How many entries the source list of a brief with these cited paragraphs has."""
+    return len({entry.number for entry in cited})
 
 
 def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
