@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import gc
 import hashlib
+import itertools
 import pickle
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,7 +47,7 @@ from .previous_build import (
     write_record,
 )
 from .progress import Progress, no_progress
-from .render import OutputFile, RenderOptions, render_site
+from .render import OutputFile, RenderOptions, render_stream
 from .search_bundle import build_search_bundle
 from .search_records import search_records
 from .site_index import SiteIndex, build_index
@@ -184,20 +185,31 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
         return BuildResult(checked, out)
     index = build_index(checked.corpus, drafts=options.drafts)
     previous = PreviousOutput.of(out, with_files(cache, out, record))
-    files, search_key = _site_files(checked, index, options, previous, progress)
-    if options.check_links:
+    site = _site_files(checked, index, options, previous, progress)
+    files: Iterable[OutputFile] = site.files
+    if options.check_links:  # the link check reads every page: then they are held at once
+        files = list(files)
         broken = tuple(check_links(files, _base_url(checked, options)))
         if broken:
             return BuildResult(checked, out, 0, broken)
-    progress("writing files", 0, 1)
-    written = write_output(files, out, previous.spare(), keep_spare=cache is not None)
-    progress("writing files", 1, 1)
+    made: list[OutputFile] = []  # what was written, without the bytes (for the record)
+    written = write_output(_recorded(files, made), out, previous.spare(), cache is not None)
+    progress("rendering and writing files", 1, 1)
     if cache is not None:
         clock = latest_date(index) is None  # then the feed's date is the clock's
-        made = new_record(previous, files, written, _options_key(options, clock), scan)
-        if made is not None:
-            write_record(cache, out, _with_result(made, checked, files, search_key))
-    return BuildResult(checked, out, len(files))
+        record = new_record(previous, made, written, _options_key(options, clock), scan)
+        if record is not None:
+            write_record(cache, out, _with_result(record, checked, made, site.search_key))
+    return BuildResult(checked, out, len(made))
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteFiles:
+    """Every file of the site, made as it is written (``files``), and what the search
+    bundle was made from (``search_key``; None without search)."""
+
+    files: Iterator[OutputFile]
+    search_key: str | None
 
 
 def _site_files(
@@ -206,27 +218,35 @@ def _site_files(
     options: BuildOptions,
     previous: PreviousOutput,
     progress: Progress,
-) -> tuple[list[OutputFile], str | None]:
-    """Every file of the site (files of the previous build that are still right are kept),
-    and what the search bundle was made from."""
+) -> _SiteFiles:
+    """Every file of the site (files of the previous build that are still right are kept).
+    The search bundle is made first (Pagefind needs all records at once); the pages are
+    rendered while they are written."""
     base_url = _base_url(checked, options)
     corpus = checked.corpus
     identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
-    # render_site cannot count its pages yet: one step, so a terminal shows "rendering…".
-    progress("rendering pages", 0, 1)
+    bundle: list[OutputFile] = []
+    key = None
+    if options.search:
+        progress("indexing for search", 0, 1)
+        records = search_records(index, Urls(base_url))
+        key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
+        kept = _kept_bundle(previous, key)
+        bundle = kept if kept is not None else build_search_bundle(records, checked.config.language)
+        del records
+        progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock)
-    files = render_site(index, checked.config, render, identities, previous.kept)
-    progress("rendering pages", 1, 1)
-    if not options.search:
-        return files, None
-    progress("indexing for search", 0, 1)
-    records = search_records(index, Urls(base_url))
-    key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
-    bundle = _kept_bundle(previous, key)
-    if bundle is None:
-        bundle = build_search_bundle(records, checked.config.language)
-    progress("indexing for search", 1, 1)
-    return files + bundle, key
+    pages = render_stream(index, checked.config, render, identities, previous.kept)
+    # Pages are made as they are written: one stage, whose steps cannot be counted before.
+    progress("rendering and writing files", 0, 1)
+    return _SiteFiles(itertools.chain(pages, bundle), key)
+
+
+def _recorded(files: Iterable[OutputFile], made: list[OutputFile]) -> Iterator[OutputFile]:
+    """``files``, each appended to ``made`` without its bytes once it is handed on."""
+    for file in files:
+        yield file
+        made.append(replace(file, content=None, origin=None))
 
 
 def _kept_bundle(previous: PreviousOutput, key: str) -> list[OutputFile] | None:
@@ -265,7 +285,7 @@ def _options_key(options: BuildOptions, clock: bool) -> str:
 
 
 def _with_result(
-    record: BuildRecord, checked: CheckResult, files: list[OutputFile], search_key: str | None
+    record: BuildRecord, checked: CheckResult, files: Iterable[OutputFile], search_key: str | None
 ) -> BuildRecord:
     return replace(
         record,

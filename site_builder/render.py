@@ -21,7 +21,7 @@ import jinja2
 from .cache import builder_fingerprint
 from .config import SiteConfig
 from .dates import PartialDate
-from .forked import map_forked
+from .forked import stream_forked
 from .invisible import close_bidi
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, footer_links, latest_date, rendered_context
@@ -90,9 +90,23 @@ def render_site(
     identities: Identities | None = None,
     previous: PreviousPages = no_previous_pages,
 ) -> list[OutputFile]:
-    """Every file of the site but the search bundle, sorted by path. ``identities`` make
-    page keys cheap (``page_keys.document_identities``); ``previous`` offers the files of the
-    previous output."""
+    """Every file of the site but the search bundle, sorted by path (``render_stream``,
+    all held at once: for tests and small sites)."""
+    files = render_stream(index, config, options, identities, previous)
+    return sorted(files, key=lambda f: f.path)
+
+
+def render_stream(
+    index: SiteIndex,
+    config: SiteConfig,
+    options: RenderOptions,
+    identities: Identities | None = None,
+    previous: PreviousPages = no_previous_pages,
+) -> Iterator[OutputFile]:
+    """Every file of the site but the search bundle, in no fixed order, each made when it
+    is asked for, so a large site is never held in memory at once. ``identities`` make page
+    keys cheap (``page_keys.document_identities``); ``previous`` offers the files of the
+    previous output: a page whose key it knows is not rendered again."""
     urls = Urls(options.base_url)
     folders = theme_folders(config.root)
     assets = static_files(folders)
@@ -101,24 +115,22 @@ def render_site(
     site_key = _site_key(folders, config, options, footer)
     previews = preview_texts(index)
     pages = all_pages(index, config)
-    files = []
     to_render: list[tuple[Page, str | None]] = []
     for page in pages:
         key = page_key(page, identities or {}, site_key)
         path = output_path(page.page)
         origin = previous(path, key) if key is not None else None
         if origin is not None:
-            files.append(OutputFile(path, origin=origin, key=key))
+            yield OutputFile(path, origin=origin, key=key)
         else:
             to_render.append((page, key))
 
     def render(job: tuple[Page, str | None]) -> OutputFile:
         return _render_page(env, job[0], config, urls, previews, key=job[1])
 
-    files += map_forked(render, to_render, minimum=PARALLEL_FROM)
-    files += _feeds(env, index, pages, config, options)
-    files += [OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items())]
-    return sorted(files, key=lambda f: f.path)
+    yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
+    yield from _feeds(env, index, pages, config, options)
+    yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items()))
 
 
 def create_environment(

@@ -135,17 +135,21 @@ def _prepare(
     files: Iterable[OutputFile], fresh: Path, spare: Spare | None, spare_path: Path
 ) -> set[str]:
     """The new output in ``fresh``: the spare brought up to date when it can be claimed
-    (renamed, so no other build can use it at the same time), else written whole."""
-    files = list(files)
+    (renamed, so no other build can use it at the same time), else written whole.
+
+    ``files`` may be a stream made as it is written (a large site is never held in memory
+    at once); if bringing the spare up to date fails, a list is written whole instead, a
+    stream cannot be had twice: the error stands (the output is untouched either way)."""
     if spare is not None and _claim(spare_path, spare.inode, fresh):
         try:
             return _update_tree(files, fresh, spare.files)
         except (OSError, ValueError):
             shutil.rmtree(fresh, ignore_errors=True)  # anything unexpected: write it whole
+            if not isinstance(files, list):
+                raise
     else:
         _remove_ours(spare_path)  # a spare nobody knows the content of is of no use
-    _write_tree(files, fresh)
-    return {file.path for file in files}
+    return _write_tree(files, fresh)
 
 
 def _claim(spare_path: Path, inode: int, fresh: Path) -> bool:
@@ -264,7 +268,7 @@ def _is_running(pid: int) -> bool:
     return True
 
 
-def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:
+def _write_tree(files: Iterable[OutputFile], folder: Path) -> set[str]:
     """Write ``files`` into the new, empty ``folder``. Each path must be a plain relative
     path (no ``..``, ``.``, empty or absolute part): checked on the text, which is enough
     here because ``folder`` is new and holds only what this loop creates, so no symbolic
@@ -272,6 +276,7 @@ def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:
     folder.mkdir()
     (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     made: set[str] = set()
+    written = set()
     for file in files:
         _check_path(file.path)
         parent = file.path.rpartition("/")[0]
@@ -279,18 +284,22 @@ def _write_tree(files: Iterable[OutputFile], folder: Path) -> None:
             (folder / parent).mkdir(parents=True, exist_ok=True)
             made.add(parent)
         _put(file, folder / file.path)
+        written.add(file.path)
+    return written
 
 
 def _update_tree(
-    files: list[OutputFile], folder: Path, present: Mapping[str, KnownFile]
+    files: Iterable[OutputFile], folder: Path, present: Mapping[str, KnownFile]
 ) -> set[str]:
     """Turn ``folder``, which holds ``present``, into ``files``: a file made for the same key
     and untouched since stays, others are replaced, those no longer wanted are removed. A
     file is never written into: it is removed first (it may be linked from the output)."""
     folders = {path.rpartition("/")[0] for path in present}
     written = set()
+    wanted = set()
     for file in files:
         _check_path(file.path)
+        wanted.add(file.path)
         target = folder / file.path
         known = present.get(file.path)
         if known is not None and known.key == file.key and known.matches(target):
@@ -303,7 +312,6 @@ def _update_tree(
             target.unlink(missing_ok=True)
         _put(file, target)
         written.add(file.path)
-    wanted = {file.path for file in files}
     for path in present.keys() - wanted:
         (folder / path).unlink(missing_ok=True)
     _remove_empty_folders(folder, {path.rpartition("/")[0] for path in present.keys() - wanted})

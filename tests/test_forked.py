@@ -1,19 +1,20 @@
-"""map_forked: the results of a plain loop, in order, whether children help or fail."""
+"""stream_forked: the results of a plain loop, whether children help or fail."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 from site_builder import forked
-from site_builder.forked import map_forked
+from site_builder.forked import stream_forked
 
 
 @pytest.fixture(autouse=True)
 def _no_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Earlier tests (browser, serve) may leave threads behind, and ``map_forked`` rightly
-    declines to fork then; these tests are about forking and hold no locks."""
+    """Earlier tests (browser, serve) may leave threads behind, and ``stream_forked``
+    rightly declines to fork then; these tests are about forking and hold no locks."""
     monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
 
 
@@ -21,22 +22,39 @@ def _square_with_pid(number: int) -> tuple[int, int]:
     return number * number, os.getpid()
 
 
-def test_results_come_back_in_order_from_several_processes() -> None:
-    results = map_forked(_square_with_pid, list(range(50)), workers=3)
-    assert [value for value, _ in results] == [n * n for n in range(50)]
-    assert len({pid for _, pid in results}) == 3  # really shared out
-    assert results[0][1] == os.getpid()  # the first chunk is done here
+def test_every_result_comes_once_from_the_children() -> None:
+    results = list(stream_forked(_square_with_pid, list(range(50)), workers=3, batch=4))
+    assert sorted(value for value, _ in results) == [n * n for n in range(50)]
+    pids = {pid for _, pid in results}
+    assert len(pids) == 3  # really shared out
+    assert os.getpid() not in pids  # this process only hands the results on
 
 
-def test_a_failing_child_has_its_part_done_here() -> None:
+def test_results_are_handed_on_before_the_children_finish() -> None:
+    """A result reaches the caller while a child still works, so nothing piles up."""
+    seen_early = []
+
+    def slow_square(number: int) -> int:
+        if number == 39:  # the last item of the last share: its child is still at work
+            time.sleep(1.0)
+        return number * number
+
+    stream = stream_forked(slow_square, list(range(40)), workers=2, batch=2)
+    seen_early.append(next(stream))
+    assert seen_early[0] in {n * n for n in range(40)}
+    assert sorted(seen_early + list(stream)) == [n * n for n in range(40)]
+
+
+def test_a_failing_child_has_the_rest_of_its_share_done_here() -> None:
     parent = os.getpid()
 
-    def fails_in_children(number: int) -> int:
-        if os.getpid() != parent:
+    def fails_in_children_after_some(number: int) -> int:
+        if os.getpid() != parent and number % 10 >= 4:
             raise RuntimeError("child trouble")
         return number + 1
 
-    assert map_forked(fails_in_children, list(range(10)), workers=2) == list(range(1, 11))
+    results = list(stream_forked(fails_in_children_after_some, list(range(20)), 2, batch=2))
+    assert sorted(results) == list(range(1, 21))  # each once: none lost, none twice
 
 
 def test_an_error_here_is_raised_and_leaves_no_child_behind(
@@ -56,13 +74,32 @@ def test_an_error_here_is_raised_and_leaves_no_child_behind(
         raise ValueError(number)
 
     with pytest.raises(ValueError):
-        map_forked(fails, list(range(10)), workers=2)
+        list(stream_forked(fails, list(range(10)), workers=2))
     assert children
     for pid in children:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # already waited for: no zombie left
 
 
+def test_a_stream_left_early_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    children = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        pid = fork()
+        children.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+    stream = stream_forked(_square_with_pid, list(range(2000)), workers=2, batch=1)
+    next(stream)
+    stream.close()
+    assert len(children) == 2
+    for pid in children:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
 def test_few_items_stay_in_this_process() -> None:
-    results = map_forked(_square_with_pid, [1, 2, 3], workers=2, minimum=10)
-    assert {pid for _, pid in results} == {os.getpid()}
+    results = list(stream_forked(_square_with_pid, [1, 2, 3], workers=2, minimum=10))
+    assert sorted(results) == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]
