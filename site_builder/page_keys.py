@@ -42,7 +42,7 @@ def document_identities(
     return identities
 
 
-def page_key(page: Page, identities: Identities, site_key: str) -> str | None:
+def page_key(page: Page, site_key: str, identities: Identities) -> str | None:
     """The page's key, or None when it cannot be had (something in it does not pickle:
     then the page is always rendered)."""
     buffer = io.BytesIO()

@@ -17,6 +17,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .dates import PartialDate
+from .memo import NO_MEMO, Memo
 from .model import Brief, SitePage, Source
 from .pickling import quick_pickle
 from .render_markdown import PreviewTexts, cited_in_html, render_brief_body, render_source_body
@@ -92,9 +93,11 @@ class Page:
     body: BriefBody | SourceBody | SitePageBody | None = None
 
 
-def all_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
+def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
+    """Every page; a brief's page is the same object as in the last build (``memo``) when
+    the brief, its cited paragraphs and its tags are."""
     pages = home_pages(index, config)
-    pages += [brief_detail(b, index) for b in index.briefs]
+    pages += [brief_detail(b, index, memo) for b in index.briefs]
     pages.append(sources_list(index))
     pages += [source_detail(s, index) for s in index.sources]
     pages.append(tags_list(index))
@@ -159,15 +162,22 @@ def _tag_links(brief: Brief, index: SiteIndex) -> tuple[tuple[str, str], ...]:
     return tuple((tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief))
 
 
-def brief_detail(brief: Brief, index: SiteIndex) -> Page:
+def brief_detail(brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
     """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
+    tags = [part for link in _tag_links(brief, index) for part in link]
+    return memo.call(_brief_page, brief, index.cited[brief.path], *tags)
+
+
+def _brief_page(brief: Brief, cited: tuple[CitedParagraph, ...], *tags: str) -> Page:
+    """``tags``: name, page, name, page … (strings, so ``Memo`` finds them by value)."""
+    links = tuple(zip(tags[::2], tags[1::2], strict=True))
     return Page(
         brief_page(brief.slug),
         "brief.html",
         brief.title,
         brief.summary or brief.title,
         {"brief": brief},
-        body=BriefBody(brief, index.cited[brief.path], _tag_links(brief, index)),
+        body=BriefBody(brief, cited, links),
     )
 
 

@@ -33,6 +33,7 @@ from .discover import discover
 from .document_cache import load_with_cache
 from .linkcheck import BrokenLink, check_links
 from .lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock
+from .memo import NO_MEMO, Memo
 from .model import Corpus
 from .page_keys import document_identities
 from .pages import latest_date
@@ -48,6 +49,7 @@ from .previous_build import (
 )
 from .progress import Progress, no_progress
 from .render import OutputFile, RenderOptions, render_stream
+from .resident import Resident
 from .search_bundle import build_search_bundle
 from .search_records import search_records
 from .site_index import SiteIndex, build_index
@@ -92,26 +94,42 @@ class CheckResult:
 
 
 def load_corpus(
-    config: SiteConfig, progress: Progress = no_progress, cache: BuildCache | None = None
+    config: SiteConfig,
+    progress: Progress = no_progress,
+    cache: BuildCache | None = None,
+    resident: Resident | None = None,
 ) -> tuple[Corpus, list[Diagnostic], dict[str, str]]:
     """Discover and load every source and brief, then assemble the corpus; with the
-    digest of every loaded file."""
+    digest of every loaded file. ``resident`` (``serve``) keeps the documents in memory
+    between builds; else ``cache`` keeps their load results on disk."""
     files, problems = discover(config.root)
-    loaded = load_with_cache(config.root, files, cache, progress)
-    corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs, loaded.pages)
+    if resident is not None:
+        kept = resident.load(config.root, files, progress)
+        sources, briefs, pages, digests = kept.sources, kept.briefs, kept.pages, kept.digests
+        problems += kept.problems
+    else:
+        loaded = load_with_cache(config.root, files, cache, progress)
+        sources, briefs, pages = loaded.sources, loaded.briefs, loaded.pages
+        digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
+        problems += loaded.problems
+    corpus, corpus_problems = build_corpus(sources, briefs, pages)
     # The corpus lives as long as the run: exempt it from the cycle collector's walks,
     # which otherwise revisit its millions of objects again and again while pages render.
     gc.freeze()
-    digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
-    return corpus, problems + loaded.problems + corpus_problems, digests
+    return corpus, problems + corpus_problems, digests
 
 
-def check_site(root: Path, options: CheckOptions, progress: Progress = no_progress) -> CheckResult:
+def check_site(
+    root: Path,
+    options: CheckOptions,
+    progress: Progress = no_progress,
+    resident: Resident | None = None,
+) -> CheckResult:
     """``check``: every problem of the site in one run; records new citations in the lock
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
     config = load_config(root)
     cache = open_cache(root) if options.use_cache else None
-    corpus, problems, digests = load_corpus(config, progress, cache)
+    corpus, problems, digests = load_corpus(config, progress, cache, resident)
     problems += check_corpus(corpus, config)
     lock, broken = read_lock(root)
     cited = cited_anchors(corpus)
@@ -158,14 +176,20 @@ class BuildResult:
         return self.files > 0
 
 
-def build_site(root: Path, options: BuildOptions, progress: Progress = no_progress) -> BuildResult:
+def build_site(
+    root: Path,
+    options: BuildOptions,
+    progress: Progress = no_progress,
+    resident: Resident | None = None,
+) -> BuildResult:
     """``build`` = check, stop on errors (previous output untouched), render, check links
     when asked (a broken one stops the build too), write. A stale citation is an error
     here unless ``options.allow_stale``: what is published must rest on what was checked.
 
     Raises ``OutputFolderError`` before reading anything when ``out`` may not be replaced,
     ``SearchIndexError`` when Pagefind fails and ``OutputWriteError`` when writing fails
-    (``out`` is then as it was).
+    (``out`` is then as it was). ``resident`` (``serve``) keeps documents and what was made
+    of them in memory from one build to the next: the output is the same, sooner.
     """
     out = options.out or root / "public"
     check_output_folder(out, root)
@@ -180,12 +204,13 @@ def build_site(root: Path, options: BuildOptions, progress: Progress = no_progre
     check_options = CheckOptions(
         options.strict, options.frozen, options.use_cache, stale_is_error=not options.allow_stale
     )
-    checked = check_site(root, check_options, progress)
+    checked = check_site(root, check_options, progress, resident)
     if checked.errors:
         return BuildResult(checked, out)
-    index = build_index(checked.corpus, drafts=options.drafts)
+    memo = resident.memo if resident is not None else NO_MEMO
+    index = build_index(checked.corpus, drafts=options.drafts, memo=memo)
     previous = PreviousOutput.of(out, with_files(cache, out, record))
-    site = _site_files(checked, index, options, previous, progress)
+    site = _site_files(checked, index, options, previous, progress, memo=memo)
     files: Iterable[OutputFile] = site.files
     if options.check_links:  # the link check reads every page: then they are held at once
         files = list(files)
@@ -218,6 +243,8 @@ def _site_files(
     options: BuildOptions,
     previous: PreviousOutput,
     progress: Progress,
+    *,
+    memo: Memo,
 ) -> _SiteFiles:
     """Every file of the site (files of the previous build that are still right are kept).
     The search bundle is made first (Pagefind needs all records at once); the pages are
@@ -236,7 +263,7 @@ def _site_files(
         del records
         progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock)
-    pages = render_stream(index, checked.config, render, identities, previous.kept)
+    pages = render_stream(index, checked.config, render, identities, previous.kept, memo=memo)
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
     progress("rendering and writing files", 0, 1)
     return _SiteFiles(itertools.chain(pages, bundle), key)

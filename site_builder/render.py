@@ -23,6 +23,7 @@ from .config import SiteConfig
 from .dates import PartialDate
 from .forked import stream_forked
 from .invisible import close_bidi
+from .memo import NO_MEMO, Memo
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, footer_links, latest_date, rendered_context
 from .render_markdown import PreviewTexts, preview_texts
@@ -102,11 +103,14 @@ def render_stream(
     options: RenderOptions,
     identities: Identities | None = None,
     previous: PreviousPages = no_previous_pages,
+    *,
+    memo: Memo = NO_MEMO,
 ) -> Iterator[OutputFile]:
     """Every file of the site but the search bundle, in no fixed order, each made when it
     is asked for, so a large site is never held in memory at once. ``identities`` make page
     keys cheap (``page_keys.document_identities``); ``previous`` offers the files of the
-    previous output: a page whose key it knows is not rendered again."""
+    previous output: a page whose key it knows is not rendered again. ``memo`` keeps page
+    recipes and keys between the builds of one process (``serve``)."""
     urls = Urls(options.base_url)
     folders = theme_folders(config.root)
     assets = static_files(folders)
@@ -114,10 +118,12 @@ def render_stream(
     env = create_environment(folders, urls, assets, footer)
     site_key = _site_key(folders, config, options, footer)
     previews = preview_texts(index)
-    pages = all_pages(index, config)
+    pages = all_pages(index, config, memo)
     to_render: list[tuple[Page, str | None]] = []
     for page in pages:
-        key = page_key(page, identities or {}, site_key)
+        # The same page object and site key give the same key: identities name the same
+        # documents the same way in every build.
+        key = memo.call(page_key, page, site_key, identities=identities or {})
         path = output_path(page.page)
         origin = previous(path, key) if key is not None else None
         if origin is not None:

@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic
 from .pipeline import BuildOptions, BuildResult, build_site
 from .progress import Progress, no_progress
 from .report import format_text, summary
+from .resident import Resident
 from .search_bundle import SearchIndexError
 from .serve_http import DevRequestHandler, Event, LiveSite, Served
 from .urls import Urls
@@ -67,11 +68,14 @@ class Console:
 
 class Builder:
     """Builds the site into the serve folder and shows the outcome: the new build and a
-    ``reload`` event, or the diagnostics and an ``error`` event (the old build stays)."""
+    ``reload`` event, or the diagnostics and an ``error`` event (the old build stays).
+    The documents and what was made of them stay in memory between builds (``Resident``),
+    so a rebuild parses the edited files only and renders only the pages they touch."""
 
     def __init__(self, root: Path, options: BuildOptions, live: LiveSite, console: Console):
         self._root, self._options, self._live, self._console = root, options, live, console
         self._builds = 0
+        self._resident = Resident()
 
     def build(self, changed: list[str]) -> None:
         """Build now; ``changed`` names the files that caused it (none for the first)."""
@@ -79,7 +83,8 @@ class Builder:
             self._console.say(f"changed: {_listing(changed)}; rebuilding")
         started = time.monotonic()
         try:
-            result = build_site(self._root, self._options, self._console.progress())
+            progress = self._console.progress()
+            result = build_site(self._root, self._options, progress, self._resident)
         except ConfigError as exc:
             self._fail(exc.problems)
             return

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .memo import NO_MEMO, Memo
 from .model import Brief, Corpus, Paragraph, SitePage, Source
 from .pickling import quick_pickle
 from .slugs import slugify
@@ -126,16 +127,29 @@ def source_count(cited: Iterable[CitedParagraph]) -> int:
     return len({entry.number for entry in cited})
 
 
-def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
+@dataclass(frozen=True, slots=True)
+class _BriefEntries:
+    """What one brief adds to the index: its numbered cited paragraphs, and for each source
+    paragraph it cites (source id, index) the ``Citing`` entry naming it there."""
+
+    cited: tuple[CitedParagraph, ...]
+    citing: dict[tuple[str, int], Citing]
+
+
+def build_index(corpus: Corpus, drafts: bool = False, memo: Memo = NO_MEMO) -> SiteIndex:
     """The index of the published site: drafts only when ``drafts`` is set. Briefs are
-    newest first; briefs of the same moment in slug order."""
+    newest first; briefs of the same moment in slug order. A brief's own entries are a
+    function of the brief and the sources it cites: ``memo`` keeps them between builds."""
     published = sorted((b for b in corpus.briefs if drafts or not b.draft), key=lambda b: b.slug)
     briefs = tuple(sorted(published, key=_date_key, reverse=True))  # stable: slugs stay
-    cited = {brief.path: _cited_paragraphs(brief, corpus) for brief in briefs}
+    cited = {}
     citing: dict[tuple[str, int], list[Citing]] = {}
     for brief in briefs:
-        for key, contexts in _citing_sentences(brief, corpus).items():
-            citing.setdefault(key, []).append(Citing(brief, contexts))
+        sources = {ref.source_id: corpus.sources_by_id[ref.source_id] for ref in brief.refs()}
+        entries = memo.call(_brief_entries, brief, *sources.values())
+        cited[brief.path] = entries.cited
+        for key, entry in entries.citing.items():
+            citing.setdefault(key, []).append(entry)
     frozen_citing = {key: tuple(value) for key, value in citing.items()}
     briefs_per_source: dict[str, set[str]] = {}
     for (source_id, _), citings in frozen_citing.items():
@@ -155,19 +169,29 @@ def build_index(corpus: Corpus, drafts: bool = False) -> SiteIndex:
     )
 
 
+def _brief_entries(brief: Brief, *sources: Source) -> _BriefEntries:
+    by_id = {source.id: source for source in sources}
+    citing = {
+        key: Citing(brief, contexts) for key, contexts in _citing_sentences(brief, by_id).items()
+    }
+    return _BriefEntries(_cited_paragraphs(brief, by_id), citing)
+
+
 def page_order(page: SitePage) -> tuple[str, str]:
     """Footer order: by title as readers read it ("Datenschutz", "Impressum", "So arbeiten
     wir"), so no number has to sit in a file name or a URL."""
     return page.title.casefold(), page.slug
 
 
-def _citing_sentences(brief: Brief, corpus: Corpus) -> dict[tuple[str, int], tuple[str, ...]]:
+def _citing_sentences(
+    brief: Brief, sources: Mapping[str, Source]
+) -> dict[tuple[str, int], tuple[str, ...]]:
     """(source id, paragraph index) → the distinct sentences ``brief`` cites it in, in order.
     ``p2`` and the ``^name`` of the same paragraph are one paragraph."""
     sentences: dict[tuple[str, int], dict[str, None]] = {}
     for group in brief.citations:
         for ref in group.refs:
-            source = corpus.sources_by_id[ref.source_id]
+            source = sources[ref.source_id]
             paragraph = source.paragraph(ref.anchor or "")
             assert paragraph is not None, "render needs a checked corpus"
             sentences.setdefault((source.id, paragraph.index), {})[group.context] = None
@@ -179,12 +203,12 @@ def _date_key(brief: Brief) -> tuple[int, int, int, str]:
     return brief.date.sort_key()
 
 
-def _cited_paragraphs(brief: Brief, corpus: Corpus) -> tuple[CitedParagraph, ...]:
+def _cited_paragraphs(brief: Brief, sources: Mapping[str, Source]) -> tuple[CitedParagraph, ...]:
     """The brief's cited paragraphs in the order it first cites them, each numbered by its
     source and lettered within it when the brief cites several of the source's paragraphs."""
     first: dict[tuple[str, int], tuple[Source, Paragraph, str]] = {}
     for ref in brief.refs():
-        source = corpus.sources_by_id[ref.source_id]
+        source = sources[ref.source_id]
         paragraph = source.paragraph(ref.anchor or "")
         assert paragraph is not None, "render needs a checked corpus"
         first.setdefault((source.id, paragraph.index), (source, paragraph, ref.anchor or ""))

@@ -1,0 +1,59 @@
+"""Results of pure functions kept between builds in one process (``serve``), found by the
+identity of their arguments: a brief that was not edited is the same object in the next
+build, so what was made from it (its cited paragraphs, its page's recipe and key) is the same
+object too, found without being made again.
+
+No global state: a ``Memo`` lives as long as whoever holds it (``serve``'s resident build);
+``NO_MEMO`` keeps nothing, for one-off runs. A result is kept only while its arguments are
+(the entry holds them, so an address cannot be reused by another object meanwhile), and
+``new_build`` drops what the last build did not ask for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+# The keys of arguments that are values, not documents: a str or an int is found by value.
+_VALUES = (str, int, bool, type(None))
+
+
+class Memo:
+    """``call(function, *args)`` = ``function(*args)``, computed once while the arguments
+    are the same objects (strings and numbers: the same values)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._used: set[tuple[Any, ...]] = set()
+
+    def call(self, function: Callable[..., Result], *args: Any, **context: Any) -> Result:
+        """``function(*args, **context)``; only ``args`` find the result: ``context`` must
+        give the same result for the same ``args`` (a lookup table, say, that names the
+        same objects the same way in every build)."""
+        key = (function, *(arg if isinstance(arg, _VALUES) else id(arg) for arg in args))
+        entry = self._entries.get(key)
+        self._used.add(key)
+        if entry is not None and all(a is b for a, b in zip(entry[0], args, strict=True)):
+            result: Result = entry[1]
+            return result
+        result = function(*args, **context)
+        self._entries[key] = (args, result)
+        return result
+
+    def new_build(self) -> None:
+        """Forget the results the build just finished did not use: their arguments are
+        gone (an edited brief), so nothing would find them again."""
+        self._entries = {key: self._entries[key] for key in self._used if key in self._entries}
+        self._used = set()
+
+
+class NoMemo(Memo):
+    """Keeps nothing: every call computes (one-off builds, where nothing comes twice)."""
+
+    def call(self, function: Callable[..., Result], *args: Any, **context: Any) -> Result:
+        return function(*args, **context)
+
+
+NO_MEMO = NoMemo()
