@@ -35,7 +35,7 @@ class Memo:
         key = (function, *(arg if isinstance(arg, _VALUES) else id(arg) for arg in args))
         entry = self._entries.get(key)
         self._used.add(key)
-        if entry is not None and all(a is b for a, b in zip(entry[0], args, strict=True)):
+        if entry is not None and all(map(_same, entry[0], args)):
             result: Result = entry[1]
             return result
         result = function(*args, **context)
@@ -47,6 +47,11 @@ class Memo:
         gone (an edited brief), so nothing would find them again."""
         self._entries = {key: self._entries[key] for key in self._used if key in self._entries}
         self._used = set()
+
+
+def _same(kept: Any, given: Any) -> bool:
+    """The same object, or (strings, numbers) the same value."""
+    return kept is given or (isinstance(kept, _VALUES) and kept == given)
 
 
 class NoMemo(Memo):

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import file_states, previous_build, resident
+from site_builder import file_states, previous_build, render, resident
 from site_builder.cli import main
 from site_builder.discover import SiteFiles
+from site_builder.model import Brief
+from site_builder.pages import Page
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.report import format_text
 from site_builder.resident import Resident
@@ -66,8 +68,17 @@ def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(
 ) -> None:
     site = tmp_path / "site"
     shutil.copytree(pristine, site)
+    keyed: list[str] = []
+    page_key = render.page_key
+
+    def counted(page: Page, *args: object, **kwargs: object) -> str | None:
+        keyed.append(page.page)
+        return page_key(page, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "page_key", counted)
     kept = Resident()
     build_site(site, BuildOptions(out=tmp_path / "out"), resident=kept)
+    keyed.clear()
     loaded: list[str] = []
     load_documents = resident.load_documents
 
@@ -82,5 +93,9 @@ def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(
     changed = [path for path in kept.documents if kept.documents[path] is not before[path]]
     assert loaded == changed, edited
     assert len(changed) == 1 and changed[0].startswith("briefs/")
+    # Only the pages made anew are keyed anew: of the briefs' pages, the edited one's.
+    brief = kept.documents[changed[0]].document
+    assert isinstance(brief, Brief)
+    assert [page for page in keyed if page.startswith("briefs/")] == [f"briefs/{brief.slug}/"]
     unchanged = [path for path in before if path not in changed]
     assert all(kept.documents[path].document is before[path].document for path in unchanged)
