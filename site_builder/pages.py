@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,7 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
     pages.append(sources_list(index))
     pages += [source_detail(s, index) for s in index.sources]
     pages.append(tags_list(index))
-    pages += [tag_detail(tag, index) for tag in index.tags]
+    pages += [page for tag in index.tags for page in tag_detail(tag, index)]
     pages.append(search_page(index))
     pages += [site_page(page) for page in index.pages]
     pages.append(
@@ -122,12 +123,7 @@ def home_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
     pages = []
     for number in range(1, count + 1):
         chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        pager = {
-            "number": number,
-            "count": count,
-            "previous": home_page(number - 1) if number > 1 else None,
-            "next": home_page(number + 1) if number < count else None,
-        }
+        pager = _pager(number, count, home_page)
         title = config.title if number == 1 else f"{config.title} – Seite {number}"
         pages.append(
             Page(
@@ -375,15 +371,42 @@ def tags_list(index: SiteIndex) -> Page:
     )
 
 
-def tag_detail(tag: Tag, index: SiteIndex) -> Page:
-    """The briefs of one tag, each with what the home page shows of it (``_listing``)."""
-    return Page(
-        tag_page(tag.slug),
-        "tag.html",
-        f"Thema: {tag.name}",
-        f"Meldungen zum Thema {tag.name}.",
-        {"tag": tag, "briefs": [_listing(b, index) for b in tag.briefs]},
-    )
+def tag_detail(tag: Tag, index: SiteIndex) -> list[Page]:
+    """The briefs of one tag, each with what the home page shows of it (``_listing``),
+    ``BRIEFS_PER_PAGE`` to a page like the home page: a tag of a large site has thousands,
+    and one page of them all would be megabytes, rendered again for every edit of any."""
+    count = max(1, math.ceil(len(tag.briefs) / BRIEFS_PER_PAGE))
+    pages = []
+    for number in range(1, count + 1):
+        chunk = tag.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+        pager = _pager(number, count, lambda n: tag_page(tag.slug, n))
+        suffix = f" – Seite {number}" if number > 1 else ""
+        pages.append(
+            Page(
+                tag_page(tag.slug, number),
+                "tag.html",
+                f"Thema: {tag.name}{suffix}",
+                f"Meldungen zum Thema {tag.name}{suffix}.",
+                # The tag's name, not its Tag: that holds every brief of the tag, and a page
+                # must not depend on briefs it does not show (see ``page_keys``).
+                {
+                    "tag": {"name": tag.name, "slug": tag.slug},
+                    "briefs": [_listing(b, index) for b in chunk],
+                    "pager": pager,
+                },
+            )
+        )
+    return pages
+
+
+def _pager(number: int, count: int, page: Callable[[int], str]) -> dict[str, Any]:
+    """Where page ``number`` of ``count`` links to (``page(n)``: the address of page n)."""
+    return {
+        "number": number,
+        "count": count,
+        "previous": page(number - 1) if number > 1 else None,
+        "next": page(number + 1) if number < count else None,
+    }
 
 
 def search_page(index: SiteIndex) -> Page:

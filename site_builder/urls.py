@@ -54,5 +54,6 @@ def source_page(source_id: str) -> str:
     return f"sources/{source_id}/"
 
 
-def tag_page(slug: str) -> str:
-    return f"tags/{slug}/"
+def tag_page(slug: str, number: int = 1) -> str:
+    """A tag's briefs, page ``number`` (the first is the tag's own address)."""
+    return f"tags/{slug}/" if number == 1 else f"tags/{slug}/page/{number}/"

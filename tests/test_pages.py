@@ -102,6 +102,32 @@ def test_home_is_paginated_from_21_briefs(make_site: MakeSite, tmp_path: Path) -
     assert not (out / "page/1").exists() and not (out / "page/3").exists()
 
 
+def test_a_tag_is_paginated_like_the_home_page(make_site: MakeSite, tmp_path: Path) -> None:
+    """A tag of a large site has thousands of briefs: twenty to a page, each once."""
+    files = {
+        f"briefs/b{n:02}.md": brief(
+            f"Text {n} [@quelle#p1].\n",
+            f"---\ntitle: Meldung {n}\ndate: 2025-01-{n:02}\ntags: [Ukraine]\n---\n",
+        )
+        for n in range(1, 24)
+    }
+    out = build_site(make_site(files), tmp_path / "public")
+    first = main_of(read_page(out / "tags/ukraine/index.html"))
+    second = main_of(read_page(out / "tags/ukraine/page/2/index.html"))
+    assert card_titles(first) == [f"Meldung {n}" for n in range(23, 3, -1)]
+    assert card_titles(second) == ["Meldung 3", "Meldung 2", "Meldung 1"]
+    assert first.find("h1").text() == "Thema: Ukraine"
+    assert second.find("h1").text() == "Thema: Ukraine – Seite 2 von 2"
+    assert [(a.attrs["rel"], a.attrs["href"]) for a in first.find_all("a") if "rel" in a.attrs] == [
+        ("next", "/tags/ukraine/page/2/")
+    ]
+    assert [
+        (a.attrs["rel"], a.attrs["href"]) for a in second.find_all("a") if "rel" in a.attrs
+    ] == [("prev", "/tags/ukraine/")]
+    assert not (out / "tags/ukraine/page/3").exists()
+    assert "/tags/ukraine/page/2/" in (out / "sitemap.xml").read_text("utf-8")
+
+
 def test_briefs_of_the_same_day_are_in_slug_order(make_site: MakeSite, tmp_path: Path) -> None:
     head = "---\ntitle: {}\ndate: 2025-01-02\n---\n"
     files = {f"briefs/{n}.md": brief("T [@quelle#p1].\n", head.format(n)) for n in "cab"}
