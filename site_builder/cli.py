@@ -160,7 +160,8 @@ def _add_build(
     build.add_argument(
         "--check-links",
         action="store_true",
-        help="check every internal link and fragment before writing",
+        help="check every internal link and fragment before writing (holds every page in "
+        "memory at once: on a very large site, run it in CI rather than on every build)",
     )
     build.set_defaults(run=run_build)
 
