@@ -49,6 +49,7 @@ from .progress import Progress, no_progress
 from .render import OutputFile, RenderOptions, render_site
 from .search_bundle import build_search_bundle
 from .search_records import search_records
+from .site_check import LoadedStore, check_summaries, loaded_summaries
 from .site_index import SiteIndex, build_index
 from .stale import lock_problems
 from .urls import SEARCH_BUNDLE, Urls
@@ -110,6 +111,8 @@ def check_site(root: Path, options: CheckOptions, progress: Progress = no_progre
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
     config = load_config(root)
     cache = open_cache(root) if options.use_cache else None
+    if cache is not None:
+        return _check_with_cache(config, cache, options, progress)
     corpus, problems, digests = load_corpus(config, progress, cache)
     problems += check_corpus(corpus, config)
     lock, broken = read_lock(root)
@@ -121,6 +124,35 @@ def check_site(root: Path, options: CheckOptions, progress: Progress = no_progre
         changes = lock_changes(lock or {}, entries)
         if changes or (lock is None and entries):
             write_lock(root, entries)
+    return _result(config, corpus, problems, (changes, digests), options)
+
+
+def _check_with_cache(
+    config: SiteConfig, cache: BuildCache, options: CheckOptions, progress: Progress
+) -> CheckResult:
+    """``check_site`` with every document loaded (``build`` renders them), each brief's
+    problems kept in the cache and the site-wide checks run over file summaries."""
+    files, problems = discover(config.root)
+    loaded = load_with_cache(config.root, files, cache, progress)
+    corpus, _ = build_corpus(loaded.sources, loaded.briefs, loaded.pages)  # (found below)
+    gc.freeze()  # see load_corpus
+    digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
+    summaries = loaded_summaries(loaded, cache)
+    lock_options = options.frozen, options.stale_blocks
+    found, changes = check_summaries(
+        config, summaries, LoadedStore(loaded.documents), cache, lock_options
+    )
+    return _result(config, corpus, problems + found, (changes, digests), options)
+
+
+def _result(
+    config: SiteConfig,
+    corpus: Corpus,
+    problems: list[Diagnostic],
+    lock_and_digests: tuple[int, Mapping[str, str]],
+    options: CheckOptions,
+) -> CheckResult:
+    changes, digests = lock_and_digests
     diagnostics = sorted_diagnostics(problems)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)
