@@ -16,7 +16,7 @@ sources they cite: ``check`` then leaves the rest of the site pickled in the cac
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -27,6 +27,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .document_cache import SHARDS, shard_of
 from .model import Brief, Corpus, SitePage, Source
+from .pickling import quick_pickle
 from .site_index import tag_names, tag_slug
 from .summaries import BriefSummary, FileSummary, PageSummary, SourceSummary
 
@@ -43,6 +44,7 @@ class Documents(Protocol):
     def document(self, path: str) -> Source | Brief | SitePage | None: ...
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class BriefCheck:
     """A brief's problems and the key of what they were computed from; ``all_sources``:
@@ -207,11 +209,9 @@ class _Keys:
         return self._every
 
 
-def _digest(parts: Iterator[str] | list[str]) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\1")
-    return digest.hexdigest()
+def _digest(parts: Iterable[str]) -> str:
+    # One join and one hash call: a key is made for every brief on every run.
+    return hashlib.sha256("\1".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _read_results(cache: BuildCache) -> dict[str, BriefCheck]:

@@ -20,8 +20,8 @@ def lock_check(
     site: Site, documents: Documents, lock: Lock | None, frozen: bool, stale_is_error: bool
 ) -> tuple[list[Diagnostic], dict[str, LockEntry]]:
     """``lock_problems`` and ``updated_lock`` of every citation of the site."""
-    every = {f"{sid}#{anchor}": (sid, anchor) for _, b in site.briefs() for sid, anchor in b.cited}
-    unsettled = {key for key, cited in every.items() if _unsettled(site, lock, *cited)}
+    every: set[str] = set().union(*(brief.cited for _, brief in site.briefs()))
+    unsettled = {key for key in every if _unsettled(site, lock, key)}
     cited = {
         key: anchor
         for key, anchor in cited_anchors(_citing(site, documents, unsettled)).items()
@@ -30,21 +30,23 @@ def lock_check(
     part = None if lock is None else {key: lock[key] for key in sorted(unsettled) if key in lock}
     problems = lock_problems(cited, part, frozen, stale_is_error)
     if frozen:
-        problems += unused_lock_entries(every.keys(), lock)
-    entries = {k: e for k, e in (lock or {}).items() if k in every and k not in unsettled}
+        problems += unused_lock_entries(every, lock)
+    entries = {key: e for key, e in (lock or {}).items() if key in every and key not in unsettled}
     entries.update(updated_lock(cited, part))
     return problems, entries
 
 
-def _unsettled(site: Site, lock: Lock | None, source_id: str, anchor: str) -> bool:
+def _unsettled(site: Site, lock: Lock | None, key: str) -> bool:
     """Whether the lock's diagnostics or entry for this citation could be other than none
     and the locked entry kept (see the module's docstring)."""
     if lock is None:
         return True
+    # A source id cannot hold '#' (``markdown._REF`` ends it there): the split is exact.
+    source_id, _, anchor = key.partition("#")
     source = site.source_of(source_id)
     if source is None:
         return False
-    locked = lock.get(f"{source_id}#{anchor}")
+    locked = lock.get(key)
     now = source.fingerprint(anchor)
     if now is None:
         return locked is not None  # the locked text may have moved to another paragraph
@@ -56,7 +58,7 @@ def _citing(site: Site, documents: Documents, keys: set[str]) -> Corpus:
     briefs = []
     source_ids: set[str] = set()
     for path, summary in site.briefs():
-        wanted = [sid for sid, anchor in summary.cited if f"{sid}#{anchor}" in keys]
+        wanted = [key.partition("#")[0] for key in summary.cited if key in keys]
         if wanted:
             brief = documents.document(path)
             assert isinstance(brief, Brief), "a brief's summary is made from the brief"

@@ -17,12 +17,14 @@ from .diagnostics import Diagnostic, Span
 from .document_cache import SHARDS, shard_of
 from .lock import fingerprint, locked_text
 from .model import Brief, SitePage, Source
+from .pickling import quick_pickle
 
 _SUMMARIES = "summaries"
 
 Document = Source | Brief | SitePage
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class SourceSummary:
     """``fingerprints[i]`` is the lock fingerprint of paragraph ``i + 1`` (``lock``)."""
@@ -39,22 +41,25 @@ class SourceSummary:
         return None if index is None else self.fingerprints[index - 1]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class BriefSummary:
-    """``cited_ids``: every source id the brief's refs name; ``cited``: every (source id,
-    anchor) it cites (refs without an anchor aside); both without repeats."""
+    """``cited_ids``: every source id the brief's refs name; ``cited``: every
+    ``source#anchor`` it cites (refs without an anchor aside); both without repeats."""
 
     slug: str
     tags: tuple[str, ...]
     cited_ids: tuple[str, ...]
-    cited: tuple[tuple[str, str], ...]
+    cited: tuple[str, ...]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class PageSummary:
     slug: str
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class FileSummary:
     """One file: the digest of the bytes it was loaded from (None: unreadable, never
@@ -87,7 +92,7 @@ def _document_summary(
     if isinstance(document, Brief):
         refs = document.refs()
         ids = tuple(dict.fromkeys(ref.source_id for ref in refs))
-        keys = tuple(dict.fromkeys((r.source_id, r.anchor) for r in refs if r.anchor is not None))
+        keys = tuple(dict.fromkeys(ref.key for ref in refs if ref.anchor is not None))
         return BriefSummary(document.slug, document.tags, ids, keys)
     if isinstance(document, SitePage):
         return PageSummary(document.slug)
