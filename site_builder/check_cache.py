@@ -33,8 +33,9 @@ from .summaries import BriefSummary, FileSummary, PageSummary, SourceSummary
 
 _T = TypeVar("_T")
 _RESULTS = "brief-checks"
-# The one diagnostic whose text reads sources the brief does not cite (``check_quotes``).
-_READS_EVERY_SOURCE = "quote-not-found"
+# The diagnostics whose text reads sources the brief does not cite: where else a quote
+# stands (``check_quotes``), which source id was meant (``check._resolve``).
+_READ_EVERY_SOURCE = frozenset({"quote-not-found", "unknown-source"})
 
 
 class Documents(Protocol):
@@ -143,8 +144,8 @@ def _checked(
         if isinstance(source, Source)
     }
     problems = _brief_problems(brief, cited, tuple(cited.values()), site, config)
-    every = any(problem.code == _READS_EVERY_SOURCE for problem in problems)
-    if every:  # the message names where else the quote stands: ask every source
+    every = any(problem.code in _READ_EVERY_SOURCE for problem in problems)
+    if every:  # the message names other sources: ask every source
         every_source = tuple(_every_source(site, documents))
         by_id: dict[str, Source] = {}
         for source in every_source:

@@ -94,6 +94,15 @@ def new_citation(site: Path, rng: random.Random) -> str:
     return f"citation of {source} in {path.name}"
 
 
+def misspelled_source(site: Path, rng: random.Random) -> str:
+    """A citation of no source: the hint suggests the closest id of all sources."""
+    path = rng.choice(_briefs(site))
+    source = rng.choice(_sources(site)).stem
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"\]\.", f"; @{source[:-1]}#p1].", text, count=1), "utf-8")
+    return f"citation of {source[:-1]} in {path.name}"
+
+
 def lock_entry_dropped(site: Path, rng: random.Random) -> str:
     lock = json.loads((site / LOCK_NAME).read_text("utf-8"))
     if lock["citations"]:
@@ -124,6 +133,7 @@ EDITS: list[Edit] = [
     tag_variant,
     broken_quote,
     new_citation,
+    misspelled_source,
     lock_entry_dropped,
     source_outlet,
 ]
@@ -146,6 +156,7 @@ def test_a_cached_check_finds_what_a_cold_check_finds(
         codes |= quick_check(site, edit(site, rng))
     # The edits reached across documents (else the comparison proves little):
     assert {"duplicate-source-id", "slug-collision", "tag-variant", "quote-not-found"} <= codes
+    assert "unknown-source" in codes
     assert {"stale-citation", "unlocked-citation", "unused-lock-entry"} & codes
 
 
