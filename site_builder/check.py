@@ -23,43 +23,54 @@ def build_corpus(
 
     The first file (in path order) keeps a contested id, so citations still resolve.
     """
-    problems: list[Diagnostic] = []
-    by_id: dict[str, Source] = {}
     ordered_sources = tuple(sorted(sources, key=lambda s: s.path))
+    by_id: dict[str, Source] = {}
     for source in ordered_sources:
-        first = by_id.setdefault(source.id, source)
-        if first is not source:
-            problems.append(
-                error(
-                    source.id_span,
-                    "duplicate-source-id",
-                    f"source id '{source.id}' is already used by {first.path}",
-                    hint="set a different 'id:' in one of the two files' front matter",
-                )
-            )
+        by_id.setdefault(source.id, source)
     ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
-    problems += _slug_collisions(ordered_briefs, "brief", "/briefs/{}/")
     ordered_pages = tuple(sorted(pages, key=lambda p: p.path))
-    problems += _slug_collisions(ordered_pages, "page", "/{}/")
+    problems = duplicate_source_ids([(s.path, s.id, s.id_span) for s in ordered_sources])
+    problems += slug_collisions([(b.path, b.slug) for b in ordered_briefs], "brief", "/briefs/{}/")
+    problems += slug_collisions([(p.path, p.slug) for p in ordered_pages], "page", "/{}/")
     corpus = Corpus(ordered_sources, ordered_briefs, by_id, ordered_pages)
     return corpus, problems
 
 
-def _slug_collisions(
-    documents: Sequence[Brief | SitePage], what: str, address: str
-) -> list[Diagnostic]:
-    """An error for each document whose slug an earlier one (in path order) has: both would
-    be written to the same ``address`` (``/briefs/{}/``), one over the other."""
+def duplicate_source_ids(sources: Sequence[tuple[str, str, Span]]) -> list[Diagnostic]:
+    """An error for each source (path, id, id's span; in path order) whose id an earlier
+    one has. Takes plain values, so the check cache can run it over file summaries."""
     problems = []
-    by_slug: dict[str, Brief | SitePage] = {}
-    for document in documents:
-        first = by_slug.setdefault(document.slug, document)
-        if first is not document:
+    first_path: dict[str, str] = {}
+    for path, source_id, id_span in sources:
+        first = first_path.setdefault(source_id, path)
+        if first != path:
             problems.append(
                 error(
-                    Span(document.path),
+                    id_span,
+                    "duplicate-source-id",
+                    f"source id '{source_id}' is already used by {first}",
+                    hint="set a different 'id:' in one of the two files' front matter",
+                )
+            )
+    return problems
+
+
+def slug_collisions(
+    documents: Sequence[tuple[str, str]], what: str, address: str
+) -> list[Diagnostic]:
+    """An error for each document (path, slug; in path order) whose slug an earlier one
+    has: both would be written to the same ``address`` (``/briefs/{}/``), one over the
+    other."""
+    problems = []
+    first_path: dict[str, str] = {}
+    for path, slug in documents:
+        first = first_path.setdefault(slug, path)
+        if first != path:
+            problems.append(
+                error(
+                    Span(path),
                     "slug-collision",
-                    f"this {what} and {first.path} both become {address.format(document.slug)}",
+                    f"this {what} and {first} both become {address.format(slug)}",
                     hint="rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss, case and "
                     "subfolders do not tell files apart in URLs)",
                 )

@@ -24,16 +24,29 @@ _CLOSING_QUOTES = "\"'“”»«’‘›‹"
 
 def check_sourcing(corpus: Corpus) -> list[Diagnostic]:
     """Every warning of SPEC §4 "What a brief rests on", for the whole corpus."""
-    known = outlet_keys(
-        text for source in corpus.sources for text in (source.outlet, source.url, *source.based_on)
-    )
+    known = frozenset().union(*(source_outlet_keys(source) for source in corpus.sources))
     names = tag_names(corpus.briefs)
-    problems = [problem for source in corpus.sources for problem in _provenance(source)]
+    problems = [problem for source in corpus.sources for problem in provenance(source)]
     for brief in corpus.briefs:
-        problems += _sentence_problems(brief, corpus, known)
-        problems += _heading_like(brief, corpus)
-        problems += _later_sources(brief, corpus)
-        problems += _tag_variants(brief, names)
+        problems += brief_sourcing(brief, corpus, known, names)
+    return problems
+
+
+def source_outlet_keys(source: Source) -> frozenset[str]:
+    """The outlets a source names (its own and those it relies on): the site knows an
+    outlet when any source names it."""
+    return outlet_keys((source.outlet, source.url, *source.based_on))
+
+
+def brief_sourcing(
+    brief: Brief, corpus: Corpus, known: Collection[str], names: Mapping[str, str]
+) -> list[Diagnostic]:
+    """The warnings of one brief. Reads of the corpus only the sources the brief's refs
+    resolve to; ``known`` and ``names`` are the site-wide outlet keys and tag names."""
+    problems = _sentence_problems(brief, corpus, known)
+    problems += _heading_like(brief, corpus)
+    problems += _later_sources(brief, corpus)
+    problems += _tag_variants(brief, names)
     return problems
 
 
@@ -143,7 +156,7 @@ def _and(names: Sequence[str], word: str = "and") -> str:
 # --- sources ----------------------------------------------------------------------------------
 
 
-def _provenance(source: Source) -> list[Diagnostic]:
+def provenance(source: Source) -> list[Diagnostic]:
     """A source that says neither where it appeared nor where it is online."""
     if source.outlet or source.url:
         return []

@@ -28,9 +28,9 @@ from .pipeline import (
     CheckOptions,
     CheckResult,
     build_site,
-    check_site,
 )
 from .progress import Progress, progress_for
+from .quick_check import check_quickly
 from .report import FORMATS, format_github, format_json, format_text, plural, summary
 from .schema import front_matter_schema
 from .search_bundle import SearchIndexError
@@ -232,7 +232,7 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run_check(args: argparse.Namespace) -> int:
     options = CheckOptions(strict=args.strict, frozen=args.frozen, use_cache=not args.no_cache)
-    result = check_site(args.site, options, _progress())
+    result = check_quickly(args.site, options, _progress())
     _report(result, args.format)
     if result.lock_changes:
         print(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from .cache import BuildCache, builder_fingerprint
@@ -32,7 +33,7 @@ def load_with_cache(
     started = time.time_ns()
     kept = _read_documents(cache)
     paths = files.every
-    scan = scan_files(root, paths, _read_scan(cache), started)
+    scan = scan_files(root, paths, read_scan(cache), started)
     known = {
         path: kept[path]
         for path in paths
@@ -43,35 +44,58 @@ def load_with_cache(
     # changes nothing unless it was kept before) and of kept files that were not reused.
     changed = {path for path, file in loaded.files.items() if file.digest and path not in known}
     changed |= kept.keys() - known.keys()
-    _write_documents(cache, loaded.files, {_shard(path) for path in changed})
+    _write_documents(cache, loaded.files, {shard_of(path) for path in changed})
     cache.write(_SCAN, scan)
     return loaded
 
 
-def _shard(path: str) -> int:
+def shard_of(path: str) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def _read_documents(cache: BuildCache) -> dict[str, LoadedFile]:
     documents: dict[str, LoadedFile] = {}
     for shard in range(SHARDS):
-        table = cache.read(f"{_DOCUMENTS}-{shard:02d}")
-        if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
-            documents.update(table[1])  # (another site-builder's results are not used)
+        documents.update(read_shard(cache, shard))
     return documents
+
+
+def read_shard(cache: BuildCache, shard: int) -> dict[str, LoadedFile]:
+    """The kept load results of one shard (another site-builder's results are not used)."""
+    table = cache.read(f"{_DOCUMENTS}-{shard:02d}")
+    if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
+        kept: dict[str, LoadedFile] = table[1]
+        return kept
+    return {}
+
+
+def keep_documents(cache: BuildCache, files: Mapping[str, LoadedFile]) -> None:
+    """Add ``files`` (loaded anew) to the shards they belong in, leaving the rest as kept:
+    for a run that loads a few files and reads only the shards it needs."""
+    by_shard: dict[int, dict[str, LoadedFile]] = {}
+    for path, file in files.items():
+        if file.digest:
+            by_shard.setdefault(shard_of(path), {})[path] = file
+    for shard, added in sorted(by_shard.items()):
+        table = {**read_shard(cache, shard), **added}
+        cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
+
+
+def write_scan(cache: BuildCache, scan: Scan) -> None:
+    cache.write(_SCAN, scan)
 
 
 def _write_documents(cache: BuildCache, files: dict[str, LoadedFile], shards: set[int]) -> None:
     """Rewrite ``shards`` with the files that belong in them (unreadable ones are not kept)."""
     entries: dict[int, dict[str, LoadedFile]] = {shard: {} for shard in shards}
     for path, file in files.items():
-        shard = _shard(path)
+        shard = shard_of(path)
         if file.digest and shard in entries:
             entries[shard][path] = file
     for shard, table in sorted(entries.items()):
         cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
 
 
-def _read_scan(cache: BuildCache) -> Scan | None:
+def read_scan(cache: BuildCache) -> Scan | None:
     scan = cache.read(_SCAN)
     return scan if isinstance(scan, Scan) else None

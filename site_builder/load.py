@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -62,6 +62,10 @@ class LoadedDocuments:
     problems: list[Diagnostic]
     files: dict[str, LoadedFile]  # every file by path, loaded now or known before
     pages: list[SitePage]
+    # Each file's document (when it loaded) and problems, by path: what the check cache
+    # summarises per file (``summaries``).
+    documents: dict[str, Document] = field(default_factory=dict)
+    file_problems: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -126,16 +130,21 @@ def _unpack_all(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocume
     briefs: list[Brief] = []
     pages: list[SitePage] = []
     problems: list[Diagnostic] = []
+    documents: dict[str, Document] = {}
+    file_problems: dict[str, tuple[Diagnostic, ...]] = {}
     for path in files.every:
         document, document_problems = loaded[path].unpacked()
         problems += document_problems
+        file_problems[path] = tuple(document_problems)
+        if document is not None:
+            documents[path] = document
         if isinstance(document, Source):
             sources.append(document)
         elif isinstance(document, Brief):
             briefs.append(document)
         elif isinstance(document, SitePage):
             pages.append(document)
-    return LoadedDocuments(sources, briefs, problems, loaded, pages)
+    return LoadedDocuments(sources, briefs, problems, loaded, pages, documents, file_problems)
 
 
 class _Counter:

@@ -52,6 +52,7 @@ from .render import OutputFile, RenderOptions, render_stream
 from .resident import Resident
 from .search_bundle import build_search_bundle
 from .search_records import search_records
+from .site_check import LoadedStore, check_summaries, loaded_summaries
 from .site_index import SiteIndex, build_index
 from .stale import lock_problems
 from .urls import SEARCH_BUNDLE, Urls
@@ -129,6 +130,9 @@ def check_site(
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
     config = load_config(root)
     cache = open_cache(root) if options.use_cache else None
+    if cache is not None and resident is None:
+        return _check_with_cache(config, cache, options, progress)
+    # ``serve`` checks its documents in memory, as a build without the cache does.
     corpus, problems, digests = load_corpus(config, progress, cache, resident)
     problems += check_corpus(corpus, config)
     lock, broken = read_lock(root)
@@ -140,6 +144,35 @@ def check_site(
         changes = lock_changes(lock or {}, entries)
         if changes or (lock is None and entries):
             write_lock(root, entries)
+    return _result(config, corpus, problems, (changes, digests), options)
+
+
+def _check_with_cache(
+    config: SiteConfig, cache: BuildCache, options: CheckOptions, progress: Progress
+) -> CheckResult:
+    """``check_site`` with every document loaded (``build`` renders them), each brief's
+    problems kept in the cache and the site-wide checks run over file summaries."""
+    files, problems = discover(config.root)
+    loaded = load_with_cache(config.root, files, cache, progress)
+    corpus, _ = build_corpus(loaded.sources, loaded.briefs, loaded.pages)  # (found below)
+    gc.freeze()  # see load_corpus
+    digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
+    summaries = loaded_summaries(loaded, cache)
+    lock_options = options.frozen, options.stale_blocks
+    found, changes = check_summaries(
+        config, summaries, LoadedStore(loaded.documents), cache, lock_options
+    )
+    return _result(config, corpus, problems + found, (changes, digests), options)
+
+
+def _result(
+    config: SiteConfig,
+    corpus: Corpus,
+    problems: list[Diagnostic],
+    lock_and_digests: tuple[int, Mapping[str, str]],
+    options: CheckOptions,
+) -> CheckResult:
+    changes, digests = lock_and_digests
     diagnostics = sorted_diagnostics(problems)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)

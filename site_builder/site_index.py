@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from .memo import NO_MEMO, Memo
 from .model import Brief, Corpus, Paragraph, SitePage, Source
@@ -258,7 +259,14 @@ def _tags_by_brief(briefs: tuple[Brief, ...], tags: tuple[Tag, ...]) -> dict[str
     }
 
 
-def tag_names(briefs: Iterable[Brief]) -> dict[str, str]:
+class Tagged(Protocol):
+    """A brief, or anything else that knows a brief's tags (``summaries.BriefSummary``)."""
+
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+def tag_names(briefs: Iterable[Tagged]) -> dict[str, str]:
     """The name the site shows for each tag slug: spellings that share a slug ("Ukraine",
     "ukraine") share a page, named by the spelling most briefs use (ties: the first in
     sort order). ``check`` names it when a brief spells a tag another way."""

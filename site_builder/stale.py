@@ -11,7 +11,7 @@ a ``stale-citation``, shown as a word diff until an editor accepts it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from .diagnostics import Diagnostic, Span, error, warning
@@ -135,17 +135,7 @@ def lock_problems(
 
 
 def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
-    problems = []
-    if lock is not None:
-        problems += [
-            warning(
-                Span(LOCK_NAME),
-                "unused-lock-entry",
-                f"{LOCK_NAME} has an entry for {key}, which no brief cites",
-                hint="run 'site-builder check' or 'site-builder lock' to drop it",
-            )
-            for key in sorted(set(lock) - set(cited))
-        ]
+    problems = unused_lock_entries(cited.keys(), lock)
     for key, anchor in cited.items():
         if anchor.paragraph is not None and (lock is None or key not in lock):
             problems += [
@@ -159,6 +149,21 @@ def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
                 for ref in anchor.refs
             ]
     return problems
+
+
+def unused_lock_entries(cited: Collection[str], lock: Lock | None) -> list[Diagnostic]:
+    """A warning for each lock entry whose key no brief cites (``cited``: every cited key)."""
+    if lock is None:
+        return []
+    return [
+        warning(
+            Span(LOCK_NAME),
+            "unused-lock-entry",
+            f"{LOCK_NAME} has an entry for {key}, which no brief cites",
+            hint="run 'site-builder check' or 'site-builder lock' to drop it",
+        )
+        for key in sorted(lock.keys() - cited)
+    ]
 
 
 def _changed_problem(change: ChangedCitation, diff: str, span: Span, is_error: bool) -> Diagnostic:

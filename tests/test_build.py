@@ -102,6 +102,8 @@ def test_a_failure_while_writing_leaves_the_previous_output_and_no_temporary_fol
     written: list[Path] = []
 
     def fails_halfway(self: Path, data: bytes) -> int:  # type: ignore[override]
+        if ".site-builder-cache" in self.parts:  # the cache's tables: not the output
+            return real(self, data)
         written.append(self)
         if len(written) == 3:
             raise OSError(28, "No space left on device")

@@ -1,0 +1,187 @@
+"""A check with the build cache finds exactly what a cold check finds, after any sequence of
+edits: the same diagnostics (set, order, text) and the same lock written.
+
+Seeded random sequences of edits (from ``test_incremental``, plus those that reach across
+documents: a cited source's paragraph, a duplicate source id appearing and going, colliding
+slugs, a tag spelled another way, a quote broken, a new citation, a lock entry dropped, a
+source's outlet) are applied to a generated site; after each step ``check`` (the command's
+quick path), ``check_site`` with the cache (what ``build`` runs) and a cold ``check_site``
+must agree, frozen and not.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate
+from site_builder.cli import main
+from site_builder.lock import LOCK_NAME
+from site_builder.pipeline import CheckOptions, CheckResult, check_site
+from site_builder.quick_check import check_quickly
+from tests.test_incremental import (
+    Edit,
+    _briefs,
+    _sources,
+    brief_delete,
+    brief_new,
+    brief_rename,
+    brief_tag,
+    brief_word,
+    source_title,
+    source_word,
+)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("check-cache") / "site"
+    generate(root, briefs=30, seed=5)
+    assert main(["lock", "--site", str(root)]) == 0
+    return root
+
+
+def duplicate_source(site: Path, rng: random.Random) -> str:
+    """A copy of a source early in path order: it takes the id, the original is reported."""
+    path = rng.choice(_sources(site))
+    (site / "content" / "aaa").mkdir(exist_ok=True)
+    shutil.copyfile(path, site / "content" / "aaa" / path.name)  # the id is the file's name
+    return f"duplicate of {path.name}"
+
+
+def drop_duplicates(site: Path, rng: random.Random) -> str:
+    shutil.rmtree(site / "content" / "aaa", ignore_errors=True)
+    return "duplicates gone"
+
+
+def colliding_slug(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_briefs(site))
+    folder = site / "briefs" / "zweiter"
+    folder.mkdir(exist_ok=True)
+    shutil.copyfile(path, folder / path.name)
+    return f"collision with {path.name}"
+
+
+def tag_variant(site: Path, rng: random.Random) -> str:
+    """'Wahl 2025' on two briefs, 'WAHL 2025' on a third: a variant of the spelling in use."""
+    paths = rng.sample(_briefs(site), 3)
+    for path, tag in zip(paths, ["Wahl 2025", "Wahl 2025", "WAHL 2025"], strict=True):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"\ntags: \[", f'\ntags: ["{tag}", ', text, count=1), "utf-8")
+    return f"tag variant on {paths[2].name}"
+
+
+def broken_quote(site: Path, rng: random.Random) -> str:
+    """A quote's first letter changed: it stands nowhere, and the message looks for it in
+    every source."""
+    path = rng.choice(_briefs(site))
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"„(\w)", "„Xy", text, count=1), "utf-8")
+    return f"quote in {path.name}"
+
+
+def new_citation(site: Path, rng: random.Random) -> str:
+    """A citation of another paragraph: not in the lock yet."""
+    path = rng.choice(_briefs(site))
+    source = rng.choice(_sources(site)).stem
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"\]\.", f"; @{source}#p1].", text, count=1), "utf-8")
+    return f"citation of {source} in {path.name}"
+
+
+def misspelled_source(site: Path, rng: random.Random) -> str:
+    """A citation of no source: the hint suggests the closest id of all sources."""
+    path = rng.choice(_briefs(site))
+    source = rng.choice(_sources(site)).stem
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"\]\.", f"; @{source[:-1]}#p1].", text, count=1), "utf-8")
+    return f"citation of {source[:-1]} in {path.name}"
+
+
+def lock_entry_dropped(site: Path, rng: random.Random) -> str:
+    lock = json.loads((site / LOCK_NAME).read_text("utf-8"))
+    if lock["citations"]:
+        del lock["citations"][rng.choice(sorted(lock["citations"]))]
+    (site / LOCK_NAME).write_text(json.dumps(lock, ensure_ascii=False, indent=2), "utf-8")
+    return "lock entry dropped"
+
+
+def source_outlet(site: Path, rng: random.Random) -> str:
+    path = rng.choice(_sources(site))
+    text = path.read_text("utf-8")
+    outlet = rng.choice(["Der Standard", "Tagesschau", "Kurier"])
+    path.write_text(re.sub(r"\noutlet: [^\n]*", f'\noutlet: "{outlet}"', text, count=1), "utf-8")
+    return f"outlet of {path.name}"
+
+
+EDITS: list[Edit] = [
+    brief_word,
+    brief_tag,
+    brief_new,
+    brief_rename,
+    brief_delete,
+    source_word,
+    source_title,
+    duplicate_source,
+    drop_duplicates,
+    colliding_slug,
+    tag_variant,
+    broken_quote,
+    new_citation,
+    misspelled_source,
+    lock_entry_dropped,
+    source_outlet,
+]
+
+
+def _same(cached: CheckResult, cold: CheckResult, step: str) -> None:
+    assert cached.diagnostics == cold.diagnostics, step
+    assert (cached.briefs, cached.sources) == (cold.briefs, cold.sources), step
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_cached_check_finds_what_a_cold_check_finds(
+    pristine: Path, tmp_path: Path, seed: int
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    rng = random.Random(seed)
+    codes = quick_check(site, "start")
+    for edit in [*EDITS, *rng.choices(EDITS, k=10)]:  # each edit once, then at random
+        codes |= quick_check(site, edit(site, rng))
+    # The edits reached across documents (else the comparison proves little):
+    assert {"duplicate-source-id", "slug-collision", "tag-variant", "quote-not-found"} <= codes
+    assert "unknown-source" in codes
+    assert {"stale-citation", "unlocked-citation", "unused-lock-entry"} & codes
+
+
+def quick_check(site: Path, step: str) -> set[str]:
+    frozen = CheckOptions(frozen=True)
+    cold = check_site(site, CheckOptions(frozen=True, use_cache=False))
+    _same(check_quickly(site, frozen), cold, step)
+    _same(check_site(site, frozen), cold, step)
+    return {diagnostic.code for diagnostic in cold.diagnostics}
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_cached_check_writes_the_lock_a_cold_check_writes(
+    pristine: Path, tmp_path: Path, seed: int
+) -> None:
+    cached, cold = tmp_path / "cached", tmp_path / "cold"
+    shutil.copytree(pristine, cached)
+    rng = random.Random(seed)
+    for _ in range(8):
+        step = rng.choice(EDITS)(cached, rng)
+        shutil.rmtree(cold, ignore_errors=True)
+        shutil.copytree(cached, cold, ignore=shutil.ignore_patterns(".site-builder-cache"))
+        found = check_quickly(cached, CheckOptions())
+        expected = check_site(cold, CheckOptions(use_cache=False))
+        assert found.diagnostics == expected.diagnostics, step
+        assert found.lock_changes == expected.lock_changes, step
+        lock = (cached / LOCK_NAME).read_bytes()
+        assert lock == (cold / LOCK_NAME).read_bytes(), step
