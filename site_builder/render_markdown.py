@@ -138,15 +138,15 @@ def _entry_html(
     paragraph's text and link are on the page once."""
     label, preview = entry.label, f"vorschau-{entry.label}"
     target = f' id="quelle-{label}"' if entry.letter else ""
+    # Few classes: the stylesheet finds the parts by their place (first line, blockquote,
+    # line after it), since every byte here is repeated per cited paragraph.
     return (
         f'<li{target}><div class="citation-preview" id="{preview}" popover>'
-        f'<p class="citation-preview-source"><span class="source-label">{label}</span> '
-        f"{_backlinks_html(label, markers)}"
-        f'<span class="citation-preview-work">{text.work}, </span>'
-        f"Absatz {entry.paragraph.index}</p>"
+        f'<p><span class="source-label">{label}</span> {_backlinks_html(label, markers)}'
+        f"<cite>{text.work}, </cite>Absatz {entry.paragraph.index}</p>"
         f'<blockquote class="citation-preview-quote"><p>„{text.quote}“</p></blockquote>'
-        f'<p class="citation-preview-links"><a href="{escape(href)}">Zur Quelle</a> '
-        f'<a class="citation-preview-list" href="#quelle-{label}">in der Quellenliste</a></p>'
+        f'<p><a href="{escape(href)}">Zur Quelle</a> '
+        f'<a href="#quelle-{label}">in der Quellenliste</a></p>'
         f'<button type="button" class="citation-close" popovertarget="{preview}" '
         f'popovertargetaction="hide" aria-label="Schließen">×</button></div></li>'
     )
