@@ -128,9 +128,7 @@ def _marker_html(entry: CitedParagraph, occurrence: int) -> str:
     )
 
 
-def _entry_html(
-    entry: CitedParagraph, href: str, text: PreviewText, markers: Sequence[int]
-) -> str:
+def _entry_html(entry: CitedParagraph, href: str, text: PreviewText, markers: Sequence[int]) -> str:
     """A cited paragraph's entry in the source list, which is also its markers' popover:
     closed, the stylesheet shows it in the list (label, links back to the markers, the
     quote, "Zur Quelle"); open, it is the preview (where it is from, the quote, "Zur
