@@ -194,16 +194,15 @@ def footer_links(index: SiteIndex) -> tuple[tuple[str, str], ...]:
     return tuple((page.title, f"{page.slug}/") for page in index.pages)
 
 
-def _source_entry(entry: CitedSource, brief: Brief) -> dict[str, Any]:
+def _source_entry(entry: CitedSource) -> dict[str, Any]:
     """What the brief's source list shows of one source: its number and the source, how
-    it came about (``provenance``) and its cited paragraphs with their links."""
+    it came about (``provenance``) and its cited paragraphs (whose entries
+    ``render_markdown`` makes: they are also the previews)."""
     return {
         "number": entry.number,
         "source": entry.source,
         "provenance": provenance(entry.source),
-        "paragraphs": [
-            {"cited": cited, "page": paragraph_page(cited, brief)} for cited in entry.paragraphs
-        ],
+        "paragraphs": entry.paragraphs,
     }
 
 
@@ -244,9 +243,9 @@ def rendered_context(
     urls: Urls,
 ) -> dict[str, Any]:
     """What a page's template gets made from its recipe: the HTML of its Markdown body
-    (``body``, made at load, its slots filled), and for a brief the citation previews
-    (``previews``, from the texts made once per build), the markers of each cited
-    paragraph by label (``markers``) and its schema.org data (``json_ld``)."""
+    (``body``, made at load, its slots filled), and for a brief the source list entry of
+    each cited paragraph by label, which its markers open as a preview (``entries``, from
+    the texts made once per build), and its schema.org data (``json_ld``)."""
     if isinstance(body, SitePageBody):
         return {"body": body.page.html}
     if isinstance(body, BriefBody):
@@ -258,11 +257,10 @@ def rendered_context(
         numbers = cited_numbers(brief, body.cited)
         rendered = render_brief_body(brief.html, brief.marker_runs, numbers, link, previews)
         return {
-            "sources": [_source_entry(entry, brief) for entry in cited_sources(body.cited)],
+            "sources": [_source_entry(entry) for entry in cited_sources(body.cited)],
             "listing": listing(brief, body.cited, body.tags),
             "body": rendered.body,
-            "previews": rendered.previews,
-            "markers": rendered.markers,
+            "entries": rendered.entries,
             "json_ld": brief_json_ld(brief, body.cited, config, urls),
         }
 

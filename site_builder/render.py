@@ -163,6 +163,9 @@ def create_environment(
         footer_pages=footer,
     )
     env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
+    # ``tojson`` (a brief's JSON-LD) without the spaces after "," and ":": read by machines,
+    # written into every brief page.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     return env
 
 

@@ -1,8 +1,8 @@
 """Markdown bodies on their pages: the HTML made at load (``markdown_html``) with its slots
 filled, by plain string operations, never by parsing again. A brief's slots take its
 citation markers, numbered and labelled for this brief, each opening a popover with the
-cited text (no JavaScript needed); a source's slots take "cited in" under each cited
-paragraph.
+cited text (no JavaScript needed), which is the paragraph's entry in the source list; a
+source's slots take "cited in" under each cited paragraph.
 
 Everything filled in is escaped here and closed with ``close_bidi``. The escaped text of
 a cited paragraph's popover is made once per build (``preview_texts``) and shared by every
@@ -23,22 +23,22 @@ from .site_index import CitedParagraph, Citing, SiteIndex
 
 @dataclass(frozen=True, slots=True)
 class BriefHtml:
-    """A rendered brief body. ``previews`` holds one popover per cited paragraph that has a
-    marker (id ``vorschau-<label>``), for the page to place after the body; ``markers``
-    gives per label (``1a``) the numbers ``n`` of its markers (id ``zitat-n``) in text
-    order, for the source list's links back to them."""
+    """A rendered brief body. ``entries`` holds per label (``1a``) the source list's entry
+    of each cited paragraph, which is also the popover its markers open (id
+    ``vorschau-<label>``): the paragraph's text is on the page once. ``markers`` gives per
+    label the numbers ``n`` of its markers (id ``zitat-n``) in text order."""
 
     body: str
-    previews: str
+    entries: dict[str, str]
     markers: dict[str, tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class PreviewText:
-    """What a cited paragraph's popover says whichever brief cites it, escaped: where it
-    is from (outlet, title, paragraph number) and its text."""
+    """What a cited paragraph's entry says whichever brief cites it, escaped: the work it
+    is from (outlet and title) and its text."""
 
-    where: str
+    work: str
     quote: str
 
 
@@ -48,11 +48,10 @@ PreviewTexts = Mapping[tuple[str, int], PreviewText]  # by (source id, paragraph
 @dataclass
 class _BriefEnv:
     """Per-render state for a brief body: its numbered paragraphs, a running marker number
-    and, per label, the entry and the numbers of its markers so far."""
+    and, per label, the numbers of its markers so far."""
 
     numbers: Mapping[str, CitedParagraph]
     occurrence: int = 0
-    used: dict[str, CitedParagraph] = field(default_factory=dict)
     markers: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -71,8 +70,8 @@ def preview_texts(index: SiteIndex) -> dict[tuple[str, int], PreviewText]:
 def preview_text(entry: CitedParagraph) -> PreviewText:
     """The popover text of ``entry``'s paragraph (``preview_texts`` makes each once)."""
     outlet = f"{close_bidi(entry.source.outlet)}: " if entry.source.outlet else ""
-    where = f"{outlet}{close_bidi(entry.source.title)}, Absatz {entry.paragraph.index}"
-    return PreviewText(escape(where), escape(close_bidi(entry.paragraph.text)))
+    work = f"{outlet}{close_bidi(entry.source.title)}"
+    return PreviewText(escape(work), escape(close_bidi(entry.paragraph.text)))
 
 
 def render_brief_body(
@@ -83,20 +82,26 @@ def render_brief_body(
     previews: PreviewTexts,
 ) -> BriefHtml:
     """A brief's body from its HTML made at load (``markdown_html.brief_body_html``): each
-    slot filled with its run of markers, and the previews they open; ``link`` is where a
-    preview's "Zur Quelle" leads, ``previews`` the texts of the cited paragraphs."""
+    slot filled with its run of markers, and the source list entries they open; ``link``
+    is where an entry's "Zur Quelle" leads, ``previews`` the texts of the cited paragraphs."""
     parts = html.split(SLOT)
     assert len(parts) == len(runs) + 1, "a slot per run of markers"
     state = _BriefEnv(numbers)
     filled = [parts[0]]
     for keys, part in zip(runs, parts[1:], strict=True):
         filled += (_markers_html(keys, state), part)
-    shown = "".join(
-        _preview_html(entry, link(entry), previews[(entry.source.id, entry.paragraph.index)])
-        for entry in state.used.values()
-    )
     markers = {label: tuple(numbers) for label, numbers in state.markers.items()}
-    return BriefHtml("".join(filled), shown, markers)
+    cited = {entry.label: entry for entry in numbers.values()}
+    entries = {
+        label: _entry_html(
+            entry,
+            link(entry),
+            previews[(entry.source.id, entry.paragraph.index)],
+            markers.get(label, ()),
+        )
+        for label, entry in cited.items()
+    }
+    return BriefHtml("".join(filled), entries, markers)
 
 
 def _markers_html(keys: Sequence[str], state: _BriefEnv) -> str:
@@ -106,7 +111,6 @@ def _markers_html(keys: Sequence[str], state: _BriefEnv) -> str:
     for key in keys:
         entry = state.numbers[key]
         state.occurrence += 1
-        state.used.setdefault(entry.label, entry)
         state.markers.setdefault(entry.label, []).append(state.occurrence)
         buttons.append(_marker_html(entry, state.occurrence))
     # The word joiner keeps the markers on the line of the word or punctuation before
@@ -115,30 +119,48 @@ def _markers_html(keys: Sequence[str], state: _BriefEnv) -> str:
 
 
 def _marker_html(entry: CitedParagraph, occurrence: int) -> str:
-    title = close_bidi(entry.source.title)
-    name = f"Quelle {entry.label}: {title}, Absatz {entry.paragraph.index}"
+    # The name says only which entry: the source and paragraph are in the preview it
+    # opens, not repeated in every marker of the paragraph.
     return (
         f'<button type="button" class="citation" id="zitat-{occurrence}" '
-        f'popovertarget="vorschau-{entry.label}" aria-label="{escape(name)}">'
+        f'popovertarget="vorschau-{entry.label}" aria-label="Quelle {entry.label}">'
         f"{entry.label}</button>"
     )
 
 
-def _preview_html(entry: CitedParagraph, href: str, text: PreviewText) -> str:
-    """The popover of a cited paragraph: where it is from, its text, a link on to the
-    source paragraph and one to its entry in the source list, and a close button."""
+def _entry_html(entry: CitedParagraph, href: str, text: PreviewText, markers: Sequence[int]) -> str:
+    """A cited paragraph's entry in the source list, which is also its markers' popover:
+    closed, the stylesheet shows it in the list (label, links back to the markers, the
+    quote, "Zur Quelle"); open, it is the preview (where it is from, the quote, "Zur
+    Quelle", "in der Quellenliste", a close button). One element for both, so the
+    paragraph's text and link are on the page once."""
     label, preview = entry.label, f"vorschau-{entry.label}"
+    target = f' id="quelle-{label}"' if entry.letter else ""
+    # Few classes: the stylesheet finds the parts by their place (first line, blockquote,
+    # line after it), since every byte here is repeated per cited paragraph.
     return (
-        f'<div class="citation-preview" id="{preview}" popover role="dialog" '
-        f'aria-labelledby="{preview}-titel">'
-        f'<p class="citation-preview-source" id="{preview}-titel">{text.where}</p>'
-        f'<blockquote class="citation-preview-quote"><p>'
-        f"„{text.quote}“</p></blockquote>"
-        f'<p class="citation-preview-links"><a href="{escape(href)}">Zur Quelle</a> '
+        f'<li{target}><div class="citation-preview" id="{preview}" popover>'
+        f'<p><span class="source-label">{label}</span> {_backlinks_html(label, markers)}'
+        f"<cite>{text.work}, </cite>Absatz {entry.paragraph.index}</p>"
+        f'<blockquote class="citation-preview-quote"><p>„{text.quote}“</p></blockquote>'
+        f'<p><a href="{escape(href)}">Zur Quelle</a> '
         f'<a href="#quelle-{label}">in der Quellenliste</a></p>'
         f'<button type="button" class="citation-close" popovertarget="{preview}" '
-        f'popovertargetaction="hide"><span aria-hidden="true">×</span>'
-        f'<span class="visually-hidden">Schließen</span></button></div>\n'
+        f'popovertargetaction="hide" aria-label="Schließen">×</button></div></li>'
+    )
+
+
+def _backlinks_html(label: str, markers: Sequence[int]) -> str:
+    """Links back to each marker of ``label`` in the text: ``↑`` for one, ``↑1 ↑2`` for more."""
+    if len(markers) == 1:
+        return (
+            f'<a class="backlink" href="#zitat-{markers[0]}" '
+            f'aria-label="Zurück zur Textstelle mit {label}">↑</a> '
+        )
+    return "".join(
+        f'<a class="backlink" href="#zitat-{marker}" '
+        f'aria-label="Zurück zur {number}. Textstelle mit {label}">↑{number}</a> '
+        for number, marker in enumerate(markers, start=1)
     )
 
 

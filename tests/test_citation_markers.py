@@ -100,10 +100,12 @@ def test_hostile_text_around_a_marker_stays_text() -> None:
     assert shown.endswith("\u202e\u202c")  # the override is closed
 
 
-def test_a_title_with_markup_stays_inside_the_markers_attribute() -> None:
-    html = _rendered("Text [@b#p1].").body
-    assert 'aria-label="Quelle 2: Titel &quot;&gt;&lt;script&gt;' in html
-    assert "<script" not in html
+def test_a_title_with_markup_stays_text_in_the_entry() -> None:
+    rendered = _rendered("Text [@b#p1].")
+    assert 'aria-label="Quelle 2">2</button>' in rendered.body
+    entry = rendered.entries["2"]
+    assert "<cite>Agentur: Titel &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in entry
+    assert "<script" not in rendered.body + entry
 
 
 def test_every_marker_has_its_own_id_and_opens_the_preview_of_its_paragraph() -> None:
@@ -115,14 +117,18 @@ def test_every_marker_has_its_own_id_and_opens_the_preview_of_its_paragraph() ->
         ("zitat-3", "vorschau-1a"),
     ]
     assert rendered.markers == {"1a": (1, 3), "1b": (2,)}
-    # One preview per paragraph, however often it is cited; the brief's text stays alone.
-    assert re.findall(r'<div class="citation-preview" id="([^"]+)" popover', rendered.previews) == [
+    # One entry per cited paragraph (also the preview), however often it is cited; the
+    # brief's text stays alone.
+    entries = rendered.entries["1a"] + rendered.entries["1b"]
+    assert re.findall(r'<div class="citation-preview" id="([^"]+)" popover', entries) == [
         "vorschau-1a",
         "vorschau-1b",
     ]
-    assert rendered.previews.count("Text 1 von a") == 1
-    assert 'href="/q?von=x#p1">Zur Quelle</a>' in rendered.previews
-    assert 'href="#quelle-1a">in der Quellenliste</a>' in rendered.previews
+    assert entries.count("Text 1 von a") == 1
+    assert 'href="/q?von=x#p1">Zur Quelle</a>' in rendered.entries["1a"]
+    assert 'href="#quelle-1a">in der Quellenliste</a>' in rendered.entries["1a"]
+    back = re.findall(r'<a class="backlink" href="#(zitat-\d+)"', rendered.entries["1a"])
+    assert back == ["zitat-1", "zitat-3"]
 
 
 @pytest.mark.parametrize(

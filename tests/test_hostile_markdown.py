@@ -31,6 +31,7 @@ THEME = Path(__file__).parent.parent / "templates"
 MARKDOWN_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "code", "em", "strong", "a"}
 MARKDOWN_TAGS |= {"br", "hr", "span", "div", "h1", "h2", "h3", "h4", "h5", "h6"}
 MARKDOWN_TAGS |= {"sup", "button"}  # citation markers (render_markdown._marker_html)
+MARKDOWN_TAGS |= {"cite"}  # the work a source list entry is from (render_markdown._entry_html)
 MARKDOWN_TAGS |= {"details", "summary"}  # a long "Zitiert in" folds
 LAST = "Schlusssatz bleibt sichtbar."
 PERMALINK_1 = '<a class="permalink" href="#p1" data-n="1" aria-label="Absatz 1"></a>'

@@ -99,8 +99,9 @@ def test_a_cited_paragraphs_preview_text_is_made_once_and_shared(make_site: Make
             one.html, one.marker_runs, index.numbers(one), lambda entry: "/q", shared
         )
         # The texts are taken as given, already escaped: never escaped again per brief.
-        assert "„<b>1</b>“" in rendered.previews
-        assert ">wo 1</p>" in rendered.previews
+        entries = "".join(rendered.entries.values())
+        assert "„<b>1</b>“" in entries
+        assert "<cite>wo 1, </cite>" in entries
 
 
 def test_the_loaded_html_holds_nothing_from_outside_the_file(tmp_path: Path) -> None:

@@ -13,9 +13,10 @@ ROOT = Path(__file__).parent.parent
 UNESCAPED = {
     ("templates/brief.html", "{{ body|safe }}"): "the brief body from render_markdown: "
     "Markdown without raw HTML, every text escaped, links checked by is_allowed_link",
-    ("templates/brief.html", "{{ previews|safe }}"): "the citation previews from "
-    "render_markdown: source titles and paragraph texts escaped, ids from labels, links "
-    "made by pages.paragraph_page (test_markdown_safety, test_citation_markers)",
+    ("templates/brief.html", "{{ entries[cited.label]|safe }}"): "the source list entries "
+    "(also the citation previews) from render_markdown: source titles and paragraph texts "
+    "escaped, ids from labels, links made by pages.paragraph_page (test_markdown_safety, "
+    "test_citation_markers)",
     ("templates/source.html", "{{ body|safe }}"): "the source body from render_markdown, "
     "made as the brief body is (test_hostile_markdown, test_markdown_safety)",
     ("templates/page.html", "{{ body|safe }}"): "a site page's body from render_markdown, "

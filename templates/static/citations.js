@@ -1,6 +1,7 @@
 // Citation previews, enhanced. Without this file a marker is a popover button: tap,
 // click or Enter open its preview (centred on a wide screen, a sheet at the bottom of a
-// narrow one), Escape, the close button or a tap elsewhere close it. This module
+// narrow one), Escape, the close button or a tap elsewhere close it. A preview is the
+// paragraph's entry in the source list, shown there while closed. This module
 // - places the preview under its marker on a wide screen (above it when there is no room
 //   below), kept inside the viewport; CSS anchor positioning would do it without script,
 //   but the HTML checker's CSS validator does not know its properties yet;
@@ -28,10 +29,14 @@ function later(action, delay) {
   timer = window.setTimeout(action, delay);
 }
 
-function place(marker, preview) {
+function unplace(preview) {
   for (const side of ["top", "left", "inset", "margin"]) {
     preview.style.removeProperty(side);
   }
+}
+
+function place(marker, preview) {
+  unplace(preview);
   if (sheet.matches) {
     return; // the stylesheet's bottom sheet
   }
@@ -114,6 +119,7 @@ for (const preview of document.querySelectorAll(".citation-preview[popover]")) {
   });
   preview.addEventListener("toggle", (event) => {
     if (event.newState === "closed") {
+      unplace(preview); // closed, it is an entry of the source list again
       lent = lent === preview ? null : lent;
       shown = shown !== null && shown[1] === preview ? null : shown;
     }
