@@ -69,12 +69,10 @@ def test_a_build_reports_its_stages_in_order(make_site: MakeSite) -> None:
     recorder = Recorder()
     build_site(site, BuildOptions(), recorder)
     assert [call for call in recorder.calls if call[0] != "loading files"] == [
-        ("rendering pages", 0, 1),
-        ("rendering pages", 1, 1),
         ("indexing for search", 0, 1),
         ("indexing for search", 1, 1),
-        ("writing files", 0, 1),
-        ("writing files", 1, 1),
+        ("rendering and writing files", 0, 1),
+        ("rendering and writing files", 1, 1),
     ]
 
 
