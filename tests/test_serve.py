@@ -237,7 +237,7 @@ def test_a_bug_in_a_rebuild_is_shown_and_serving_goes_on(
     running = start({"briefs/a.md": GOOD})
     events = EventStream(running)
 
-    def broken(*args: object) -> object:
+    def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
     monkeypatch.setattr("site_builder.pipeline.render_stream", broken)
