@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import load_config
+from .check.quotes import normalise
+from .load.config import load_config
 from .model import Source
 from .pipeline import load_corpus
-from .quotes import normalise
 from .suggest import did_you_mean
 
 _WIDTH = 72

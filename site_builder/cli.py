@@ -19,10 +19,14 @@ from typing import Any
 
 from . import __version__
 from .anchors import anchor_lines, find_source
+from .check.quick_check import check_quickly
 from .cli_common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, print_problems, use_colour
-from .config import ConfigError
-from .lock_cli import add_lock, add_reanchor
+from .load.config import ConfigError
+from .load.schema import front_matter_schema
+from .lock.lock_cli import add_lock, add_reanchor
+from .lock.stale import STALE_CODES
 from .new_brief import create_brief
+from .output.write import OutputFolderError, OutputWriteError
 from .pipeline import (
     BuildOptions,
     CheckOptions,
@@ -30,13 +34,9 @@ from .pipeline import (
     build_site,
 )
 from .progress import Progress, progress_for
-from .quick_check import check_quickly
 from .report import FORMATS, format_github, format_json, format_text, plural, summary
-from .schema import front_matter_schema
-from .search_bundle import SearchIndexError
-from .serve import Console, PortError, ServeOptions, serve
-from .stale import STALE_CODES
-from .write import OutputFolderError, OutputWriteError
+from .search.search_bundle import SearchIndexError
+from .serve.serve import Console, PortError, ServeOptions, serve
 
 # The cycle collector's young generation, in new objects (Python's default: 700). A build
 # makes millions of short-lived, cycle-free objects; collecting every 700 of them cost a

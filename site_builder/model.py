@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .check.quotes import normalise
 from .dates import PartialDate
 from .diagnostics import Span
 from .pickling import quick_pickle
-from .quotes import normalise
 
 
 @quick_pickle

@@ -8,8 +8,8 @@ from pathlib import Path
 import frontmatter
 
 from .dates import parse_partial_date
-from .discover import BRIEFS_DIR
-from .slugs import slugify
+from .load.discover import BRIEFS_DIR
+from .load.slugs import slugify
 
 
 def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:

@@ -21,23 +21,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import BuildCache, builder_fingerprint, open_cache
-from .check import build_corpus, check_corpus
-from .config import SiteConfig, load_config
+from .check.check import build_corpus, check_corpus
+from .check.site_check import LoadedStore, check_summaries, loaded_summaries
 from .diagnostics import (
     Diagnostic,
     count_errors,
     promote_warnings,
     sorted_diagnostics,
 )
-from .discover import discover
-from .document_cache import load_with_cache
-from .linkcheck import BrokenLink, check_links
-from .lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock
+from .load.config import SiteConfig, load_config
+from .load.discover import discover
+from .load.document_cache import load_with_cache
+from .lock.lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock
+from .lock.stale import lock_problems
 from .memo import NO_MEMO, Memo
 from .model import Corpus
-from .page_keys import document_identities
-from .pages import latest_date
-from .previous_build import (
+from .output.linkcheck import BrokenLink, check_links
+from .output.previous_build import (
     BuildRecord,
     PreviousOutput,
     input_entries,
@@ -47,16 +47,16 @@ from .previous_build import (
     with_files,
     write_record,
 )
+from .output.write import check_output_folder, recover_interrupted_swap, write_output
 from .progress import Progress, no_progress
-from .render import OutputFile, RenderOptions, render_stream
-from .resident import Resident
-from .search_bundle import build_search_bundle
-from .search_records import search_records
-from .site_check import LoadedStore, check_summaries, loaded_summaries
-from .site_index import SiteIndex, build_index
-from .stale import lock_problems
-from .urls import SEARCH_BUNDLE, Urls
-from .write import check_output_folder, recover_interrupted_swap, write_output
+from .render.page_keys import document_identities
+from .render.pages import latest_date
+from .render.render import OutputFile, RenderOptions, render_stream
+from .render.site_index import SiteIndex, build_index
+from .render.urls import SEARCH_BUNDLE, Urls
+from .search.search_bundle import build_search_bundle
+from .search.search_records import search_records
+from .serve.resident import Resident
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.check_quotes import quote_problems
+from site_builder.check.check_quotes import quote_problems
 from site_builder.diagnostics import Diagnostic, Span
 from site_builder.model import Corpus, Paragraph, Quote, Source
 

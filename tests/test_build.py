@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import write
 from site_builder.cli import main
-from site_builder.write import MARKER
+from site_builder.output import write
+from site_builder.output.write import MARKER
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
+from site_builder.check.quick_check import check_quickly
 from site_builder.cli import main
-from site_builder.lock import LOCK_NAME
+from site_builder.lock.lock import LOCK_NAME
 from site_builder.pipeline import CheckOptions, CheckResult, check_site
-from site_builder.quick_check import check_quickly
 from tests.test_incremental import (
     Edit,
     _briefs,

@@ -9,11 +9,11 @@ import re
 import pytest
 
 from site_builder.diagnostics import Span
-from site_builder.markdown import create_markdown
-from site_builder.markdown_html import brief_body_html
+from site_builder.load.markdown import create_markdown
+from site_builder.load.markdown_html import brief_body_html
 from site_builder.model import Paragraph, Source
-from site_builder.render_markdown import BriefHtml, preview_text, render_brief_body
-from site_builder.site_index import CitedParagraph, cited_sources, paragraph_letter
+from site_builder.render.render_markdown import BriefHtml, preview_text, render_brief_body
+from site_builder.render.site_index import CitedParagraph, cited_sources, paragraph_letter
 
 MD = create_markdown()
 HOSTILE = '"><script>alert(1)</script>\u202e'

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from site_builder.model import Brief
-from site_builder.render_markdown import cited_in_html, nest_quotes
-from site_builder.site_index import Citing
+from site_builder.render.render_markdown import cited_in_html, nest_quotes
+from site_builder.render.site_index import Citing
 from tests.html_tree import parse_html
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.config import load_config
+from site_builder.load.config import load_config
 from site_builder.pipeline import load_corpus
 
 ROOT = Path(__file__).parent.parent

@@ -9,8 +9,8 @@ import pytest
 
 from site_builder.dates import PartialDate
 from site_builder.diagnostics import Diagnostic, Span
-from site_builder.fields import BRIEF_FIELDS, SOURCE_FIELDS, Field, read_fields
-from site_builder.front_matter import parse_document
+from site_builder.load.fields import BRIEF_FIELDS, SOURCE_FIELDS, Field, read_fields
+from site_builder.load.front_matter import parse_document
 
 PATH = "x.md"
 DATE = "date: 2025-02-27\n"  # completes a brief's required fields

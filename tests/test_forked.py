@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from site_builder import forked
-from site_builder.forked import stream_forked
+from site_builder.render import forked
+from site_builder.render.forked import stream_forked
 
 
 @pytest.fixture(autouse=True)

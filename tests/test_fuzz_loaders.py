@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from site_builder.diagnostics import CODES, Diagnostic, Span
-from site_builder.front_matter import split_lines
-from site_builder.load import LOADERS, Loader
-from site_builder.markdown import create_markdown
+from site_builder.load.front_matter import split_lines
+from site_builder.load.load import LOADERS, Loader
+from site_builder.load.markdown import create_markdown
 from site_builder.model import Brief, Source
 
 REGRESSIONS = Path(__file__).parent / "fuzz" / "regressions"

@@ -18,14 +18,14 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from site_builder import front_matter
+from site_builder.check.passages import closest_passage
 from site_builder.cli import main
 from site_builder.diagnostics import Diagnostic
-from site_builder.front_matter import MAX_FILE_BYTES, decode
-from site_builder.load_briefs import load_brief
-from site_builder.load_sources import load_source
-from site_builder.markdown import create_markdown
-from site_builder.passages import closest_passage
+from site_builder.load import front_matter
+from site_builder.load.front_matter import MAX_FILE_BYTES, decode
+from site_builder.load.load_briefs import load_brief
+from site_builder.load.load_sources import load_source
+from site_builder.load.markdown import create_markdown
 from site_builder.pipeline import CheckOptions, check_site
 from tests.conftest import MakeSite
 from tests.sitefiles import brief

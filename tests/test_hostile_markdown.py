@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.load_briefs import load_brief
-from site_builder.markdown import create_markdown, is_allowed_link
-from site_builder.markdown_html import create_renderer, source_body_html
-from site_builder.render_markdown import render_source_body
+from site_builder.load.load_briefs import load_brief
+from site_builder.load.markdown import create_markdown, is_allowed_link
+from site_builder.load.markdown_html import create_renderer, source_body_html
+from site_builder.render.render_markdown import render_source_body
 from tests import html_safety
 from tests.conftest import MakeSite
 from tests.html_tree import read_page

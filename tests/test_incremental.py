@@ -21,10 +21,12 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.parse import first_plain_word
-from site_builder import file_states, forked, previous_build, render
 from site_builder.cache import CACHE_DIR
 from site_builder.cli import main
-from site_builder.render import DEFAULT_THEME
+from site_builder.load import file_states
+from site_builder.output import previous_build
+from site_builder.render import forked, render
+from site_builder.render.render import DEFAULT_THEME
 from tests.test_build import tree
 
 Edit = Callable[[Path, random.Random], str]

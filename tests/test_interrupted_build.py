@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from site_builder.cli import main
-from site_builder.write import MARKER, _exchange
+from site_builder.output.write import MARKER, _exchange
 from tests.test_build import siblings, tree
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is a POSIX signal")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.linkcheck import BrokenLink, check_links
-from site_builder.render import OutputFile
+from site_builder.output.linkcheck import BrokenLink, check_links
+from site_builder.render.render import OutputFile
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 

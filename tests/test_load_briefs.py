@@ -7,8 +7,8 @@ from markdown_it import MarkdownIt
 
 from site_builder.dates import PartialDate
 from site_builder.diagnostics import Diagnostic, Span
-from site_builder.load_briefs import load_brief
-from site_builder.markdown import create_markdown
+from site_builder.load.load_briefs import load_brief
+from site_builder.load.markdown import create_markdown
 from site_builder.model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
 from tests.sitefiles import brief
 

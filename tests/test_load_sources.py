@@ -9,8 +9,8 @@ from markdown_it import MarkdownIt
 
 from site_builder.dates import PartialDate
 from site_builder.diagnostics import Diagnostic, Span
-from site_builder.load_sources import load_source
-from site_builder.markdown import create_markdown
+from site_builder.load.load_sources import load_source
+from site_builder.load.markdown import create_markdown
 from site_builder.model import Paragraph, Source
 from tests.sitefiles import QUELLE
 

@@ -7,7 +7,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from site_builder.diagnostics import Span
-from site_builder.markdown import (
+from site_builder.load.markdown import (
     CITATION_TOKEN,
     GroupSyntax,
     InlinePositions,

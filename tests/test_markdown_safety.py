@@ -10,16 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder.diagnostics import Span
-from site_builder.markdown import create_markdown
-from site_builder.markdown_html import brief_body_html, source_body_html
+from site_builder.load.markdown import create_markdown
+from site_builder.load.markdown_html import brief_body_html, source_body_html
 from site_builder.model import Paragraph, Source
-from site_builder.render_markdown import (
+from site_builder.render.render_markdown import (
     PreviewText,
     preview_text,
     render_brief_body,
     render_source_body,
 )
-from site_builder.site_index import CitedParagraph
+from site_builder.render.site_index import CitedParagraph
 from tests import html_safety
 
 ELEMENTS: dict[str, set[str]] = {

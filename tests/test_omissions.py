@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.omissions import (
+from site_builder.check.omissions import (
     MAX_PLACES,
     DroppedNegation,
     dropped_negation,
     negation_spans,
 )
-from site_builder.quotes import normalise, quote_pieces
+from site_builder.check.quotes import normalise, quote_pieces
 
 PESKOW = normalise(
     'Der Status der Territorien sei "unbestreitbar und nicht verhandelbar", sagte Peskow.'

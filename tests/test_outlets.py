@@ -1,10 +1,16 @@
-"""Outlet keys and the reporter a brief's sentence names (``site_builder.outlets``)."""
+"""Outlet keys and the reporter a brief's sentence names (``site_builder.check.outlets``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from site_builder.outlets import host_of, named_reporters, outlet_key, outlet_keys, outlet_label
+from site_builder.check.outlets import (
+    host_of,
+    named_reporters,
+    outlet_key,
+    outlet_keys,
+    outlet_label,
+)
 
 KNOWN = outlet_keys(
     ["die-nachrichten.at", "http://www.kleinezeitung.at", "https://www.tagesschau.de", "ORF"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.config import load_config
+from site_builder.load.config import load_config
 from site_builder.pipeline import load_corpus
-from site_builder.site_index import SiteIndex, build_index, cited_sources
+from site_builder.render.site_index import SiteIndex, build_index, cited_sources
 
 ROOT = Path(__file__).parent.parent
 # Bytes of a brief page that do not grow with its content: head, masthead, footer, headings

@@ -10,14 +10,14 @@ import pytest
 from markdown_it import MarkdownIt
 
 from site_builder.cli import main
-from site_builder.load_briefs import load_brief
-from site_builder.load_sources import load_source
-from site_builder.markdown import create_markdown
-from site_builder.markdown_html import SLOT
+from site_builder.load.load_briefs import load_brief
+from site_builder.load.load_sources import load_source
+from site_builder.load.markdown import create_markdown
+from site_builder.load.markdown_html import SLOT
 from site_builder.pipeline import CheckOptions, check_site
-from site_builder.render import RenderOptions, render_site
-from site_builder.render_markdown import PreviewText, preview_texts, render_brief_body
-from site_builder.site_index import build_index
+from site_builder.render.render import RenderOptions, render_site
+from site_builder.render.render_markdown import PreviewText, preview_texts, render_brief_body
+from site_builder.render.site_index import build_index
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.passages import NOTHING, Passage, closest_passage, core, same_word
+from site_builder.check.passages import NOTHING, Passage, closest_passage, core, same_word
 from tests.quote_sources import problems_of, source
 
 PUTIN = (

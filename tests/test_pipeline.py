@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import load
-from site_builder.discover import discover
+from site_builder.load import load
+from site_builder.load.discover import discover
 from site_builder.pipeline import CheckOptions, check_site
 from tests.conftest import MakeSite
 from tests.sitefiles import brief

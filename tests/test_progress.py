@@ -7,8 +7,8 @@ import io
 import pytest
 
 from site_builder.cli import main
-from site_builder.discover import discover
-from site_builder.load import load_documents
+from site_builder.load.discover import discover
+from site_builder.load.load import load_documents
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.progress import TerminalProgress, is_ci, no_progress, progress_for
 from tests.conftest import MakeSite
@@ -55,7 +55,7 @@ def test_loading_reports_files_loaded_chunk_by_chunk(make_site: MakeSite) -> Non
 def test_loading_in_worker_processes_reports_the_same_totals(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("site_builder.load.PARALLEL_FROM", 2)
+    monkeypatch.setattr("site_builder.load.load.PARALLEL_FROM", 2)
     site = make_site({f"briefs/b{i}.md": GOOD for i in range(3)})
     files, _ = discover(site)
     recorder = Recorder()

@@ -16,10 +16,15 @@ from random import Random
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from site_builder.omissions import negation_spans
-from site_builder.quotes import normalise, quote_matches, quote_matches_normalised, quote_pieces
-from site_builder.site_index import tag_slug
-from site_builder.slugs import SLUG_PATTERN, is_slug, slugify
+from site_builder.check.omissions import negation_spans
+from site_builder.check.quotes import (
+    normalise,
+    quote_matches,
+    quote_matches_normalised,
+    quote_pieces,
+)
+from site_builder.load.slugs import SLUG_PATTERN, is_slug, slugify
+from site_builder.render.site_index import tag_slug
 from tests.quote_sources import problems_of, source
 
 BOUNDED = settings(max_examples=200, deadline=None)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from site_builder.quotations import attested_quotations, find_quotations, sentence_starts
+from site_builder.load.quotations import attested_quotations, find_quotations, sentence_starts
 
 _GROUP = re.compile(r"\[@[^\]]*\]")
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.check import build_corpus, check_corpus
-from site_builder.config import SiteConfig
-from site_builder.load_briefs import load_brief
-from site_builder.load_sources import load_source
-from site_builder.markdown import create_markdown
+from site_builder.check.check import build_corpus, check_corpus
+from site_builder.load.config import SiteConfig
+from site_builder.load.load_briefs import load_brief
+from site_builder.load.load_sources import load_source
+from site_builder.load.markdown import create_markdown
 from site_builder.model import Brief, Source
 
 BOUNDED = settings(max_examples=300, deadline=None)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from site_builder.quotes import (
+from site_builder.check.quotes import (
     normalise,
     quote_matches,
     quote_pieces,

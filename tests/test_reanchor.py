@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.lock_workflow import moved_keys, plan_lock, settle_lock
+from site_builder.lock.lock_workflow import moved_keys, plan_lock, settle_lock
 from site_builder.pipeline import CheckOptions, check_site
 from tests.conftest import MakeSite
 from tests.sitefiles import brief

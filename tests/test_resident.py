@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import file_states, previous_build, render, resident
 from site_builder.cli import main
-from site_builder.discover import SiteFiles
+from site_builder.load import file_states
+from site_builder.load.discover import SiteFiles
 from site_builder.model import Brief
-from site_builder.pages import Page
+from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions, build_site
+from site_builder.render import render
+from site_builder.render.pages import Page
 from site_builder.report import format_text
-from site_builder.resident import Resident
+from site_builder.serve import resident
+from site_builder.serve.resident import Resident
 from tests.test_build import tree
 from tests.test_incremental import EDITS, brief_word, pristine  # noqa: F401  (a fixture)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.lock_workflow import plan_lock
+from site_builder.lock.lock_workflow import plan_lock
+from site_builder.lock.review import review_changes
 from site_builder.pipeline import CheckOptions, check_site
-from site_builder.review import review_changes
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 

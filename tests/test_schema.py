@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from site_builder.schema import front_matter_schema
+from site_builder.load.schema import front_matter_schema
 
 ROOT = Path(__file__).parent.parent
 

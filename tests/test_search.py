@@ -15,10 +15,14 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.pipeline import CheckOptions, check_site
-from site_builder.search_bundle import SearchIndexError, build_search_bundle, canonical_bundle
-from site_builder.search_records import SearchRecord, search_records
-from site_builder.site_index import SiteIndex, build_index
-from site_builder.urls import Urls
+from site_builder.render.site_index import SiteIndex, build_index
+from site_builder.render.urls import Urls
+from site_builder.search.search_bundle import (
+    SearchIndexError,
+    build_search_bundle,
+    canonical_bundle,
+)
+from site_builder.search.search_records import SearchRecord, search_records
 
 GOLDEN_SITE = Path(__file__).parent / "fixtures" / "golden-site"
 BASE = "https://example.org/news/"

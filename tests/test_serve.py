@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.pipeline import BuildOptions
-from site_builder.serve import Console, DevServer, ServeOptions, serve_folder, start_server
-from site_builder.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
-from site_builder.watch import WatchOptions, changed_paths, snapshot
+from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
+from site_builder.serve.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
+from site_builder.serve.watch import WatchOptions, changed_paths, snapshot
 from tests.sitefiles import SITE_YAML, brief, write_site
 
 TIMEOUT = 5.0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.watch import snapshot
+from site_builder.serve.watch import snapshot
 from tests.conftest import MakeSite
 from tests.html_tree import read_page
 from tests.sitefiles import brief

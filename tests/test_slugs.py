@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_builder.slugs import is_slug, slugify
+from site_builder.load.slugs import is_slug, slugify
 
 URL_SAFE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

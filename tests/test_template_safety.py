@@ -28,7 +28,7 @@ _UNESCAPING = re.compile(r"\|\s*safe\b|Markup\(|markupsafe\.Markup|autoescape\s+
 def _template_and_module_files() -> list[Path]:
     templates = ROOT / "templates"
     found = [*templates.rglob("*.html"), *templates.rglob("*.xml")]
-    return sorted([*found, *(ROOT / "site_builder").glob("*.py")])
+    return sorted([*found, *(ROOT / "site_builder").rglob("*.py")])
 
 
 def test_escaping_is_switched_off_only_where_reviewed() -> None:

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from site_builder.check.word_diff import describe, render_plain, word_diff
 from site_builder.report import paint_word_diff
-from site_builder.word_diff import describe, render_plain, word_diff
 
 P14 = (
     "Das NATO-Mitgliedsland Türkei versucht, bei Verhandlungen über ein Ende der Kämpfe in der "

@@ -21,7 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from site_builder.pipeline import CheckOptions, check_site
-from site_builder.site_index import build_index
+from site_builder.render.site_index import build_index
 from tests.browser.support import ROOT, SEARCH, Served, java_and_vnu
 from tests.browser.test_content_security import Recorder
 

@@ -1,0 +1,179 @@
+"""Cross-document checks, once the whole corpus is loaded: citations resolve, quotes stand in
+the cited paragraphs, every brief is sourced, ids and URLs are unique.
+
+Pure: takes the corpus and configuration, returns diagnostics. Never renders anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..diagnostics import Diagnostic, Span, error
+from ..load.config import SiteConfig
+from ..model import Brief, CitationRef, Corpus, SitePage, Source
+from ..suggest import closest, did_you_mean
+from .check_quotes import front_quote_problems, quote_problems
+from .check_sourcing import check_sourcing
+
+
+def build_corpus(
+    sources: Iterable[Source], briefs: Iterable[Brief], pages: Iterable[SitePage] = ()
+) -> tuple[Corpus, list[Diagnostic]]:
+    """The corpus, with duplicate source ids and colliding brief and page slugs reported.
+
+    The first file (in path order) keeps a contested id, so citations still resolve.
+    """
+    ordered_sources = tuple(sorted(sources, key=lambda s: s.path))
+    by_id: dict[str, Source] = {}
+    for source in ordered_sources:
+        by_id.setdefault(source.id, source)
+    ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
+    ordered_pages = tuple(sorted(pages, key=lambda p: p.path))
+    problems = duplicate_source_ids([(s.path, s.id, s.id_span) for s in ordered_sources])
+    problems += slug_collisions([(b.path, b.slug) for b in ordered_briefs], "brief", "/briefs/{}/")
+    problems += slug_collisions([(p.path, p.slug) for p in ordered_pages], "page", "/{}/")
+    corpus = Corpus(ordered_sources, ordered_briefs, by_id, ordered_pages)
+    return corpus, problems
+
+
+def duplicate_source_ids(sources: Sequence[tuple[str, str, Span]]) -> list[Diagnostic]:
+    """An error for each source (path, id, id's span; in path order) whose id an earlier
+    one has. Takes plain values, so the check cache can run it over file summaries."""
+    problems = []
+    first_path: dict[str, str] = {}
+    for path, source_id, id_span in sources:
+        first = first_path.setdefault(source_id, path)
+        if first != path:
+            problems.append(
+                error(
+                    id_span,
+                    "duplicate-source-id",
+                    f"source id '{source_id}' is already used by {first}",
+                    hint="set a different 'id:' in one of the two files' front matter",
+                )
+            )
+    return problems
+
+
+def slug_collisions(
+    documents: Sequence[tuple[str, str]], what: str, address: str
+) -> list[Diagnostic]:
+    """An error for each document (path, slug; in path order) whose slug an earlier one
+    has: both would be written to the same ``address`` (``/briefs/{}/``), one over the
+    other."""
+    problems = []
+    first_path: dict[str, str] = {}
+    for path, slug in documents:
+        first = first_path.setdefault(slug, path)
+        if first != path:
+            problems.append(
+                error(
+                    Span(path),
+                    "slug-collision",
+                    f"this {what} and {first} both become {address.format(slug)}",
+                    hint="rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss, case and "
+                    "subfolders do not tell files apart in URLs)",
+                )
+            )
+    return problems
+
+
+def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for brief in corpus.briefs:
+        problems += check_brief(brief, corpus, config)
+    problems += check_sourcing(corpus)
+    return problems
+
+
+def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
+    problems = _sourcing_problems(brief, config)
+    every: list[tuple[Source, str] | None] = []
+    for group in brief.citations:
+        resolved = [_resolve(ref, corpus, problems) for ref in group.refs]
+        every += resolved
+        if all(r is not None for r in resolved):
+            cited = [r for r in resolved if r is not None]
+            for quote in group.quotes:
+                problems += quote_problems(quote, cited, corpus, site_language=config.language)
+    if every and all(r is not None for r in every):
+        cited_by_brief = [r for r in every if r is not None]
+        problems += front_quote_problems(brief, cited_by_brief, corpus, config.language)
+    return problems
+
+
+def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
+    if not any(paragraph.citations for paragraph in brief.paragraphs):
+        return [
+            error(
+                _body_start(brief),
+                "no-citations",
+                "brief cites no source",
+                hint="back each statement with a citation such as [@source#p1]; "
+                "'site-builder anchors SOURCE' lists a source's paragraphs",
+            )
+        ]
+    if not config.require_citation_per_paragraph:
+        return []
+    return [
+        error(
+            paragraph.span,
+            "uncited-paragraph",
+            f"paragraph {paragraph.index} cites no source",
+            hint="add a citation such as [@source#p1] to this paragraph (or switch the rule "
+            "off with 'require_citation_per_paragraph: false' in site.yaml)",
+        )
+        for paragraph in brief.paragraphs
+        if paragraph.citations == 0
+    ]
+
+
+def _body_start(brief: Brief) -> Span:
+    """The first paragraph, or the front matter's closing line when the body is empty."""
+    if brief.paragraphs:
+        return brief.paragraphs[0].span
+    return Span(brief.path, max(1, brief.body_line - 1))
+
+
+def _resolve(
+    ref: CitationRef, corpus: Corpus, problems: list[Diagnostic]
+) -> tuple[Source, str] | None:
+    """(source, anchor) of a ref, or None with the reason appended to ``problems``."""
+    source = corpus.sources_by_id.get(ref.source_id)
+    if source is None:
+        problems.append(
+            error(
+                ref.span,
+                "unknown-source",
+                f"there is no source '{ref.source_id}'",
+                hint=f"{did_you_mean(ref.source_id, corpus.sources_by_id)}"
+                "sources are the files in content/; the id is the file name or 'id:'",
+            )
+        )
+        return None
+    if ref.anchor is None:
+        problems.append(
+            error(
+                ref.span,
+                "missing-anchor",
+                f"citation of '{ref.source_id}' names no paragraph",
+                hint=f"write @{ref.source_id}#p1 (or a ^name anchor); "
+                f"'site-builder anchors {ref.source_id}' lists them",
+            )
+        )
+        return None
+    if ref.anchor not in source.anchors:
+        problems.append(_unknown_anchor(ref, ref.anchor, source))
+        return None
+    return source, ref.anchor
+
+
+def _unknown_anchor(ref: CitationRef, anchor: str, source: Source) -> Diagnostic:
+    guess = closest(anchor, source.anchors, cutoff=0.5)
+    suggestion = f"did you mean '{guess}'? " if guess else ""
+    return error(
+        ref.span,
+        "unknown-anchor",
+        f"source '{source.id}' has no anchor '{anchor}' (it has {source.anchor_range()})",
+        hint=f"{suggestion}'site-builder anchors {source.id}' lists them",
+    )

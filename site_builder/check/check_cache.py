@@ -1,0 +1,242 @@
+"""The check stage with the build cache: each brief's problems kept, keyed by exactly what
+they were computed from, and the site-wide checks run over file summaries.
+
+A brief's problems (``check.check_brief`` and its part of ``check_sourcing``) are a pure
+function of the brief, the sources its refs resolve to, and a few site-wide values: the
+config's language and paragraph rule, the outlets the sources name, the site's spelling of
+each of its tags. When a quote stands nowhere it was cited, the message says where else it
+stands, which reads every source: such a result also depends on all sources. The key of a
+kept result is the digest of those inputs (files by path and digest), so a check after an
+edit recomputes the edited briefs and the briefs citing an edited source, nothing else.
+
+Documents are asked for (``Documents.document``) only for the briefs to recompute and the
+sources they cite: ``check`` then leaves the rest of the site pickled in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from ..cache import BuildCache, builder_fingerprint
+from ..diagnostics import Diagnostic
+from ..load.config import SiteConfig
+from ..load.document_cache import SHARDS, shard_of
+from ..model import Brief, Corpus, SitePage, Source
+from ..pickling import quick_pickle
+from ..render.site_index import tag_names, tag_slug
+from .check import check_brief, duplicate_source_ids, slug_collisions
+from .check_sourcing import brief_sourcing
+from .summaries import BriefSummary, FileSummary, PageSummary, SourceSummary
+
+_T = TypeVar("_T")
+_RESULTS = "brief-checks"
+# The diagnostics whose text reads sources the brief does not cite: where else a quote
+# stands (``check_quotes``), which source id was meant (``check._resolve``).
+_READ_EVERY_SOURCE = frozenset({"quote-not-found", "unknown-source"})
+
+
+class Documents(Protocol):
+    """Loaded documents by path, on demand; the same object for the same path (checks
+    compare sources by identity)."""
+
+    def document(self, path: str) -> Source | Brief | SitePage | None: ...
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class BriefCheck:
+    """A brief's problems and the key of what they were computed from; ``all_sources``:
+    they read every source (the key then includes them all)."""
+
+    key: str
+    all_sources: bool
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The summaries of every file, by path in path order, and what the site-wide checks
+    derive from them."""
+
+    files: Mapping[str, FileSummary]
+    sources_by_id: Mapping[str, str]  # source id → path of the file that keeps it
+    known_outlets: frozenset[str]
+    tag_names: Mapping[str, str]
+
+    @classmethod
+    def of(cls, summaries: Mapping[str, FileSummary]) -> Site:
+        files = {path: summaries[path] for path in sorted(summaries)}
+        by_id: dict[str, str] = {}
+        known: set[str] = set()
+        for path, source in _of_kind(files, SourceSummary):
+            by_id.setdefault(source.id, path)
+            known |= source.outlet_keys
+        names = tag_names(brief for _, brief in _of_kind(files, BriefSummary))
+        return cls(files, by_id, frozenset(known), names)
+
+    def sources(self) -> Iterator[tuple[str, SourceSummary]]:
+        return _of_kind(self.files, SourceSummary)
+
+    def briefs(self) -> Iterator[tuple[str, BriefSummary]]:
+        return _of_kind(self.files, BriefSummary)
+
+    def source_of(self, source_id: str) -> SourceSummary | None:
+        path = self.sources_by_id.get(source_id)
+        summary = self.files[path].document if path is not None else None
+        return summary if isinstance(summary, SourceSummary) else None
+
+
+def _of_kind(files: Mapping[str, FileSummary], kind: type[_T]) -> Iterator[tuple[str, _T]]:
+    for path, summary in files.items():
+        if isinstance(summary.document, kind):
+            yield path, summary.document
+
+
+def site_problems(site: Site) -> list[Diagnostic]:
+    """What loading found, duplicate ids, colliding slugs and sources without provenance:
+    everything but the briefs' own problems and the lock's, from summaries alone."""
+    problems = [problem for summary in site.files.values() for problem in summary.problems]
+    sources = [(path, s.id, s.id_span) for path, s in site.sources()]
+    problems += duplicate_source_ids(sources)
+    problems += slug_collisions([(p, b.slug) for p, b in site.briefs()], "brief", "/briefs/{}/")
+    pages = [(p, page.slug) for p, page in _of_kind(site.files, PageSummary)]
+    problems += slug_collisions(pages, "page", "/{}/")
+    problems += [problem for _, source in site.sources() for problem in source.provenance]
+    return problems
+
+
+def brief_problems(
+    site: Site, documents: Documents, config: SiteConfig, cache: BuildCache | None
+) -> list[Diagnostic]:
+    """Every brief's problems, kept ones where their key still holds."""
+    kept = _read_results(cache) if cache is not None else {}
+    keys = _Keys(site, config)
+    results: dict[str, BriefCheck] = {}
+    for path, brief in site.briefs():
+        old = kept.get(path)
+        if old is not None and old.key == keys.of(path, brief, old.all_sources):
+            results[path] = old
+        else:
+            results[path] = _checked(path, brief, site, documents, (config, keys))
+    if cache is not None:
+        _write_results(cache, results, kept)
+    return [problem for result in results.values() for problem in result.problems]
+
+
+def _checked(
+    path: str,
+    summary: BriefSummary,
+    site: Site,
+    documents: Documents,
+    how: tuple[SiteConfig, _Keys],
+) -> BriefCheck:
+    config, keys = how
+    brief = documents.document(path)
+    assert isinstance(brief, Brief), "a brief's summary is made from the brief"
+    cited = {
+        source_id: source
+        for source_id in summary.cited_ids
+        if source_id in site.sources_by_id
+        for source in [documents.document(site.sources_by_id[source_id])]
+        if isinstance(source, Source)
+    }
+    problems = _brief_problems(brief, cited, tuple(cited.values()), site, config)
+    every = any(problem.code in _READ_EVERY_SOURCE for problem in problems)
+    if every:  # the message names other sources: ask every source
+        every_source = tuple(_every_source(site, documents))
+        by_id: dict[str, Source] = {}
+        for source in every_source:
+            by_id.setdefault(source.id, source)
+        problems = _brief_problems(brief, by_id, every_source, site, config)
+    return BriefCheck(keys.of(path, summary, every), every, tuple(problems))
+
+
+def _brief_problems(
+    brief: Brief,
+    cited: Mapping[str, Source],
+    sources: tuple[Source, ...],
+    site: Site,
+    config: SiteConfig,
+) -> list[Diagnostic]:
+    corpus = Corpus(sources, (brief,), cited)
+    problems = check_brief(brief, corpus, config)
+    problems += brief_sourcing(brief, corpus, site.known_outlets, site.tag_names)
+    return problems
+
+
+def _every_source(site: Site, documents: Documents) -> Iterator[Source]:
+    for path, _ in site.sources():
+        source = documents.document(path)
+        if isinstance(source, Source):
+            yield source
+
+
+class _Keys:
+    """The key of a brief's problems: a digest of what ``_checked`` reads (see the
+    module's docstring)."""
+
+    def __init__(self, site: Site, config: SiteConfig) -> None:
+        self._site = site
+        shared = [
+            builder_fingerprint(),
+            # check_brief reads these two of the config, and nothing else of it:
+            config.language,
+            str(config.require_citation_per_paragraph),
+            *sorted(site.known_outlets),
+        ]
+        self._shared = _digest(shared)
+        self._every: str | None = None
+
+    def of(self, path: str, brief: BriefSummary, all_sources: bool) -> str:
+        files = self._site.files
+        parts = [self._shared, path, files[path].digest or ""]
+        for source_id in brief.cited_ids:
+            source_path = self._site.sources_by_id.get(source_id)
+            found = f"{source_path}\0{files[source_path].digest}" if source_path else "-"
+            parts.append(f"{source_id}\0{found}")
+        parts += [self._site.tag_names.get(tag_slug(tag), tag) for tag in brief.tags]
+        if all_sources:
+            parts.append(self._every_source())
+        return _digest(parts)
+
+    def _every_source(self) -> str:
+        if self._every is None:
+            files = self._site.files
+            sources = self._site.sources()
+            self._every = _digest(f"{path}\0{files[path].digest}" for path, _ in sources)
+        return self._every
+
+
+def _digest(parts: Iterable[str]) -> str:
+    # One join and one hash call: a key is made for every brief on every run.
+    return hashlib.sha256("\1".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _read_results(cache: BuildCache) -> dict[str, BriefCheck]:
+    results: dict[str, BriefCheck] = {}
+    for shard in range(SHARDS):
+        table = cache.read(f"{_RESULTS}-{shard:02d}")
+        if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
+            results.update(table[1])
+    return results
+
+
+def _write_results(
+    cache: BuildCache, results: Mapping[str, BriefCheck], kept: Mapping[str, BriefCheck]
+) -> None:
+    """Rewrite the shards in which a result changed, appeared or went away."""
+    changed = {
+        path
+        for path in results.keys() | kept.keys()
+        if path not in results or path not in kept or results[path].key != kept[path].key
+    }
+    tables: dict[int, dict[str, BriefCheck]] = {shard_of(path): {} for path in changed}
+    for path, result in results.items():
+        table = tables.get(shard_of(path))
+        if table is not None:
+            table[path] = result
+    for shard, table in sorted(tables.items()):
+        cache.write(f"{_RESULTS}-{shard:02d}", (builder_fingerprint(), table))

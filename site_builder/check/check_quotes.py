@@ -1,0 +1,282 @@
+"""The quote rule's diagnostics (SPEC §4): one quote against the paragraphs that attest it.
+
+Pure, like ``check``: takes the quote, the cited paragraphs and the corpus, returns
+diagnostics. A quote passes when it stands in one cited paragraph with omissions that leave
+out no negation (``omissions``). When it stands nowhere it was cited, the diagnostic says
+where it does stand (another paragraph, another source) or else the closest passage of the
+cited paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..diagnostics import Diagnostic, error
+from ..model import Brief, Corpus, Paragraph, Quote, Source
+from .omissions import DroppedNegation, dropped_negation
+from .passages import closest_passage
+from .quotes import normalise, quote_matches_normalised, quote_pieces
+from .word_diff import Part, describe, render_plain, shortened
+
+Cited = Sequence[tuple[Source, str]]  # (source, anchor as cited), every anchor resolved
+
+
+def quote_problems(
+    quote: Quote, cited: Cited, corpus: Corpus, *, site_language: str = "de"
+) -> list[Diagnostic]:
+    """Diagnostics for one quote attested by the cited (source, anchor) pairs.
+
+    ``site_language`` (``SiteConfig.language``) is the language of a source that names
+    none: it chooses the negations an omission may not leave out."""
+    dropping: list[tuple[str, str, DroppedNegation]] = []
+    for source, anchor in cited:
+        paragraph = _paragraph(source, anchor)
+        if not quote_matches_normalised(quote.text, paragraph.quotable):
+            continue
+        language = source.language or site_language
+        dropped = dropped_negation(quote_pieces(quote.text), paragraph.quotable, language)
+        if dropped is None:
+            return []
+        dropping.append((f"{source.id}#{anchor}", paragraph.quotable, dropped))
+    if dropping:
+        return [_dropped_negation(quote, *min(dropping, key=_left_out_length))]
+    return [_not_found(quote, cited, corpus)]
+
+
+def front_quote_problems(
+    brief: Brief, cited: Cited, corpus: Corpus, site_language: str
+) -> list[Diagnostic]:
+    """Quotations in the title and summary must stand in one of the paragraphs the brief
+    cites (``cited``: all of them, every one resolved), omitting no negation."""
+    problems = []
+    for field, quote in brief.front_quotes:
+        for problem in quote_problems(quote, cited, corpus, site_language=site_language):
+            problems.append(
+                problem
+                if problem.code != "quote-not-found"
+                else _not_in_brief(quote, field, cited, corpus)
+            )
+    return problems
+
+
+def _not_in_brief(quote: Quote, field: str, cited: Cited, corpus: Corpus) -> Diagnostic:
+    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
+    hint = (
+        f"it stands in {_listing(elsewhere)}: cite that paragraph in the body, or change the "
+        f"{field}"
+        if elsewhere
+        else f"quote a cited paragraph word for word in the {field}, or cite the paragraph "
+        "that says it in the body"
+    )
+    return error(
+        quote.span,
+        "quote-not-found",
+        f"quoted text „{normalise(quote.text)}“ in the {field} stands in none of the "
+        "paragraphs this brief cites",
+        hint=hint,
+    )
+
+
+def _paragraph(source: Source, anchor: str) -> Paragraph:
+    paragraph = source.paragraph(anchor)
+    assert paragraph is not None, "cited anchors are resolved before quotes are checked"
+    return paragraph
+
+
+def _not_found(quote: Quote, cited: Cited, corpus: Corpus) -> Diagnostic:
+    """Where the quote stands instead, or that it runs across a paragraph break, or else
+    the closest passage of the cited paragraphs."""
+    where = " or ".join(f"{source.id}#{anchor}" for source, anchor in cited)
+    message = f"quoted text „{normalise(quote.text)}“ does not stand in {where}"
+    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
+    if elsewhere:
+        return error(
+            quote.span,
+            "quote-not-found",
+            f"{message}; the quote stands in {_listing(elsewhere)}",
+            hint=_corrected_citation(cited, elsewhere),
+        )
+    across = _across_break(quote.text, cited)
+    if across:
+        return error(
+            quote.span,
+            "quote-not-found",
+            f"{message}; it runs across the break between {across}",
+            hint="quotes cannot cross a paragraph break; cite both paragraphs and quote each "
+            "part separately",
+        )
+    return error(
+        quote.span,
+        "quote-not-found",
+        message,
+        hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
+        "that says it",
+        details=_closest(quote.text, cited),
+    )
+
+
+def _across_break(quote: str, cited: Cited) -> str | None:
+    """``src#p5 and #p6`` when the quote stands in a cited paragraph and the one before or
+    after it read as one text: it starts at the end of one and goes on at the start of the
+    next (it stands in neither alone, or it would have been found there)."""
+    for source, anchor in cited:
+        index = source.anchors[anchor]
+        for first, second in ((index - 1, index), (index, index + 1)):
+            if first < 1 or second > len(source.paragraphs):
+                continue
+            pair = source.paragraphs[first - 1], source.paragraphs[second - 1]
+            if quote_matches_normalised(quote, f"{pair[0].quotable} {pair[1].quotable}"):
+                names = [anchor if p.index == index else p.name or p.anchor for p in pair]
+                return f"{source.id}#{names[0]} and #{names[1]}"
+    return None
+
+
+# A closest passage is at most about the quote's length (500 characters): shown whole.
+_WHOLE_PASSAGE = 500
+
+
+def _closest(quote: str, cited: Cited) -> tuple[tuple[str, str], ...]:
+    """The ``closest`` detail: the cited paragraphs' passage closest to the quote, as a
+    word diff from the quote's words (``[-brief-]{+source+}``); none if nothing is close."""
+    passages = [
+        (f"{source.id}#{anchor}", closest_passage(quote, _paragraph(source, anchor).text))
+        for source, anchor in cited
+    ]
+    key, best = max(passages, key=lambda item: item[1].rank())
+    if not best.text:
+        return ()
+    diff = describe(" ".join(quote_pieces(quote)), best.text, context=_WHOLE_PASSAGE)
+    return (("closest", f"{key}: „{diff}“"),)
+
+
+# omissions
+
+
+def _left_out_length(item: tuple[str, str, DroppedNegation]) -> int:
+    start, end = item[2].gap_span(item[2].gap)
+    return end - start
+
+
+def _dropped_negation(quote: Quote, key: str, text: str, dropped: DroppedNegation) -> Diagnostic:
+    start, end = dropped.gap_span(dropped.gap)
+    left_out = _excerpt(text, start, end, dropped.negation)
+    return error(
+        quote.span,
+        "omission-drops-negation",
+        f"the omission in „{normalise(quote.text)}“ leaves out „{left_out}“ from {key}",
+        hint="quote the left-out words with the negation, or end the quote before the omission",
+        details=(("left out", f"„{_with_gaps(text, dropped)}“"),),
+    )
+
+
+_AROUND = 3  # words of a long left-out text shown on each side of its negation, or at its ends
+
+
+def _excerpt(text: str, start: int, end: int, focus: tuple[int, int] | None) -> str:
+    """``text[start:end]`` without its edge spaces; when long, cut to ``_AROUND`` words on
+    each side of ``focus`` (the negation) or, without one, to its first and last words."""
+    gap = text[start:end]
+    start += len(gap) - len(gap.lstrip())
+    end -= len(gap) - len(gap.rstrip())
+    if focus is None:
+        words = text[start:end].split(" ")
+        if len(words) <= 2 * _AROUND + 1:
+            return text[start:end]
+        return " ".join([*words[:_AROUND], "…", *words[-_AROUND:]])
+    head = text[start : focus[0]].split(" ")  # the last item is glued to the negation (a „)
+    tail = text[focus[1] : end].split(" ")  # the first one too (a comma)
+    if len(head) > _AROUND + 1:
+        head = ["…", *head[-_AROUND - 1 :]]
+    if len(tail) > _AROUND + 1:
+        tail = [*tail[: _AROUND + 1], "…"]
+    return " ".join(head) + text[slice(*focus)] + " ".join(tail)
+
+
+def _with_gaps(text: str, dropped: DroppedNegation) -> str:
+    """The quoted stretch of ``text`` as a word diff from the quote: its pieces as they
+    stand, the left-out text between them as added words, long stretches shortened."""
+    parts = [Part("same", text[slice(*dropped.pieces[0])])]
+    for gap in range(len(dropped.pieces) - 1):
+        start, end = dropped.gap_span(gap)
+        left_out = text[start:end]
+        focus = dropped.negation if gap == dropped.gap else None
+        if left_out.strip():
+            lead = left_out[: len(left_out) - len(left_out.lstrip())]
+            parts += [Part("same", lead), Part("added", _excerpt(text, start, end, focus))]
+            left_out = left_out[len(left_out.rstrip()) :]
+        parts.append(Part("same", left_out + text[slice(*dropped.pieces[gap + 1])]))
+    return render_plain(shortened(_merged(parts)))
+
+
+def _merged(parts: list[Part]) -> list[Part]:
+    merged: list[Part] = []
+    for part in parts:
+        if merged and merged[-1].kind == part.kind == "same":
+            merged[-1] = Part("same", merged[-1].text + part.text)
+        elif part.text:
+            merged.append(part)
+    return merged
+
+
+# quotes found elsewhere
+
+
+def _quote_elsewhere(quote: str, cited: list[Source], corpus: Corpus) -> list[tuple[Source, str]]:
+    """Where the quote stands instead (source, anchor): in other paragraphs of the cited
+    sources, or else in exactly one other source; the usual cause is a wrong paragraph
+    number. A paragraph's ^name is given rather than its position: it does not move."""
+    unique = {source.id: source for source in cited}
+    found = [hit for source in unique.values() for hit in _paragraphs_quoting(quote, source)]
+    if found:
+        return found
+    others = [
+        hits
+        for source in corpus.sources
+        if source.id not in unique and corpus.sources_by_id.get(source.id) is source
+        for hits in [_paragraphs_quoting(quote, source)]
+        if hits
+    ]
+    return others[0] if len(others) == 1 else []
+
+
+def _paragraphs_quoting(quote: str, source: Source) -> list[tuple[Source, str]]:
+    return [
+        (source, paragraph.name or paragraph.anchor)
+        for paragraph in source.paragraphs
+        if quote_matches_normalised(quote, paragraph.quotable)
+    ]
+
+
+_LISTED = 3  # places named at most; more are summed up
+
+
+def _listing(places: list[tuple[Source, str]]) -> str:
+    """``kreml-gebiete#p10`` or ``kreml-gebiete#p10, #p12 and 2 more paragraphs``."""
+    names = []
+    previous = None
+    for source, anchor in places[:_LISTED]:
+        names.append(f"#{anchor}" if source.id == previous else f"{source.id}#{anchor}")
+        previous = source.id
+    if len(places) > _LISTED:
+        names.append(f"{len(places) - _LISTED} more paragraphs")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _corrected_citation(cited: Cited, places: list[tuple[Source, str]]) -> str:
+    """The group with the quote's paragraph in place of the ref that most likely meant it:
+    the one ref of the same source, else the only ref; otherwise it is added. The group is
+    read back from ``cited``, which holds its refs in order, each as written."""
+    source, anchor = places[0]
+    keys = [f"{cited_source.id}#{cited_anchor}" for cited_source, cited_anchor in cited]
+    same_source = [i for i, (cited_source, _) in enumerate(cited) if cited_source.id == source.id]
+    replaced = same_source[0] if len(same_source) == 1 else 0 if len(keys) == 1 else None
+    wanted = f"{source.id}#{anchor}"
+    if replaced is None:
+        return f"add @{wanted} to the group: {_group([*keys, wanted])}"
+    corrected = keys.copy()
+    corrected[replaced] = wanted
+    return f"cite {_group(corrected)} instead of {_group(keys)}"
+
+
+def _group(keys: list[str]) -> str:
+    return "[" + "; ".join(f"@{key}" for key in keys) + "]"

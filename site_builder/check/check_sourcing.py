@@ -1,0 +1,270 @@
+"""What a brief rests on (SPEC §4): claims resting only on aggregators, outlets named as the
+reporter that the citation does not come from, sources without provenance, headings cited
+as statements, briefs dated before their sources, tags spelled two ways. All warnings.
+
+Pure: takes the corpus, returns diagnostics. A ref that does not resolve was reported by
+``check`` already; these checks pass over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from ..dates import PartialDate
+from ..diagnostics import Diagnostic, Span, warning
+from ..model import Brief, CitationGroup, CitationRef, Corpus, Source
+from ..names import shown
+from ..render.site_index import tag_names, tag_slug
+from .outlets import Reporter, named_reporters, outlet_keys, outlet_label
+
+_HEADING_WORDS = 6  # a cited paragraph of fewer words, without a full stop, is a heading
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSING_QUOTES = "\"'“”»«’‘›‹"
+
+
+def check_sourcing(corpus: Corpus) -> list[Diagnostic]:
+    """Every warning of SPEC §4 "What a brief rests on", for the whole corpus."""
+    known = frozenset().union(*(source_outlet_keys(source) for source in corpus.sources))
+    names = tag_names(corpus.briefs)
+    problems = [problem for source in corpus.sources for problem in provenance(source)]
+    for brief in corpus.briefs:
+        problems += brief_sourcing(brief, corpus, known, names)
+    return problems
+
+
+def source_outlet_keys(source: Source) -> frozenset[str]:
+    """The outlets a source names (its own and those it relies on): the site knows an
+    outlet when any source names it."""
+    return outlet_keys((source.outlet, source.url, *source.based_on))
+
+
+def brief_sourcing(
+    brief: Brief, corpus: Corpus, known: Collection[str], names: Mapping[str, str]
+) -> list[Diagnostic]:
+    """The warnings of one brief. Reads of the corpus only the sources the brief's refs
+    resolve to; ``known`` and ``names`` are the site-wide outlet keys and tag names."""
+    problems = _sentence_problems(brief, corpus, known)
+    problems += _heading_like(brief, corpus)
+    problems += _later_sources(brief, corpus)
+    problems += _tag_variants(brief, names)
+    return problems
+
+
+# --- whose report a sentence rests on ---------------------------------------------------------
+
+
+def _sentence_problems(brief: Brief, corpus: Corpus, known: Collection[str]) -> list[Diagnostic]:
+    """Attribution and aggregator warnings, sentence by sentence (a group's ``context``)."""
+    sentences: dict[tuple[int, str], list[CitationGroup]] = {}
+    for group in brief.citations:
+        sentences.setdefault((group.paragraph, group.context), []).append(group)
+    problems: list[Diagnostic] = []
+    for (_, context), groups in sentences.items():
+        cited = [(group, _cited_sources(group, corpus)) for group in groups]
+        resolved = [(group, sources) for group, sources in cited if sources]
+        reporters = named_reporters(context, known)
+        problems += _attribution_mismatch(resolved, reporters)
+        for group, sources in resolved:
+            problems += _aggregator_only(group, sources, reporters)
+    return problems
+
+
+def _cited_sources(group: CitationGroup, corpus: Corpus) -> tuple[Source, ...]:
+    """The sources of the group's paragraphs; empty when a ref does not resolve."""
+    sources: dict[str, Source] = {}
+    for ref in group.refs:
+        source = corpus.sources_by_id.get(ref.source_id)
+        if source is None or ref.anchor not in source.anchors:
+            return ()
+        sources[source.id] = source
+    return tuple(sources.values())
+
+
+def _keys(source: Source) -> frozenset[str]:
+    return outlet_keys((source.outlet, source.url))
+
+
+def _attribution_mismatch(
+    resolved: Sequence[tuple[CitationGroup, tuple[Source, ...]]],
+    reporters: Sequence[Reporter],
+) -> list[Diagnostic]:
+    """A sentence naming an outlet as the reporter, none of whose cited paragraphs come
+    from that outlet; reported once, at the sentence's first group. A source without
+    outlet or URL could be anyone's: then nothing is said."""
+    sources = list({s.id: s for _, found in resolved for s in found}.values())
+    if not reporters or not sources or not all(_keys(source) for source in sources):
+        return []
+    cited = frozenset().union(*(_keys(source) for source in sources))
+    if any(reporter.key in cited for reporter in reporters):
+        return []
+    named = shown(reporters[0].text)
+    outlets = list(dict.fromkeys(_outlet_name(source) for source in sources))
+    return [
+        warning(
+            resolved[0][0].span,
+            "attribution-mismatch",
+            f"the sentence names {named} as the reporter, but the cited paragraphs come "
+            f"from {_and(outlets)}",
+            hint=f"cite {named}'s own report, or say whose account it is: "
+            f"'wie {outlets[0]} unter Berufung auf {named} berichtete'",
+        )
+    ]
+
+
+def _outlet_name(source: Source) -> str:
+    """The outlet as messages name it: ``outlet``, else the host of ``url``."""
+    return shown(source.outlet or outlet_label(source.url or source.id))
+
+
+def _aggregator_only(
+    group: CitationGroup, sources: Sequence[Source], reporters: Sequence[Reporter]
+) -> list[Diagnostic]:
+    """A group resting only on aggregators, unless its sentence names as the reporter one
+    of them or an outlet they say they rely on."""
+    if not all(source.kind == "aggregator" for source in sources):
+        return []
+    own = frozenset().union(*(_keys(s) | outlet_keys(s.based_on) for s in sources))
+    if any(reporter.key in own for reporter in reporters):
+        return []
+    names = list(dict.fromkeys(shown(source.outlet or source.id) for source in sources))
+    verb = "rewrites" if len(names) == 1 else "rewrite"
+    return [
+        warning(
+            group.span,
+            "aggregator-only",
+            f"{_and(names)} {verb} other outlets' reports: cite the original or say whose "
+            "report it is",
+            hint=_aggregator_hint(names[0], sources),
+        )
+    ]
+
+
+def _aggregator_hint(name: str, sources: Sequence[Source]) -> str:
+    relied_on = list(dict.fromkeys(shown(outlet_label(t)) for s in sources for t in s.based_on))
+    if not relied_on:
+        return f"cite the original report, or name the reporter: 'wie {name} berichtete'"
+    return (
+        f"cite the report it relies on ({_and(relied_on, 'or')}), or name the reporter: "
+        f"'wie {name} unter Berufung auf {relied_on[0]} berichtete'"
+    )
+
+
+def _and(names: Sequence[str], word: str = "and") -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def provenance(source: Source) -> list[Diagnostic]:
+    """A source that says neither where it appeared nor where it is online."""
+    if source.outlet or source.url:
+        return []
+    return [
+        warning(
+            Span(source.path, 1, 1),
+            "source-without-provenance",
+            f"source '{source.id}' has neither 'outlet' nor 'url': readers cannot tell "
+            "whose text it is",
+            hint="add 'outlet: …' (the publication it appeared in) or 'url: https://…' "
+            "(the article's address) to the front matter",
+        )
+    ]
+
+
+def _heading_like(brief: Brief, corpus: Corpus) -> list[Diagnostic]:
+    """Refs to a paragraph that reads like a heading: a few words and no full stop (sources
+    copied from web pages often have headings as plain lines)."""
+    problems = []
+    for ref in brief.refs():
+        source = corpus.sources_by_id.get(ref.source_id)
+        paragraph = source.paragraph(ref.anchor or "") if source else None
+        if source is None or paragraph is None or not _reads_like_heading(paragraph.text):
+            continue
+        text = shown(" ".join(paragraph.text.split()))
+        problems.append(
+            warning(
+                ref.span,
+                "cites-heading-like-paragraph",
+                f"{ref.key} „{text}“ reads like a heading, not a statement",
+                hint=f"mark it as a heading in the source ('## {text}' in "
+                f"{paragraph.span.path}:{paragraph.span.line}) and cite the paragraph "
+                "that says it",
+            )
+        )
+    return problems
+
+
+def _reads_like_heading(text: str) -> bool:
+    if text.rstrip().rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_ENDS):
+        return False
+    return len(text.split(maxsplit=_HEADING_WORDS)) < _HEADING_WORDS
+
+
+# --- dates and tags ---------------------------------------------------------------------------
+
+
+def _later_sources(brief: Brief, corpus: Corpus) -> list[Diagnostic]:
+    """Sources published after the brief's day (its ``updated`` day, when later), reported
+    at the first ref of each. A partial ``published`` counts from its earliest day."""
+    if brief.date is None:
+        return []
+    latest = max(_first_day(brief.date), _first_day(brief.updated or brief.date))
+    problems = []
+    seen: set[str] = set()
+    for ref in brief.refs():
+        source = corpus.sources_by_id.get(ref.source_id)
+        if source is None or source.published is None or source.id in seen:
+            continue
+        seen.add(source.id)
+        if latest < _first_day(source.published):
+            problems.append(_later_source(brief, ref, source, source.published))
+    return problems
+
+
+def _later_source(
+    brief: Brief, ref: CitationRef, source: Source, published: PartialDate
+) -> Diagnostic:
+    assert brief.date is not None
+    dated = _day(brief.date)
+    if brief.updated is not None:
+        dated += f" (updated {_day(brief.updated)})"
+    return warning(
+        ref.span,
+        "cites-later-source",
+        f"the brief is dated {dated}, before '{source.id}' was published ({published.isoformat()})",
+        hint=f"check the brief's 'date' and 'published' in {source.path}; if an update "
+        "added this citation, set the brief's 'updated:' to that day",
+    )
+
+
+def _first_day(date: PartialDate) -> tuple[int, int, int]:
+    """The earliest calendar day ``date`` allows, as written (a time of day is ignored)."""
+    return (date.year, date.month or 1, date.day or 1)
+
+
+def _day(date: PartialDate) -> str:
+    year, month, day = _first_day(date)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _tag_variants(brief: Brief, names: Mapping[str, str]) -> list[Diagnostic]:
+    """Tags written otherwise than the site shows them (one page per slug)."""
+    spans = brief.tag_spans
+    if len(spans) != len(brief.tags):
+        spans = (Span(brief.path, 1, 1),) * len(brief.tags)
+    problems = []
+    for tag, span in zip(brief.tags, spans, strict=True):
+        slug = tag_slug(tag)
+        name = names.get(slug, tag)
+        if name != tag:
+            problems.append(
+                warning(
+                    span,
+                    "tag-variant",
+                    f"tag '{shown(tag)}' is a variant of '{shown(name)}', the spelling in use",
+                    hint=f"write '{shown(name)}': both make the tag page /tags/{slug}/, "
+                    f"which is shown as '{shown(name)}'",
+                )
+            )
+    return problems

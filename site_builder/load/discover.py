@@ -1,0 +1,201 @@
+"""Find the Markdown files of a site: ``content/**/*.md``, ``briefs/**/*.md`` and
+``pages/**/*.md``.
+
+Hidden files and editor leftovers (``x.md~``, ``.#x.md``, ``#x.md#``) are skipped on purpose:
+they are not content, and an editor's autosave must never break or change a build.
+
+Only regular files inside the site are read: a link leading out of it, a link to nothing
+or to itself, a pipe or a name that is not UTF-8 is reported and never opened. Names other
+systems cannot check out (``con.md``, ``A.md`` beside ``a.md``) are reported too.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Span, error
+from ..names import name_key, windows_problem
+
+SOURCES_DIR = "content"
+BRIEFS_DIR = "briefs"
+PAGES_DIR = "pages"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFiles:
+    """Paths relative to the site root, POSIX style, sorted."""
+
+    sources: tuple[str, ...]
+    briefs: tuple[str, ...]
+    pages: tuple[str, ...] = ()
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        return (*self.sources, *self.briefs, *self.pages)
+
+
+def discover(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    sources = _without_collisions(_markdown_files(root, SOURCES_DIR, problems), problems)
+    briefs = _without_collisions(_markdown_files(root, BRIEFS_DIR, problems), problems)
+    pages = _without_collisions(_markdown_files(root, PAGES_DIR, problems), problems)
+    return SiteFiles(sources, briefs, pages), problems
+
+
+def _markdown_files(root: Path, folder: str, problems: list[Diagnostic]) -> tuple[str, ...]:
+    """Markdown files below ``root/folder``. Links are followed only when they stay inside
+    the site; a link leading out is reported, never read. Linked folders are not entered
+    (their files would be read twice, or loop)."""
+    base = root / folder
+    if not base.is_dir():
+        return ()
+    real_root = root.resolve()
+    if not _inside(base, real_root):  # content/ itself a link to a folder elsewhere
+        problems.append(_outside(base, root))
+        return ()
+    found = []
+    for directory, folders, files in os.walk(base):
+        here = Path(directory)
+        folders[:] = sorted(
+            name for name in folders if _enter(here / name, root, real_root, problems)
+        )
+        for name in sorted(files):
+            path = here / name
+            if not name.endswith(".md") or _is_ignored(name):
+                continue
+            problem = _file_problem(path, root, real_root)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            problems.extend(_windows_name(path, root))
+            found.append(_relative(path, root))
+    return tuple(sorted(found))
+
+
+def _enter(folder: Path, root: Path, real_root: Path, problems: list[Diagnostic]) -> bool:
+    """Should the walk enter ``folder``? Reports why not (or what is wrong with its name)."""
+    if _is_ignored(folder.name):
+        return False
+    if not _is_utf8(folder.name):
+        problems.append(_not_utf8(folder, root))
+        return False
+    if folder.is_symlink():
+        if not _inside(folder, real_root):
+            problems.append(_outside(folder, root))
+        return False
+    problems.extend(_windows_name(folder, root))
+    return True
+
+
+def _file_problem(path: Path, root: Path, real_root: Path) -> Diagnostic | None:
+    """Why ``path`` must not be read, or None."""
+    if not _is_utf8(path.name):
+        return _not_utf8(path, root)
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # no target, or a loop (Python 3.11 raises either)
+            return _unreadable(path, root, "this link leads to no file (or in a circle)")
+        if not target.is_relative_to(real_root):
+            return _outside(path, root)
+    if not path.is_file():
+        return _unreadable(path, root, "this is not a regular file (a pipe or a device)")
+    return None
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to the site, POSIX style, printable even when it is not UTF-8."""
+    relative = path.relative_to(root).as_posix()
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
+
+
+def _is_utf8(name: str) -> bool:
+    """os.walk gives undecodable bytes as lone surrogates (``surrogateescape``)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _outside(path: Path, root: Path) -> Diagnostic:
+    return error(
+        Span(_relative(path, root)),
+        "outside-site",
+        "this link points outside the site folder; it is not read",
+        hint="copy the file into the site instead of linking to it",
+    )
+
+
+def _unreadable(path: Path, root: Path, why: str) -> Diagnostic:
+    return error(
+        Span(_relative(path, root)),
+        "unreadable-file",
+        f"{why}; it is not read",
+        hint="replace it with the Markdown file itself, or delete it",
+    )
+
+
+def _not_utf8(path: Path, root: Path) -> Diagnostic:
+    return error(
+        Span(_relative(path, root)),
+        "bad-file-name",
+        "the name is not UTF-8 (made on a system with another encoding); it is not read",
+        hint="rename it; other systems and URLs cannot spell this name",
+    )
+
+
+def _windows_name(path: Path, root: Path) -> list[Diagnostic]:
+    problem = windows_problem(path.name)
+    if problem is None:
+        return []
+    return [
+        error(
+            Span(_relative(path, root)),
+            "reserved-file-name",
+            f"{problem}: the site cannot be checked out on Windows",
+            hint="rename it (git for Windows refuses to check out such a name)",
+        )
+    ]
+
+
+def _without_collisions(paths: tuple[str, ...], problems: list[Diagnostic]) -> tuple[str, ...]:
+    """``paths`` without those that macOS and Windows would take for an earlier one (same
+    name up to case and Unicode form); each of those is an error naming both files."""
+    kept: list[str] = []
+    first_of: dict[str, str] = {}
+    for path in paths:
+        first = first_of.setdefault(name_key(path), path)
+        if first is path:
+            kept.append(path)
+            continue
+        same_form = unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", path)
+        how = (
+            "are one name in two Unicode forms (such as ü as one character and as u with "
+            "a combining ¨)"
+            if same_form
+            else "differ only in case or Unicode form"
+        )
+        problems.append(
+            error(
+                Span(path),
+                "file-name-collision",
+                f"this file and {first} {how}: macOS and Windows keep only one of them",
+                hint="rename or delete one of them; this one is not read until then",
+            )
+        )
+    return tuple(kept)
+
+
+def _is_ignored(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith("~")

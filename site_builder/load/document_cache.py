@@ -1,0 +1,101 @@
+"""Load with the build cache: a file whose bytes are those it was loaded from last time is
+not parsed again; its kept result (``load.LoadedFile``) is used.
+
+Tables: ``documents-NN`` (path → ``LoadedFile``, in ``SHARDS`` shards by path, so one
+edited file rewrites one shard, not the whole corpus) and ``document-scan`` (the
+``file_states.Scan`` that lets ``stat`` vouch for unchanged files).
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..cache import BuildCache, builder_fingerprint
+from ..progress import Progress, no_progress
+from .discover import SiteFiles
+from .file_states import Scan, scan_files
+from .load import LoadedDocuments, LoadedFile, load_documents
+
+_DOCUMENTS = "documents"
+_SCAN = "document-scan"
+SHARDS = 32
+
+
+def load_with_cache(
+    root: Path, files: SiteFiles, cache: BuildCache | None, progress: Progress = no_progress
+) -> LoadedDocuments:
+    """``load.load_documents``, reusing what ``cache`` kept; keeps what it loads."""
+    if cache is None:
+        return load_documents(root, files, progress=progress)
+    started = time.time_ns()
+    kept = _read_documents(cache)
+    paths = files.every
+    scan = scan_files(root, paths, read_scan(cache), started)
+    known = {
+        path: kept[path]
+        for path in paths
+        if path in kept and path in scan.files and kept[path].digest == scan.files[path].digest
+    }
+    loaded = load_documents(root, files, progress=progress, known=known)
+    # Shards to rewrite: those of files loaded anew (an unreadable one is not kept: it
+    # changes nothing unless it was kept before) and of kept files that were not reused.
+    changed = {path for path, file in loaded.files.items() if file.digest and path not in known}
+    changed |= kept.keys() - known.keys()
+    _write_documents(cache, loaded.files, {shard_of(path) for path in changed})
+    cache.write(_SCAN, scan)
+    return loaded
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def _read_documents(cache: BuildCache) -> dict[str, LoadedFile]:
+    documents: dict[str, LoadedFile] = {}
+    for shard in range(SHARDS):
+        documents.update(read_shard(cache, shard))
+    return documents
+
+
+def read_shard(cache: BuildCache, shard: int) -> dict[str, LoadedFile]:
+    """The kept load results of one shard (another site-builder's results are not used)."""
+    table = cache.read(f"{_DOCUMENTS}-{shard:02d}")
+    if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
+        kept: dict[str, LoadedFile] = table[1]
+        return kept
+    return {}
+
+
+def keep_documents(cache: BuildCache, files: Mapping[str, LoadedFile]) -> None:
+    """Add ``files`` (loaded anew) to the shards they belong in, leaving the rest as kept:
+    for a run that loads a few files and reads only the shards it needs."""
+    by_shard: dict[int, dict[str, LoadedFile]] = {}
+    for path, file in files.items():
+        if file.digest:
+            by_shard.setdefault(shard_of(path), {})[path] = file
+    for shard, added in sorted(by_shard.items()):
+        table = {**read_shard(cache, shard), **added}
+        cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
+
+
+def write_scan(cache: BuildCache, scan: Scan) -> None:
+    cache.write(_SCAN, scan)
+
+
+def _write_documents(cache: BuildCache, files: dict[str, LoadedFile], shards: set[int]) -> None:
+    """Rewrite ``shards`` with the files that belong in them (unreadable ones are not kept)."""
+    entries: dict[int, dict[str, LoadedFile]] = {shard: {} for shard in shards}
+    for path, file in files.items():
+        shard = shard_of(path)
+        if file.digest and shard in entries:
+            entries[shard][path] = file
+    for shard, table in sorted(entries.items()):
+        cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
+
+
+def read_scan(cache: BuildCache) -> Scan | None:
+    scan = cache.read(_SCAN)
+    return scan if isinstance(scan, Scan) else None

@@ -1,0 +1,229 @@
+"""What the previous build into an output folder left behind, kept in the build cache: the
+state of the site's inputs it read, its result, and for each file it wrote the key it was
+made for and the file's identity on disk.
+
+With it a build can keep files instead of writing them again (``kept_file``: same key, and
+the file is still the one written, by size, modification time and inode) and can tell that
+nothing at all changed (``is_up_to_date``): the inputs and the output folder look exactly as
+they did after that build, and the same options were given. A file touched since is never
+kept; a hand-edited output folder is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..cache import BuildCache
+from ..diagnostics import Diagnostic
+from ..load.discover import BRIEFS_DIR, PAGES_DIR, SOURCES_DIR
+from ..load.file_states import SETTLE_NS, TreeEntry, tree_entries
+from ..render.render import OutputFile
+from .write import MARKER, KnownFile, Spare, spare_folder
+
+_INPUT_FOLDERS = (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR, "templates")
+_INPUT_FILES = ("site.yaml", "citations.lock")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """``options`` is a digest of site-builder and the build options; ``inputs`` the site's
+    files as ``input_entries`` saw them at ``scanned_ns``. ``out`` is the output folder's
+    (inode, mtime) after the build and ``current`` its files; ``spare_inode`` and
+    ``spare`` the same of the spare folder (``write.Spare``), when its content is known.
+    ``search_key`` and ``search`` say what the search bundle was made from and its files.
+    ``diagnostics`` and the counts are the build's result."""
+
+    options: str
+    scanned_ns: int
+    inputs: tuple[TreeEntry, ...]
+    out: tuple[int, int]
+    current: Mapping[str, KnownFile]
+    spare_inode: int | None
+    spare: Mapping[str, KnownFile] | None
+    search_key: str | None
+    search: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    briefs: int
+    sources: int
+    files: int
+
+
+def _record_name(out: Path) -> str:
+    """The cache table of the builds into ``out`` (each output folder has its own)."""
+    return "output-" + hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
+
+
+def read_record(cache: BuildCache | None, out: Path) -> BuildRecord | None:
+    """The record of the last build into ``out``, without its file lists (``current`` and
+    ``spare`` are empty): all a build needs to find that nothing changed, quickly."""
+    if cache is None:
+        return None
+    record = cache.read(_record_name(out))
+    return record[1] if _is_part(record, BuildRecord) else None
+
+
+def with_files(
+    cache: BuildCache | None, out: Path, record: BuildRecord | None
+) -> BuildRecord | None:
+    """``record`` with its file lists, or None when they are not to be had."""
+    if cache is None or record is None:
+        return None
+    files = cache.read(_record_name(out) + "-files")
+    if not _is_part(files, tuple) or files[0] != _stamp(record):
+        return None  # written by another build than the summary: trust neither
+    current, spare = files[1]
+    return replace(record, current=current, spare=spare)
+
+
+def write_record(cache: BuildCache, out: Path, record: BuildRecord) -> None:
+    """Store ``record`` in two tables: its file lists (large) and the rest (small), both
+    marked with one stamp so a pair from two different builds is never mixed."""
+    stamp = _stamp(record)
+    cache.write(_record_name(out) + "-files", (stamp, (record.current, record.spare)))
+    cache.write(_record_name(out), (stamp, replace(record, current={}, spare=None)))
+
+
+def _stamp(record: BuildRecord) -> str:
+    return f"{record.scanned_ns}:{record.out}"
+
+
+def _is_part(value: object, kind: type) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], kind)
+
+
+def input_entries(root: Path) -> tuple[TreeEntry, ...]:
+    """Every entry of the site a build reads (``content/``, ``briefs/``, ``pages/``,
+    ``templates/``, ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read."""
+    entries: list[TreeEntry] = []
+    for folder in _INPUT_FOLDERS:
+        for path, mode, size, changed, inode in tree_entries(root / folder):
+            entries.append((f"{folder}/{path}", mode, size, changed, inode))
+    for name in _INPUT_FILES:
+        try:
+            info = (root / name).stat()
+            changed = max(info.st_mtime_ns, info.st_ctime_ns)
+            entries.append((name, info.st_mode, info.st_size, changed, info.st_ino))
+        except OSError:
+            entries.append((name, -1, 0, 0, 0))
+    return tuple(entries)
+
+
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    """(inode, mtime) of a folder of ours (a real folder with our marker), else None."""
+    try:
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or not (folder / MARKER).is_file():
+            return None
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
+
+
+def is_up_to_date(
+    record: BuildRecord | None, options: str, inputs: tuple[TreeEntry, ...], out: Path
+) -> bool:
+    """True when a build with ``options`` would write what ``out`` holds: the same options
+    and inputs as the recorded build, none of them modified so close to its scan that an
+    edit could hide in the clock's tick (``file_states.SETTLE_NS``), and the output folder
+    the one that build left (same folder, no entry added or removed at its top).
+
+    Files edited by hand inside the output are not looked for (that would cost a ``stat``
+    per file); ``build --no-cache`` rewrites everything."""
+    if record is None or record.options != options or record.inputs != inputs:
+        return False
+    if any(entry[3] >= record.scanned_ns - SETTLE_NS for entry in inputs):
+        return False
+    return folder_identity(out) == record.out
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousOutput:
+    """The output folder ``out``, its spare, and the record of the build that made them."""
+
+    out: Path
+    record: BuildRecord | None
+    spare_trusted: bool
+
+    @classmethod
+    def of(cls, out: Path, record: BuildRecord | None) -> PreviousOutput:
+        """The spare is trusted when it is the folder the record describes."""
+        spare = folder_identity(spare_folder(out.resolve()))
+        trusted = (
+            record is not None
+            and record.spare is not None
+            and spare is not None
+            and spare[0] == record.spare_inode
+        )
+        return cls(out.resolve(), record, trusted)
+
+    @property
+    def search_key(self) -> str | None:
+        return self.record.search_key if self.record is not None else None
+
+    def spare(self) -> Spare | None:
+        if not self.spare_trusted or self.record is None or self.record.spare is None:
+            return None
+        assert self.record.spare_inode is not None
+        return Spare(self.record.spare_inode, self.record.spare)
+
+    def kept(self, path: str, key: str) -> Path | None:
+        """Where a file made for ``key`` at ``path`` is still on disk: in the spare (then it
+        stays in place) or in the output (then it is linked), else None."""
+        if self.record is None:
+            return None
+        if self.spare_trusted and self.record.spare is not None:
+            in_spare = self.record.spare.get(path)
+            file = spare_folder(self.out) / path
+            if in_spare is not None and in_spare.key == key and in_spare.matches(file):
+                return file
+        written = self.record.current.get(path)
+        file = self.out / path
+        return (
+            file if written is not None and written.key == key and written.matches(file) else None
+        )
+
+
+def new_record(
+    previous: PreviousOutput,
+    files: Iterable[OutputFile],
+    written: set[str],
+    options: str,
+    scan: tuple[int, tuple[TreeEntry, ...]],
+) -> BuildRecord | None:
+    """The record of the build that just wrote ``files`` into ``previous.out`` (``written``:
+    the paths it wrote; the others stayed in place from the spare). The old output is the
+    spare now; its content is known when it was the recorded output."""
+    out = folder_identity(previous.out)
+    if out is None:
+        return None
+    old = previous.record
+    spare_files = old.spare if old is not None and previous.spare_trusted else None
+    current = {}
+    for file in files:
+        assert file.key is not None, "every output file has a key"
+        if file.path in written or spare_files is None or file.path not in spare_files:
+            current[file.path] = KnownFile.of(file.key, previous.out / file.path)
+        else:
+            current[file.path] = spare_files[file.path]
+    spare = folder_identity(spare_folder(previous.out))
+    known = old is not None and spare is not None and spare[0] == old.out[0]
+    return BuildRecord(
+        options=options,
+        scanned_ns=scan[0],
+        inputs=scan[1],
+        out=out,
+        current=current,
+        spare_inode=spare[0] if known and spare else None,
+        spare=old.current if known and old else None,
+        search_key=None,
+        search=(),
+        diagnostics=(),
+        briefs=0,
+        sources=0,
+        files=len(current),
+    )

@@ -1,0 +1,72 @@
+"""Page keys: a digest of everything a page's rendering reads, so a page whose key is the
+one its file was written with last time need not be rendered again.
+
+A page is plain data (``pages.Page``); its key is the sha256 of its pickle plus the
+``site_key`` (site-builder itself, the theme, site.yaml, the render options). Pickling whole
+briefs and sources into every key would cost more than rendering, so each loaded document
+stands in the pickle as its *identity*: its path and the digest of its file's bytes, which
+determine it (loading is a pure function of path and bytes). A key may change when nothing
+visible did (a spurious re-render, never wrong); it cannot stay the same when anything a
+template can read changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..model import Brief, Source
+from .pages import Page
+
+Identities = Mapping[int, str]  # id() of a loaded object → its identity
+
+
+def document_identities(
+    sources: Iterable[Source], briefs: Iterable[Brief], digests: Mapping[str, str]
+) -> dict[int, str]:
+    """Identities of the documents (and source paragraphs) whose file digest is known;
+    the objects must stay alive while the identities are used (``id`` is an address)."""
+    identities: dict[int, str] = {}
+    for source in sources:
+        if source.path in digests:
+            identity = f"{source.path}\0{digests[source.path]}"
+            identities[id(source)] = identity
+            for paragraph in source.paragraphs:
+                identities[id(paragraph)] = f"{identity}\0{paragraph.index}"
+    for brief in briefs:
+        if brief.path in digests:
+            identities[id(brief)] = f"{brief.path}\0{digests[brief.path]}"
+    return identities
+
+
+def page_key(page: Page, site_key: str, identities: Identities) -> str | None:
+    """The page's key, or None when it cannot be had (something in it does not pickle:
+    then the page is always rendered)."""
+    buffer = io.BytesIO()
+    buffer.write(site_key.encode())
+    try:
+        _KeyPickler(buffer, identities).dump(page)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+class _KeyPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, identities: Identities) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._identities = identities
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Called for instances of classes only (not str, int, dict, tuple …): cheap enough.
+        identity = self._identities.get(id(obj))
+        if identity is None:
+            return NotImplemented
+        return (_identity, (identity,))
+
+
+def _identity(identity: str) -> str:
+    """What an identity unpickles to; keys are never unpickled, but pickle needs a callable."""
+    return identity

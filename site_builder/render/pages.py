@@ -1,0 +1,430 @@
+"""Every page of the site as (where, which template, what data): the site map in code.
+
+Pure: a checked corpus and its index in, page descriptions out. Templates only lay out.
+A page is plain data, cheap to make: its Markdown body is a recipe (``BriefBody``,
+``SourceBody``): the HTML made when the document was loaded, whose slots (citation
+markers, "cited in" boxes) are filled only when the page is rendered, so an unchanged page
+(same data, see ``page_keys``) is not rendered at all, and no page parses Markdown.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..dates import PartialDate
+from ..load.config import SiteConfig
+from ..memo import NO_MEMO, Memo
+from ..model import Brief, SitePage, Source
+from ..pickling import quick_pickle
+from ..search.search_records import BRIEF_TYPE, SOURCE_TYPE
+from .render_markdown import PreviewTexts, cited_in_html, render_brief_body, render_source_body
+from .site_index import (
+    CitedParagraph,
+    CitedSource,
+    Citing,
+    SiteIndex,
+    Tag,
+    cited_numbers,
+    cited_sources,
+    source_count,
+)
+from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
+
+BRIEFS_PER_PAGE = 20
+# How a brief's source list names a source's kind (``fields.SOURCE_KINDS``); an original
+# report needs no word.
+KIND_NAMES = {
+    "agency": "Nachrichtenagentur",
+    "aggregator": "Nachrichtenaggregator",
+    "press-release": "Pressemitteilung",
+    "official": "amtliche Veröffentlichung",
+}
+# The query parameter that tells a source page which brief the reader came from.
+FROM_BRIEF = "von"
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class BriefBody:
+    """A brief's page as a recipe: the brief, its numbered cited paragraphs (``cited``, in
+    the order it first cites them) and its tags as (name, page). Everything else the page
+    shows (markers, previews, source list) is derived from these when it is rendered, in
+    parallel, and only for a page whose recipe changed."""
+
+    brief: Brief
+    cited: tuple[CitedParagraph, ...]
+    tags: tuple[tuple[str, str], ...]
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class SourceBody:
+    """A source's body as the page shows it: under paragraph ``n`` the briefs citing it."""
+
+    source: Source
+    citing: dict[int, tuple[Citing, ...]]
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class SitePageBody:
+    """A site page's Markdown body."""
+
+    page: SitePage
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class Page:
+    """``page`` is the URL path below ``base_url`` (``briefs/x/``); ``context`` feeds the
+    template, with what ``rendered_context`` makes of ``body`` (the recipe) when there is
+    one. ``in_sitemap`` is False for pages search engines should not list."""
+
+    page: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any]
+    in_sitemap: bool = True
+    body: BriefBody | SourceBody | SitePageBody | None = None
+
+
+def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
+    """Every page; a brief's page is the same object as in the last build (``memo``) when
+    the brief, its cited paragraphs and its tags are."""
+    pages = home_pages(index, config)
+    pages += [brief_detail(b, index, memo) for b in index.briefs]
+    pages.append(sources_list(index))
+    pages += [source_detail(s, index) for s in index.sources]
+    pages.append(tags_list(index))
+    pages += [page for tag in index.tags for page in tag_detail(tag, index)]
+    pages.append(search_page(index))
+    pages += [site_page(page) for page in index.pages]
+    pages.append(
+        Page(
+            "404.html",
+            "404.html",
+            "Seite nicht gefunden",
+            "Diese Seite gibt es nicht.",
+            {},
+            in_sitemap=False,
+        )
+    )
+    return pages
+
+
+def home_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
+    count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
+    pages = []
+    for number in range(1, count + 1):
+        chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+        pager = _pager(number, count, home_page)
+        title = config.title if number == 1 else f"{config.title} – Seite {number}"
+        pages.append(
+            Page(
+                home_page(number),
+                "home.html",
+                title,
+                config.description or config.title,
+                {"briefs": [_listing(b, index) for b in chunk], "pager": pager},
+            )
+        )
+    return pages
+
+
+def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
+    return listing(brief, index.cited[brief.path], _tag_links(brief, index))
+
+
+def listing(
+    brief: Brief, cited: tuple[CitedParagraph, ...], tags: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
+    """What a list of briefs shows of one: its page, how many sources it rests on (as many
+    as its source list has entries: one per source, not per paragraph) and its tags."""
+    return {
+        "brief": brief,
+        "page": brief_page(brief.slug),
+        "source_count": source_count(cited),
+        "tags": list(tags),
+    }
+
+
+def _tag_links(brief: Brief, index: SiteIndex) -> tuple[tuple[str, str], ...]:
+    return tuple((tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief))
+
+
+def brief_detail(brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
+    """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
+    tags = [part for link in _tag_links(brief, index) for part in link]
+    return memo.call(_brief_page, brief, index.cited[brief.path], *tags)
+
+
+def _brief_page(brief: Brief, cited: tuple[CitedParagraph, ...], *tags: str) -> Page:
+    """``tags``: name, page, name, page … (strings, so ``Memo`` finds them by value)."""
+    links = tuple(zip(tags[::2], tags[1::2], strict=True))
+    return Page(
+        brief_page(brief.slug),
+        "brief.html",
+        brief.title,
+        brief.summary or brief.title,
+        {"brief": brief},
+        body=BriefBody(brief, cited, links),
+    )
+
+
+def site_page(page: SitePage) -> Page:
+    """``/impressum/`` from ``pages/impressum.md``: the site's own words in its theme."""
+    return Page(
+        f"{page.slug}/",
+        "page.html",
+        page.title,
+        page.description or page.title,
+        {"site_page": page},
+        body=SitePageBody(page),
+    )
+
+
+def footer_links(index: SiteIndex) -> tuple[tuple[str, str], ...]:
+    """(title, page) of every site page, for the footer of every page."""
+    return tuple((page.title, f"{page.slug}/") for page in index.pages)
+
+
+def _source_entry(entry: CitedSource) -> dict[str, Any]:
+    """What the brief's source list shows of one source: its number and the source, how
+    it came about (``provenance``) and its cited paragraphs (whose entries
+    ``render_markdown`` makes: they are also the previews)."""
+    return {
+        "number": entry.number,
+        "source": entry.source,
+        "provenance": provenance(entry.source),
+        "paragraphs": entry.paragraphs,
+    }
+
+
+def provenance(source: Source) -> str:
+    """Where a source's text comes from, in words: its kind unless it is an original, what
+    it says it is based on, when it was stored ("" when nothing is known)."""
+    parts = []
+    if source.kind in KIND_NAMES:
+        parts.append(KIND_NAMES[source.kind])
+    if source.based_on:
+        names = [name.split("://", 1)[-1].rstrip("/") for name in source.based_on]
+        parts.append("stützt sich auf " + ", ".join(names))
+    if source.retrieved:
+        parts.append(f"abgerufen am {source.retrieved.german()}")
+    return " · ".join(parts)
+
+
+def paragraph_page(entry: CitedParagraph, brief: Brief) -> str:
+    """The cited paragraph on its source page, saying which brief the reader comes from
+    (``?von=<slug>``), so the source page can lead back."""
+    return f"{source_page(entry.source.id)}?{from_query(brief)}#{entry.paragraph.anchor}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _from_query(slug: str) -> str:
+    return urllib.parse.urlencode({FROM_BRIEF: slug})
+
+
+def from_query(brief: Brief) -> str:
+    """``von=<slug>``: made once per brief, not once per link (urlencode is slow)."""
+    return _from_query(brief.slug)
+
+
+def rendered_context(
+    body: BriefBody | SourceBody | SitePageBody,
+    previews: PreviewTexts,
+    config: SiteConfig,
+    urls: Urls,
+) -> dict[str, Any]:
+    """What a page's template gets made from its recipe: the HTML of its Markdown body
+    (``body``, made at load, its slots filled), and for a brief the source list entry of
+    each cited paragraph by label, which its markers open as a preview (``entries``, from
+    the texts made once per build), and its schema.org data (``json_ld``)."""
+    if isinstance(body, SitePageBody):
+        return {"body": body.page.html}
+    if isinstance(body, BriefBody):
+        brief = body.brief
+
+        def link(entry: CitedParagraph) -> str:
+            return urls.link(paragraph_page(entry, brief))
+
+        numbers = cited_numbers(brief, body.cited)
+        rendered = render_brief_body(brief.html, brief.marker_runs, numbers, link, previews)
+        return {
+            "sources": [_source_entry(entry) for entry in cited_sources(body.cited)],
+            "listing": listing(brief, body.cited, body.tags),
+            "body": rendered.body,
+            "entries": rendered.entries,
+            "json_ld": brief_json_ld(brief, body.cited, config, urls),
+        }
+
+    def citing_link(citing: Citing) -> str:
+        return urls.link(brief_page(citing.brief.slug))
+
+    def cited_in(number: int) -> str:
+        return cited_in_html(body.citing.get(number, ()), citing_link)
+
+    return {"body": render_source_body(body.source.html, cited_in)}
+
+
+def brief_json_ld(
+    brief: Brief, cited: tuple[CitedParagraph, ...], config: SiteConfig, urls: Urls
+) -> dict[str, Any]:
+    """schema.org NewsArticle: the brief, its cited sources (one work each) and
+    corrections, published by the site. The template writes it as a JSON data block
+    (``tojson`` escapes ``<``)."""
+    assert brief.date is not None
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": brief.title,
+        "datePublished": brief.date.isoformat(),
+        "dateModified": (brief.updated or brief.date).isoformat(),
+        "inLanguage": config.language,
+        "mainEntityOfPage": urls.absolute(brief_page(brief.slug)),
+        "publisher": {"@type": "Organization", "name": config.title, "url": urls.absolute("")},
+        "citation": [_citation_ld(entry.source, urls) for entry in cited_sources(cited)],
+    }
+    if brief.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in brief.authors]
+    if brief.summary:
+        data["description"] = brief.summary
+    if brief.tags:
+        data["keywords"] = list(brief.tags)
+    if brief.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.isoformat()}
+            for c in brief.corrections
+        ]
+    return data
+
+
+def _citation_ld(source: Source, urls: Urls) -> dict[str, Any]:
+    """A cited source as a work: named and linked, not quoted (the page quotes it)."""
+    data: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "name": source.title,
+        "url": source.url or urls.absolute(source_page(source.id)),
+    }
+    if source.outlet:
+        data["publisher"] = {"@type": "Organization", "name": source.outlet}
+    if source.published:
+        data["datePublished"] = source.published.isoformat()
+    return data
+
+
+def sources_list(index: SiteIndex) -> Page:
+    sources = sorted(index.sources, key=lambda s: (s.title.casefold(), s.id))
+    entries = [
+        {"source": s, "page": source_page(s.id), "cited": _cited_count(s, index)} for s in sources
+    ]
+    return Page(
+        "sources/",
+        "sources.html",
+        "Quellen",
+        "Alle gespeicherten Quellen, auf die sich die Meldungen stützen.",
+        {"entries": entries},
+    )
+
+
+def _cited_count(source: Source, index: SiteIndex) -> int:
+    return index.citing_briefs.get(source.id, 0)
+
+
+def source_detail(source: Source, index: SiteIndex) -> Page:
+    citing = {
+        p.index: index.citing[(source.id, p.index)]
+        for p in source.paragraphs
+        if (source.id, p.index) in index.citing
+    }
+    description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
+    return Page(
+        source_page(source.id),
+        "source.html",
+        source.title,
+        description,
+        {
+            "source": source,
+            "cited": _cited_count(source, index),
+            # What kind of text it is, unless an original article: "Nachrichtenaggregator".
+            "kind_name": KIND_NAMES.get(source.kind),
+        },
+        body=SourceBody(source, citing),
+    )
+
+
+def tags_list(index: SiteIndex) -> Page:
+    return Page(
+        "tags/",
+        "tags.html",
+        "Themen",
+        "Alle Themen der Meldungen.",
+        {"tags": [(t, tag_page(t.slug)) for t in index.tags]},
+    )
+
+
+def tag_detail(tag: Tag, index: SiteIndex) -> list[Page]:
+    """The briefs of one tag, each with what the home page shows of it (``_listing``),
+    ``BRIEFS_PER_PAGE`` to a page like the home page: a tag of a large site has thousands,
+    and one page of them all would be megabytes, rendered again for every edit of any."""
+    count = max(1, math.ceil(len(tag.briefs) / BRIEFS_PER_PAGE))
+    pages = []
+    for number in range(1, count + 1):
+        chunk = tag.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+        pager = _pager(number, count, lambda n: tag_page(tag.slug, n))
+        suffix = f" – Seite {number}" if number > 1 else ""
+        pages.append(
+            Page(
+                tag_page(tag.slug, number),
+                "tag.html",
+                f"Thema: {tag.name}{suffix}",
+                f"Meldungen zum Thema {tag.name}{suffix}.",
+                # The tag's name, not its Tag: that holds every brief of the tag, and a page
+                # must not depend on briefs it does not show (see ``page_keys``).
+                {
+                    "tag": {"name": tag.name, "slug": tag.slug},
+                    "briefs": [_listing(b, index) for b in chunk],
+                    "pager": pager,
+                },
+            )
+        )
+    return pages
+
+
+def _pager(number: int, count: int, page: Callable[[int], str]) -> dict[str, Any]:
+    """Where page ``number`` of ``count`` links to (``page(n)``: the address of page n)."""
+    return {
+        "number": number,
+        "count": count,
+        "previous": page(number - 1) if number > 1 else None,
+        "next": page(number + 1) if number < count else None,
+    }
+
+
+def search_page(index: SiteIndex) -> Page:
+    """``/search/``: the search form with the filters of the index (``search_records``
+    uses the same values); the results come from Pagefind in the browser."""
+    outlets = sorted({s.outlet for s in index.sources if s.outlet}, key=str.casefold)
+    return Page(
+        SEARCH_PAGE,
+        "search.html",
+        "Suche",
+        "Meldungen und Quellen durchsuchen, bis auf den einzelnen Absatz.",
+        {
+            "types": [(BRIEF_TYPE, "Meldungen"), (SOURCE_TYPE, "Quellen")],
+            "tags": [tag.name for tag in index.tags],
+            "outlets": outlets,
+        },
+        in_sitemap=False,
+    )
+
+
+def latest_date(index: SiteIndex) -> PartialDate | None:
+    dates = [b.updated or b.date for b in index.briefs if b.date is not None]
+    return max(dates, key=PartialDate.sort_key) if dates else None

@@ -1,0 +1,283 @@
+"""The render stage: pages through the Jinja2 theme into output files (path → bytes).
+
+Pure apart from reading the theme: the same corpus, configuration and theme always give
+the same bytes. Writing them is ``write``'s job. A page whose key (``page_keys``) is the one
+its file in the previous output was written with is not rendered again: ``previous`` hands
+back that file, and the output keeps it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..cache import builder_fingerprint
+from ..dates import PartialDate
+from ..load.config import SiteConfig
+from ..load.invisible import close_bidi
+from ..memo import NO_MEMO, Memo
+from .forked import stream_forked
+from .page_keys import Identities, page_key
+from .pages import Page, all_pages, footer_links, latest_date, rendered_context
+from .render_markdown import PreviewTexts, preview_texts
+from .site_index import SiteIndex
+from .urls import Urls, output_path
+
+DEFAULT_THEME = Path(__file__).parent / "theme"
+STATIC = "static"
+# Below this many pages to render, forking a second process costs more than it saves.
+PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """A file of the site: its bytes, or ``origin``, a file of the previous output that
+    holds them already (kept, or linked into the new output: not written again). ``key``
+    says what the bytes were made from: the page key for a page, else their sha256."""
+
+    path: str
+    content: bytes | None = None
+    origin: Path | None = None
+    key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.key is None and self.content is not None:
+            # Files that are not pages are known by their bytes.
+            object.__setattr__(self, "key", "sha256:" + hashlib.sha256(self.content).hexdigest())
+
+    @property
+    def data(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.origin is not None, "an output file has content or an origin"
+        return self.origin.read_bytes()
+
+
+# path, key → a file of the previous output written for that key and unchanged since
+PreviousPages = Callable[[str, str], Path | None]
+
+
+def no_previous_pages(path: str, key: str) -> Path | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """``clock`` stands in for "now" where a date must come from the clock (an empty
+    feed); the CLI sets it from ``SOURCE_DATE_EPOCH`` when given."""
+
+    base_url: str
+    clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def theme_folders(site_root: Path) -> list[Path]:
+    """The site's own ``templates/`` first (it overrides file by file), then the default."""
+    own = site_root / "templates"
+    folders = [own] if own.is_dir() and own.resolve() != DEFAULT_THEME.resolve() else []
+    return [*folders, DEFAULT_THEME]
+
+
+def render_site(
+    index: SiteIndex,
+    config: SiteConfig,
+    options: RenderOptions,
+    identities: Identities | None = None,
+    previous: PreviousPages = no_previous_pages,
+) -> list[OutputFile]:
+    """Every file of the site but the search bundle, sorted by path (``render_stream``,
+    all held at once: for tests and small sites)."""
+    files = render_stream(index, config, options, identities, previous)
+    return sorted(files, key=lambda f: f.path)
+
+
+def render_stream(
+    index: SiteIndex,
+    config: SiteConfig,
+    options: RenderOptions,
+    identities: Identities | None = None,
+    previous: PreviousPages = no_previous_pages,
+    *,
+    memo: Memo = NO_MEMO,
+) -> Iterator[OutputFile]:
+    """Every file of the site but the search bundle, in no fixed order, each made when it
+    is asked for, so a large site is never held in memory at once. ``identities`` make page
+    keys cheap (``page_keys.document_identities``); ``previous`` offers the files of the
+    previous output: a page whose key it knows is not rendered again. ``memo`` keeps page
+    recipes and keys between the builds of one process (``serve``)."""
+    urls = Urls(options.base_url)
+    folders = theme_folders(config.root)
+    assets = static_files(folders)
+    footer = footer_links(index)
+    env = create_environment(folders, urls, assets, footer)
+    site_key = _site_key(folders, config, options, footer)
+    previews = preview_texts(index)
+    pages = all_pages(index, config, memo)
+    to_render: list[tuple[Page, str | None]] = []
+    for page in pages:
+        # The same page object and site key give the same key: identities name the same
+        # documents the same way in every build.
+        key = memo.call(page_key, page, site_key, identities=identities or {})
+        path = output_path(page.page)
+        origin = previous(path, key) if key is not None else None
+        if origin is not None:
+            yield OutputFile(path, origin=origin, key=key)
+        else:
+            to_render.append((page, key))
+
+    def render(job: tuple[Page, str | None]) -> OutputFile:
+        return _render_page(env, job[0], config, urls, previews, key=job[1])
+
+    yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
+    yield from _feeds(env, index, pages, config, options)
+    yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items()))
+
+
+def create_environment(
+    folders: list[Path],
+    urls: Urls,
+    assets: dict[str, bytes],
+    footer: tuple[tuple[str, str], ...] = (),
+) -> jinja2.Environment:
+    """The theme's Jinja2 environment; ``footer`` is (title, page) of the site's own pages,
+    which every page links to."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_close_text,
+    )
+    env.globals.update(
+        link=urls.link,
+        absolute=urls.absolute,
+        asset=_asset_link(urls, assets),
+        footer_pages=footer,
+    )
+    env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
+    # ``tojson`` (a brief's JSON-LD) without the spaces after "," and ":": read by machines,
+    # written into every brief page.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+    return env
+
+
+def _close_text(value: Any) -> Any:
+    """Every text a template writes ends with its bidi controls closed (``close_bidi``), so
+    a title with a right-to-left override cannot reorder the page after it. HTML made by
+    the site (a rendered Markdown body, ``tojson``) is left alone: its texts are closed
+    already, and JSON escapes every non-ASCII character."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return close_bidi(value)
+    return value
+
+
+def _asset_link(urls: Urls, assets: dict[str, bytes]) -> Any:
+    def asset(name: str) -> str:
+        # The content hash in the query makes browsers fetch a changed file, deterministically.
+        digest = hashlib.sha256(assets[name]).hexdigest()[:10]
+        return urls.link(f"{STATIC}/{name}?v={digest}")
+
+    return asset
+
+
+def static_files(folders: list[Path]) -> dict[str, bytes]:
+    """``static/`` of every theme folder; the first folder's file wins."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(folders):
+        base = folder / STATIC
+        for path in sorted(base.rglob("*")) if base.is_dir() else ():
+            if path.is_file() and not path.name.startswith("."):
+                files[path.relative_to(base).as_posix()] = path.read_bytes()
+    return files
+
+
+def _site_key(
+    folders: list[Path],
+    config: SiteConfig,
+    options: RenderOptions,
+    footer: tuple[tuple[str, str], ...],
+) -> str:
+    """What every page depends on besides its own data: site-builder, every file of the
+    theme (templates and static files), site.yaml, the render options and the footer's
+    links (a renamed Impressum changes every page)."""
+    digest = hashlib.sha256(builder_fingerprint().encode())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(b"\1")
+    # Not ``options.clock``: only the feed reads it, and the feed is always rendered.
+    digest.update(pickle.dumps((config, options.base_url, footer), pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
+
+
+def _render_page(
+    env: jinja2.Environment,
+    page: Page,
+    config: SiteConfig,
+    urls: Urls,
+    previews: PreviewTexts,
+    *,
+    key: str | None = None,
+) -> OutputFile:
+    template = env.get_template(page.template)
+    context = dict(page.context)
+    if page.body is not None:
+        context.update(rendered_context(page.body, previews, config, urls))
+    html = template.render(site=config, page=page, canonical=urls.absolute(page.page), **context)
+    return OutputFile(output_path(page.page), html.encode("utf-8"), key=key)
+
+
+def _feeds(
+    env: jinja2.Environment,
+    index: SiteIndex,
+    pages: list[Page],
+    config: SiteConfig,
+    options: RenderOptions,
+) -> Iterator[OutputFile]:
+    latest = latest_date(index)
+    updated = _atom_date(latest) if latest else options.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+    feed = env.get_template("feed.xml").render(
+        site=config, briefs=index.briefs[:50], updated=updated
+    )
+    yield OutputFile("feed.xml", feed.encode("utf-8"))
+    sitemap = env.get_template("sitemap.xml").render(
+        pages=[(page.page, _last_modified(page)) for page in pages if page.in_sitemap]
+    )
+    yield OutputFile("sitemap.xml", sitemap.encode("utf-8"))
+    robots = env.get_template("robots.txt").render(site=config)
+    yield OutputFile("robots.txt", robots.encode("utf-8"))
+
+
+def _last_modified(page: Page) -> str | None:
+    brief = page.context.get("brief")
+    if brief is None or brief.date is None:
+        return None
+    return str((brief.updated or brief.date).isoformat()[:10])
+
+
+def _german_date(value: PartialDate) -> str:
+    return value.german()
+
+
+def _iso_date(value: PartialDate) -> str:
+    return value.isoformat()
+
+
+def _atom_date(value: PartialDate) -> str:
+    """RFC 3339 as Atom wants it; a day without time is that day's midnight UTC."""
+    if value.moment is not None:
+        moment = value.moment
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return moment.isoformat()
+    return f"{value.year:04d}-{value.month or 1:02d}-{value.day or 1:02d}T00:00:00Z"

@@ -1,0 +1,292 @@
+"""What the pages link to each other: cited paragraphs, who cites them, tags, order.
+
+A pure function of a checked corpus. ``render`` reads it and never validates.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..load.slugs import slugify
+from ..memo import NO_MEMO, Memo
+from ..model import Brief, Corpus, Paragraph, SitePage, Source
+from ..pickling import quick_pickle
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class CitedParagraph:
+    """A paragraph one brief cites. ``number`` is its source's entry in the brief's source
+    list (sources numbered in the order the brief first cites them); ``letter`` tells the
+    source's cited paragraphs apart in the same order ("a", "b", …), and is empty when the
+    brief cites only one paragraph of that source.
+
+    A paragraph cited both as ``p2`` and by its ``^name`` is one entry; ``anchor`` is the
+    anchor it was first cited by."""
+
+    number: int
+    source: Source
+    paragraph: Paragraph
+    anchor: str
+    letter: str = ""
+
+    @property
+    def label(self) -> str:
+        """The marker readers see and the list item it points to: ``1a``, ``1b``, ``2``."""
+        return f"{self.number}{self.letter}"
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """One entry of a brief's source list: a source and its cited paragraphs, by letter."""
+
+    number: int
+    source: Source
+    paragraphs: tuple[CitedParagraph, ...]
+
+
+def cited_sources(cited: Iterable[CitedParagraph]) -> tuple[CitedSource, ...]:
+    """The entries of a brief's source list, by number, from its cited paragraphs."""
+    grouped: dict[int, list[CitedParagraph]] = {}
+    for entry in cited:
+        grouped.setdefault(entry.number, []).append(entry)
+    return tuple(
+        CitedSource(number, entries[0].source, tuple(sorted(entries, key=_letter_key)))
+        for number, entries in sorted(grouped.items())
+    )
+
+
+def _letter_key(entry: CitedParagraph) -> tuple[int, str]:
+    return (len(entry.letter), entry.letter)  # "z" before "aa"
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class Citing:
+    """A brief that cites a source paragraph, with the sentences it cites it in: distinct,
+    in the brief's order, at least one. A brief is one entry per paragraph however often it
+    cites it, so "Zitiert in" names it once."""
+
+    brief: Brief
+    contexts: tuple[str, ...]
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    briefs: tuple[Brief, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIndex:
+    """Briefs newest first; for each brief (by path) its numbered cited paragraphs; for
+    each source paragraph (``source id``, ``index``) the briefs citing it, newest first;
+    tags by slug."""
+
+    briefs: tuple[Brief, ...]
+    sources: tuple[Source, ...]
+    cited: Mapping[str, tuple[CitedParagraph, ...]]
+    citing: Mapping[tuple[str, int], tuple[Citing, ...]]
+    tags: tuple[Tag, ...]
+    citing_briefs: Mapping[str, int]  # source id → how many briefs cite it
+    tags_by_brief: Mapping[str, tuple[Tag, ...]]  # brief path → its tags (see ``tags_of``)
+    pages: tuple[SitePage, ...] = ()  # the site's own pages, in footer order (``page_order``)
+
+    def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
+        """``source#anchor`` as cited in ``brief`` → its numbered entry (``cited_numbers``)."""
+        return cited_numbers(brief, self.cited[brief.path])
+
+    def tags_of(self, brief: Brief) -> tuple[Tag, ...]:
+        """The tags of ``brief`` in its order, each once, under the merged spelling."""
+        return self.tags_by_brief[brief.path]
+
+
+def cited_numbers(brief: Brief, cited: tuple[CitedParagraph, ...]) -> dict[str, CitedParagraph]:
+    """``source#anchor`` as cited in ``brief`` → its entry among ``cited`` (the brief's
+    numbered cited paragraphs; ``p2`` and the ``^name`` of the same paragraph share one)."""
+    sources = {c.source.id: c.source for c in cited}
+    by_paragraph = {(c.source.id, c.paragraph.index): c for c in cited}
+    numbers = {}
+    for ref in brief.refs():
+        paragraph = sources[ref.source_id].paragraph(ref.anchor or "")
+        assert paragraph is not None, "render needs a checked corpus"
+        numbers[ref.key] = by_paragraph[(ref.source_id, paragraph.index)]
+    return numbers
+
+
+def source_count(cited: Iterable[CitedParagraph]) -> int:
+    """How many entries the source list of a brief with these cited paragraphs has."""
+    return len({entry.number for entry in cited})
+
+
+@dataclass(frozen=True, slots=True)
+class _BriefEntries:
+    """What one brief adds to the index: its numbered cited paragraphs, and for each source
+    paragraph it cites (source id, index) the ``Citing`` entry naming it there."""
+
+    cited: tuple[CitedParagraph, ...]
+    citing: dict[tuple[str, int], Citing]
+
+
+def build_index(corpus: Corpus, drafts: bool = False, memo: Memo = NO_MEMO) -> SiteIndex:
+    """The index of the published site: drafts only when ``drafts`` is set. Briefs are
+    newest first; briefs of the same moment in slug order. A brief's own entries are a
+    function of the brief and the sources it cites: ``memo`` keeps them between builds."""
+    published = sorted((b for b in corpus.briefs if drafts or not b.draft), key=lambda b: b.slug)
+    briefs = tuple(sorted(published, key=_date_key, reverse=True))  # stable: slugs stay
+    cited = {}
+    citing: dict[tuple[str, int], list[Citing]] = {}
+    for brief in briefs:
+        sources = {ref.source_id: corpus.sources_by_id[ref.source_id] for ref in brief.refs()}
+        entries = memo.call(_brief_entries, brief, *sources.values())
+        cited[brief.path] = entries.cited
+        for key, entry in entries.citing.items():
+            citing.setdefault(key, []).append(entry)
+    frozen_citing = {key: tuple(value) for key, value in citing.items()}
+    briefs_per_source: dict[str, set[str]] = {}
+    for (source_id, _), citings in frozen_citing.items():
+        briefs_per_source.setdefault(source_id, set()).update(c.brief.path for c in citings)
+    counts = {source_id: len(paths) for source_id, paths in briefs_per_source.items()}
+    tags = _tags(briefs)
+    pages = tuple(sorted(corpus.pages, key=page_order))
+    return SiteIndex(
+        briefs,
+        corpus.sources,
+        cited,
+        frozen_citing,
+        tags,
+        counts,
+        _tags_by_brief(briefs, tags),
+        pages,
+    )
+
+
+def _brief_entries(brief: Brief, *sources: Source) -> _BriefEntries:
+    by_id = {source.id: source for source in sources}
+    citing = {
+        key: Citing(brief, contexts) for key, contexts in _citing_sentences(brief, by_id).items()
+    }
+    return _BriefEntries(_cited_paragraphs(brief, by_id), citing)
+
+
+def page_order(page: SitePage) -> tuple[str, str]:
+    """Footer order: by title as readers read it ("Datenschutz", "Impressum", "So arbeiten
+    wir"), so no number has to sit in a file name or a URL."""
+    return page.title.casefold(), page.slug
+
+
+def _citing_sentences(
+    brief: Brief, sources: Mapping[str, Source]
+) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(source id, paragraph index) → the distinct sentences ``brief`` cites it in, in order.
+    ``p2`` and the ``^name`` of the same paragraph are one paragraph."""
+    sentences: dict[tuple[str, int], dict[str, None]] = {}
+    for group in brief.citations:
+        for ref in group.refs:
+            source = sources[ref.source_id]
+            paragraph = source.paragraph(ref.anchor or "")
+            assert paragraph is not None, "render needs a checked corpus"
+            sentences.setdefault((source.id, paragraph.index), {})[group.context] = None
+    return {key: tuple(contexts) for key, contexts in sentences.items()}
+
+
+def _date_key(brief: Brief) -> tuple[int, int, int, str]:
+    assert brief.date is not None, "render needs a checked corpus"
+    return brief.date.sort_key()
+
+
+def _cited_paragraphs(brief: Brief, sources: Mapping[str, Source]) -> tuple[CitedParagraph, ...]:
+    """The brief's cited paragraphs in the order it first cites them, each numbered by its
+    source and lettered within it when the brief cites several of the source's paragraphs."""
+    first: dict[tuple[str, int], tuple[Source, Paragraph, str]] = {}
+    for ref in brief.refs():
+        source = sources[ref.source_id]
+        paragraph = source.paragraph(ref.anchor or "")
+        assert paragraph is not None, "render needs a checked corpus"
+        first.setdefault((source.id, paragraph.index), (source, paragraph, ref.anchor or ""))
+    numbers: dict[str, int] = {}
+    for source_id, _ in first:
+        numbers.setdefault(source_id, len(numbers) + 1)
+    counts = Counter(source_id for source_id, _ in first)
+    seen: Counter[str] = Counter()
+    entries = []
+    for (source_id, _), (source, paragraph, anchor) in first.items():
+        seen[source_id] += 1
+        letter = paragraph_letter(seen[source_id]) if counts[source_id] > 1 else ""
+        entries.append(CitedParagraph(numbers[source_id], source, paragraph, anchor, letter))
+    return tuple(entries)
+
+
+def paragraph_letter(position: int) -> str:
+    """The letter of a source's ``position``-th cited paragraph (1-based): a … z, then
+    aa, ab, … (bijective base 26), so every paragraph has its own label."""
+    letters = ""
+    while position > 0:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+@functools.lru_cache(maxsize=8192)  # pure, and called for every tag of every brief
+def tag_slug(name: str) -> str:
+    """The URL slug of a tag. A tag without Latin letters or digits ("Путин") would have an
+    empty slug; it gets ``tag-`` and a hash of its lower-case form, so it has a page too."""
+    slug = slugify(name)
+    if slug:
+        return slug
+    # Case-folded between NFD and NFC (Unicode's canonical caseless match): "ΰ".upper() is
+    # a decomposed "Ϋ́", and folding composed text would not bring the two together.
+    folded = unicodedata.normalize("NFD", name).casefold()
+    key = unicodedata.normalize("NFC", folded).encode("utf-8")
+    return "tag-" + hashlib.sha256(key).hexdigest()[:8]
+
+
+def _tags_by_brief(briefs: tuple[Brief, ...], tags: tuple[Tag, ...]) -> dict[str, tuple[Tag, ...]]:
+    by_slug = {tag.slug: tag for tag in tags}
+    slugs = {name: tag_slug(name) for brief in briefs for name in brief.tags}
+    return {
+        brief.path: tuple(by_slug[slug] for slug in dict.fromkeys(slugs[n] for n in brief.tags))
+        for brief in briefs
+    }
+
+
+class Tagged(Protocol):
+    """A brief, or anything else that knows a brief's tags (``summaries.BriefSummary``)."""
+
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+def tag_names(briefs: Iterable[Tagged]) -> dict[str, str]:
+    """The name the site shows for each tag slug: spellings that share a slug ("Ukraine",
+    "ukraine") share a page, named by the spelling most briefs use (ties: the first in
+    sort order). ``check`` names it when a brief spells a tag another way."""
+    spellings: dict[str, Counter[str]] = {}
+    for brief in briefs:
+        for name in dict.fromkeys(brief.tags):
+            spellings.setdefault(tag_slug(name), Counter())[name] += 1
+    return {
+        slug: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+        for slug, counts in spellings.items()
+    }
+
+
+def _tags(briefs: tuple[Brief, ...]) -> tuple[Tag, ...]:
+    """Tags by slug, each named as ``tag_names`` says, with its briefs in order."""
+    # Briefs by path, in order: "brief in list" compared whole dataclasses, quadratically
+    # (15 s of a 5,000-page build).
+    members: dict[str, dict[str, Brief]] = {}
+    for brief in briefs:
+        for name in dict.fromkeys(brief.tags):
+            members.setdefault(tag_slug(name), {}).setdefault(brief.path, brief)
+    names = tag_names(briefs)
+    return tuple(Tag(names[slug], slug, tuple(members[slug].values())) for slug in sorted(names))

@@ -1,0 +1,188 @@
+"""The search stage: Pagefind's indexer, in-process, turns search records into the
+``pagefind/`` bundle the search page loads.
+
+Pagefind runs through its Python API (``pagefind``, with the binary from the
+``pagefind_bin`` wheel: nothing is downloaded at run time). Two things in it are fixed
+here, each for a reason we measured:
+
+- The Python service reads the binary's answers with a 0.1 s sleep before each one, so
+  adding 1,000 records took 100 s. ``_Service`` reads them as they come (0.15 s).
+- Pagefind 1.5 writes the values of a filter in hash-map order, so two runs on the same
+  records give different filter files (and so a different metadata file and entry). The
+  bundle is made canonical afterwards: filter values sorted, files renamed by content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import concurrent.futures
+import gzip
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import cbor2
+from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import PagefindService
+
+from ..render.render import OutputFile
+from ..render.urls import SEARCH_BUNDLE
+from .search_records import SearchRecord
+
+# Records in flight at once: Pagefind's service indexes them concurrently; the bundle does
+# not depend on the order they arrive in (pages are numbered by content).
+_BATCH = 256
+_SIGNATURE = b"pagefind_dcd"
+# Pagefind's ready-made interfaces: the search page has its own (static/search.js), and
+# unused third-party scripts are not published.
+_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# The largest answer the service may send: the whole bundle, base64-encoded.
+_ANSWER_LIMIT = 2**31 - 1
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed (binary missing or crashed); the build stops, output untouched."""
+
+
+def build_search_bundle(records: Sequence[SearchRecord], language: str) -> list[OutputFile]:
+    """The Pagefind bundle for ``records`` as files below ``pagefind/``, byte-identical
+    for the same records. Every record is indexed as ``language`` (the site's): Pagefind
+    searches the index of the page's ``lang`` only, so a record in another language would
+    be unreachable from the search page."""
+    try:
+        files = _run_apart(records, language)
+    except (OSError, RuntimeError, ValueError, asyncio.IncompleteReadError) as problem:
+        raise SearchIndexError(f"Pagefind failed: {problem}") from problem
+    files = canonical_bundle({k: v for k, v in files.items() if not k.startswith(_UNUSED)})
+    return [OutputFile(SEARCH_BUNDLE + name, data) for name, data in sorted(files.items())]
+
+
+def _run_apart(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+    """Run ``_index`` on an event loop of its own. A caller may already run one in this
+    thread (an async application, Playwright's sync API in the tests), and asyncio allows
+    one loop per thread: then the indexing gets a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_index(records, language))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, _index(records, language)).result()
+
+
+async def _index(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+    """The bundle in memory: no temporary files (creating thousands of small files costs
+    more than indexing on a slow disk), and nothing to clean up when a build stops."""
+    service = await _Service().launch()
+    try:
+        config = IndexConfig(force_language=language, write_playground=False)
+        index = await service.create_index(config)
+        for start in range(0, len(records), _BATCH):
+            batch = records[start : start + _BATCH]
+            await asyncio.gather(*(_add(index, record, language) for record in batch))
+        return {str(file["path"]): file["content"] for file in await index.get_files()}
+    finally:
+        await service.close()
+
+
+async def _add(index: PagefindIndex, record: SearchRecord, language: str) -> None:
+    await index.add_custom_record(
+        url=record.url,
+        content=record.content,
+        language=language,
+        meta=dict(record.meta),
+        filters={name: list(values) for name, values in record.filters.items()},
+        sort=dict(record.sort),
+    )
+
+
+class _Service(PagefindService):
+    """Pagefind's service without the 0.1 s sleep per answer, with room for the whole
+    bundle in one answer (the stock 2 MiB line limit fails on a few thousand pages), and
+    failing loudly: if the binary dies, every waiting request gets the error instead of
+    hanging."""
+
+    async def launch(self) -> _Service:
+        self._backend = await asyncio.create_subprocess_exec(
+            self._bin,
+            "--service",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            limit=_ANSWER_LIMIT,
+        )
+        self._poll_task = self._loop.create_task(self._wait_for_responses())
+        return self
+
+    async def _wait_for_responses(self) -> None:
+        assert self._backend.stdout is not None
+        try:
+            while True:
+                answer = await self._backend.stdout.readuntil(b",")
+                self._resolve(json.loads(base64.b64decode(answer[:-1])))
+        except asyncio.CancelledError:
+            raise
+        except Exception as problem:
+            for future in self._responses.values():
+                if not future.done():
+                    future.set_exception(RuntimeError(f"the Pagefind service stopped: {problem}"))
+
+    def _resolve(self, response: dict[str, Any] | None) -> None:
+        if response is None:
+            return
+        payload = response["payload"]
+        message_id = response.get("message_id")
+        if message_id is None and payload.get("original_message"):
+            message_id = json.loads(payload["original_message"]).get("message_id")
+        future = self._responses.get(message_id) if message_id is not None else None
+        if future is None or future.done():
+            return
+        if payload["type"] == "Error":
+            future.set_exception(RuntimeError(payload.get("message", "unknown error")))
+        else:
+            future.set_result(payload)
+
+
+# --- making the bundle canonical ---------------------------------------------------------
+
+
+def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` (paths relative to the bundle) with every filter's values sorted and the
+    filter and metadata files named by their content, as Pagefind names them
+    (``filter/de_1a2b3c4.pf_filter``, ``pagefind.de_1a2b3c4d5e.pf_meta``)."""
+    files = dict(files)
+    entry = json.loads(files["pagefind-entry.json"])
+    for language, details in sorted(entry["languages"].items()):
+        renamed: dict[str, str] = {}
+        for path in sorted(p for p in files if p.startswith(f"filter/{language}_")):
+            name, values = _decode(files.pop(path))
+            data = _encode([name, sorted(values, key=lambda value: value[0])])
+            digest = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
+            renamed[path.removeprefix("filter/").removesuffix(".pf_filter")] = digest
+            files[f"filter/{digest}.pf_filter"] = data
+        meta_path = f"pagefind.{details['hash']}.pf_meta"
+        meta = _decode(files.pop(meta_path))
+        # [version, fragments, index chunks, filters [name, file], sorts, meta keys]: a
+        # layout we do not know would make renamed filter files unreachable, so stop.
+        if sorted(old for _, old in meta[3]) != sorted(renamed):
+            raise SearchIndexError(f"Pagefind {meta[0]} wrote metadata in an unknown layout")
+        meta[3] = sorted([name, renamed.get(old, old)] for name, old in meta[3])
+        data = _encode(meta)
+        details["hash"] = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
+        files[f"pagefind.{details['hash']}.pf_meta"] = data
+    entry_json = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    files["pagefind-entry.json"] = entry_json.encode("utf-8")
+    return files
+
+
+def _decode(data: bytes) -> Any:
+    raw = gzip.decompress(data)
+    if not raw.startswith(_SIGNATURE):
+        raise SearchIndexError("Pagefind wrote a file in an unknown format")
+    return cbor2.loads(raw[len(_SIGNATURE) :])
+
+
+def _encode(value: Any) -> bytes:
+    # mtime=0: a gzip header carries a time stamp, which would differ between builds.
+    return gzip.compress(_SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)

@@ -1,0 +1,143 @@
+"""What readers can search: the published site as Pagefind records.
+
+Pure: a site index in, records out. One record per brief, one per source (its title and
+outlet, landing on the page top) and one per source paragraph, landing on the paragraph
+(``/sources/<id>/#p3``). Pagefind's own page crawl returns sub-results only for headings,
+so a hit in the middle of an article would land on the page top; a record per paragraph
+lands on the paragraph and its excerpt is that paragraph's text.
+
+Pagefind indexes every metadata value as searchable text, so ``meta`` holds only what
+should be found (titles, summaries). What a result merely shows (kind, date, outlet,
+the article a paragraph belongs to) travels as filter values, which are not searched:
+otherwise "Februar" would find every record dated February, and every paragraph of an
+article would match the words of its title.
+
+The search page lists a source's paragraph hits grouped under the source. Two filters,
+never shown, let it do that without loading every hit: ``paragraph_of`` (on each
+paragraph) and ``source_page`` (on the source's own record) hold the source id. Pagefind
+counts the hits per filter value, so the page knows how many sources and paragraphs a
+search found, and a search filtered to one ``paragraph_of`` lists one source's paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..dates import PartialDate
+from ..model import Brief, Source
+from ..pickling import quick_pickle
+from ..render.site_index import SiteIndex
+from ..render.urls import Urls, brief_page, source_page
+
+# Filter and sort keys as the search page asks for them; the values are what readers see.
+TYPE, TAG, OUTLET, DATE = "type", "tag", "outlet", "date"
+# Filters for display only (see above): the German date, and a paragraph's article title.
+PUBLISHED, SOURCE = "published", "source"
+# Filters for grouping only (see above): the source id on its paragraphs and on its record.
+PARAGRAPH_OF, SOURCE_PAGE = "paragraph_of", "source_page"
+BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
+# Sort key of a source without a publication date: after every dated record when sorted
+# newest first (Pagefind leaves records without the key out of a sorted result).
+UNDATED = "0000"
+
+
+@quick_pickle
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    """One search result as Pagefind stores it. ``url`` is the link readers follow
+    (with the base path); ``content`` is the searchable plain text; ``meta`` is shown
+    with the result; ``filters`` and ``sort`` are what the search page narrows and
+    orders by."""
+
+    url: str
+    content: str
+    meta: Mapping[str, str]  # searchable: every value is indexed
+    filters: Mapping[str, tuple[str, ...]]
+    sort: Mapping[str, str]
+
+
+def search_records(index: SiteIndex, urls: Urls) -> list[SearchRecord]:
+    """Every record of the published site (drafts only if ``index`` holds them), in page
+    order: briefs newest first, then sources with their paragraphs in document order."""
+    records = [brief_record(brief, index, urls) for brief in index.briefs]
+    for source in index.sources:
+        records += source_records(source, index, urls)
+    return records
+
+
+def brief_record(brief: Brief, index: SiteIndex, urls: Urls) -> SearchRecord:
+    outlets = {entry.source.outlet for entry in index.cited[brief.path] if entry.source.outlet}
+    meta = {"title": brief.title}
+    if brief.summary:
+        meta["summary"] = brief.summary
+    filters = {
+        TYPE: (BRIEF_TYPE,),
+        TAG: tuple(tag.name for tag in index.tags_of(brief)),
+        OUTLET: tuple(sorted(outlets)),
+        PUBLISHED: _german(brief.date),
+    }
+    return SearchRecord(
+        urls.link(brief_page(brief.slug)),
+        _join([p.text for p in brief.paragraphs]),
+        meta,
+        _non_empty(filters),
+        {DATE: _sort_date(brief.date)},
+    )
+
+
+def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchRecord]:
+    """The source's own record (title and outlet) and one per paragraph."""
+    page = urls.link(source_page(source.id))
+    shown = {
+        TYPE: (SOURCE_TYPE,),
+        OUTLET: (source.outlet,) if source.outlet else (),
+        PUBLISHED: _german(source.published),
+    }
+    sort = {DATE: _sort_date(source.published)}
+    all_tags: set[str] = set()
+    paragraphs = []
+    for paragraph in source.paragraphs:
+        tags = _citing_tags(source, paragraph.index, index)
+        all_tags |= set(tags)
+        filters = {**shown, TAG: tags, SOURCE: (source.title,), PARAGRAPH_OF: (source.id,)}
+        paragraphs.append(
+            SearchRecord(
+                f"{page}#{paragraph.anchor}", paragraph.text, {}, _non_empty(filters), sort
+            )
+        )
+    filters = {**shown, TAG: tuple(sorted(all_tags)), SOURCE_PAGE: (source.id,)}
+    header = SearchRecord(page, source.title, {"title": source.title}, _non_empty(filters), sort)
+    return [header, *paragraphs]
+
+
+def _citing_tags(source: Source, paragraph: int, index: SiteIndex) -> tuple[str, ...]:
+    """The tags of the briefs citing this paragraph: "Quelle" + "Ukraine" finds the source
+    paragraphs that Ukraine briefs rest on."""
+    names = {
+        tag.name
+        for citing in index.citing.get((source.id, paragraph), ())
+        for tag in index.tags_of(citing.brief)
+    }
+    return tuple(sorted(names))
+
+
+def _german(date: PartialDate | None) -> tuple[str, ...]:
+    return (date.german(),) if date is not None else ()
+
+
+def _sort_date(date: PartialDate | None) -> str:
+    """A string that sorts chronologically (Pagefind compares sort values as text):
+    ``2025-02-00`` for February 2025, times in UTC."""
+    if date is None:
+        return UNDATED
+    year, month, day, time = date.sort_key()
+    return f"{year:04d}-{month:02d}-{day:02d}" + (f"T{time}" if time else "")
+
+
+def _join(parts: list[str]) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _non_empty(filters: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {name: values for name, values in filters.items() if values}

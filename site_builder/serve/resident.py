@@ -1,0 +1,105 @@
+"""What ``serve`` keeps in memory between builds: the loaded documents and the results
+made from them (``memo.Memo``), so a rebuild after an edit parses only the edited files and
+makes again only what they touch.
+
+A rebuild is the same pure pipeline as a cold build, fed with the same objects for the
+files whose bytes did not change: its output is the cold build's, byte for byte (tested
+with random edit sequences in ``tests/test_resident.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..load.discover import SiteFiles
+from ..load.file_states import Scan, scan_files
+from ..load.load import Document, load_documents
+from ..memo import Memo
+from ..model import Brief, SitePage, Source
+from ..progress import Progress, no_progress
+
+
+@dataclass(frozen=True, slots=True)
+class KeptDocument:
+    """A loaded file: the digest of the bytes it was loaded from, what they gave."""
+
+    digest: str
+    document: Document | None
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentLoad:
+    """Every document of the site in path order, the problems found loading them, and the
+    digest of each file that could be read."""
+
+    sources: list[Source]
+    briefs: list[Brief]
+    pages: list[SitePage]
+    problems: list[Diagnostic]
+    digests: dict[str, str]
+
+
+@dataclass
+class Resident:
+    """The documents of the last build (by path) with the scan that vouches for them, and
+    the memo of what was made from them."""
+
+    memo: Memo = field(default_factory=Memo)
+    documents: dict[str, KeptDocument] = field(default_factory=dict)
+    scan: Scan | None = None
+
+    def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
+        """Every file of ``files``: the kept document while its bytes are the same (by
+        ``stat``, or by digest where ``stat`` cannot vouch), else loaded anew."""
+        scan = scan_files(root, files.every, self.scan, time.time_ns())
+        kept = {
+            path: self.documents[path]
+            for path in files.every
+            if path in self.documents
+            and path in scan.files
+            and self.documents[path].digest == scan.files[path].digest
+        }
+        fresh = load_documents(root, _without(files, set(kept)), progress=progress)
+        unreadable: dict[str, list[Diagnostic]] = {}
+        for path, file in fresh.files.items():
+            document, problems = file.unpacked()
+            if file.digest is None:  # not kept: an unreadable file is tried again next time
+                unreadable[path] = problems
+            else:
+                kept[path] = KeptDocument(file.digest, document, tuple(problems))
+        self.documents, self.scan = kept, scan
+        self.memo.new_build()
+        return _assembled(files, kept, unreadable)
+
+
+def _without(files: SiteFiles, known: set[str]) -> SiteFiles:
+    return SiteFiles(
+        tuple(path for path in files.sources if path not in known),
+        tuple(path for path in files.briefs if path not in known),
+        tuple(path for path in files.pages if path not in known),
+    )
+
+
+def _assembled(
+    files: SiteFiles, kept: dict[str, KeptDocument], unreadable: dict[str, list[Diagnostic]]
+) -> ResidentLoad:
+    """The documents and problems in path order, as ``load.load_documents`` gives them."""
+    loaded = ResidentLoad([], [], [], [], {})
+    for path in files.every:
+        if path in unreadable:
+            loaded.problems.extend(unreadable[path])
+            continue
+        entry = kept[path]
+        loaded.digests[path] = entry.digest
+        loaded.problems.extend(entry.problems)
+        if isinstance(entry.document, Source):
+            loaded.sources.append(entry.document)
+        elif isinstance(entry.document, Brief):
+            loaded.briefs.append(entry.document)
+        elif isinstance(entry.document, SitePage):
+            loaded.pages.append(entry.document)
+    return loaded

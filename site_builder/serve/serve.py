@@ -1,0 +1,240 @@
+"""``serve`` = build + watch: the site on localhost, rebuilt on every change, pages reloaded.
+
+The site is built into a folder of the site's cache (never ``public/``, which belongs to
+``build``), served by the standard library's HTTP server under its ``base_url`` path, and
+rebuilt in a background thread when a watched input changes. A failed build changes
+nothing that is served: the editor sees its diagnostics in the terminal and over the page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..load.config import ConfigError, load_config
+from ..output.write import OutputFolderError, OutputWriteError, check_output_folder
+from ..pipeline import BuildOptions, BuildResult, build_site
+from ..progress import Progress, no_progress
+from ..render.urls import Urls
+from ..report import format_text, summary
+from ..search.search_bundle import SearchIndexError
+from .resident import Resident
+from .serve_http import DevRequestHandler, Event, LiveSite, Served
+from .watch import WatchOptions, refreshed, snapshot, watch
+
+CACHE_FOLDER = ".site-builder-cache"
+HOST = "127.0.0.1"
+
+
+class PortError(Exception):
+    """The port cannot be opened (in use, or not allowed): a usage error."""
+
+
+def serve_folder(root: Path) -> Path:
+    """Where ``serve`` builds: in the site's (git-ignored) cache, so ``public/`` keeps the
+    output of the last real ``build``."""
+    return root / CACHE_FOLDER / "serve"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """``port`` 0 picks a free port. ``build.out`` None means ``serve_folder``."""
+
+    build: BuildOptions = field(default_factory=BuildOptions)
+    port: int = 8000
+    watch: WatchOptions = field(default_factory=WatchOptions)
+
+
+def _no_progress_display() -> Progress:
+    return no_progress
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """How ``serve`` talks to the editor: ``say`` prints one message (a line or more);
+    ``colour`` paints diagnostics; ``progress`` gives a fresh display for each build."""
+
+    say: Callable[[str], None]
+    colour: bool = False
+    progress: Callable[[], Progress] = field(default=_no_progress_display)
+
+
+class Builder:
+    """Builds the site into the serve folder and shows the outcome: the new build and a
+    ``reload`` event, or the diagnostics and an ``error`` event (the old build stays).
+    The documents and what was made of them stay in memory between builds (``Resident``),
+    so a rebuild parses the edited files only and renders only the pages they touch."""
+
+    def __init__(self, root: Path, options: BuildOptions, live: LiveSite, console: Console):
+        self._root, self._options, self._live, self._console = root, options, live, console
+        self._builds = 0
+        self._resident = Resident()
+
+    def build(self, changed: list[str]) -> None:
+        """Build now; ``changed`` names the files that caused it (none for the first)."""
+        if changed:
+            self._console.say(f"changed: {_listing(changed)}; rebuilding")
+        started = time.monotonic()
+        try:
+            progress = self._console.progress()
+            result = build_site(self._root, self._options, progress, self._resident)
+        except ConfigError as exc:
+            self._fail(exc.problems)
+            return
+        except SearchIndexError as exc:
+            problem = f"search index: {exc}"
+            self._console.say(problem)
+            self._show_error(problem)
+            return
+        except (OutputFolderError, OutputWriteError) as exc:
+            problem = f"could not write {self._options.out}: {exc}"
+            self._console.say(problem)
+            self._show_error(problem)
+            return
+        except Exception as exc:
+            # A long-running server must survive a bug in one build: show it, keep serving.
+            self._console.say(traceback.format_exc().rstrip())
+            self._show_error(f"site-builder failed: {type(exc).__name__}: {exc}")
+            return
+        self._show_result(result, time.monotonic() - started)
+
+    def _show_result(self, result: BuildResult, seconds: float) -> None:
+        if result.check.diagnostics:
+            self._console.say(report_text(result, self._console.colour))
+        if not result.written:
+            self._show_error(report_text(result, colour=False))
+            return
+        self._builds += 1
+        base_path = Urls(self._options.base_url or result.check.config.base_url).base_path
+        if base_path != self._live.served().base_path:
+            self._console.say(f"base_url changed: now served under {base_path}")
+        self._console.say(f"built {result.files} files in {seconds:.1f} s")
+        self._live.show(Served(result.out, base_path), Event("reload", str(self._builds)))
+
+    def _fail(self, problems: list[Diagnostic]) -> None:
+        self._console.say(diagnostics_text(problems, self._console.colour))
+        self._show_error(diagnostics_text(problems, colour=False))
+
+    def _show_error(self, text: str) -> None:
+        if self._live.served().folder.is_dir():
+            self._console.say("not rebuilt: still serving the last good build")
+        else:
+            self._console.say("not built: fix the errors above (open pages show them too)")
+        served = replace(self._live.served(), error=text)
+        self._live.show(served, Event("error", text))
+
+
+def report_text(result: BuildResult, colour: bool) -> str:
+    """The build's diagnostics and summary line, as ``check`` prints them."""
+    checked = result.check
+    closing = summary(checked.diagnostics, checked.briefs, checked.sources)
+    return "\n".join([diagnostics_text(result.check.diagnostics, colour), closing]).lstrip("\n")
+
+
+def diagnostics_text(diagnostics: Sequence[Diagnostic], colour: bool) -> str:
+    """Diagnostics as ``check`` prints them, one after the other."""
+    return "\n".join(format_text(d, colour) for d in diagnostics)
+
+
+def _listing(paths: list[str], shown: int = 3) -> str:
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
+
+
+class DevServer:
+    """A running ``serve``: the HTTP server and the watcher (``watch`` runs until the event
+    it is given is set), each in a thread of its own, until ``close``."""
+
+    def __init__(
+        self,
+        server: ThreadingHTTPServer,
+        live: LiveSite,
+        watch: Callable[[threading.Event], None],
+    ):
+        self._server, self._live = server, live
+        self._stop = threading.Event()
+        # A short poll interval: close() waits up to that long for the server loop to stop.
+        serving = partial(server.serve_forever, poll_interval=0.1)
+        self._serving = threading.Thread(target=serving, name="serve", daemon=True)
+        self._watcher = threading.Thread(target=watch, args=(self._stop,), name="watch")
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:PORT``, with the port actually opened (``--port 0``)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        """The site's home page."""
+        return self.origin + self._live.served().base_path
+
+    def start(self) -> None:
+        self._serving.start()
+        self._watcher.start()
+
+    def wait(self) -> None:
+        """Until the server stops; Ctrl-C (``KeyboardInterrupt``) ends the wait."""
+        while self._serving.is_alive():
+            self._serving.join(0.5)
+
+    def close(self) -> None:
+        """Stop watching and serving; a build in progress is finished, never cut off, so
+        no half-written folder is left behind."""
+        self._stop.set()
+        self._server.shutdown()
+        self._live.close()
+        self._server.server_close()
+        self._watcher.join()
+
+
+def start_server(root: Path, options: ServeOptions, console: Console) -> DevServer:
+    """Build once, then serve and watch in background threads (``DevServer.close`` ends them).
+
+    Raises ``OutputFolderError`` for an unusable output folder, ``ConfigError`` for a site
+    that cannot be read, and ``PortError`` when the port cannot be opened.
+    """
+    out = options.build.out or serve_folder(root)
+    check_output_folder(out, root)
+    config = load_config(root)
+    base_path = Urls(options.build.base_url or config.base_url).base_path
+    live = LiveSite(Served(out, base_path))
+    server = _open_server(options.port, live)  # first: a busy port fails before a long build
+    try:
+        builder = Builder(root, replace(options.build, out=out), live, console)
+        baseline = snapshot(root)
+        builder.build([])  # before any thread starts, so the loader may still fork
+    except BaseException:
+        server.server_close()
+        raise
+    baseline = refreshed(root, baseline, ("citations.lock",))
+    watcher = partial(watch, root, baseline, builder.build, options=options.watch)
+    running = DevServer(server, live, watcher)
+    running.start()
+    return running
+
+
+def _open_server(port: int, live: LiveSite) -> ThreadingHTTPServer:
+    try:
+        server = ThreadingHTTPServer((HOST, port), partial(DevRequestHandler, live=live))
+    except OSError as exc:
+        raise PortError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from exc
+    server.daemon_threads = True  # open event streams must not keep the process alive
+    return server
+
+
+def serve(root: Path, options: ServeOptions, console: Console) -> None:
+    """``serve``: build, serve on 127.0.0.1 and rebuild on change, until Ctrl-C."""
+    running = start_server(root, options, console)
+    console.say(f"serving {running.url} (rebuilds on change; Ctrl-C stops)")
+    try:
+        running.wait()
+    finally:
+        running.close()
