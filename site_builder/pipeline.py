@@ -95,29 +95,18 @@ class CheckResult:
 
 
 def load_corpus(
-    config: SiteConfig,
-    progress: Progress = no_progress,
-    cache: BuildCache | None = None,
-    resident: Resident | None = None,
+    config: SiteConfig, progress: Progress = no_progress, cache: BuildCache | None = None
 ) -> tuple[Corpus, list[Diagnostic], dict[str, str]]:
     """Discover and load every source and brief, then assemble the corpus; with the
-    digest of every loaded file. ``resident`` (``serve``) keeps the documents in memory
-    between builds; else ``cache`` keeps their load results on disk."""
+    digest of every loaded file."""
     files, problems = discover(config.root)
-    if resident is not None:
-        kept = resident.load(config.root, files, progress)
-        sources, briefs, pages, digests = kept.sources, kept.briefs, kept.pages, kept.digests
-        problems += kept.problems
-    else:
-        loaded = load_with_cache(config.root, files, cache, progress)
-        sources, briefs, pages = loaded.sources, loaded.briefs, loaded.pages
-        digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
-        problems += loaded.problems
-    corpus, corpus_problems = build_corpus(sources, briefs, pages)
+    loaded = load_with_cache(config.root, files, cache, progress)
+    corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs, loaded.pages)
     # The corpus lives as long as the run: exempt it from the cycle collector's walks,
     # which otherwise revisit its millions of objects again and again while pages render.
     gc.freeze()
-    return corpus, problems + corpus_problems, digests
+    digests = {path: file.digest for path, file in loaded.files.items() if file.digest}
+    return corpus, problems + loaded.problems + corpus_problems, digests
 
 
 def check_site(
@@ -130,10 +119,11 @@ def check_site(
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
     config = load_config(root)
     cache = open_cache(root) if options.use_cache else None
-    if cache is not None and resident is None:
+    if resident is not None:
+        return _check_resident(config, resident, options, progress)
+    if cache is not None:
         return _check_with_cache(config, cache, options, progress)
-    # ``serve`` checks its documents in memory, as a build without the cache does.
-    corpus, problems, digests = load_corpus(config, progress, cache, resident)
+    corpus, problems, digests = load_corpus(config, progress, cache)
     problems += check_corpus(corpus, config)
     lock, broken = read_lock(root)
     cited = cited_anchors(corpus)
@@ -163,6 +153,23 @@ def _check_with_cache(
         config, summaries, LoadedStore(loaded.documents), cache, lock_options
     )
     return _result(config, corpus, problems + found, (changes, digests), options)
+
+
+def _check_resident(
+    config: SiteConfig, resident: Resident, options: CheckOptions, progress: Progress
+) -> CheckResult:
+    """``check_site`` for ``serve``: the documents, their summaries and each brief's
+    problems stay in memory between builds; only what an edit touched is checked again."""
+    files, problems = discover(config.root)
+    kept = resident.load(config.root, files, progress)
+    corpus, _ = build_corpus(kept.sources, kept.briefs, kept.pages)  # (found below)
+    gc.freeze()  # see load_corpus
+    lock_options = options.frozen, options.stale_blocks
+    documents = LoadedStore(kept.documents)
+    found, changes = check_summaries(
+        config, kept.summaries, documents, None, lock_options, kept_here=resident.checks
+    )
+    return _result(config, corpus, problems + found, (changes, kept.digests), options)
 
 
 def _result(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.check import check_cache
 from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.load.discover import SiteFiles
@@ -79,9 +80,18 @@ def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(
         return page_key(page, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "page_key", counted)
+    checked: list[str] = []
+    check_one = check_cache._checked
+
+    def recorded_check(path: str, *args: object) -> object:
+        checked.append(path)
+        return check_one(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check_cache, "_checked", recorded_check)
     kept = Resident()
     build_site(site, BuildOptions(out=tmp_path / "out"), resident=kept)
     keyed.clear()
+    checked.clear()
     loaded: list[str] = []
     load_documents = resident.load_documents
 
@@ -100,5 +110,6 @@ def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(
     brief = kept.documents[changed[0]].document
     assert isinstance(brief, Brief)
     assert [page for page in keyed if page.startswith("briefs/")] == [f"briefs/{brief.slug}/"]
+    assert checked == changed  # only the edited brief is checked again
     unchanged = [path for path in before if path not in changed]
     assert all(kept.documents[path].document is before[path].document for path in unchanged)

@@ -109,10 +109,18 @@ def site_problems(site: Site) -> list[Diagnostic]:
 
 
 def brief_problems(
-    site: Site, documents: Documents, config: SiteConfig, cache: BuildCache | None
+    site: Site,
+    documents: Documents,
+    config: SiteConfig,
+    cache: BuildCache | None,
+    kept_here: dict[str, BriefCheck] | None = None,
 ) -> list[Diagnostic]:
-    """Every brief's problems, kept ones where their key still holds."""
-    kept = _read_results(cache) if cache is not None else {}
+    """Every brief's problems, kept ones where their key still holds: kept in ``cache``,
+    or in ``kept_here`` (``serve``'s memory), which is brought up to date."""
+    if kept_here is not None:
+        kept: Mapping[str, BriefCheck] = dict(kept_here)
+    else:
+        kept = _read_results(cache) if cache is not None else {}
     keys = _Keys(site, config)
     results: dict[str, BriefCheck] = {}
     for path, brief in site.briefs():
@@ -121,7 +129,10 @@ def brief_problems(
             results[path] = old
         else:
             results[path] = _checked(path, brief, site, documents, (config, keys))
-    if cache is not None:
+    if kept_here is not None:
+        kept_here.clear()
+        kept_here.update(results)
+    elif cache is not None:
         _write_results(cache, results, kept)
     return [problem for result in results.values() for problem in result.problems]
 

@@ -16,7 +16,7 @@ from ..load.config import SiteConfig
 from ..load.load import Document, LoadedDocuments
 from ..lock.lock import lock_changes, read_lock, write_lock
 from ..lock.lock_summaries import lock_check
-from .check_cache import Documents, Site, brief_problems, site_problems
+from .check_cache import BriefCheck, Documents, Site, brief_problems, site_problems
 from .summaries import FileSummary, read_summaries, summarise, write_summaries
 
 
@@ -26,12 +26,16 @@ def check_summaries(
     documents: Documents,
     cache: BuildCache | None,
     lock_options: tuple[bool, bool],
+    *,
+    kept_here: dict[str, BriefCheck] | None = None,
 ) -> tuple[list[Diagnostic], int]:
     """Every problem of the files ``summaries`` describe, and how many lock entries changed
-    (the lock is written unless ``frozen``). ``lock_options``: (frozen, stale_is_error)."""
+    (the lock is written unless ``frozen``). ``lock_options``: (frozen, stale_is_error).
+    The briefs' kept problems are in ``cache``, or in ``kept_here`` (``serve``'s memory)."""
     frozen, stale_is_error = lock_options
     site = Site.of(summaries)
-    problems = site_problems(site) + brief_problems(site, documents, config, cache)
+    problems = site_problems(site)
+    problems += brief_problems(site, documents, config, cache, kept_here)
     lock, broken = read_lock(config.root)
     found, entries = lock_check(site, documents, lock, frozen, stale_is_error)
     problems += broken + found

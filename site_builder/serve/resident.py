@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..check.check_cache import BriefCheck
+from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
 from ..load.discover import SiteFiles
 from ..load.file_states import Scan, scan_files
@@ -24,11 +26,13 @@ from ..progress import Progress, no_progress
 
 @dataclass(frozen=True, slots=True)
 class KeptDocument:
-    """A loaded file: the digest of the bytes it was loaded from, what they gave."""
+    """A loaded file: the digest of the bytes it was loaded from, what they gave, and its
+    summary for the site-wide checks (``check.summaries``)."""
 
     digest: str
     document: Document | None
     problems: tuple[Diagnostic, ...]
+    summary: FileSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +45,20 @@ class ResidentLoad:
     pages: list[SitePage]
     problems: list[Diagnostic]
     digests: dict[str, str]
+    documents: dict[str, Document]  # by path
+    summaries: dict[str, FileSummary]  # by path, every file (unreadable ones too)
 
 
 @dataclass
 class Resident:
-    """The documents of the last build (by path) with the scan that vouches for them, and
-    the memo of what was made from them."""
+    """The documents of the last build (by path) with the scan that vouches for them, the
+    memo of what was made from them, and each brief's problems with the key of what they
+    were computed from (``check.check_cache``)."""
 
     memo: Memo = field(default_factory=Memo)
     documents: dict[str, KeptDocument] = field(default_factory=dict)
     scan: Scan | None = None
+    checks: dict[str, BriefCheck] = field(default_factory=dict)
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
@@ -70,7 +78,8 @@ class Resident:
             if file.digest is None:  # not kept: an unreadable file is tried again next time
                 unreadable[path] = problems
             else:
-                kept[path] = KeptDocument(file.digest, document, tuple(problems))
+                summary = summarise(path, file.digest, document, problems)
+                kept[path] = KeptDocument(file.digest, document, tuple(problems), summary)
         self.documents, self.scan = kept, scan
         self.memo.new_build()
         return _assembled(files, kept, unreadable)
@@ -88,14 +97,18 @@ def _assembled(
     files: SiteFiles, kept: dict[str, KeptDocument], unreadable: dict[str, list[Diagnostic]]
 ) -> ResidentLoad:
     """The documents and problems in path order, as ``load.load_documents`` gives them."""
-    loaded = ResidentLoad([], [], [], [], {})
+    loaded = ResidentLoad([], [], [], [], {}, {}, {})
     for path in files.every:
         if path in unreadable:
             loaded.problems.extend(unreadable[path])
+            loaded.summaries[path] = summarise(path, None, None, unreadable[path])
             continue
         entry = kept[path]
         loaded.digests[path] = entry.digest
         loaded.problems.extend(entry.problems)
+        loaded.summaries[path] = entry.summary
+        if entry.document is not None:
+            loaded.documents[path] = entry.document
         if isinstance(entry.document, Source):
             loaded.sources.append(entry.document)
         elif isinstance(entry.document, Brief):
