@@ -91,7 +91,11 @@ def tree_entries(folder: Path) -> Iterator[TreeEntry]:
     """Every entry below ``folder`` as (path, mode, size, time, inode), without following
     links, in walk order; links are entered as what they point at too (a link's target can
     change while the link stays). Cheap: one ``lstat`` per entry, nothing read."""
-    stack = [folder]
+    # Paths are cut from the entries' own paths: ``os.path.relpath`` per entry cost more
+    # than the ``lstat`` (a no-change build scans every input).
+    root = os.fspath(folder)
+    cut = len(root) + len(os.sep)
+    stack = [root]
     while stack:
         here = stack.pop()
         try:
@@ -99,15 +103,15 @@ def tree_entries(folder: Path) -> Iterator[TreeEntry]:
         except OSError:
             continue
         for entry in entries:
+            relative = entry.path[cut:].replace(os.sep, "/")
             try:
                 info = entry.stat(follow_symlinks=False)
                 if entry.is_symlink():
                     info = os.stat(entry.path)
             except OSError:
-                yield (os.path.relpath(entry.path, folder), -1, 0, 0, 0)
+                yield (relative, -1, 0, 0, 0)
                 continue
-            relative = os.path.relpath(entry.path, folder)
             changed = max(info.st_mtime_ns, info.st_ctime_ns)
             yield (relative, info.st_mode, info.st_size, changed, info.st_ino)
             if stat.S_ISDIR(info.st_mode) and not entry.is_symlink():
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
