@@ -190,7 +190,10 @@ def _result(
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     """``out`` defaults to ``public/`` in the site; ``base_url`` overrides site.yaml's.
-    ``allow_stale`` publishes despite stale citations (reported as warnings)."""
+    ``allow_stale`` publishes despite stale citations (reported as warnings).
+    ``search_later`` (``serve``): keep the previous search bundle as it is, so an edit
+    shows at once; the result says ``search_pending``, and a build without it brings the
+    search index up to date (on a large site, Pagefind takes most of a rebuild)."""
 
     out: Path | None = None
     drafts: bool = False
@@ -202,14 +205,18 @@ class BuildOptions:
     clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     use_cache: bool = True
     allow_stale: bool = False
+    search_later: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
+    """``search_pending``: the search bundle written is the previous one (``search_later``)."""
+
     check: CheckResult
     out: Path
     files: int = 0
     broken_links: tuple[BrokenLink, ...] = ()
+    search_pending: bool = False
 
     @property
     def written(self) -> bool:
@@ -265,7 +272,7 @@ def build_site(
         record = new_record(previous, made, written, _options_key(options, clock), scan)
         if record is not None:
             write_record(cache, out, _with_result(record, checked, made, site.search_key))
-    return BuildResult(checked, out, len(made))
+    return BuildResult(checked, out, len(made), search_pending=site.search_pending)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +282,7 @@ class _SiteFiles:
 
     files: Iterator[OutputFile]
     search_key: str | None
+    search_pending: bool = False
 
 
 def _site_files(
@@ -294,7 +302,10 @@ def _site_files(
     identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
     bundle: list[OutputFile] = []
     key = None
-    if options.search:
+    stale = _stale_bundle(previous) if options.search and options.search_later else None
+    if stale is not None:
+        bundle, key = stale
+    elif options.search:
         progress("indexing for search", 0, 1)
         records = search_records(index, Urls(base_url))
         key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
@@ -306,7 +317,15 @@ def _site_files(
     pages = render_stream(index, checked.config, render, identities, previous.kept, memo=memo)
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
     progress("rendering and writing files", 0, 1)
-    return _SiteFiles(itertools.chain(pages, bundle), key)
+    return _SiteFiles(itertools.chain(pages, bundle), key, search_pending=stale is not None)
+
+
+def _stale_bundle(previous: PreviousOutput) -> tuple[list[OutputFile], str] | None:
+    """The previous search bundle and its key, whatever the records are now (``serve``
+    shows an edit first and brings the search index up to date after)."""
+    key = previous.search_key
+    bundle = _kept_bundle(previous, key) if key is not None else None
+    return (bundle, key) if bundle is not None and key is not None else None
 
 
 def _recorded(files: Iterable[OutputFile], made: list[OutputFile]) -> Iterator[OutputFile]:
@@ -346,6 +365,7 @@ def _options_key(options: BuildOptions, clock: bool) -> str:
         options.check_links,
         options.search,
         options.allow_stale,
+        options.search_later,
         options.clock if clock else None,
     )
     return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()

@@ -22,11 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.cli import main
 from site_builder.pipeline import BuildOptions
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
 from site_builder.serve.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
 from site_builder.serve.watch import WatchOptions, changed_paths, snapshot
 from tests.sitefiles import SITE_YAML, brief, write_site
+from tests.test_build import tree
 
 TIMEOUT = 5.0
 GOOD = brief("Der Status sei „unbestreitbar und nicht verhandelbar“ [@quelle#p1].\n")
@@ -39,7 +41,10 @@ BAD_LINE = (
     "briefs/a.md:5:7: error[unknown-anchor]: source 'quelle' has no anchor 'p9' "
     "(it has p1–p4, istanbul)"
 )
-FAST = WatchOptions(interval=0.02, settle=0.05)
+# The search index catches up only when asked for (``QUIET``): on a busy machine it could
+# otherwise run between two steps of a test and delay the next rebuild past the timeout.
+FAST = WatchOptions(interval=0.02, settle=0.05, quiet=3600)
+QUIET = WatchOptions(interval=0.02, settle=0.05, quiet=0.1)
 
 
 @dataclass
@@ -64,10 +69,12 @@ StartServer = Callable[..., Running]
 def start(tmp_path: Path) -> Iterator[StartServer]:
     started: list[Running] = []
 
-    def start_on(files: dict[str, str], build: BuildOptions | None = None) -> Running:
+    def start_on(
+        files: dict[str, str], build: BuildOptions | None = None, watch: WatchOptions = FAST
+    ) -> Running:
         site = write_site(tmp_path / "site", files)
         messages: list[str] = []
-        options = ServeOptions(build or BuildOptions(), port=0, watch=FAST)
+        options = ServeOptions(build or BuildOptions(), port=0, watch=watch)
         server = start_server(site, options, Console(say=messages.append))
         started.append(Running(site, server, messages))
         return started[-1]
@@ -114,12 +121,14 @@ class EventStream:
             elif lines:
                 return lines
 
-    def next_event(self) -> tuple[str, str]:
-        """The next named event (comments and keep-alives skipped): name and data."""
+    def next_event(self, *, search: bool = False) -> tuple[str, str]:
+        """The next named event (comments and keep-alives skipped): name and data. A
+        ``search`` event (the index caught up, whenever the files were quiet) is skipped
+        unless ``search``."""
         while True:
             fields = [line.split(": ", 1) for line in self._block() if not line.startswith(":")]
             names = [value for key, value in fields if key == "event"]
-            if names:
+            if names and (search or names[0] != "search"):
                 return names[0], "\n".join(value for key, value in fields if key == "data")
 
     def close(self) -> None:
@@ -447,3 +456,23 @@ def _wait_for_line(lines: queue.Queue[str], prefix: str) -> str:
         line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
         if line.startswith(prefix):
             return line
+
+
+def test_an_edit_shows_first_and_the_search_index_follows(
+    start: StartServer, tmp_path: Path
+) -> None:
+    """With search on, a rebuild keeps the last search index so the edited page shows at
+    once; once the files are quiet the index is rebuilt, and open search pages reload."""
+    running = start({"briefs/a.md": GOOD}, watch=QUIET)
+    events = EventStream(running)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("reload", "2")
+    assert "Neue Überschrift" in fetch(running.url("/briefs/a/"))[1]
+    assert any("built" in message for message in running.messages)
+    assert events.next_event(search=True) == ("search", "2")
+    assert any("search index up to date in" in message for message in running.messages)
+    # Now the served site is what a cold build makes, search index included.
+    cold = tmp_path / "cold"
+    assert main(["build", "--site", str(running.site), "--out", str(cold), "--no-cache"]) == 0
+    assert tree(serve_folder(running.site)) == tree(cold)
+    events.close()

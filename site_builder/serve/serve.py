@@ -76,34 +76,58 @@ class Builder:
         self._root, self._options, self._live, self._console = root, options, live, console
         self._builds = 0
         self._resident = Resident()
+        self._search_pending = False
 
     def build(self, changed: list[str]) -> None:
-        """Build now; ``changed`` names the files that caused it (none for the first)."""
+        """Build now; ``changed`` names the files that caused it (none for the first). With
+        search on, the previous search index stays until ``catch_up``: on a large site
+        Pagefind takes most of a rebuild, and the editor wants to see the edit."""
         if changed:
             self._console.say(f"changed: {_listing(changed)}; rebuilding")
         started = time.monotonic()
+        options = replace(self._options, search_later=self._options.search)
+        result = self._built(options)
+        if result is not None:
+            self._show_result(result, time.monotonic() - started)
+            self._search_pending = result.written and result.search_pending
+
+    def catch_up(self) -> None:
+        """Bring the search index up to date if the last build kept the previous one (the
+        watcher calls this once the files have been quiet for a moment); open search pages
+        reload."""
+        if not self._search_pending:
+            return
+        self._search_pending = False
+        started = time.monotonic()
+        result = self._built(self._options)
+        if result is None:
+            return
+        if not result.written:
+            self._show_result(result, time.monotonic() - started)
+            return
+        self._console.say(f"search index up to date in {time.monotonic() - started:.1f} s")
+        self._live.show(self._live.served(), Event("search", str(self._builds)))
+
+    def _built(self, options: BuildOptions) -> BuildResult | None:
+        """A build with ``options``, or None when it failed (and the failure was shown)."""
         try:
             progress = self._console.progress()
-            result = build_site(self._root, self._options, progress, self._resident)
+            return build_site(self._root, options, progress, self._resident)
         except ConfigError as exc:
             self._fail(exc.problems)
-            return
         except SearchIndexError as exc:
             problem = f"search index: {exc}"
             self._console.say(problem)
             self._show_error(problem)
-            return
         except (OutputFolderError, OutputWriteError) as exc:
             problem = f"could not write {self._options.out}: {exc}"
             self._console.say(problem)
             self._show_error(problem)
-            return
         except Exception as exc:
             # A long-running server must survive a bug in one build: show it, keep serving.
             self._console.say(traceback.format_exc().rstrip())
             self._show_error(f"site-builder failed: {type(exc).__name__}: {exc}")
-            return
-        self._show_result(result, time.monotonic() - started)
+        return None
 
     def _show_result(self, result: BuildResult, seconds: float) -> None:
         if result.check.diagnostics:
@@ -215,7 +239,9 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
         server.server_close()
         raise
     baseline = refreshed(root, baseline, ("citations.lock",))
-    watcher = partial(watch, root, baseline, builder.build, options=options.watch)
+    watcher = partial(
+        watch, root, baseline, builder.build, options=options.watch, on_quiet=builder.catch_up
+    )
     running = DevServer(server, live, watcher)
     running.start()
     return running

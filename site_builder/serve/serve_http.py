@@ -49,7 +49,8 @@ class Served:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One Server-Sent Event: ``name`` (``reload`` or ``error``) and its text."""
+    """One Server-Sent Event: ``name`` (``reload``, ``error``, or ``search`` when the
+    search index caught up with the last build) and its text."""
 
     name: str
     data: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +53,12 @@ def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
 class WatchOptions:
     """``interval``: seconds between polls. ``settle``: a change is acted on only once the
     files have stayed unchanged this long, so saving ten files (a ``git checkout``) makes
-    one rebuild, not ten."""
+    one rebuild, not ten. ``quiet``: after a build, how long the files must stay unchanged
+    before deferred work (the search index) is done."""
 
     interval: float = 0.3
     settle: float = 0.2
+    quiet: float = 1.5
 
 
 OnChange = Callable[[list[str]], None]
@@ -70,19 +73,26 @@ def watch(
     *,
     options: WatchOptions,
     written_by_build: tuple[str, ...] = ("citations.lock",),
+    on_quiet: Callable[[], None] = lambda: None,
 ) -> None:
     """Poll until ``stop`` is set; call ``on_change`` for every settled change since
-    ``baseline``. Changes that ``on_change`` itself makes to ``written_by_build`` (``check``
-    records new citations in the lock) do not count, or every rebuild would cause another."""
+    ``baseline``, and ``on_quiet`` on every poll once nothing changed for ``options.quiet``
+    seconds (it returns at once when it has nothing to do). Changes that ``on_change``
+    itself makes to ``written_by_build`` (``check`` records new citations in the lock) do
+    not count, or every rebuild would cause another."""
+    last_change = time.monotonic()
     while not stop.wait(options.interval):
         current = snapshot(root)
         if current == baseline:
+            if time.monotonic() - last_change >= options.quiet:
+                on_quiet()
             continue
         settled = _settled(root, current, stop, options.settle)
         if settled is None:
             return
         on_change(changed_paths(baseline, settled))
         baseline = refreshed(root, settled, written_by_build)
+        last_change = time.monotonic()
 
 
 def _settled(

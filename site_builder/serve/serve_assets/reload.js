@@ -42,6 +42,12 @@
 
   events.addEventListener('reload', () => window.location.reload());
 
+  // The search index caught up with the last edit (it is rebuilt after the pages): only a
+  // search page shows it.
+  events.addEventListener('search', () => {
+    if (document.querySelector('form[role="search"][data-bundle]')) window.location.reload();
+  });
+
   // The server's "error" event shares its name with EventSource's own connection error;
   // only the server's carries data.
   events.addEventListener('error', (event) => {
