@@ -17,7 +17,13 @@ from ..cache import BuildCache, builder_fingerprint
 from ..progress import Progress, no_progress
 from .discover import SiteFiles
 from .file_states import Scan, scan_files
-from .load import LoadedDocuments, LoadedFile, load_documents
+from .load import (
+    LoadedDocuments,
+    LoadedFile,
+    load_documents,
+    load_files,
+    unpack_dropping_results,
+)
 
 _DOCUMENTS = "documents"
 _SCAN = "document-scan"
@@ -39,14 +45,16 @@ def load_with_cache(
         for path in paths
         if path in kept and path in scan.files and kept[path].digest == scan.files[path].digest
     }
-    loaded = load_documents(root, files, progress=progress, known=known)
+    loaded = load_files(root, files, progress=progress, known=known)
     # Shards to rewrite: those of files loaded anew (an unreadable one is not kept: it
     # changes nothing unless it was kept before) and of kept files that were not reused.
-    changed = {path for path, file in loaded.files.items() if file.digest and path not in known}
+    changed = {path for path, file in loaded.items() if file.digest and path not in known}
     changed |= kept.keys() - known.keys()
-    _write_documents(cache, loaded.files, {shard_of(path) for path in changed})
+    _write_documents(cache, loaded, {shard_of(path) for path in changed})
     cache.write(_SCAN, scan)
-    return loaded
+    # Kept first, unpacked after: then each pickle can go as its document is made.
+    del kept, known
+    return unpack_dropping_results(files, loaded)
 
 
 def shard_of(path: str) -> int:

@@ -83,6 +83,17 @@ def load_documents(
     """Every source and brief that loaded, and every problem found while loading, in path
     order. A file in ``known`` is not read again: the caller vouches that its bytes are
     still those of ``known[path].digest``. ``progress`` hears how many files are loaded."""
+    return _unpack(files, load_files(root, files, workers, progress, known))
+
+
+def load_files(
+    root: Path,
+    files: SiteFiles,
+    workers: int | None = None,
+    progress: Progress = no_progress,
+    known: Mapping[str, LoadedFile] | None = None,
+) -> dict[str, LoadedFile]:
+    """Every file's load result, pickled (``load_documents`` before unpacking), by path."""
     known = known or {}
     to_load = SiteFiles(
         tuple(path for path in files.sources if path not in known),
@@ -102,12 +113,21 @@ def load_documents(
         counter.restart()
         results = [counter.counted(load_chunk(job)) for job in jobs]
     loaded = {file.path: file for chunk in results for file in chunk}
-    return _unpack(files, {**known, **loaded})
+    return {**known, **loaded}
 
 
 def _unpack(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
     with _no_cyclic_collection():
         return _unpack_all(files, loaded)
+
+
+def unpack_dropping_results(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
+    """The documents of ``loaded``, which is emptied of its pickles on the way: each result
+    is freed once unpacked, so the pickles and the documents they make are never all in
+    memory at once (at 20,000 pages the pickles alone are ~240 MB). The ``files`` of what
+    is returned keep each file's digest; their ``result`` is empty."""
+    with _no_cyclic_collection():
+        return _unpack_all(files, loaded, drop=True)
 
 
 @contextlib.contextmanager
@@ -125,7 +145,9 @@ def _no_cyclic_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _unpack_all(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocuments:
+def _unpack_all(
+    files: SiteFiles, loaded: dict[str, LoadedFile], drop: bool = False
+) -> LoadedDocuments:
     sources: list[Source] = []
     briefs: list[Brief] = []
     pages: list[SitePage] = []
@@ -133,7 +155,10 @@ def _unpack_all(files: SiteFiles, loaded: dict[str, LoadedFile]) -> LoadedDocume
     documents: dict[str, Document] = {}
     file_problems: dict[str, tuple[Diagnostic, ...]] = {}
     for path in files.every:
-        document, document_problems = loaded[path].unpacked()
+        file = loaded[path]
+        document, document_problems = file.unpacked()
+        if drop:
+            loaded[path] = LoadedFile(file.path, file.digest, b"")
         problems += document_problems
         file_problems[path] = tuple(document_problems)
         if document is not None:

@@ -74,7 +74,7 @@ class Resident:
         fresh = load_documents(root, _without(files, set(kept)), progress=progress)
         unreadable: dict[str, list[Diagnostic]] = {}
         for path, file in fresh.files.items():
-            document, problems = file.unpacked()
+            document, problems = fresh.documents.get(path), list(fresh.file_problems[path])
             if file.digest is None:  # not kept: an unreadable file is tried again next time
                 unreadable[path] = problems
             else:
