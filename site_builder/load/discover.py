@@ -12,6 +12,7 @@ systems cannot check out (``con.md``, ``A.md`` beside ``a.md``) are reported too
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,17 +63,29 @@ def _markdown_files(root: Path, folder: str, problems: list[Diagnostic]) -> tupl
         folders[:] = sorted(
             name for name in folders if _enter(here / name, root, real_root, problems)
         )
+        prefix = _relative(here, root) + "/"
         for name in sorted(files):
-            path = here / name
             if not name.endswith(".md") or _is_ignored(name):
                 continue
-            problem = _file_problem(path, root, real_root)
-            if problem is not None:
-                problems.append(problem)
-                continue
-            problems.extend(_windows_name(path, root))
-            found.append(_relative(path, root))
+            # A plain file with a UTF-8 name, the common case, costs one lstat and no
+            # pathlib (a 20,000-file site is discovered on every build and rebuild).
+            full = os.path.join(directory, name)
+            if not (_is_utf8(name) and _is_plain_file(full)):
+                problem = _file_problem(Path(full), root, real_root)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
+            problems.extend(_windows_name(name, prefix + name))
+            found.append(prefix + name)
     return tuple(sorted(found))
+
+
+def _is_plain_file(path: str) -> bool:
+    """A regular file, not a link (``lstat``)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _enter(folder: Path, root: Path, real_root: Path, problems: list[Diagnostic]) -> bool:
@@ -86,7 +99,7 @@ def _enter(folder: Path, root: Path, real_root: Path, problems: list[Diagnostic]
         if not _inside(folder, real_root):
             problems.append(_outside(folder, root))
         return False
-    problems.extend(_windows_name(folder, root))
+    problems.extend(_windows_name(folder.name, _relative(folder, root)))
     return True
 
 
@@ -155,13 +168,14 @@ def _not_utf8(path: Path, root: Path) -> Diagnostic:
     )
 
 
-def _windows_name(path: Path, root: Path) -> list[Diagnostic]:
-    problem = windows_problem(path.name)
+def _windows_name(name: str, relative: str) -> list[Diagnostic]:
+    """``name`` of the file or folder at ``relative`` (in the site), if Windows refuses it."""
+    problem = windows_problem(name)
     if problem is None:
         return []
     return [
         error(
-            Span(_relative(path, root)),
+            Span(relative),
             "reserved-file-name",
             f"{problem}: the site cannot be checked out on Windows",
             hint="rename it (git for Windows refuses to check out such a name)",

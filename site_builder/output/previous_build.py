@@ -148,6 +148,9 @@ class PreviousOutput:
     out: Path
     record: BuildRecord | None
     spare_trusted: bool
+    # ``out`` and its spare as text, joined with each file's path in ``kept``.
+    out_text: str = ""
+    spare_text: str = ""
 
     @classmethod
     def of(cls, out: Path, record: BuildRecord | None) -> PreviousOutput:
@@ -159,7 +162,8 @@ class PreviousOutput:
             and spare is not None
             and spare[0] == record.spare_inode
         )
-        return cls(out.resolve(), record, trusted)
+        out = out.resolve()
+        return cls(out, record, trusted, os.fspath(out), os.fspath(spare_folder(out)))
 
     @property
     def search_key(self) -> str | None:
@@ -176,16 +180,18 @@ class PreviousOutput:
         stays in place) or in the output (then it is linked), else None."""
         if self.record is None:
             return None
+        # Paths joined as strings: this runs for every page of every build.
         if self.spare_trusted and self.record.spare is not None:
             in_spare = self.record.spare.get(path)
-            file = spare_folder(self.out) / path
-            if in_spare is not None and in_spare.key == key and in_spare.matches(file):
-                return file
+            if in_spare is not None and in_spare.key == key:
+                file = os.path.join(self.spare_text, path)
+                if in_spare.matches(file):
+                    return Path(file)
         written = self.record.current.get(path)
-        file = self.out / path
-        return (
-            file if written is not None and written.key == key and written.matches(file) else None
-        )
+        if written is None or written.key != key:
+            return None
+        file = os.path.join(self.out_text, path)
+        return Path(file) if written.matches(file) else None
 
 
 def new_record(

@@ -100,7 +100,7 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
     pages = home_pages(index, config)
     pages += [brief_detail(b, index, memo) for b in index.briefs]
     pages.append(sources_list(index))
-    pages += [source_detail(s, index) for s in index.sources]
+    pages += [source_detail(s, index, memo) for s in index.sources]
     pages.append(tags_list(index))
     pages += [page for tag in index.tags for page in tag_detail(tag, index)]
     pages.append(search_page(index))
@@ -337,12 +337,25 @@ def _cited_count(source: Source, index: SiteIndex) -> int:
     return index.citing_briefs.get(source.id, 0)
 
 
-def source_detail(source: Source, index: SiteIndex) -> Page:
-    citing = {
-        p.index: index.citing[(source.id, p.index)]
-        for p in source.paragraphs
-        if (source.id, p.index) in index.citing
-    }
+def source_detail(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
+    """A source's page; the same object as in the last build (``memo``) when the source,
+    its count of citing briefs and every ``Citing`` under its paragraphs are."""
+    citing: list[int | Citing] = []  # paragraph index, then the entries citing it, …
+    for paragraph in source.paragraphs:
+        entries = index.citing.get((source.id, paragraph.index), ())
+        if entries:
+            citing += [paragraph.index, *entries]
+    return memo.call(_source_page, source, _cited_count(source, index), *citing)
+
+
+def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
+    by_paragraph: dict[int, list[Citing]] = {}
+    entries: list[Citing] = []
+    for part in citing:
+        if isinstance(part, int):
+            entries = by_paragraph.setdefault(part, [])
+        else:
+            entries.append(part)
     description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
     return Page(
         source_page(source.id),
@@ -351,11 +364,11 @@ def source_detail(source: Source, index: SiteIndex) -> Page:
         description,
         {
             "source": source,
-            "cited": _cited_count(source, index),
+            "cited": cited,
             # What kind of text it is, unless an original article: "Nachrichtenaggregator".
             "kind_name": KIND_NAMES.get(source.kind),
         },
-        body=SourceBody(source, citing),
+        body=SourceBody(source, {n: tuple(found) for n, found in by_paragraph.items()}),
     )
 
 

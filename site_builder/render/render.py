@@ -135,7 +135,7 @@ def render_stream(
         return _render_page(env, job[0], config, urls, previews, key=job[1])
 
     yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
-    yield from _feeds(env, index, pages, config, options)
+    yield from _feeds(env, index, pages, (config, options), memo=memo, site_key=site_key)
     yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items()))
 
 
@@ -241,21 +241,33 @@ def _feeds(
     env: jinja2.Environment,
     index: SiteIndex,
     pages: list[Page],
-    config: SiteConfig,
-    options: RenderOptions,
+    settings: tuple[SiteConfig, RenderOptions],
+    *,
+    memo: Memo,
+    site_key: str,
 ) -> Iterator[OutputFile]:
+    config, options = settings
     latest = latest_date(index)
     updated = _atom_date(latest) if latest else options.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
     feed = env.get_template("feed.xml").render(
         site=config, briefs=index.briefs[:50], updated=updated
     )
     yield OutputFile("feed.xml", feed.encode("utf-8"))
-    sitemap = env.get_template("sitemap.xml").render(
-        pages=[(page.page, _last_modified(page)) for page in pages if page.in_sitemap]
-    )
-    yield OutputFile("sitemap.xml", sitemap.encode("utf-8"))
+    entries = [(page.page, _last_modified(page)) for page in pages if page.in_sitemap]
+    # A large site's sitemap takes a second to render: between the builds of one process
+    # (``serve``) it is made again only when its entries or the theme changed.
+    key = hashlib.sha256(repr((site_key, entries)).encode("utf-8")).hexdigest()
+    yield memo.call(_sitemap, key, env=env, entries=entries)
     robots = env.get_template("robots.txt").render(site=config)
     yield OutputFile("robots.txt", robots.encode("utf-8"))
+
+
+def _sitemap(
+    key: str, *, env: jinja2.Environment, entries: list[tuple[str, str | None]]
+) -> OutputFile:
+    """``sitemap.xml`` of ``entries`` (page, last modified); ``key`` is their digest."""
+    sitemap = env.get_template("sitemap.xml").render(pages=entries)
+    return OutputFile("sitemap.xml", sitemap.encode("utf-8"))
 
 
 def _last_modified(page: Page) -> str | None:
