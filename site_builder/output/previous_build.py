@@ -175,7 +175,7 @@ class PreviousOutput:
         assert self.record.spare_inode is not None
         return Spare(self.record.spare_inode, self.record.spare)
 
-    def kept(self, path: str, key: str) -> Path | None:
+    def kept(self, path: str, key: str) -> str | None:
         """Where a file made for ``key`` at ``path`` is still on disk: in the spare (then it
         stays in place) or in the output (then it is linked), else None."""
         if self.record is None:
@@ -186,12 +186,12 @@ class PreviousOutput:
             if in_spare is not None and in_spare.key == key:
                 file = os.path.join(self.spare_text, path)
                 if in_spare.matches(file):
-                    return Path(file)
+                    return file
         written = self.record.current.get(path)
         if written is None or written.key != key:
             return None
         file = os.path.join(self.out_text, path)
-        return Path(file) if written.matches(file) else None
+        return file if written.matches(file) else None
 
 
 def new_record(

@@ -97,12 +97,13 @@ class Page:
 def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
     """Every page; a brief's page is the same object as in the last build (``memo``) when
     the brief, its cited paragraphs and its tags are."""
-    pages = home_pages(index, config)
-    pages += [brief_detail(b, index, memo) for b in index.briefs]
+    listings = Listings(index)
+    pages = home_pages(index, config, listings)
+    pages += [brief_detail(b, index, memo, listings) for b in index.briefs]
     pages.append(sources_list(index))
     pages += [source_detail(s, index, memo) for s in index.sources]
     pages.append(tags_list(index))
-    pages += [page for tag in index.tags for page in tag_detail(tag, index)]
+    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings)]
     pages.append(search_page(index))
     pages += [site_page(page) for page in index.pages]
     pages.append(
@@ -118,7 +119,25 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
     return pages
 
 
-def home_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
+class Listings:
+    """What lists show of each brief (``listing``), made once per build: a brief stands on
+    a home page, on each of its tags' pages and on its own."""
+
+    def __init__(self, index: SiteIndex) -> None:
+        self._index = index
+        self._made: dict[str, dict[str, Any]] = {}
+
+    def of(self, brief: Brief) -> dict[str, Any]:
+        made = self._made.get(brief.path)
+        if made is None:
+            made = self._made[brief.path] = _listing(brief, self._index)
+        return made
+
+
+def home_pages(
+    index: SiteIndex, config: SiteConfig, listings: Listings | None = None
+) -> list[Page]:
+    listings = listings or Listings(index)
     count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
     pages = []
     for number in range(1, count + 1):
@@ -131,7 +150,7 @@ def home_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
                 "home.html",
                 title,
                 config.description or config.title,
-                {"briefs": [_listing(b, index) for b in chunk], "pager": pager},
+                {"briefs": [listings.of(b) for b in chunk], "pager": pager},
             )
         )
     return pages
@@ -158,9 +177,12 @@ def _tag_links(brief: Brief, index: SiteIndex) -> tuple[tuple[str, str], ...]:
     return tuple((tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief))
 
 
-def brief_detail(brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
+def brief_detail(
+    brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO, listings: Listings | None = None
+) -> Page:
     """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
-    tags = [part for link in _tag_links(brief, index) for part in link]
+    links = listings.of(brief)["tags"] if listings else _tag_links(brief, index)
+    tags = [part for link in links for part in link]
     return memo.call(_brief_page, brief, index.cited[brief.path], *tags)
 
 
@@ -382,10 +404,11 @@ def tags_list(index: SiteIndex) -> Page:
     )
 
 
-def tag_detail(tag: Tag, index: SiteIndex) -> list[Page]:
+def tag_detail(tag: Tag, index: SiteIndex, listings: Listings | None = None) -> list[Page]:
     """The briefs of one tag, each with what the home page shows of it (``_listing``),
     ``BRIEFS_PER_PAGE`` to a page like the home page: a tag of a large site has thousands,
     and one page of them all would be megabytes, rendered again for every edit of any."""
+    listings = listings or Listings(index)
     count = max(1, math.ceil(len(tag.briefs) / BRIEFS_PER_PAGE))
     pages = []
     for number in range(1, count + 1):
@@ -402,7 +425,7 @@ def tag_detail(tag: Tag, index: SiteIndex) -> list[Page]:
                 # must not depend on briefs it does not show (see ``page_keys``).
                 {
                     "tag": {"name": tag.name, "slug": tag.slug},
-                    "briefs": [_listing(b, index) for b in chunk],
+                    "briefs": [listings.of(b) for b in chunk],
                     "pager": pager,
                 },
             )

@@ -44,7 +44,7 @@ class OutputFile:
 
     path: str
     content: bytes | None = None
-    origin: Path | None = None
+    origin: str | None = None  # a path (text: made for every kept page of a build)
     key: str | None = None
 
     def __post_init__(self) -> None:
@@ -57,14 +57,14 @@ class OutputFile:
         if self.content is not None:
             return self.content
         assert self.origin is not None, "an output file has content or an origin"
-        return self.origin.read_bytes()
+        return Path(self.origin).read_bytes()
 
 
 # path, key → a file of the previous output written for that key and unchanged since
-PreviousPages = Callable[[str, str], Path | None]
+PreviousPages = Callable[[str, str], str | None]
 
 
-def no_previous_pages(path: str, key: str) -> Path | None:
+def no_previous_pages(path: str, key: str) -> str | None:
     return None
 
 
