@@ -245,7 +245,9 @@ def build_site(
     scan = time.time_ns(), input_entries(root)
     record = read_record(cache, out)
     clock = record is not None and record.options == _options_key(options, clock=True)
-    if is_up_to_date(record, _options_key(options, clock), scan[1], out):
+    # A resident that holds nothing yet (``serve`` filling its memory) must load the site.
+    empty_resident = resident is not None and not resident.documents
+    if not empty_resident and is_up_to_date(record, _options_key(options, clock), scan[1], out):
         assert record is not None
         return _unchanged_build(root, out, record)
     check_options = CheckOptions(

@@ -476,3 +476,15 @@ def test_an_edit_shows_first_and_the_search_index_follows(
     assert main(["build", "--site", str(running.site), "--out", str(cold), "--no-cache"]) == 0
     assert tree(serve_folder(running.site)) == tree(cold)
     events.close()
+
+
+def test_the_site_is_loaded_into_memory_once_the_files_are_quiet(start: StartServer) -> None:
+    """Serving starts without loading the site (the last session's output may be up to
+    date); the site is loaded for quick rebuilds as soon as the files are quiet."""
+    running = start({"briefs/a.md": GOOD}, watch=QUIET)
+    wait_until(lambda: any("site loaded for quick rebuilds" in m for m in running.messages))
+    events = EventStream(running)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("reload", "2")
+    assert "Neue Überschrift" in fetch(running.url("/briefs/a/"))[1]
+    events.close()

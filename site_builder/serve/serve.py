@@ -77,6 +77,7 @@ class Builder:
         self._builds = 0
         self._resident = Resident()
         self._search_pending = False
+        self._load_pending = False
 
     def build(self, changed: list[str]) -> None:
         """Build now; ``changed`` names the files that caused it (none for the first). With
@@ -86,20 +87,36 @@ class Builder:
             self._console.say(f"changed: {_listing(changed)}; rebuilding")
         started = time.monotonic()
         options = replace(self._options, search_later=self._options.search)
-        result = self._built(options)
+        # The first build may find the output of the last session up to date and load
+        # nothing: serving starts at once, and the site is loaded into memory (``catch_up``)
+        # once the files are quiet.
+        first = not self._resident.documents and not changed
+        result = self._built(options, None if first else self._resident)
         if result is not None:
             self._show_result(result, time.monotonic() - started)
             self._search_pending = result.written and result.search_pending
+            self._load_pending = first
 
     def catch_up(self) -> None:
-        """Bring the search index up to date if the last build kept the previous one (the
-        watcher calls this once the files have been quiet for a moment); open search pages
-        reload."""
+        """Load the site into memory if the first build did not, and bring the search index
+        up to date if the last build kept the previous one (the watcher calls this once the
+        files have been quiet for a moment); open search pages reload."""
+        if self._load_pending:
+            self._load_pending = False
+            started = time.monotonic()
+            options = replace(self._options, search_later=self._options.search)
+            loaded = self._built(options, self._resident)
+            if loaded is not None and loaded.written:
+                self._console.say(
+                    f"site loaded for quick rebuilds in {time.monotonic() - started:.1f} s"
+                )
+                self._search_pending = loaded.search_pending
+            return
         if not self._search_pending:
             return
         self._search_pending = False
         started = time.monotonic()
-        result = self._built(self._options)
+        result = self._built(self._options, self._resident)
         if result is None:
             return
         if not result.written:
@@ -108,11 +125,11 @@ class Builder:
         self._console.say(f"search index up to date in {time.monotonic() - started:.1f} s")
         self._live.show(self._live.served(), Event("search", str(self._builds)))
 
-    def _built(self, options: BuildOptions) -> BuildResult | None:
+    def _built(self, options: BuildOptions, resident: Resident | None) -> BuildResult | None:
         """A build with ``options``, or None when it failed (and the failure was shown)."""
         try:
             progress = self._console.progress()
-            return build_site(self._root, options, progress, self._resident)
+            return build_site(self._root, options, progress, resident)
         except ConfigError as exc:
             self._fail(exc.problems)
         except SearchIndexError as exc:
