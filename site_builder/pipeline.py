@@ -245,9 +245,9 @@ def build_site(
     scan = time.time_ns(), input_entries(root)
     record = read_record(cache, out)
     clock = record is not None and record.options == _options_key(options, clock=True)
-    # A resident that holds nothing yet (``serve`` filling its memory) must load the site.
-    empty_resident = resident is not None and not resident.documents
-    if not empty_resident and is_up_to_date(record, _options_key(options, clock), scan[1], out):
+    # ``serve`` filling its memory must load the site even when the output is up to date.
+    must_load = resident is not None and resident.load_always
+    if not must_load and is_up_to_date(record, _options_key(options, clock), scan[1], out):
         assert record is not None
         return _unchanged_build(root, out, record)
     check_options = CheckOptions(
@@ -271,7 +271,10 @@ def build_site(
     progress("rendering and writing files", 1, 1)
     if cache is not None:
         clock = latest_date(index) is None  # then the feed's date is the clock's
-        record = new_record(previous, made, written, _options_key(options, clock), scan)
+        # A stale search index is not what any build's options ask for: the next build,
+        # whatever its options, must not find this output up to date.
+        key = _STALE_SEARCH if site.search_pending else _options_key(options, clock)
+        record = new_record(previous, made, written, key, scan)
         if record is not None:
             write_record(cache, out, _with_result(record, checked, made, site.search_key))
     return BuildResult(checked, out, len(made), search_pending=site.search_pending)
@@ -356,6 +359,9 @@ def _base_url(checked: CheckResult, options: BuildOptions) -> str:
     return options.base_url or checked.config.base_url
 
 
+_STALE_SEARCH = "the previous search index was kept (search_later)"
+
+
 def _options_key(options: BuildOptions, clock: bool) -> str:
     """site-builder and every option that shapes the output (``out`` names the record);
     the clock only when the output depends on it (a feed without dated briefs)."""
@@ -367,7 +373,6 @@ def _options_key(options: BuildOptions, clock: bool) -> str:
         options.check_links,
         options.search,
         options.allow_stale,
-        options.search_later,
         options.clock if clock else None,
     )
     return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()

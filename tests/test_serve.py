@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.load import file_states
+from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
 from site_builder.serve.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
@@ -135,10 +137,10 @@ class EventStream:
         self._response.close()
 
 
-def wait_until(condition: Callable[[], bool]) -> None:
+def wait_until(condition: Callable[[], bool], said: list[str] | None = None) -> None:
     deadline = time.monotonic() + TIMEOUT
     while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
+        assert time.monotonic() < deadline, f"condition not met in time; said: {said}"
         time.sleep(0.01)
 
 
@@ -478,13 +480,31 @@ def test_an_edit_shows_first_and_the_search_index_follows(
     events.close()
 
 
-def test_the_site_is_loaded_into_memory_once_the_files_are_quiet(start: StartServer) -> None:
-    """Serving starts without loading the site (the last session's output may be up to
-    date); the site is loaded for quick rebuilds as soon as the files are quiet."""
-    running = start({"briefs/a.md": GOOD}, watch=QUIET)
-    wait_until(lambda: any("site loaded for quick rebuilds" in m for m in running.messages))
-    events = EventStream(running)
-    running.write("briefs/a.md", RENAMED)
-    assert events.next_event() == ("reload", "2")
-    assert "Neue Überschrift" in fetch(running.url("/briefs/a/"))[1]
-    events.close()
+def test_the_site_is_loaded_into_memory_once_the_files_are_quiet(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new session on the last session's output, which is up to date, serves at once
+    without loading the site; it loads the site for quick rebuilds once the files are
+    quiet, and an edit then rebuilds as usual."""
+    # Files just written count as settled at once, so the output can be up to date.
+    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
+    monkeypatch.setattr(file_states, "SETTLE_NS", 0)
+    first = start({"briefs/a.md": GOOD})  # it records the citations in the lock
+    first.server.close()
+    # A build into the serve folder after the lock was written: its output is up to date.
+    site = str(first.site)
+    assert main(["build", "--site", site, "--out", str(serve_folder(first.site))]) == 0
+    options = ServeOptions(BuildOptions(), port=0, watch=QUIET)
+    messages: list[str] = []
+    server = start_server(first.site, options, Console(say=messages.append))
+    try:
+        running = Running(first.site, server, messages)
+        assert any(m.startswith("built ") for m in messages)  # the up-to-date output
+        wait_until(lambda: any("site loaded for quick rebuilds" in m for m in messages), messages)
+        events = EventStream(running)
+        running.write("briefs/a.md", RENAMED)
+        assert events.next_event() == ("reload", "2")
+        assert "Neue Überschrift" in fetch(running.url("/briefs/a/"))[1]
+        events.close()
+    finally:
+        server.close()

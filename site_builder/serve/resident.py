@@ -59,6 +59,9 @@ class Resident:
     documents: dict[str, KeptDocument] = field(default_factory=dict)
     scan: Scan | None = None
     checks: dict[str, BriefCheck] = field(default_factory=dict)
+    # Set while the site is being loaded into memory: a build must not stop at "the
+    # output is up to date" then (it would load nothing).
+    load_always: bool = False
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by

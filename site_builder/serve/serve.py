@@ -87,15 +87,13 @@ class Builder:
             self._console.say(f"changed: {_listing(changed)}; rebuilding")
         started = time.monotonic()
         options = replace(self._options, search_later=self._options.search)
-        # The first build may find the output of the last session up to date and load
-        # nothing: serving starts at once, and the site is loaded into memory (``catch_up``)
-        # once the files are quiet.
-        first = not self._resident.documents and not changed
-        result = self._built(options, None if first else self._resident)
+        result = self._built(options)
         if result is not None:
             self._show_result(result, time.monotonic() - started)
             self._search_pending = result.written and result.search_pending
-            self._load_pending = first
+            # The first build may have found the last session's output up to date and
+            # loaded nothing: then the site is loaded (``catch_up``) once the files are quiet.
+            self._load_pending = not self._resident.documents
 
     def catch_up(self) -> None:
         """Load the site into memory if the first build did not, and bring the search index
@@ -105,7 +103,11 @@ class Builder:
             self._load_pending = False
             started = time.monotonic()
             options = replace(self._options, search_later=self._options.search)
-            loaded = self._built(options, self._resident)
+            self._resident.load_always = True
+            try:
+                loaded = self._built(options)
+            finally:
+                self._resident.load_always = False
             if loaded is not None and loaded.written:
                 self._console.say(
                     f"site loaded for quick rebuilds in {time.monotonic() - started:.1f} s"
@@ -116,7 +118,7 @@ class Builder:
             return
         self._search_pending = False
         started = time.monotonic()
-        result = self._built(self._options, self._resident)
+        result = self._built(self._options)
         if result is None:
             return
         if not result.written:
@@ -125,11 +127,11 @@ class Builder:
         self._console.say(f"search index up to date in {time.monotonic() - started:.1f} s")
         self._live.show(self._live.served(), Event("search", str(self._builds)))
 
-    def _built(self, options: BuildOptions, resident: Resident | None) -> BuildResult | None:
+    def _built(self, options: BuildOptions) -> BuildResult | None:
         """A build with ``options``, or None when it failed (and the failure was shown)."""
         try:
             progress = self._console.progress()
-            return build_site(self._root, options, progress, resident)
+            return build_site(self._root, options, progress, self._resident)
         except ConfigError as exc:
             self._fail(exc.problems)
         except SearchIndexError as exc:
