@@ -22,6 +22,8 @@ import os
 import pickle
 import secrets
 import sys
+import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,43 @@ def builder_fingerprint() -> str:
             version = "-"
         digest.update(f"{library}={version}\0".encode())
     return digest.hexdigest()
+
+
+# --- sharded tables: one edited file rewrites one shard, not the whole table ---------------
+
+SHARDS = 32
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def read_shard(cache: BuildCache, name: str, shard: int) -> dict[str, Any]:
+    """Shard ``shard`` of the table ``name`` (path → entry); empty when it is missing or
+    was written by another site-builder."""
+    table = cache.read(f"{name}-{shard:02d}")
+    if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
+        entries: dict[str, Any] = table[1]
+        return entries
+    return {}
+
+
+def read_sharded(cache: BuildCache, name: str) -> dict[str, Any]:
+    """Every entry of the sharded table ``name``, by path."""
+    entries: dict[str, Any] = {}
+    for shard in range(SHARDS):
+        entries.update(read_shard(cache, name, shard))
+    return entries
+
+
+def write_shards(
+    cache: BuildCache, name: str, entries: Mapping[str, Any], shards: set[int]
+) -> None:
+    """Rewrite ``shards`` of the table ``name`` with the ``entries`` that belong in them."""
+    tables: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+    for path, entry in entries.items():
+        table = tables.get(shard_of(path))
+        if table is not None:
+            table[path] = entry
+    for shard, table in sorted(tables.items()):
+        cache.write(f"{name}-{shard:02d}", (builder_fingerprint(), table))

@@ -20,10 +20,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from ..cache import BuildCache, builder_fingerprint
+from ..cache import BuildCache, builder_fingerprint, read_sharded, shard_of, write_shards
 from ..diagnostics import Diagnostic
 from ..load.config import SiteConfig
-from ..load.document_cache import SHARDS, shard_of
 from ..model import Brief, Corpus, SitePage, Source
 from ..pickling import quick_pickle
 from ..render.site_index import tag_names, tag_slug
@@ -227,12 +226,7 @@ def _digest(parts: Iterable[str]) -> str:
 
 
 def _read_results(cache: BuildCache) -> dict[str, BriefCheck]:
-    results: dict[str, BriefCheck] = {}
-    for shard in range(SHARDS):
-        table = cache.read(f"{_RESULTS}-{shard:02d}")
-        if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
-            results.update(table[1])
-    return results
+    return read_sharded(cache, _RESULTS)
 
 
 def _write_results(
@@ -244,10 +238,4 @@ def _write_results(
         for path in results.keys() | kept.keys()
         if path not in results or path not in kept or results[path].key != kept[path].key
     }
-    tables: dict[int, dict[str, BriefCheck]] = {shard_of(path): {} for path in changed}
-    for path, result in results.items():
-        table = tables.get(shard_of(path))
-        if table is not None:
-            table[path] = result
-    for shard, table in sorted(tables.items()):
-        cache.write(f"{_RESULTS}-{shard:02d}", (builder_fingerprint(), table))
+    write_shards(cache, _RESULTS, results, {shard_of(path) for path in changed})

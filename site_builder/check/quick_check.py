@@ -12,11 +12,11 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..cache import BuildCache, open_cache
+from ..cache import BuildCache, open_cache, shard_of
 from ..diagnostics import promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
-from ..load.document_cache import keep_documents, read_scan, read_shard, shard_of, write_scan
+from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
 from ..load.file_states import scan_files
 from ..load.load import Document, LoadedFile, load_chunk, load_documents
 from ..model import Corpus, Source

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..cache import BuildCache, builder_fingerprint
+from ..cache import BuildCache, read_sharded, shard_of, write_shards
 from ..diagnostics import Diagnostic, Span
-from ..load.document_cache import SHARDS, shard_of
 from ..lock.lock import fingerprint, locked_text
 from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
@@ -101,12 +100,7 @@ def _document_summary(
 
 def read_summaries(cache: BuildCache) -> dict[str, FileSummary]:
     """Every kept summary by path (another site-builder's are not used)."""
-    summaries: dict[str, FileSummary] = {}
-    for shard in range(SHARDS):
-        table = cache.read(f"{_SUMMARIES}-{shard:02d}")
-        if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
-            summaries.update(table[1])
-    return summaries
+    return read_sharded(cache, _SUMMARIES)
 
 
 def write_summaries(
@@ -118,14 +112,7 @@ def write_summaries(
     # A summary is a function of path and digest: comparing digests is enough.
     every = now.keys() | kept.keys()
     changed = {path for path in every if _digest(now, path) != _digest(kept, path)}
-    shards = {shard_of(path) for path in changed}
-    tables: dict[int, dict[str, FileSummary]] = {shard: {} for shard in shards}
-    for path, summary in now.items():
-        table = tables.get(shard_of(path))
-        if table is not None:
-            table[path] = summary
-    for shard, table in sorted(tables.items()):
-        cache.write(f"{_SUMMARIES}-{shard:02d}", (builder_fingerprint(), table))
+    write_shards(cache, _SUMMARIES, now, {shard_of(path) for path in changed})
 
 
 def _digest(summaries: Mapping[str, FileSummary], path: str) -> str | None:

@@ -1,7 +1,7 @@
 """Load with the build cache: a file whose bytes are those it was loaded from last time is
 not parsed again; its kept result (``load.LoadedFile``) is used.
 
-Tables: ``documents-NN`` (path → ``LoadedFile``, in ``SHARDS`` shards by path, so one
+Tables: ``documents-NN`` (path → ``LoadedFile``, in ``cache.SHARDS`` shards by path, so one
 edited file rewrites one shard, not the whole corpus) and ``document-scan`` (the
 ``file_states.Scan`` that lets ``stat`` vouch for unchanged files).
 """
@@ -9,11 +9,11 @@ edited file rewrites one shard, not the whole corpus) and ``document-scan`` (the
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..cache import BuildCache, builder_fingerprint
+from ..cache import BuildCache, read_sharded, shard_of, write_shards
+from ..cache import read_shard as read_cache_shard
 from ..progress import Progress, no_progress
 from .discover import SiteFiles
 from .file_states import Scan, scan_files
@@ -27,7 +27,6 @@ from .load import (
 
 _DOCUMENTS = "documents"
 _SCAN = "document-scan"
-SHARDS = 32
 
 
 def load_with_cache(
@@ -57,24 +56,13 @@ def load_with_cache(
     return unpack_dropping_results(files, loaded)
 
 
-def shard_of(path: str) -> int:
-    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
-
-
 def _read_documents(cache: BuildCache) -> dict[str, LoadedFile]:
-    documents: dict[str, LoadedFile] = {}
-    for shard in range(SHARDS):
-        documents.update(read_shard(cache, shard))
-    return documents
+    return read_sharded(cache, _DOCUMENTS)
 
 
 def read_shard(cache: BuildCache, shard: int) -> dict[str, LoadedFile]:
     """The kept load results of one shard (another site-builder's results are not used)."""
-    table = cache.read(f"{_DOCUMENTS}-{shard:02d}")
-    if isinstance(table, tuple) and len(table) == 2 and table[0] == builder_fingerprint():
-        kept: dict[str, LoadedFile] = table[1]
-        return kept
-    return {}
+    return read_cache_shard(cache, _DOCUMENTS, shard)
 
 
 def keep_documents(cache: BuildCache, files: Mapping[str, LoadedFile]) -> None:
@@ -85,8 +73,7 @@ def keep_documents(cache: BuildCache, files: Mapping[str, LoadedFile]) -> None:
         if file.digest:
             by_shard.setdefault(shard_of(path), {})[path] = file
     for shard, added in sorted(by_shard.items()):
-        table = {**read_shard(cache, shard), **added}
-        cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
+        write_shards(cache, _DOCUMENTS, {**read_shard(cache, shard), **added}, {shard})
 
 
 def write_scan(cache: BuildCache, scan: Scan) -> None:
@@ -95,13 +82,8 @@ def write_scan(cache: BuildCache, scan: Scan) -> None:
 
 def _write_documents(cache: BuildCache, files: dict[str, LoadedFile], shards: set[int]) -> None:
     """Rewrite ``shards`` with the files that belong in them (unreadable ones are not kept)."""
-    entries: dict[int, dict[str, LoadedFile]] = {shard: {} for shard in shards}
-    for path, file in files.items():
-        shard = shard_of(path)
-        if file.digest and shard in entries:
-            entries[shard][path] = file
-    for shard, table in sorted(entries.items()):
-        cache.write(f"{_DOCUMENTS}-{shard:02d}", (builder_fingerprint(), table))
+    kept = {path: file for path, file in files.items() if file.digest}
+    write_shards(cache, _DOCUMENTS, kept, shards)
 
 
 def read_scan(cache: BuildCache) -> Scan | None:
