@@ -303,6 +303,33 @@ def test_a_silent_client_is_dropped_while_an_event_stream_stays_open(
     assert_no_traceback(capfd)
 
 
+def test_a_bug_answering_a_request_prints_one_line_and_serving_goes_on(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    running = start({"briefs/a.md": GOOD})
+
+    def broken(path: Path) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(serve_http, "content_type", broken)
+    with pytest.raises(http.client.RemoteDisconnected):
+        send(port_of(running), "/briefs/a/")
+    wait_until(request_threads_done)
+    assert capfd.readouterr().err == "serve: could not answer a request: RuntimeError: boom\n"
+    monkeypatch.undo()
+    assert send(port_of(running), "/briefs/a/").status == 200
+
+
+def test_the_404_page_is_not_read_through_a_link_out_of_the_folder(start: StartServer) -> None:
+    running = start({"briefs/a.md": GOOD})
+    page = serve_folder(running.site) / "404.html"
+    page.unlink()
+    page.symlink_to("/etc/passwd")
+    answer = send(port_of(running), "/nirgends/")
+    assert answer.status == 404 and b"root:" not in answer.body
+    assert b"site-builder serve has no page at this address" in answer.body
+
+
 def test_a_stuck_client_does_not_hold_up_stopping(start: StartServer) -> None:
     running = start({"briefs/a.md": GOOD})
     with socket.create_connection(("127.0.0.1", port_of(running)), timeout=30):

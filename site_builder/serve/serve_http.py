@@ -360,7 +360,11 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
 
 def _page_404(served: Served) -> bytes:
+    """The site's ``404.html``, under the same rule as every page: inside the folder."""
     try:
-        return (served.folder / "404.html").read_bytes()
+        found = _inside(served.folder, ["404.html"], ["404.html"])
+        if isinstance(found, Path):
+            return found.read_bytes()
     except OSError:
-        return FALLBACK_404
+        pass  # never built, or swapped away by a rebuild this very moment
+    return FALLBACK_404
