@@ -14,7 +14,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -26,7 +25,7 @@ from ..render.urls import Urls
 from ..report import format_text, summary
 from ..search.search_bundle import SearchIndexError
 from .resident import Resident
-from .serve_http import DevRequestHandler, Event, LiveSite, Served
+from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
 from .watch import WatchOptions, refreshed, snapshot, watch
 
 CACHE_FOLDER = ".site-builder-cache"
@@ -197,7 +196,7 @@ class DevServer:
 
     def __init__(
         self,
-        server: ThreadingHTTPServer,
+        server: DevHTTPServer,
         live: LiveSite,
         watch: Callable[[threading.Event], None],
     ):
@@ -249,7 +248,7 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
     config = load_config(root)
     base_path = Urls(options.build.base_url or config.base_url).base_path
     live = LiveSite(Served(out, base_path))
-    server = _open_server(options.port, live)  # first: a busy port fails before a long build
+    server = open_server(options.port, live)  # first: a busy port fails before a long build
     try:
         builder = Builder(root, replace(options.build, out=out), live, console)
         baseline = snapshot(root)
@@ -266,13 +265,12 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
     return running
 
 
-def _open_server(port: int, live: LiveSite) -> ThreadingHTTPServer:
+def open_server(port: int, live: LiveSite) -> DevHTTPServer:
+    """The HTTP server for ``live`` on ``HOST``, listening but not yet serving."""
     try:
-        server = ThreadingHTTPServer((HOST, port), partial(DevRequestHandler, live=live))
+        return DevHTTPServer((HOST, port), partial(DevRequestHandler, live=live))
     except OSError as exc:
         raise PortError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from exc
-    server.daemon_threads = True  # open event streams must not keep the process alive
-    return server
 
 
 def serve(root: Path, options: ServeOptions, console: Console) -> None:

@@ -8,13 +8,16 @@ never changed: the tag is added to each response.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import queue
+import re
+import sys
 import threading
 import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,24 @@ TOOL_FILES = ("reload.js", "overlay.css")
 
 # Comments keep an idle event stream open through proxies and tell us when a page has gone.
 KEEPALIVE_SECONDS = 15.0
+
+# How long one read or write on a connection may wait: a client that connects and sends
+# nothing (or stops reading) is dropped instead of holding a thread for ever. An idle event
+# stream waits for events, not for its socket, so the limit never ends one.
+REQUEST_TIMEOUT_SECONDS = 20.0
+
+# Connections the system queues while the server is busy (the standard library's 5 made
+# clients of a page with many files wait or fail).
+LISTEN_BACKLOG = 128
+
+# The only names a request may give in its Host header, with or without a port. Another
+# name means the page asking was loaded from another site whose name was made to point at
+# 127.0.0.1 (DNS rebinding): it must not read the preview.
+LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{0,5})?", re.IGNORECASE)
+FORBIDDEN_HOST = (
+    b"site-builder serve answers only requests for 127.0.0.1, localhost or [::1]: "
+    b"open the address that serve printed.\n"
+)
 
 # Shown when the site has no page to show: never built (errors from the start), or no 404.html.
 FALLBACK_404 = (
@@ -106,31 +127,93 @@ class LiveSite:
 
 @dataclass(frozen=True, slots=True)
 class Redirect:
+    """A redirect to ``location``, always a path of this server (one leading ``/``)."""
+
     location: str
 
 
+# NAME_MAX on Linux and macOS: no file has a longer name, and asking the system about one
+# fails with "File name too long" instead of "not found".
+MAX_SEGMENT_BYTES = 255
+
+
+def request_path(target: str) -> str:
+    """The path of a request target, still percent-encoded: without query or fragment."""
+    return target.split("#", 1)[0].split("?", 1)[0]
+
+
 def locate(url_path: str, served: Served) -> Path | Redirect | None:
-    """The built file for ``url_path`` (already percent-decoded), a redirect, or None.
+    """The built file for ``url_path`` (the path of the request, percent-encoded), a
+    redirect, or None (not found).
 
     ``/`` and the base path without its slash redirect to the base path; a folder without
-    its trailing slash redirects to it (as static hosts do, so relative links work).
+    its trailing slash redirects to it (as static hosts do, so relative links work). Only
+    a regular file that lies inside the served folder once every symbolic link is resolved
+    is ever returned.
     """
-    base = served.base_path
-    if not url_path.startswith(base):
-        return Redirect(base) if url_path in ("/", base.rstrip("/")) else None
-    relative = url_path[len(base) :]
-    parts = relative.split("/")
-    # No way out of the folder, and no hidden files (the output marker).
-    if any(part in ("..", ".") or part.startswith(".") for part in parts):
+    segments = _segments(url_path)
+    base = [urllib.parse.unquote(part) for part in served.base_path.split("/") if part]
+    if segments is None or segments[: len(base)] != base:
+        return Redirect(_location([*base, ""])) if segments == [""] else None
+    relative = segments[len(base) :]
+    if not relative:
+        return Redirect(_location([*base, ""]))
+    if not all(_servable(part) for part in relative if part):  # only the last may be ""
         return None
-    if "\\" in relative or "\0" in relative:
+    try:
+        return _inside(served.folder, relative, segments)
+    except (OSError, ValueError):
+        return None  # a name the system refuses (too long, a loop): nothing to serve
+
+
+def _segments(url_path: str) -> list[str] | None:
+    """The percent-decoded segments of ``url_path`` (``/a/b/`` → ``a``, ``b``, ``""``),
+    or None when it is not a plain absolute path: not starting with ``/``, or holding an
+    empty segment (``//``) before the last. Decoding happens once, per segment, so an
+    encoded ``/`` (``%2F``) stays inside its segment instead of starting a new path."""
+    if not url_path.startswith("/"):
         return None
-    target = served.folder / relative
-    if target.is_dir():
-        if relative and not relative.endswith("/"):
-            return Redirect(url_path + "/")
-        target = target / "index.html"
-    return target if target.is_file() else None
+    segments = [urllib.parse.unquote(part) for part in url_path[1:].split("/")]
+    return None if "" in segments[:-1] else segments
+
+
+def _servable(segment: str) -> bool:
+    """Whether ``segment`` can name a file or folder of the output: one name, no way up,
+    no hidden file (the output marker), nothing the system would refuse."""
+    return (
+        bool(segment)
+        and not segment.startswith(".")
+        and not any(character in segment for character in "/\\\0")
+        and len(segment.encode("utf-8", "surrogateescape")) <= MAX_SEGMENT_BYTES
+    )
+
+
+def _inside(folder: Path, relative: list[str], segments: list[str]) -> Path | Redirect | None:
+    """The file that ``relative`` names in ``folder`` (``segments``: the whole request
+    path), found only when its real path lies inside the real ``folder``."""
+    root = folder.resolve()
+    real = folder.joinpath(*relative).resolve()
+    if not real.is_relative_to(root):
+        return None  # a symbolic link that leads out of the served folder
+    if real.is_dir():
+        if relative[-1]:
+            return Redirect(_location([*segments, ""]))
+        real = (real / "index.html").resolve()
+    return real if real.is_relative_to(root) and real.is_file() else None
+
+
+def _location(segments: list[str]) -> str:
+    """The path of ``segments``, percent-encoded, starting with exactly one ``/``: a
+    browser reads ``//host`` or ``/\\host`` as another host."""
+    kept = [part for part in segments[:-1] if part] + segments[-1:]
+    return "/" + "/".join(urllib.parse.quote(part, safe="") for part in kept)
+
+
+def is_local_host(values: list[str]) -> bool:
+    """Whether the Host header ``values`` of a request (all of them) name this machine:
+    exactly one, and one of ``LOCAL_HOST``. A request without one is refused too; every
+    browser sends it, so only a hand-made request lacks it."""
+    return len(values) == 1 and LOCAL_HOST.fullmatch(values[0].strip(" \t")) is not None
 
 
 def inject_reload(html: bytes) -> bytes:
@@ -148,14 +231,37 @@ def content_type(path: Path) -> str:
     return f"{guessed}; charset=utf-8" if textual else guessed
 
 
+class DevHTTPServer(ThreadingHTTPServer):
+    """The standard library's threading server with a real listen backlog, request
+    threads that never keep the process alive (a stuck client cannot block Ctrl-C), and
+    no traceback for a client that went away."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # the page was closed or the client stalled: nobody to answer
+        # A bug answering one request must not end the server, nor bury the build messages.
+        problem = f"{type(error).__name__}: {error}"
+        print(f"serve: could not answer a request: {problem}", file=sys.stderr)
+
+
 class DevRequestHandler(BaseHTTPRequestHandler):
     """Answers one request from the ``LiveSite`` given at construction."""
 
     server_version = "site-builder-serve"
+    timeout = REQUEST_TIMEOUT_SECONDS
 
     def __init__(self, *args: Any, live: LiveSite, **kwargs: Any) -> None:
         self.live = live  # set first: the base class handles the request inside __init__
         super().__init__(*args, **kwargs)
+
+    def handle(self) -> None:
+        # The page was closed, or the client stalled: nobody to answer.
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            super().handle()
 
     def do_GET(self) -> None:
         self._respond(with_body=True)
@@ -166,8 +272,16 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Quiet: a line per request would bury the build messages (errors still print)."""
 
+    def log_error(self, format: str, *args: Any) -> None:
+        if any(isinstance(arg, TimeoutError) for arg in args):
+            return  # a client that sent nothing in time: dropped, nothing to tell the editor
+        super().log_error(format, *args)
+
     def _respond(self, with_body: bool) -> None:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        if not is_local_host(self.headers.get_all("Host") or []):
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", FORBIDDEN_HOST, with_body)
+            return
+        path = request_path(self.path)
         if path == EVENTS_PATH and with_body:
             self._stream_events()
         elif path.startswith(TOOL_PREFIX):
@@ -246,7 +360,11 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
 
 def _page_404(served: Served) -> bytes:
+    """The site's ``404.html``, under the same rule as every page: inside the folder."""
     try:
-        return (served.folder / "404.html").read_bytes()
+        found = _inside(served.folder, ["404.html"], ["404.html"])
+        if isinstance(found, Path):
+            return found.read_bytes()
     except OSError:
-        return FALLBACK_404
+        pass  # never built, or swapped away by a rebuild this very moment
+    return FALLBACK_404
