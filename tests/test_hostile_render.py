@@ -1,0 +1,98 @@
+"""Output as big as what readers need, whatever a brief throws at it (issue 16, points 8
+and 9): a brief's tags are capped and its cards name a few of them, so a site grows
+linearly with its tags; a citation's preview is an excerpt of its paragraph, so a page
+grows with its citations, not with the size of the paragraphs they cite."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.load.fields import MAX_TAGS
+from site_builder.render.pages import CARD_TAGS
+from tests.sitefiles import SITE_YAML, brief, write_site
+
+BODY = "Der Status sei nicht verhandelbar [@quelle#p1].\n"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1740787200")
+
+
+def build(site: Path, out: Path) -> int:
+    return main(["build", "--site", str(site), "--out", str(out), "--no-search"])
+
+
+def output_bytes(out: Path) -> int:
+    return sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+
+
+# --- point 8: tags ----------------------------------------------------------------------
+
+
+def tagged_brief(count: int) -> str:
+    """A brief with ``count`` tags of the same length (so sizes compare)."""
+    tags = ", ".join(f"Thema{number:04d}" for number in range(count))
+    return brief(BODY, f"---\ntitle: Testmeldung\ndate: 2025-02-27\ntags: [{tags}]\n---\n")
+
+
+def test_output_grows_linearly_with_a_briefs_tags_up_to_the_cap(tmp_path: Path) -> None:
+    """Each tag is a page holding the brief's card: were the card to name every tag, each
+    further tag would add more than the one before (4,000 tags made 674 MB)."""
+    counts = (MAX_TAGS - 12, MAX_TAGS - 8, MAX_TAGS - 4, MAX_TAGS)
+    assert counts[0] > CARD_TAGS  # every card says „+ N weitere“
+    sizes = []
+    for count in counts:
+        site = write_site(tmp_path / f"site-{count}", {"briefs/b.md": tagged_brief(count)})
+        assert build(site, tmp_path / f"out-{count}") == 0
+        sizes.append(output_bytes(tmp_path / f"out-{count}"))
+    steps = [later - earlier for earlier, later in itertools.pairwise(sizes)]
+    # Four tags more cost the same each time, give or take some digits (counts, compressed
+    # bytes); cards naming every tag add 4 × 4 × 2 tag links (some 1,400 bytes) per step.
+    assert max(steps) - min(steps) <= 100, (sizes, steps)
+
+
+def test_a_card_names_a_few_tags_and_counts_the_rest(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {"briefs/b.md": tagged_brief(MAX_TAGS)})
+    out = tmp_path / "out"
+    assert build(site, out) == 0
+    home = (out / "index.html").read_text("utf-8")
+    assert home.count('href="/tags/thema') == CARD_TAGS
+    assert f'<li class="more-tags">+ {MAX_TAGS - CARD_TAGS} weitere</li>' in home
+    tag_page = (out / "tags" / "thema0000" / "index.html").read_text("utf-8")
+    assert tag_page.count('href="/tags/thema') == CARD_TAGS
+    # The brief's own page names them all.
+    page = (out / "briefs" / "b" / "index.html").read_text("utf-8")
+    assert page.count('href="/tags/thema') == MAX_TAGS
+
+
+@pytest.mark.parametrize("count", [MAX_TAGS + 1, 4000])
+def test_more_tags_than_the_cap_fail_the_build_with_a_diagnostic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int
+) -> None:
+    site = write_site(tmp_path / "site", {"briefs/b.md": tagged_brief(count)})
+    out = tmp_path / "out"
+    assert build(site, out) == 1
+    assert not out.exists()
+    captured = capsys.readouterr()
+    assert (
+        f"briefs/b.md:4:7: error[too-many-tags]: 'tags' has {count:,} entries; "
+        f"at most {MAX_TAGS} are allowed\n"
+        f"  hint: keep the {MAX_TAGS} that say best what the brief is about; "
+        "each tag is a page of the site\n"
+    ) in captured.out + captured.err
+
+
+def test_a_block_list_of_tags_is_reported_at_its_first_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tags = "".join(f"  - Thema{number}\n" for number in range(MAX_TAGS + 1))
+    head = f"---\ntitle: Testmeldung\ndate: 2025-02-27\ntags:\n{tags}---\n"
+    site = write_site(tmp_path / "site", {"briefs/b.md": brief(BODY, head), "site.yaml": SITE_YAML})
+    assert main(["check", "--site", str(site)]) == 1
+    captured = capsys.readouterr()
+    assert "briefs/b.md:5:3: error[too-many-tags]: 'tags' has 21 entries" in captured.out
