@@ -6,15 +6,21 @@ grows with its citations, not with the size of the paragraphs they cite."""
 from __future__ import annotations
 
 import itertools
+from html import escape
 from pathlib import Path
 
 import pytest
 
 from site_builder.cli import main
+from site_builder.load.config import load_config
 from site_builder.load.fields import MAX_TAGS
+from site_builder.pipeline import load_corpus
+from site_builder.render.excerpts import PREVIEW_CHARS, excerpt
 from site_builder.render.pages import CARD_TAGS
+from site_builder.render.site_index import build_index
 from tests.sitefiles import SITE_YAML, brief, write_site
 
+ROOT = Path(__file__).parent.parent
 BODY = "Der Status sei nicht verhandelbar [@quelle#p1].\n"
 
 
@@ -96,3 +102,99 @@ def test_a_block_list_of_tags_is_reported_at_its_first_entry(
     assert main(["check", "--site", str(site)]) == 1
     captured = capsys.readouterr()
     assert "briefs/b.md:5:3: error[too-many-tags]: 'tags' has 21 entries" in captured.out
+
+
+# --- point 9: citation previews ---------------------------------------------------------
+
+# A paragraph of 1 MB (the file cap is 1 MiB) with one sentence worth quoting in its middle.
+FILLER = "Wort " * 100_000
+MIDDLE = "Der Minister nannte die Lage „ernst, aber beherrschbar“ und reiste ab."
+LONG_SOURCE = f"---\ntitle: Dokument\noutlet: Amt\n---\n{FILLER}{MIDDLE} {FILLER}Ende.\n"
+CITATIONS = 300
+# Bytes of a brief page that do not grow with its citations (head, masthead, footer, the
+# source list's heading), and per citation: its sentence in the brief, its marker and its
+# link back from the source list (``test_page_size`` counts these finer).
+PAGE_FIXED = 8_000
+PER_CITATION = 320
+
+
+def long_paragraph_site(root: Path, sentence: str) -> Path:
+    body = "\n\n".join(sentence.format(number) for number in range(CITATIONS))
+    return write_site(root, {"content/dokument.md": LONG_SOURCE, "briefs/b.md": brief(body + "\n")})
+
+
+def preview_of(page: str) -> str:
+    start = page.index('<blockquote class="citation-preview-quote"><p>„') + 47
+    return page[start : page.index("“</p></blockquote>", start)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Satz {} nennt das Dokument [@dokument#p1].",
+        "Satz {}: „ernst, aber beherrschbar“ [@dokument#p1].",
+    ],
+    ids=["plain", "quoting"],
+)
+def test_a_page_citing_a_1_mb_paragraph_300_times_is_bounded_by_its_citations(
+    tmp_path: Path, sentence: str
+) -> None:
+    """The preview is an excerpt, on the page once: the page grows with its citations, not
+    with the paragraph (it was 1 MB here, and 302 MB when each citation held the text)."""
+    site = long_paragraph_site(tmp_path / "site", sentence)
+    out = tmp_path / "out"
+    assert build(site, out) == 0
+    size = (out / "briefs" / "b" / "index.html").stat().st_size
+    assert size <= PAGE_FIXED + 3 * PREVIEW_CHARS + PER_CITATION * CITATIONS, size
+    # The whole paragraph is on its source page, where "Zur Quelle" leads.
+    assert FILLER + MIDDLE in (out / "sources" / "dokument" / "index.html").read_text("utf-8")
+
+
+def test_a_long_paragraphs_preview_starts_at_its_start_when_nothing_is_quoted(
+    tmp_path: Path,
+) -> None:
+    site = long_paragraph_site(tmp_path / "site", "Satz {} nennt das Dokument [@dokument#p1].")
+    assert build(site, tmp_path / "out") == 0
+    page = (tmp_path / "out" / "briefs" / "b" / "index.html").read_text("utf-8")
+    preview = preview_of(page)
+    assert preview.startswith("Wort Wort ") and preview.endswith("Wort…")
+    assert len(preview) <= PREVIEW_CHARS + 1
+
+
+def test_a_long_paragraphs_preview_shows_the_passage_the_brief_quotes(tmp_path: Path) -> None:
+    site = long_paragraph_site(
+        tmp_path / "site", "Satz {}: „ernst, aber beherrschbar“ [@dokument#p1]."
+    )
+    assert build(site, tmp_path / "out") == 0
+    page = (tmp_path / "out" / "briefs" / "b" / "index.html").read_text("utf-8")
+    preview = preview_of(page)
+    assert preview.startswith("…Wort ") and preview.endswith(" Wort…")
+    assert escape(MIDDLE) in preview
+    assert len(preview) <= PREVIEW_CHARS + 2
+    assert page.count(escape(MIDDLE)) == 1  # once on the page, shared by its 300 markers
+
+
+def test_excerpts_show_short_paragraphs_whole_and_cut_long_ones_at_words() -> None:
+    short = "Wort " * (PREVIEW_CHARS // 5)
+    assert excerpt(short.strip()) == short.strip()
+    assert excerpt("a" * PREVIEW_CHARS) == "a" * PREVIEW_CHARS
+    cut = excerpt("lang " * 1000, ["lang lang"])
+    assert cut.endswith("lang…") and len(cut) <= PREVIEW_CHARS + 1
+    # One word of 1 MB: cut inside it, never between a letter and its accent.
+    word = excerpt("e\u0301" * 500_000)
+    assert len(word) <= PREVIEW_CHARS + 1 and word.endswith("\u0301…")
+    quoted = excerpt("x" * 2000 + " Ziel " + "y" * 2000, ["Ziel"])
+    assert "Ziel" in quoted and quoted.startswith("…") and quoted.endswith("…")
+
+
+def test_a_quote_not_found_plainly_leaves_the_preview_at_the_start() -> None:
+    text = "Anfang " + "Wort " * 1000
+    assert excerpt(text, ["fehlt hier", "auch nicht"]).startswith("Anfang Wort")
+
+
+def test_every_cited_paragraph_of_this_site_is_shown_whole() -> None:
+    """The cap is above this site's paragraphs: their previews look as before."""
+    corpus, _, _ = load_corpus(load_config(ROOT))
+    index = build_index(corpus)
+    lengths = [len(c.paragraph.text) for cited in index.cited.values() for c in cited]
+    assert lengths and max(lengths) <= PREVIEW_CHARS

@@ -285,7 +285,9 @@ def rendered_context(
             return urls.link(paragraph_page(entry, brief))
 
         numbers = cited_numbers(brief, body.cited)
-        rendered = render_brief_body(brief.html, brief.marker_runs, numbers, link, previews)
+        rendered = render_brief_body(
+            brief.html, brief.marker_runs, numbers, link, previews, groups=brief.citations
+        )
         return {
             "sources": [_source_entry(entry) for entry in cited_sources(body.cited)],
             "listing": listing(brief, body.cited, body.tags),
