@@ -198,3 +198,14 @@ def test_every_cited_paragraph_of_this_site_is_shown_whole() -> None:
     index = build_index(corpus)
     lengths = [len(c.paragraph.text) for cited in index.cited.values() for c in cited]
     assert lengths and max(lengths) <= PREVIEW_CHARS
+
+
+def test_a_quotes_excerpt_opens_with_its_sentence_when_that_is_near() -> None:
+    """The source list shows two lines of an entry: they should hold the quoted words."""
+    text = "Vorher. " * 300 + MIDDLE + " Danach." * 300
+    shown = excerpt(text, ["ernst, aber beherrschbar"])
+    assert shown.startswith("…" + MIDDLE) and shown.endswith("…")
+    # Near the end, the window ends with the paragraph and starts at a word.
+    near_end = excerpt("Wort " * 400 + MIDDLE, ["ernst, aber beherrschbar"])
+    assert near_end.startswith("…Wort ") and near_end.endswith(MIDDLE)
+    assert len(near_end) <= PREVIEW_CHARS + 1

@@ -20,8 +20,11 @@ from ..check.quotes import quote_pieces
 # shorter (this site's longest cited one has 829 characters), so they are shown whole; a
 # longer one is a document pasted as one paragraph, of which a preview shows a window.
 PREVIEW_CHARS = 1000
-# Where a quoted passage starts in its window: after this many characters of context.
+# A window around a quote opens with the quote's sentence when it starts at most this many
+# characters before the quote (so the list's two-line view shows the quote), else this
+# many characters before it.
 _CONTEXT_BEFORE = PREVIEW_CHARS // 4
+_SENTENCE_END = re.compile(r"[.!?…][\"“”»«’‘']?\s+")
 # Quotes tried per paragraph, and words of a quote searched for: each search reads the
 # paragraph once, so a brief quoting a long paragraph a thousand times still reads it a
 # few times.
@@ -38,11 +41,12 @@ def excerpt(text: str, quotes: Iterable[str] = ()) -> str:
     „…“ where text is left out."""
     if len(text) <= PREVIEW_CHARS:
         return text
-    start = _quoted_at(text, quotes)
-    start = max(0, start - _CONTEXT_BEFORE) if start is not None else 0
+    quoted = _quoted_at(text, quotes)
+    start, exact = (0, True) if quoted is None else _sentence_start(text, quoted)
     end = min(len(text), start + PREVIEW_CHARS)
-    start = max(0, end - PREVIEW_CHARS)
-    if start > 0:
+    if end - start < PREVIEW_CHARS:  # a quote near the end: the window ends with the text
+        start, exact = end - PREVIEW_CHARS, False
+    if start > 0 and not exact:
         start = _word_start(text, start, end)
     if end < len(text):
         end = _word_end(text, start, end)
@@ -69,6 +73,17 @@ def _quoted_at(text: str, quotes: Iterable[str]) -> int | None:
         if tried == _QUOTES_TRIED:
             return None
     return None
+
+
+def _sentence_start(text: str, quoted: int) -> tuple[int, bool]:
+    """Where the window around the quote at ``quoted`` starts: at its sentence when that
+    starts within reach (True: a start to keep), else at the reach (False: to be moved to
+    a word's start)."""
+    reach = max(0, quoted - _CONTEXT_BEFORE)
+    ends = list(_SENTENCE_END.finditer(text, reach, quoted))
+    if ends:
+        return ends[-1].end(), True
+    return reach, reach == 0
 
 
 _SPACE = re.compile(r"\s")
