@@ -43,6 +43,10 @@ IGNORED_KEYS = frozenset({"$schema"})  # lets YAML tooling find the schema; not 
 SHORT_TEXT = 200
 LONG_TEXT = 2000
 TAG_TEXT = 100
+# Most tags a brief may have. Each tag is a page listing the brief's card, so tags make
+# output grow with their number (and did with its square, issue 16); real briefs carry a
+# handful (this site 3 to 5), so 20 is a mistake or an attack, never a newsroom's habit.
+MAX_TAGS = 20
 
 
 class Kind(enum.Enum):
@@ -63,7 +67,8 @@ class Field:
     """One front-matter key. ``example`` is what the hint for a missing field suggests;
     ``max_length`` limits a text (each entry of a list); ``in_urls`` marks texts that name
     a page of the built site (tags), whose slugs must be valid folder names. A ``CHOICE``
-    field takes one of ``choices``; ``default`` is what its absence means."""
+    field takes one of ``choices``; ``default`` is what its absence means. ``max_items``
+    limits the entries of a list (``None``: no limit)."""
 
     name: str
     kind: Kind
@@ -75,6 +80,7 @@ class Field:
     in_urls: bool = False
     choices: tuple[str, ...] = ()
     default: str | None = None
+    max_items: int | None = None
 
 
 CORRECTION_FIELDS = (
@@ -118,6 +124,7 @@ BRIEF_FIELDS = (
         "[Ukraine, Russland]",
         max_length=TAG_TEXT,
         in_urls=True,
+        max_items=MAX_TAGS,
     ),
     Field("authors", Kind.TEXT_LIST, "Who wrote the brief.", "[Redaktion]"),
     Field("draft", Kind.BOOL, "Drafts are checked but not published.", "true"),
@@ -509,6 +516,8 @@ def _read_text_list(field: Field, node: yaml.Node, to_span: ToSpan) -> tuple[str
         return _wrong_type(field, node, to_span, hint=f"write a list: '{field.name}: [{listed}]'")
     if not isinstance(node, yaml.SequenceNode):
         return _wrong_type(field, node, to_span)
+    if field.max_items is not None and len(node.value) > field.max_items:
+        return _too_many(field, node, to_span)
     texts = []
     for item in node.value:
         text = _read_entry(field, item, to_span)
@@ -516,6 +525,16 @@ def _read_text_list(field: Field, node: yaml.Node, to_span: ToSpan) -> tuple[str
             return text
         texts.append(text)
     return tuple(texts)
+
+
+def _too_many(field: Field, node: yaml.SequenceNode, to_span: ToSpan) -> Diagnostic:
+    return error(
+        to_span(node),
+        "too-many-tags",  # tags are the only list with a limit
+        f"'{field.name}' has {len(node.value):,} entries; at most {field.max_items} are allowed",
+        hint=f"keep the {field.max_items} that say best what the brief is about; "
+        "each tag is a page of the site",
+    )
 
 
 def _read_entry(field: Field, item: yaml.Node, to_span: ToSpan) -> str | Diagnostic:

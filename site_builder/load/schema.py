@@ -70,6 +70,8 @@ def _field_schema(field: Field) -> dict[str, Any]:
         body["maxLength"] = field.max_length
     elif field.kind is Kind.TEXT_LIST:
         body["items"] = {**body["items"], "maxLength": field.max_length}
+        if field.max_items is not None:
+            body["maxItems"] = field.max_items
     if not field.required:  # the checker reads an empty optional field as absent
         body = {"anyOf": [body, {"type": "null"}]}
     if field.default is not None:

@@ -36,6 +36,10 @@ from .site_index import (
 from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
+# Tags a brief's card in a list shows; more are counted („+ 3 weitere“) and all are on the
+# brief's own page. A card stands on each of its tags' pages, so a card naming every tag
+# made a site grow with the square of a brief's tags (issue 16).
+CARD_TAGS = 5
 # How a brief's source list names a source's kind (``fields.SOURCE_KINDS``); an original
 # report needs no word.
 KIND_NAMES = {
@@ -164,12 +168,16 @@ def listing(
     brief: Brief, cited: tuple[CitedParagraph, ...], tags: tuple[tuple[str, str], ...]
 ) -> dict[str, Any]:
     """What a list of briefs shows of one: its page, how many sources it rests on (as many
-    as its source list has entries: one per source, not per paragraph) and its tags."""
+    as its source list has entries: one per source, not per paragraph), its tags (all, for
+    its own page) and those its card shows (``card_tags``, ``CARD_TAGS`` at most; how many
+    more it has is ``more_tags``)."""
     return {
         "brief": brief,
         "page": brief_page(brief.slug),
         "source_count": source_count(cited),
         "tags": list(tags),
+        "card_tags": list(tags[:CARD_TAGS]),
+        "more_tags": max(0, len(tags) - CARD_TAGS),
     }
 
 
@@ -277,7 +285,9 @@ def rendered_context(
             return urls.link(paragraph_page(entry, brief))
 
         numbers = cited_numbers(brief, body.cited)
-        rendered = render_brief_body(brief.html, brief.marker_runs, numbers, link, previews)
+        rendered = render_brief_body(
+            brief.html, brief.marker_runs, numbers, link, previews, groups=brief.citations
+        )
         return {
             "sources": [_source_entry(entry) for entry in cited_sources(body.cited)],
             "listing": listing(brief, body.cited, body.tags),

@@ -6,18 +6,21 @@ source's slots take "cited in" under each cited paragraph.
 
 Everything filled in is escaped here and closed with ``close_bidi``. The escaped text of
 a cited paragraph's popover is made once per build (``preview_texts``) and shared by every
-brief that cites the paragraph.
+brief that cites the paragraph; it is the paragraph, or an excerpt of a long one
+(``excerpts``), which a brief that quotes the paragraph centres on its quote.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from ..load.invisible import close_bidi
 from ..load.markdown_html import SLOT, MarkerRuns
+from ..model import CitationGroup
+from .excerpts import PREVIEW_CHARS, excerpt
 from .site_index import CitedParagraph, Citing, SiteIndex
 
 
@@ -36,7 +39,7 @@ class BriefHtml:
 @dataclass(frozen=True, slots=True)
 class PreviewText:
     """What a cited paragraph's entry says whichever brief cites it, escaped: the work it
-    is from (outlet and title) and its text."""
+    is from (outlet and title) and its text (``excerpts.excerpt``: whole unless long)."""
 
     work: str
     quote: str
@@ -71,7 +74,12 @@ def preview_text(entry: CitedParagraph) -> PreviewText:
     """The popover text of ``entry``'s paragraph (``preview_texts`` makes each once)."""
     outlet = f"{close_bidi(entry.source.outlet)}: " if entry.source.outlet else ""
     work = f"{outlet}{close_bidi(entry.source.title)}"
-    return PreviewText(escape(work), escape(close_bidi(entry.paragraph.text)))
+    return PreviewText(escape(work), _quote_html(entry))
+
+
+def _quote_html(entry: CitedParagraph, quotes: Sequence[str] = ()) -> str:
+    # Bidi controls are closed after cutting: an excerpt may end inside an isolate.
+    return escape(close_bidi(excerpt(entry.paragraph.text, quotes)))
 
 
 def render_brief_body(
@@ -80,10 +88,14 @@ def render_brief_body(
     numbers: Mapping[str, CitedParagraph],
     link: Callable[[CitedParagraph], str],
     previews: PreviewTexts,
+    *,
+    groups: Sequence[CitationGroup] = (),
 ) -> BriefHtml:
     """A brief's body from its HTML made at load (``markdown_html.brief_body_html``): each
     slot filled with its run of markers, and the source list entries they open; ``link``
-    is where an entry's "Zur Quelle" leads, ``previews`` the texts of the cited paragraphs."""
+    is where an entry's "Zur Quelle" leads, ``previews`` the texts of the cited paragraphs.
+    The preview of a long paragraph shows the passage the brief quotes from it (the quotes
+    of its citation ``groups``)."""
     parts = html.split(SLOT)
     assert len(parts) == len(runs) + 1, "a slot per run of markers"
     state = _BriefEnv(numbers)
@@ -92,16 +104,39 @@ def render_brief_body(
         filled += (_markers_html(keys, state), part)
     markers = {label: tuple(numbers) for label, numbers in state.markers.items()}
     cited = {entry.label: entry for entry in numbers.values()}
+    quoted = _quoted(groups, numbers)
     entries = {
         label: _entry_html(
             entry,
             link(entry),
-            previews[(entry.source.id, entry.paragraph.index)],
+            _preview(entry, previews, quoted.get(label, ())),
             markers.get(label, ()),
         )
         for label, entry in cited.items()
     }
     return BriefHtml("".join(filled), entries, markers)
+
+
+def _quoted(
+    groups: Sequence[CitationGroup], numbers: Mapping[str, CitedParagraph]
+) -> dict[str, list[str]]:
+    """Per label, the quotes the citation groups citing its paragraph attest, in order."""
+    quoted: dict[str, list[str]] = {}
+    for group in groups:
+        for ref in group.refs:
+            entry = numbers.get(ref.key)
+            if entry is not None and group.quotes:
+                quoted.setdefault(entry.label, []).extend(q.text for q in group.quotes)
+    return quoted
+
+
+def _preview(entry: CitedParagraph, previews: PreviewTexts, quotes: Sequence[str]) -> PreviewText:
+    """The paragraph's shared preview text, or for a long paragraph the brief quotes, an
+    excerpt around what it quotes."""
+    shared = previews[(entry.source.id, entry.paragraph.index)]
+    if not quotes or len(entry.paragraph.text) <= PREVIEW_CHARS:
+        return shared
+    return replace(shared, quote=_quote_html(entry, quotes))
 
 
 def _markers_html(keys: Sequence[str], state: _BriefEnv) -> str:
