@@ -336,7 +336,7 @@ def recover_interrupted_swap(out: Path) -> None:
     if out.exists() or not out.parent.is_dir():
         return
     for path, pid in _temporary_folders(out, "old"):
-        if not _is_running(pid):
+        if pid == os.getpid() or not _is_running(pid):  # (see remove_leftovers)
             path.rename(out)
             return
 
@@ -348,6 +348,8 @@ def remove_leftovers(out: Path) -> None:
     still using its folder). A folder without the marker that holds anything is never
     touched, whatever its name."""
     for path, pid in _temporary_folders(out, "new", "old", empty_too=True):
+        # Our own PID: an earlier build of this process (``serve``) that could not clean
+        # up; builds into one folder never overlap (``output_lock``).
         if pid == os.getpid() or not _is_running(pid):
             _discard(path)
 
