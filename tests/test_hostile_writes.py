@@ -190,6 +190,21 @@ def test_build_never_writes_through_links_planted_for_its_temporary_folders(
     assert (out / MARKER).is_file()
 
 
+def test_reanchor_is_not_stopped_by_a_file_planted_at_its_temporary_name(
+    make_site: MakeSite, victim: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = "---\ntitle: Quelle\noutlet: Testagentur\n---\nErster Absatz.\n\nZweiter Absatz.\n"
+    site = make_site({"content/quelle.md": source, B: brief("Zwei [@quelle#p2].\n")})
+    assert main(["lock", "--site", str(site)]) == 0
+    moved = source.replace("Erster Absatz.\n\n", "Neu davor.\n\nErster Absatz.\n\n")
+    (site / "content/quelle.md").write_text(moved, "utf-8")
+    _plant(site / "briefs" / f".b.md.{FAKE_PID}.reanchor", victim)
+    _fake_pid(monkeypatch)
+    assert main(["reanchor", "--site", str(site)]) == 0
+    assert "[@quelle#p3]" in (site / B).read_text("utf-8")
+    assert _untouched(victim)
+
+
 # --- 4. build removes only folders it made -------------------------------------------------
 
 
