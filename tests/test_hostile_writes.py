@@ -133,6 +133,23 @@ def test_a_cache_folder_that_is_a_link_out_of_the_site_is_not_written(
     assert list(elsewhere.iterdir()) == []
 
 
+def test_an_output_folder_in_the_site_behind_a_link_out_of_it_is_refused(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # serve builds into .site-builder-cache/serve: a planted cache folder would lead there.
+    site = make_site({B: brief(BODY)})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+    out = site / CACHE_DIR / "serve"
+    assert main(["build", "--site", str(site), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"site-builder: error: --out: {out} leads out of the site through a symbolic link; "
+        "nothing was written or deleted\n"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_the_cache_key_is_never_written_through_a_planted_link(
     make_site: MakeSite, victim: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

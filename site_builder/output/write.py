@@ -56,6 +56,10 @@ def check_output_folder(out: Path, site_root: Path) -> None:
     home = Path.home().resolve()
     if out.is_symlink():
         raise OutputFolderError(f"{out} is a symbolic link; give the real folder")
+    if Path(os.path.abspath(out)).is_relative_to(os.path.abspath(site_root)) and not (
+        target.is_relative_to(site)
+    ):  # a link planted in the site (``.site-builder-cache -> ~``) must not lead writes out
+        raise OutputFolderError(f"{out} leads out of the site through a symbolic link")
     if target == Path(target.anchor) or target == home:
         raise OutputFolderError(f"{out} is {'the home folder' if target == home else '/'}")
     if site.is_relative_to(target):
