@@ -27,7 +27,7 @@ from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
 from .new_brief import create_brief
-from .output.write import OutputFolderError, OutputWriteError
+from .output.write import OutputBusyError, OutputFolderError, OutputWriteError
 from .pipeline import (
     BuildOptions,
     CheckOptions,
@@ -250,6 +250,8 @@ def run_build(args: argparse.Namespace) -> int:
     )
     try:
         result = build_site(args.site, options, _progress())
+    except OutputBusyError as exc:
+        raise UsageError(f"{exc}; nothing was written or deleted") from exc
     except OutputFolderError as exc:
         raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
     except SearchIndexError as exc:

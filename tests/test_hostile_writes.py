@@ -536,11 +536,25 @@ def test_a_second_build_into_the_same_folder_says_another_build_is_running(
     )
     assert done.returncode == 2
     assert done.stderr == (
-        f"site-builder: error: --out: another build is running into {out.resolve()} "
+        f"site-builder: error: another build is running into {out.resolve()} "
         f"(process {os.getpid()}); try again when it has finished; nothing was written or "
         "deleted\n"
     )
     assert not out.exists()
+
+
+def test_an_output_lock_planted_as_a_link_is_never_written_through(
+    make_site: MakeSite, tmp_path: Path, victim: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({B: brief(BODY)})
+    lock = tmp_path / ".public.lock"
+    lock.symlink_to(victim)
+    assert main(["build", "--site", str(site), "--out", str(tmp_path / "public")]) == 2
+    assert capsys.readouterr().err == (
+        f"site-builder: error: --out: cannot open the lock {lock}: it is a symbolic link; "
+        "remove it; nothing was written or deleted\n"
+    )
+    assert _untouched(victim)
 
 
 def test_two_builds_at_once_never_fail_with_a_missing_file(

@@ -104,7 +104,8 @@ def output_lock(out: Path) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, flags, 0o666)
     except OSError as exc:
-        raise OutputFolderError(f"cannot open the lock {path}: {exc.strerror or exc}") from exc
+        reason = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise OutputFolderError(f"cannot open the lock {path}: {reason}; remove it") from exc
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
@@ -290,12 +291,13 @@ def _swap(fresh: Path, out: Path, stale: Path) -> None:
         with contextlib.suppress(OSError):
             fresh.rename(stale)
         return
-    if out.exists():
+    moved = out.exists()
+    if moved:
         out.rename(stale)
     try:
         fresh.rename(out)
     except OSError as exc:
-        if not (stale / MARKER).is_file():
+        if not moved:
             raise  # there was no previous output to move back
         try:
             stale.rename(out)  # put the previous output back
