@@ -21,35 +21,52 @@ import importlib.metadata
 import os
 import pickle
 import secrets
+import stat
 import sys
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .safe_files import real_folder, replace_file
+
 CACHE_DIR = ".site-builder-cache"
 _BUILD_TABLES = "build"
 _KEY_BYTES = 32
 _SIGNATURE_BYTES = 32  # HMAC-SHA256
+# A table holds what was learnt of every file (each at most 1 MiB) or the file list of
+# a large output: hundreds of megabytes at most. Anything larger is not one we wrote.
+MAX_TABLE_BYTES = 1 << 30
 _LIBRARIES = ("markdown-it-py", "Jinja2", "PyYAML", "pagefind", "MarkupSafe")
 
 
 class BuildCache:
-    """Signed tables (name → picklable value) in one folder; ``None`` when not usable."""
+    """Signed tables (name → picklable value) in one folder; ``None`` when not usable.
 
-    def __init__(self, folder: Path, key: bytes) -> None:
+    ``base`` is the site: the folders from it to ``folder`` must be real folders (a planted
+    link would lead the tables' writes out of the site). A table is read only when it is a
+    regular file (never through a link, never a device or pipe: ``/dev/zero`` would fill
+    the memory, ``/dev/stdin`` wait for ever) of at most ``MAX_TABLE_BYTES``."""
+
+    def __init__(self, folder: Path, key: bytes, base: Path | None = None) -> None:
         self._folder = folder
         self._key = key
+        self._base = folder.parent if base is None else base
+        self._failure: str | None = None
 
     @property
     def folder(self) -> Path:
         return self._folder
 
+    @property
+    def failure(self) -> str | None:
+        """Why the cache could not be written (then it no longer tries), or None."""
+        return self._failure
+
     def read(self, name: str) -> Any:
         """The table's value, or None when it is missing, damaged or not signed by us."""
-        try:
-            data = (self._folder / f"{name}.pickle").read_bytes()
-        except OSError:
+        data = _read_regular_file(self._folder / f"{name}.pickle", MAX_TABLE_BYTES)
+        if data is None:
             return None
         signature, payload = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
         if not hmac.compare_digest(signature, self._sign(payload)):
@@ -61,19 +78,41 @@ class BuildCache:
 
     def write(self, name: str, value: Any) -> None:
         """Store ``value`` (all or nothing: a run killed mid-write leaves the old table).
-        A cache that cannot be written only costs speed: the error is swallowed on purpose."""
+        A cache that cannot be written (read-only site, disk full) only costs speed: the
+        first failure is kept in ``failure`` and later writes are skipped."""
+        if self._failure is not None:
+            return
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        path = self._folder / f"{name}.pickle"
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
         try:
-            self._folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(self._sign(payload) + payload)
-            temporary.replace(path)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+            if not real_folder(self._folder, self._base):
+                raise NotADirectoryError(f"{self._folder} is not a real folder")
+            replace_file(self._folder / f"{name}.pickle", self._sign(payload) + payload, 0o600)
+        except OSError as exc:
+            self._failure = f"{self._folder}: {exc.strerror or exc}"
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit``
+    bytes, else None. Opened without blocking, so a named pipe cannot stop the run."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return data if len(data) <= limit else None
 
 
 def open_cache(site_root: Path) -> BuildCache | None:
@@ -82,24 +121,18 @@ def open_cache(site_root: Path) -> BuildCache | None:
     key = _user_key()
     if key is None:
         return None
-    return BuildCache(site_root / CACHE_DIR / _BUILD_TABLES, key)
+    return BuildCache(site_root / CACHE_DIR / _BUILD_TABLES, key, site_root)
 
 
 def _user_key() -> bytes | None:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     path = Path(base) / "site-builder" / "cache-key"
+    key = _read_regular_file(path, _KEY_BYTES)
     try:
-        key = path.read_bytes()
-        if len(key) == _KEY_BYTES and path.stat().st_mode & 0o077 == 0:
+        if key is not None and len(key) == _KEY_BYTES and path.lstat().st_mode & 0o077 == 0:
             return key
         path.parent.mkdir(parents=True, exist_ok=True)
         return _new_key(path)
-    except FileNotFoundError:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return _new_key(path)
-        except OSError:
-            return None
     except OSError:
         return None
 
@@ -108,11 +141,7 @@ def _new_key(path: Path) -> bytes:
     """A fresh key, written readable by the user only (a key others could read or replace
     would let them forge cache entries)."""
     key = secrets.token_bytes(_KEY_BYTES)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(key)
-    temporary.replace(path)
+    replace_file(path, key, 0o600)
     return key
 
 

@@ -23,10 +23,11 @@ from .check.quick_check import check_quickly
 from .cli_common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, print_problems, use_colour
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
+from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
 from .new_brief import create_brief
-from .output.write import OutputFolderError, OutputWriteError
+from .output.write import OutputBusyError, OutputFolderError, OutputWriteError
 from .pipeline import (
     BuildOptions,
     CheckOptions,
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print_problems(exc.problems, sys.stderr)
         return EXIT_USAGE
-    except UsageError as exc:
+    except (UsageError, LockWriteError) as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
@@ -249,6 +250,8 @@ def run_build(args: argparse.Namespace) -> int:
     )
     try:
         result = build_site(args.site, options, _progress())
+    except OutputBusyError as exc:
+        raise UsageError(f"{exc}; nothing was written or deleted") from exc
     except OutputFolderError as exc:
         raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
     except SearchIndexError as exc:
@@ -258,9 +261,7 @@ def run_build(args: argparse.Namespace) -> int:
         ) from exc
     except OutputWriteError as exc:
         out = args.out or args.site / "public"
-        raise UsageError(
-            f"could not write {out}: {exc}; the previous output was left as it was"
-        ) from exc
+        raise UsageError(f"could not write {out}: {exc}") from exc
     _report(result.check, args.format)
     for broken in result.broken_links:
         print(f"broken link: {broken}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 import frontmatter
@@ -23,8 +24,11 @@ def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
         return f"--date: {parsed if isinstance(parsed, str) else 'needs YYYY-MM-DD'}"
     relative = Path(BRIEFS_DIR) / f"{slug}.md"
     target = root / relative
-    if target.exists():
-        return f"{relative.as_posix()} exists already; choose another title or edit that file"
+    exists = f"{relative.as_posix()} exists already; choose another title or edit that file"
+    if os.path.lexists(target):  # (a dangling link too: it would lead the write elsewhere)
+        return exists
+    if target.parent.is_symlink():
+        return f"{BRIEFS_DIR}/ is a symbolic link; 'new' writes only into a real folder"
     post = frontmatter.Post(
         "",
         title=title,
@@ -35,6 +39,10 @@ def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
         draft=True,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8", newline="\n") as stream:
-        stream.write(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n")
+    try:
+        # "x": O_CREAT | O_EXCL, which never follows a link planted since the check above
+        with target.open("x", encoding="utf-8", newline="\n") as stream:
+            stream.write(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n")
+    except FileExistsError:
+        return exists
     return relative

@@ -47,7 +47,12 @@ from .output.previous_build import (
     with_files,
     write_record,
 )
-from .output.write import check_output_folder, recover_interrupted_swap, write_output
+from .output.write import (
+    check_output_folder,
+    output_lock,
+    recover_interrupted_swap,
+    write_output,
+)
 from .progress import Progress, no_progress
 from .render.page_keys import document_identities
 from .render.pages import latest_date
@@ -240,6 +245,14 @@ def build_site(
     """
     out = options.out or root / "public"
     check_output_folder(out, root)
+    with output_lock(out):
+        return _build_locked(root, out, options, progress, resident)
+
+
+def _build_locked(
+    root: Path, out: Path, options: BuildOptions, progress: Progress, resident: Resident | None
+) -> BuildResult:
+    """``build_site`` while this process alone writes ``out``."""
     recover_interrupted_swap(out)
     cache = open_cache(root) if options.use_cache else None
     scan = time.time_ns(), input_entries(root)

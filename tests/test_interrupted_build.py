@@ -72,15 +72,20 @@ def test_sigkill_at_any_moment_leaves_the_old_or_the_new_output(site: Path, tmp_
         before = tree(out)
         _edit_one_brief(site, round_)
         build = _start_build(site, out)
-        fresh = out.parent / f".public.new-{build.pid}"
+        # The build's temporary folder: .public.new-PID-RANDOM
+        fresh = f".public.new-{build.pid}-*"
         if round_ % 2 == 0:
             time.sleep(0.05 * round_)  # while loading, checking or rendering
         else:
             deadline = time.monotonic() + 30
-            while not fresh.exists() and build.poll() is None and time.monotonic() < deadline:
+            while (
+                not any(out.parent.glob(fresh))
+                and build.poll() is None
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.001)  # until it writes
             time.sleep(0.002 * round_)
-        writing = fresh.exists()
+        writing = any(out.parent.glob(fresh))
         build.send_signal(signal.SIGKILL)
         status = build.wait()
         after = tree(out)

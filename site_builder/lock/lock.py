@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Span, error
 from ..model import CitationRef, Corpus, Paragraph, Source
+from ..safe_files import replace_file
 
 LOCK_NAME = "citations.lock"
 LOCK_VERSION = 1
@@ -85,19 +85,24 @@ def render_lock(entries: Mapping[str, LockEntry]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+class LockWriteError(Exception):
+    """``citations.lock`` could not be written (disk full, read-only site); the previous
+    lock is as it was (an environment error, exit 2)."""
+
+
 def write_lock(root: Path, entries: Mapping[str, LockEntry]) -> None:
-    """Write the lock atomically: a reader never sees half a file."""
-    temporary = root / f".{LOCK_NAME}.{os.getpid()}.tmp"
-    # os.open with 0o666 lets the umask decide, like any file an editor saves
-    # (tempfile.mkstemp would make the lock readable by its owner only).
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    """Write the lock atomically: a reader never sees half a file. The temporary file is
+    made anew (never a planted link followed) and ``replace`` puts it in place, replacing
+    even a symbolic link named ``citations.lock`` instead of writing through it. Mode 0o666
+    lets the umask decide, like any file an editor saves. Raises ``LockWriteError``."""
+    data = render_lock(entries).encode("utf-8")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(render_lock(entries))
-        os.replace(temporary, root / LOCK_NAME)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        replace_file(root / LOCK_NAME, data, 0o666)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise LockWriteError(
+            f"could not write {LOCK_NAME}: {reason}; {LOCK_NAME} is unchanged"
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)

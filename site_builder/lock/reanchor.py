@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..diagnostics import Span
 from ..load.file_states import digest
+from ..safe_files import new_file
 from .lock import Cited, LockEntry, entry_for
 from .stale import ChangedCitation
 
@@ -140,14 +141,15 @@ def _rewrite_file(
 
 
 def _replace_file(file: Path, data: bytes) -> None:
-    """Write ``data`` to ``file`` atomically, keeping its permissions."""
+    """Write ``data`` to ``file`` atomically, keeping its permissions. The temporary file
+    is made anew under a random name (a name planted in the repository, or a link, is
+    never opened)."""
     mode = file.stat().st_mode & 0o7777
-    temporary = file.with_name(f".{file.name}.{os.getpid()}.reanchor")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    handle, temporary = new_file(file.parent, f".{file.name}.reanchor.", 0o600)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, mode)
+            os.fchmod(stream.fileno(), mode)
         os.replace(temporary, file)
     except BaseException:
         temporary.unlink(missing_ok=True)

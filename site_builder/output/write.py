@@ -24,9 +24,17 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from ..pickling import quick_pickle
 from ..render.render import DEFAULT_THEME, OutputFile
+from ..safe_files import new_folder
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 MARKER = ".site-builder-output"
 _MARKER_TEXT = "This folder is written by site-builder; it is replaced on every build.\n"
@@ -48,6 +56,10 @@ def check_output_folder(out: Path, site_root: Path) -> None:
     home = Path.home().resolve()
     if out.is_symlink():
         raise OutputFolderError(f"{out} is a symbolic link; give the real folder")
+    if Path(os.path.abspath(out)).is_relative_to(os.path.abspath(site_root)) and not (
+        target.is_relative_to(site)
+    ):  # a link planted in the site (``.site-builder-cache -> ~``) must not lead writes out
+        raise OutputFolderError(f"{out} leads out of the site through a symbolic link")
     if target == Path(target.anchor) or target == home:
         raise OutputFolderError(f"{out} is {'the home folder' if target == home else '/'}")
     if site.is_relative_to(target):
@@ -63,6 +75,54 @@ def check_output_folder(out: Path, site_root: Path) -> None:
         raise OutputFolderError(
             f"{out} is not empty and was not written by site-builder (no {MARKER} in it)"
         )
+
+
+class OutputBusyError(OutputFolderError):
+    """Another build is writing the same output folder (exit 2; nothing was touched)."""
+
+
+def lock_file(out: Path) -> Path:
+    """``.NAME.lock`` beside the output folder ``out``: held by the build writing it."""
+    out = out.resolve()
+    return out.parent / f".{out.name}.lock"
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the lock of the output folder ``out`` (``lock_file``) for as long as the block
+    runs: two builds into one folder would take each other's spare and temporary folders.
+    A second build does not wait (a CI job must not hang behind an editor's build): it
+    raises ``OutputBusyError`` naming the process that holds the lock. The lock file is
+    opened without following links, only when it is a plain file of its own (no hard link
+    to another file), and the lock ends with the process, however it ends."""
+    if fcntl is None:  # (Windows: no flock; builds into one folder are not guarded there)
+        yield
+        return
+    path = lock_file(out)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, flags, 0o666)
+    except OSError as exc:
+        reason = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise OutputFolderError(f"cannot open the lock {path}: {reason}; remove it") from exc
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise OutputFolderError(f"{path} is not a plain file; remove it")
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 20, 0).decode("ascii", "replace").strip()
+            process = f" (process {holder})" if holder.isdigit() else ""
+            raise OutputBusyError(
+                f"another build is running into {out}{process}; try again when it has finished"
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(descriptor)  # (closing releases the lock)
 
 
 @quick_pickle
@@ -109,26 +169,59 @@ def write_output(
     files: Iterable[OutputFile], out: Path, spare: Spare | None = None, keep_spare: bool = False
 ) -> set[str]:
     """Write ``files`` as the complete content of ``out`` (call ``check_output_folder``
-    first), starting from the spare folder when ``spare`` describes it; with
-    ``keep_spare`` the old output becomes the spare. Nothing outside ``out`` and its
-    siblings ``.NAME.new-PID``, ``.NAME.old-PID`` and ``.NAME.spare`` is ever written.
+    first, and hold ``output_lock``), starting from the spare folder when ``spare``
+    describes it; with ``keep_spare`` the old output becomes the spare. Nothing outside
+    ``out`` and its siblings ``.NAME.new-PID-RANDOM``, ``.NAME.old-PID-RANDOM`` (made anew
+    by this call) and ``.NAME.spare`` is ever written.
     Returns the paths of the files written (the others were already in place). Raises
-    ``OutputWriteError`` when the disk refuses; ``out`` is then as it was."""
+    ``OutputWriteError`` when the disk refuses, saying what became of the output."""
     out = out.resolve()
-    fresh = out.parent / f".{out.name}.new-{os.getpid()}"
-    stale = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
-        written = _prepare(files, fresh, spare, spare_folder(out))
-        _swap(fresh, out, stale)
-        _put_aside(stale, spare_folder(out) if keep_spare else None)
+        fresh = new_folder(out.parent, f".{out.name}.new-{os.getpid()}-")
     except OSError as exc:
-        raise OutputWriteError(str(exc)) from exc
+        raise OutputWriteError(f"{exc}; {_UNTOUCHED}") from exc
+    stale: Path | None = None
+    try:
+        written = _prepare(files, fresh, spare, spare_folder(out))
+        stale = new_folder(out.parent, f".{out.name}.old-{os.getpid()}-")
+        _swap(fresh, out, stale)
+    except _SwapUndoneError as exc:
+        stale = None  # it holds the previous output now: the next build puts it back
+        raise OutputWriteError(f"{exc}; {exc.state}") from exc
+    except OSError as exc:
+        raise OutputWriteError(f"{exc}; {_UNTOUCHED}") from exc
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(stale, ignore_errors=True)
+        _discard(fresh)
+        # (After a failed swap ``stale`` holds no output: _put_aside finds no marker.)
+        if stale is not None and not (keep_spare and _put_aside(stale, spare_folder(out))):
+            _discard(stale)
     return written
+
+
+_UNTOUCHED = "the previous output was left as it was"
+
+
+class _SwapUndoneError(OSError):
+    """The swap failed half-way; ``state`` says where the previous output is now."""
+
+    def __init__(self, error: OSError, state: str) -> None:
+        super().__init__(error.errno, error.strerror, error.filename)
+        self.state = state
+
+
+def _discard(folder: Path) -> None:
+    """Remove a temporary folder this build made, if it is still there: whole when it
+    holds our marker, else only when empty (a folder without the marker is not ours to
+    empty). Never fails: the output is complete by now, or the error is already known."""
+    with contextlib.suppress(OSError):
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        if (folder / MARKER).is_file():
+            shutil.rmtree(folder)
+        else:
+            folder.rmdir()
 
 
 def _prepare(
@@ -144,11 +237,13 @@ def _prepare(
         try:
             return _update_tree(files, fresh, spare.files)
         except (OSError, ValueError):
-            shutil.rmtree(fresh, ignore_errors=True)  # anything unexpected: write it whole
+            _discard(fresh)  # anything unexpected: write it whole
             if not isinstance(files, list):
                 raise
     else:
         _remove_ours(spare_path)  # a spare nobody knows the content of is of no use
+    if not fresh.is_dir():
+        fresh.mkdir()  # the failed update above removed the claimed spare
     return _write_tree(files, fresh)
 
 
@@ -157,19 +252,23 @@ def _claim(spare_path: Path, inode: int, fresh: Path) -> bool:
         info = spare_path.lstat()
         if info.st_ino != inode or not (spare_path / MARKER).is_file():
             return False
-        spare_path.rename(fresh)
+        spare_path.rename(fresh)  # over the empty folder made for this build
     except OSError:
         return False
     return True
 
 
-def _put_aside(stale: Path, spare_path: Path | None) -> None:
-    """Keep the swapped-out output as the spare (when asked and when it is a folder)."""
-    if spare_path is None or not stale.is_dir():
-        return
-    _remove_ours(spare_path)
-    with contextlib.suppress(OSError):  # a spare appeared meanwhile: ours goes with ``stale``
+def _put_aside(stale: Path, spare_path: Path) -> bool:
+    """Keep the swapped-out output as the spare; False when it could not be (then the
+    next build writes every file: slower, never wrong)."""
+    if stale.is_symlink() or not (stale / MARKER).is_file():
+        return False  # no output was swapped out (the first build, or a failed one)
+    try:
+        _remove_ours(spare_path)
         stale.rename(spare_path)
+    except OSError:  # a spare appeared meanwhile, or a file of the old one is stuck
+        return False
+    return True
 
 
 def _remove_ours(folder: Path) -> None:
@@ -179,23 +278,33 @@ def _remove_ours(folder: Path) -> None:
 
 
 def _swap(fresh: Path, out: Path, stale: Path) -> None:
-    """Put ``fresh`` where ``out`` is; the old ``out`` ends up in ``stale`` (for removal).
+    """Put ``fresh`` where ``out`` is; the old ``out`` ends up in ``stale`` (an empty
+    folder made for it, which a rename of a folder may replace).
 
     Where the system can (Linux: ``renameat2`` with ``RENAME_EXCHANGE``), the two folders
     trade places in one atomic step, so no moment exists without a complete ``out``, even
     for a build killed with SIGKILL. Elsewhere it takes two renames; a build killed between
     them leaves the previous output in ``stale``, and ``recover_interrupted_swap`` puts it
-    back before the next build."""
+    back before the next build. Once ``out`` holds the new output, nothing that fails
+    after counts: the old output then waits in ``fresh`` or ``stale``, both removed."""
     if out.exists() and _exchange(fresh, out):
-        fresh.rename(stale)
+        with contextlib.suppress(OSError):
+            fresh.rename(stale)
         return
-    if out.exists():
+    moved = out.exists()
+    if moved:
         out.rename(stale)
     try:
         fresh.rename(out)
-    except BaseException:
-        if stale.exists():
+    except OSError as exc:
+        if not moved:
+            raise  # there was no previous output to move back
+        try:
             stale.rename(out)  # put the previous output back
+        except OSError:
+            raise _SwapUndoneError(
+                exc, f"the previous output waits in {stale} (the next build puts it back)"
+            ) from exc
         raise
 
 
@@ -227,32 +336,42 @@ def _exchange(first: Path, second: Path) -> bool:
 
 def recover_interrupted_swap(out: Path) -> None:
     """If a build was killed between its two renames (systems without an atomic swap),
-    ``out`` is missing and the previous output waits in ``.out.old-PID``: put it back."""
+    ``out`` is missing and the previous output waits in ``.out.old-PID-RANDOM``: put it
+    back."""
     out = out.resolve()
     if out.exists() or not out.parent.is_dir():
         return
     for path, pid in _temporary_folders(out, "old"):
-        if not _is_running(pid):
+        if pid == os.getpid() or not _is_running(pid):  # (see remove_leftovers)
             path.rename(out)
             return
 
 
 def remove_leftovers(out: Path) -> None:
     """Remove the temporary folders of earlier builds that were killed before they could
-    clean up: ``.public.new-PID`` / ``.public.old-PID`` beside ``out`` that hold our marker,
-    unless process PID still runs (a parallel build is still using its folder)."""
-    for path, pid in _temporary_folders(out, "new", "old"):
+    clean up: ``.public.new-PID-RANDOM`` / ``.public.old-PID-RANDOM`` beside ``out`` that
+    hold our marker (or are empty), unless process PID still runs (a parallel build is
+    still using its folder). A folder without the marker that holds anything is never
+    touched, whatever its name."""
+    for path, pid in _temporary_folders(out, "new", "old", empty_too=True):
+        # Our own PID: an earlier build of this process (``serve``) that could not clean
+        # up; builds into one folder never overlap (``output_lock``).
         if pid == os.getpid() or not _is_running(pid):
-            shutil.rmtree(path)
+            _discard(path)
 
 
-def _temporary_folders(out: Path, *kinds: str) -> Iterator[tuple[Path, int]]:
-    """``.public.KIND-PID`` folders beside ``out`` that hold our marker (and are no links),
-    with the PID of the build that made them."""
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:{'|'.join(kinds)})-([0-9]+)")
+def _temporary_folders(
+    out: Path, *kinds: str, empty_too: bool = False
+) -> Iterator[tuple[Path, int]]:
+    """``.public.KIND-PID-RANDOM`` folders beside ``out`` (also ``.public.KIND-PID``, the
+    names of earlier versions) that hold our marker, or are empty with ``empty_too``, and
+    are no links; with the PID of the build that made them."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:{'|'.join(kinds)})-([0-9]+)(?:-[0-9a-f]+)?")
     for path in sorted(out.parent.iterdir()):
         match = pattern.fullmatch(path.name)
-        if match and not path.is_symlink() and (path / MARKER).is_file():
+        if not match or path.is_symlink() or not path.is_dir():
+            continue
+        if (path / MARKER).is_file() or (empty_too and not any(path.iterdir())):
             yield path, int(match.group(1))
 
 
@@ -269,11 +388,11 @@ def _is_running(pid: int) -> bool:
 
 
 def _write_tree(files: Iterable[OutputFile], folder: Path) -> set[str]:
-    """Write ``files`` into the new, empty ``folder``. Each path must be a plain relative
-    path (no ``..``, ``.``, empty or absolute part): checked on the text, which is enough
-    here because ``folder`` is new and holds only what this loop creates, so no symbolic
-    link can redirect a write (and resolving every path cost seconds on large sites)."""
-    folder.mkdir()
+    """Write ``files`` into the new, empty ``folder`` (made by this build). Each path must
+    be a plain relative path (no ``..``, ``.``, empty or absolute part): checked on the
+    text, which is enough here because ``folder`` is new and holds only what this loop
+    creates, so no symbolic link can redirect a write (and resolving every path cost
+    seconds on large sites)."""
     (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     made: set[str] = set()
     written = set()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..load.config import ConfigError, load_config
+from ..lock.lock import LockWriteError
 from ..output.write import OutputFolderError, OutputWriteError, check_output_folder
 from ..pipeline import BuildOptions, BuildResult, build_site
 from ..progress import Progress, no_progress
@@ -141,6 +142,9 @@ class Builder:
             problem = f"could not write {self._options.out}: {exc}"
             self._console.say(problem)
             self._show_error(problem)
+        except LockWriteError as exc:
+            self._console.say(str(exc))
+            self._show_error(str(exc))
         except Exception as exc:
             # A long-running server must survive a bug in one build: show it, keep serving.
             self._console.say(traceback.format_exc().rstrip())
