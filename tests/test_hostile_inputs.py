@@ -437,6 +437,7 @@ def near_locks() -> st.SearchStrategy[bytes]:
 @example(SURROGATE_LOCK.encode())
 @example(b'{"version": 1, "citations": {"a": 1, "a": 2}}')
 @example(b"\xff\xfe{}")
+@example(b"\n")  # found by this test: the end of the file is no line of its own
 @example(b'{"version": 1, "citations": {"\\ud800": {"fingerprint": "", "text": ""}}}')
 def test_fuzz_the_lock_reader_never_crashes(data: bytes) -> None:
     entries, problems = parse_lock(data)
