@@ -361,6 +361,18 @@ def test_a_lock_of_an_unknown_version_is_an_error_that_says_upgrade(version: obj
     assert entries is None
     assert codes(problems) == [("citations.lock:1:1", "broken-lock")]
     assert problems[0].hint is not None and problems[0].hint.startswith("upgrade site-builder")
+    if version == 2:
+        assert problems[0].message == (
+            "citations.lock has version 2; this site-builder reads version 1 only"
+        )
+
+
+def test_a_lock_without_a_version_is_an_error() -> None:
+    entries, problems = parse_lock(b'{"citations": {}}')
+    assert entries is None
+    assert [p.message for p in problems] == [
+        "citations.lock has no version; this site-builder reads version 1 only"
+    ]
 
 
 def test_a_lock_of_an_unknown_version_is_not_overwritten_by_check(make_site: MakeSite) -> None:

@@ -139,14 +139,21 @@ def _version_problem(document: object) -> Diagnostic | None:
     version = document.get("version")
     if type(version) is int and version == LOCK_VERSION:
         return None
+    has = f"version {_shown_value(version)}" if "version" in document else "no version"
     return error(
         Span(LOCK_NAME),
         "broken-lock",
-        f"{LOCK_NAME} has version {json.dumps(version)[:20]}; this site-builder reads "
-        f"version {LOCK_VERSION} only",
+        f"{LOCK_NAME} has {has}; this site-builder reads version {LOCK_VERSION} only",
         hint="upgrade site-builder (pip install -U site-builder) to read it, or restore "
         "the lock from git",
     )
+
+
+def _shown_value(value: object) -> str:
+    """A JSON value for a message: a scalar as written (cut), a list or object by kind."""
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "an object"
+    return shown(json.dumps(value), 20)
 
 
 def _entries(
