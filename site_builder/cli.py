@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sys
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,13 @@ from . import __version__
 from .anchors import anchor_lines, find_source
 from .check.quick_check import check_quickly
 from .cli_common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, print_problems, use_colour
+from .load.base_url import base_url_problem
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
 from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
+from .names import shown
 from .new_brief import create_brief
 from .output.write import OutputBusyError, OutputFolderError, OutputWriteError
 from .pipeline import (
@@ -35,7 +36,7 @@ from .pipeline import (
     build_site,
 )
 from .progress import Progress, progress_for
-from .report import FORMATS, format_github, format_json, format_text, plural, summary
+from .report import FORMATS, format_github, format_json, format_text, plural, printable, summary
 from .search.search_bundle import SearchIndexError
 from .serve.serve import Console, PortError, ServeOptions, serve
 
@@ -118,7 +119,9 @@ def _shared_options() -> dict[str, argparse.ArgumentParser]:
     )
     render = argparse.ArgumentParser(add_help=False)
     render.add_argument("--drafts", action="store_true", help="include drafts")
-    render.add_argument("--base-url", metavar="URL", help="override base_url of site.yaml")
+    render.add_argument(
+        "--base-url", metavar="URL", type=_base_url, help="override base_url of site.yaml"
+    )
     render.add_argument(
         "--no-search", action="store_true", help="skip the search index (quicker builds)"
     )
@@ -283,7 +286,7 @@ def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
     """The options ``build`` and ``serve`` share (see ``_shared_options``), plus ``only_build``."""
     return BuildOptions(
         drafts=args.drafts,
-        base_url=_base_url(args.base_url),
+        base_url=args.base_url,
         strict=args.strict,
         frozen=args.frozen,
         search=not args.no_search,
@@ -318,13 +321,13 @@ def _progress() -> Progress:
     return progress_for(sys.stderr, os.environ)
 
 
-def _base_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("http", "https") and not value.startswith("/"):
-        raise UsageError(
-            f"--base-url must be an http(s) URL or a path such as /news/, not '{value}'"
+def _base_url(value: str) -> str:
+    """``--base-url``: a plain http(s) URL or path (argparse reports a bad one, exit 2)."""
+    problem = base_url_problem(value, path_allowed=True)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(
+            f"must be an http(s) URL or a path such as /news/, not '{printable(shown(value))}': "
+            f"{problem}"
         )
     return value if value.endswith("/") else value + "/"
 

@@ -12,10 +12,16 @@ from .dates import parse_partial_date
 from .load.discover import BRIEFS_DIR
 from .load.slugs import slugify
 
+# The longest slug ``new`` makes from a title: about ten German words. A headline's slug
+# rarely passes it, and a longer one is a poor URL; the slug limit (``MAX_SLUG_LENGTH``,
+# 200) and file systems' 255 bytes per name are far beyond it.
+MAX_NEW_SLUG = 80
+
 
 def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
-    """Write ``briefs/<slug>.md`` and return its path relative to ``root``, or why not."""
-    slug = slugify(title)
+    """Write ``briefs/<slug>.md`` and return its path relative to ``root``, or why not.
+    The title stays whole in the front matter; the file name is cut (``brief_slug``)."""
+    slug = brief_slug(title)
     if not slug:
         return f"the title '{title}' has no letters or digits to make a file name from"
     day = datetime.date.today().isoformat() if date is None else date
@@ -38,11 +44,35 @@ def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
         authors=[],
         draft=True,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
+    text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"
+    problem = _write_new(target, text)
+    if problem is not None:
+        return exists if problem == "exists" else f"cannot write {relative.as_posix()}: {problem}"
+    return relative
+
+
+def _write_new(target: Path, text: str) -> str | None:
+    """Create ``target`` with ``text``; None, "exists" or the system's reason."""
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         # "x": O_CREAT | O_EXCL, which never follows a link planted since the check above
         with target.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n")
+            stream.write(text)
     except FileExistsError:
-        return exists
-    return relative
+        return "exists"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def brief_slug(title: str) -> str:
+    """The slug of ``title``, cut after a whole word to at most ``MAX_NEW_SLUG``
+    characters (in the middle of a word only when the first word alone is longer)."""
+    slug = slugify(title)
+    if len(slug) <= MAX_NEW_SLUG:
+        return slug
+    cut = slug[: MAX_NEW_SLUG + 1]
+    if cut.endswith("-"):
+        return cut[:-1]
+    words = cut.rsplit("-", 1)[0] if "-" in cut else ""
+    return words or cut[:MAX_NEW_SLUG]

@@ -19,13 +19,17 @@ _WORD_CHANGE = re.compile(r"\[-.*?-\]|\{\+.*?\+\}", re.DOTALL)
 _WORD_DIFF_DETAILS = frozenset({"diff", "closest", "left out"})
 # Shown as escapes: diagnostics quote editors' files, and a control character (ESC starts a
 # terminal command), a line separator or a bidi control must not act on the terminal or
-# the annotation it is printed to.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# the annotation it is printed to. A lone surrogate (a JSON or YAML escape such as "\ud800"
+# can make one) cannot be written to a UTF-8 stream at all: printing it would crash.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters, line separators and bidi controls written as
-    escapes (``\\x1b``, ``\\u202e``); tabs stay."""
+    """``text`` with control characters, line separators, bidi controls and lone
+    surrogates written as escapes (``\\x1b``, ``\\u202e``, ``\\ud800``); tabs stay."""
     return _UNPRINTABLE.sub(_escape_character, text)
 
 
@@ -99,7 +103,9 @@ def format_json(diagnostics: Sequence[Diagnostic], checked: dict[str, int]) -> s
         "diagnostics": records,
         "summary": {"errors": errors, "warnings": len(records) - errors, **checked},
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    # Lone surrogates stand only in strings, where the escape is the same character to a
+    # JSON reader, and where a UTF-8 stream could not take them raw.
+    return _SURROGATE.sub(_escape_character, json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def format_github(diagnostic: Diagnostic) -> str:

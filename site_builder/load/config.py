@@ -6,9 +6,14 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ..diagnostics import Diagnostic, Span, error
-from .fields import LONG_TEXT, Field, Kind, read_fields
-from .front_matter import compose_yaml, decode, node_span
+from ..names import shown
+from .base_url import base_url_problem
+from .discover import read_site_file
+from .fields import LONG_TEXT, Field, Kind, ToSpan, read_fields
+from .front_matter import MAX_FILE_BYTES, compose_yaml, decode, node_span
 
 CONFIG_NAME = "site.yaml"
 
@@ -69,8 +74,10 @@ def load_config(root: Path) -> SiteConfig:
                 )
             ]
         )
-    path = root / CONFIG_NAME
-    if not path.is_file():
+    data = read_site_file(root, CONFIG_NAME, MAX_FILE_BYTES)
+    if isinstance(data, Diagnostic):  # a folder, a pipe, a link out of the site
+        raise ConfigError([data])
+    if data is None:
         if not (root / "content").is_dir() and not (root / "briefs").is_dir():
             raise ConfigError(
                 [
@@ -83,14 +90,14 @@ def load_config(root: Path) -> SiteConfig:
                 ]
             )
         return SiteConfig(root=root, title=root.resolve().name)
-    return _parse_config(root, path.read_bytes())
+    return _parse_config(root, data)
 
 
 def _parse_config(root: Path, data: bytes) -> SiteConfig:
     text, problems = decode(data, CONFIG_NAME)
     if text is None:
         raise ConfigError(problems)
-    node, yaml_problems = compose_yaml(text, CONFIG_NAME, first_line=1)
+    node, yaml_problems = compose_yaml(text, CONFIG_NAME, first_line=1, what=CONFIG_NAME)
     problems += yaml_problems
     if yaml_problems:
         raise ConfigError(problems)
@@ -100,6 +107,7 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
         node, CONFIG_FIELDS, "site.yaml", to_span, Span(CONFIG_NAME), place="site.yaml"
     )
     problems += field_problems
+    problems += _base_url_problems(node, values.get("base_url"), to_span)
     if problems:
         raise ConfigError(problems)
     return SiteConfig(
@@ -110,6 +118,24 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
         language=str(values.get("language", "de")),
         require_citation_per_paragraph=values.get("require_citation_per_paragraph", True) is True,
     )
+
+
+def _base_url_problems(node: yaml.Node | None, value: object, to_span: ToSpan) -> list[Diagnostic]:
+    """``base_url`` is an http(s) URL (``read_fields`` saw to that); is it a plain one?"""
+    if not isinstance(value, str) or not isinstance(node, yaml.MappingNode):
+        return []
+    problem = base_url_problem(value, path_allowed=False)
+    if problem is None:
+        return []
+    where = next(v for k, v in node.value if getattr(k, "value", None) == "base_url")
+    return [
+        error(
+            to_span(where),
+            "bad-url",
+            f"'base_url' must be a plain http(s) URL, not '{shown(value)}': {problem}",
+            hint="write the site's public address alone, e.g. https://example.org/news/",
+        )
+    ]
 
 
 def _with_slash(url: str) -> str:

@@ -11,6 +11,7 @@ systems cannot check out (``con.md``, ``A.md`` beside ``a.md``) are reported too
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import unicodedata
@@ -114,9 +115,58 @@ def _file_problem(path: Path, root: Path, real_root: Path) -> Diagnostic | None:
             return _unreadable(path, root, "this link leads to no file (or in a circle)")
         if not target.is_relative_to(real_root):
             return _outside(path, root)
+    if path.is_dir():
+        return _unreadable(path, root, "this is a folder, not a file")
     if not path.is_file():
         return _unreadable(path, root, "this is not a regular file (a pipe or a device)")
     return None
+
+
+def read_site_file(root: Path, name: str, max_bytes: int) -> bytes | Diagnostic | None:
+    """The bytes of the site's own file ``name`` (``site.yaml``, ``citations.lock``): None
+    when there is none, a diagnostic when it must not be read by the rules of ``content/``
+    (a link out of the site, a dangling link or a loop, a folder, a pipe) or is over
+    ``max_bytes``. A pipe is never opened: opening one blocks until someone writes to it."""
+    path = root / name
+    if not os.path.lexists(path):
+        return None
+    problem = _file_problem(path, root, root.resolve())
+    if problem is not None and problem.code == "unreadable-file":
+        return dataclasses.replace(problem, hint=_SITE_FILE_HINT)
+    if problem is not None:
+        return problem
+    try:
+        return _read_regular(path, max_bytes)
+    except OSError as exc:
+        return _unreadable(path, root, f"it cannot be read ({exc.strerror})", _SITE_FILE_HINT)
+
+
+_SITE_FILE_HINT = "make it a plain file of the site folder (restore it from git), or delete it"
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes | Diagnostic:
+    """At most ``max_bytes`` of the regular file at ``path`` (a diagnostic if it is more)."""
+    # O_NONBLOCK: should the file have become a pipe since it was looked at, opening it does
+    # not block, and fstat refuses it.
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return _unreadable(path, path.parent, "this is not a regular file", _SITE_FILE_HINT)
+        if info.st_size > max_bytes:
+            return _too_large(path.name, info.st_size, max_bytes)
+        data = stream.read(max_bytes + 1)  # a file that grows meanwhile is not read whole
+    if len(data) > max_bytes:
+        return _too_large(path.name, len(data), max_bytes)
+    return data
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> Diagnostic:
+    return error(
+        Span(name),
+        "file-too-large",
+        f"{name} is over {max_bytes // (1024 * 1024)} MiB ({size:,} bytes or more); it is not read",
+        hint=f"that is far more than a {name} holds: restore it from git",
+    )
 
 
 def _inside(path: Path, real_root: Path) -> bool:
@@ -150,13 +200,14 @@ def _outside(path: Path, root: Path) -> Diagnostic:
     )
 
 
-def _unreadable(path: Path, root: Path, why: str) -> Diagnostic:
-    return error(
-        Span(_relative(path, root)),
-        "unreadable-file",
-        f"{why}; it is not read",
-        hint="replace it with the Markdown file itself, or delete it",
-    )
+def _unreadable(
+    path: Path,
+    root: Path,
+    why: str,
+    hint: str = "replace it with the Markdown file itself, or delete it",
+) -> Diagnostic:
+    span = Span(_relative(path, root))
+    return error(span, "unreadable-file", f"{why}; it is not read", hint=hint)
 
 
 def _not_utf8(path: Path, root: Path) -> Diagnostic:

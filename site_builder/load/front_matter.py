@@ -22,6 +22,7 @@ from .invisible import invisible_characters
 # paragraphs. The cap bounds the time and memory one hostile file can cost.
 MAX_FILE_BYTES = 1024 * 1024
 
+FRONT_MATTER = "front matter"
 _BOM = b"\xef\xbb\xbf"
 _DELIMITER = "---"
 _YAML_END = "..."
@@ -179,28 +180,30 @@ def _without_front_matter(
 
 
 def compose_yaml(
-    yaml_text: str, path: str, first_line: int
+    yaml_text: str, path: str, first_line: int, what: str = FRONT_MATTER
 ) -> tuple[yaml.Node | None, list[Diagnostic]]:
     """YAML text → node tree (no Python objects are constructed, so no tag runs code and no
     alias is ever expanded). Control characters and aliases are reported and the rest is
-    still read; the node is None when the YAML is empty or cannot be read at all."""
-    node, _readable, problems = _compose(yaml_text, path, first_line)
+    still read; the node is None when the YAML is empty or cannot be read at all. ``what``
+    names the YAML in messages ("front matter", "site.yaml")."""
+    node, _readable, problems = _compose(yaml_text, path, first_line, what)
     return node, problems
 
 
 def _compose(
-    yaml_text: str, path: str, first_line: int
+    yaml_text: str, path: str, first_line: int, what: str = FRONT_MATTER
 ) -> tuple[yaml.Node | None, bool, list[Diagnostic]]:
     """``compose_yaml``, also saying whether the YAML could be read (False: a syntax error)."""
-    cleaned, problems = _without_control_characters(yaml_text, path, first_line)
+    cleaned, problems = _without_control_characters(yaml_text, path, first_line, what)
     try:
         node = yaml.compose(cleaned, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, False, [*problems, _yaml_problem(exc, path, first_line, cleaned)]
+        return None, False, [*problems, _yaml_problem(exc, (path, first_line, what), cleaned)]
     except yaml.YAMLError as exc:
-        return None, False, [*problems, _unmarked_yaml_problem(exc, path, first_line, cleaned)]
+        problem = _unmarked_yaml_problem(exc, (path, first_line, what), cleaned)
+        return None, False, [*problems, problem]
     except RecursionError:  # the pure-Python composer recurses once per level
-        return None, False, [*problems, _too_deep(Span(path, first_line, 1))]
+        return None, False, [*problems, _too_deep(Span(path, first_line, 1), what)]
     return node, True, problems + _aliases(cleaned, path, first_line)
 
 
@@ -231,7 +234,7 @@ def has_control_character(text: str) -> str | None:
 
 
 def _without_control_characters(
-    yaml_text: str, path: str, first_line: int
+    yaml_text: str, path: str, first_line: int, what: str
 ) -> tuple[str, list[Diagnostic]]:
     """``yaml_text`` with each control character replaced by a space (columns stay), and an
     error for each line that held one, so YAML reads the rest and reports its own problems."""
@@ -247,7 +250,7 @@ def _without_control_characters(
             error(
                 Span(path, first_line + number, found[0] + 1),
                 "control-character",
-                f"{describe_character(line[found[0]])} in the front matter{more}",
+                f"{describe_character(line[found[0]])} in {_the(what)}{more}",
                 hint="delete it: editors do not show it, and pages, feeds and terminals "
                 "cannot carry it",
             )
@@ -278,36 +281,44 @@ def _aliases(yaml_text: str, path: str, first_line: int) -> list[Diagnostic]:
     return problems
 
 
-def _too_deep(span: Span) -> Diagnostic:
+def _the(what: str) -> str:
+    """``what`` as it stands inside a sentence: "the front matter", "site.yaml"."""
+    return f"the {what}" if what == FRONT_MATTER else what
+
+
+def _too_deep(span: Span, what: str) -> Diagnostic:
     return error(
         span,
         "yaml-syntax",
-        "front matter is nested too deeply",
-        hint="front matter holds plain values and lists; nothing in it is nested more than "
+        f"{what} is nested too deeply",
+        hint=f"{what} holds plain values and lists; nothing in it is nested more than "
         "two levels deep",
     )
 
 
-def _yaml_problem(
-    exc: yaml.MarkedYAMLError, path: str, first_line: int, yaml_text: str
-) -> Diagnostic:
+# Where YAML stands: (path, file line of its first line, what it is called in messages).
+_Place = tuple[str, int, str]
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, place: _Place, yaml_text: str) -> Diagnostic:
+    path, first_line, what = place
     mark = exc.problem_mark or exc.context_mark
     span = Span(path, first_line + mark.line, mark.column + 1) if mark else Span(path)
     problem = exc.problem or "invalid YAML"
     if "nesting depth" in problem:  # libyaml's limit (the pure-Python parser recurses)
-        return _too_deep(span)
+        return _too_deep(span, what)
     tab = _indenting_tab(yaml_text, mark.line) if mark else None
     if tab is not None or "found character '\\t'" in problem:
         return error(
             span if tab is None else Span(path, span.line, tab + 1),
             "yaml-syntax",
-            "front matter is indented with a tab",
+            f"{what} is indented with a tab",
             hint="YAML indents with spaces only: replace the tab with spaces",
         )
     hint = "check the indentation and quoting on this line"
     if "mapping values are not allowed" in problem:
         hint = "a value containing ': ' must be quoted, e.g. title: \"Kreml: nicht verhandelbar\""
-    return error(span, "yaml-syntax", f"front matter is not valid YAML: {problem}", hint=hint)
+    return error(span, "yaml-syntax", f"{what} is not valid YAML: {problem}", hint=hint)
 
 
 def _indenting_tab(yaml_text: str, line_index: int) -> int | None:
@@ -320,21 +331,20 @@ def _indenting_tab(yaml_text: str, line_index: int) -> int | None:
     return indentation.index("\t") if "\t" in indentation else None
 
 
-def _unmarked_yaml_problem(
-    exc: yaml.YAMLError, path: str, first_line: int, yaml_text: str
-) -> Diagnostic:
+def _unmarked_yaml_problem(exc: yaml.YAMLError, place: _Place, yaml_text: str) -> Diagnostic:
     """A YAML error without a mark: the reader's (it has the offset), or any other."""
+    path, first_line, what = place
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = position_after(yaml_text[: exc.position])
         return error(
             Span(path, first_line + line, col),
             "yaml-syntax",
-            f"front matter is not valid YAML: {exc.reason}",
+            f"{what} is not valid YAML: {exc.reason}",
             hint="delete the character: it cannot stand in YAML",
         )
     return error(
         Span(path, first_line, 1),
         "yaml-syntax",
         f"invalid YAML: {exc}",
-        hint="check the quoting and indentation of the front matter",
+        hint=f"check the quoting and indentation of {_the(what)}",
     )
