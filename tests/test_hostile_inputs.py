@@ -545,3 +545,21 @@ def test_a_yaml_error_in_site_yaml_says_site_yaml(
     site = make_site({"site.yaml": config, "briefs/b.md": BRIEF})
     assert main(["check", "--site", str(site)]) == 2
     assert capsys.readouterr().err.splitlines()[0] == expected
+
+
+@pytest.mark.parametrize("field", ["url", "archive_url"])
+def test_a_source_url_with_a_line_break_is_refused(
+    make_site: MakeSite, field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Python's urlsplit drops line breaks before reading the scheme, so the URL passed.
+    source = (
+        "---\ntitle: Quelle\noutlet: Agentur\n"
+        f'{field}: "https://example.org/a\\nDisallow: /"\n---\nEin Absatz.\n'
+    )
+    site = make_site({"content/quelle.md": source, "briefs/b.md": brief("Satz [@quelle#p1].\n")})
+    assert main(["check", "--site", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"content/quelle.md:4:{len(field) + 3}: error[bad-url]: '{field}' must be an http(s) "
+        "URL, not 'https://example.org/a\\x0aDisallow: /': it holds a line break (U+000A)"
+    ) in out

@@ -22,7 +22,7 @@ def base_url_problem(url: str, *, path_allowed: bool) -> str | None:
     without user name, password, query or fragment (``https://example.org/news/``) and,
     when ``path_allowed``, a path starting with one ``/`` (``/news/``); neither may hold
     white space, control characters or ``.``/``..`` segments."""
-    character = _bad_character(url)
+    character = bad_url_character(url)
     if character is not None:
         return f"it holds {character}"
     if "?" in url or "#" in url:
@@ -51,7 +51,7 @@ def _absolute_problem(parts: urllib.parse.SplitResult) -> str | None:
     return None
 
 
-def _bad_character(url: str) -> str | None:
+def bad_url_character(url: str) -> str | None:
     """The first character of ``url`` that cannot stand in it, named for a message."""
     for character in url:
         if character in _NOT_IN_URL:

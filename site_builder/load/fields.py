@@ -20,6 +20,7 @@ from ..dates import PartialDate, parse_partial_date
 from ..diagnostics import Diagnostic, Span, error
 from ..names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from ..suggest import closest, did_you_mean
+from .base_url import bad_url_character
 from .front_matter import describe_character, has_control_character
 from .slugs import is_slug, slugify
 
@@ -425,15 +426,19 @@ def _read_url(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnosti
     text = _read_text(field, node, to_span)
     if isinstance(text, Diagnostic):
         return text
+    # Python's URL parser drops tabs and line breaks before it reads the scheme (as
+    # browsers do), so "https://x/\nDisallow: /" would pass it whole: refuse them first.
+    character = bad_url_character(text)
     parts = urllib.parse.urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return error(
-            to_span(node),
-            "bad-url",
-            f"'{field.name}' must be an http(s) URL, not '{shown(text)}'",
-            hint="write the full address, e.g. https://example.org/article",
-        )
-    return text
+    if character is None and parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return text
+    reason = f": it holds {character}" if character else ""
+    return error(
+        to_span(node),
+        "bad-url",
+        f"'{field.name}' must be an http(s) URL, not '{shown(text)}'{reason}",
+        hint="write the full address, e.g. https://example.org/article",
+    )
 
 
 def _read_slug(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
