@@ -563,3 +563,14 @@ def test_a_source_url_with_a_line_break_is_refused(
         f"content/quelle.md:4:{len(field) + 3}: error[bad-url]: '{field}' must be an http(s) "
         "URL, not 'https://example.org/a\\x0aDisallow: /': it holds a line break (U+000A)"
     ) in out
+
+
+def test_lock_on_a_newer_lock_names_the_version_and_no_merge_conflict(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newer = lock_text({"quelle#p1": ("sha256:1", "x")}, version=2)
+    site = make_site({"briefs/b.md": BRIEF, LOCK_NAME: newer})
+    assert main(["lock", "--site", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "version" in out and "merge conflict" not in out
+    assert (site / LOCK_NAME).read_text("utf-8") == newer

@@ -69,8 +69,11 @@ def run_lock(args: argparse.Namespace) -> int:
     if plan.broken and not args.all:
         print_problems(plan.broken, sys.stdout)
         print(
-            f"{LOCK_NAME} was left as it was: restore it (git checkout {LOCK_NAME}) or resolve "
-            "its merge conflict; 'site-builder lock --all' writes it anew from the current texts"
+            # The problems above say what is wrong (a merge conflict, a newer version, a
+            # link out of the site ...); this line says only what was done and the ways out.
+            f"{LOCK_NAME} was left as it was: fix what is named above or restore it (git "
+            f"checkout {LOCK_NAME}); 'site-builder lock --all' writes it anew from the "
+            "current texts"
         )
         return EXIT_CONTENT
     colour = use_colour(sys.stdout)
