@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "missing-field": "a required front-matter field is missing",
     "missing-front-matter": "a brief, source or page without front matter",
     "name-too-long": "a file name or tag that makes a URL part of over 200 characters",
+    "nesting-too-deep": "lists or block quotes nested deeper than the Markdown parser reads",
     "no-citations": "a brief that cites nothing",
     "no-site": "the folder is not a site",
     "omission-drops-negation": "an omission in a quote that leaves out a negation",
