@@ -12,16 +12,24 @@ as written.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from collections.abc import Callable
 
 import pytest
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline import StateInline
 
 from site_builder.cli import main
 from site_builder.diagnostics import Diagnostic
 from site_builder.load.load_briefs import load_brief
 from site_builder.load.load_sources import load_source
 from site_builder.load.markdown import create_markdown
+from site_builder.load.markdown_limits import INLINE_UNITS, skipped
 from tests.conftest import MakeSite
-from tests.sitefiles import brief
+from tests.sitefiles import QUELLE, brief
+
+QUELLE_BODY = QUELLE.split("---\n", 2)[2]
 
 SOURCE_HEAD = "---\ntitle: Q\noutlet: Testagentur\n---\n"
 HEAD_LINES = SOURCE_HEAD.count("\n")
@@ -170,3 +178,117 @@ def test_inline_nesting_past_the_limit_keeps_every_word(inline: str) -> None:
     read, problems, _ = _load(f"{inline}\n\nSchlusswort danach.\n")
     assert problems == []
     assert _words(inline) | {"schlusswort"} <= read
+
+
+# --- point 12: pathological Markdown near the size cap ---------------------------------------
+
+MIB = 1024 * 1024
+# The issue's vectors and their worst relatives (benchmarks/hostile_markdown.py has more).
+VECTORS = {
+    "img": lambda n: "![" * (n // 2),
+    "img-close": lambda n: "![" * (n // 2 - 1) + "]",
+    "cite": lambda n: "[@" * (n // 2),
+    "link-open": lambda n: "[" * (n // 4) + "](x)",
+    "emph": lambda n: "*_" * (n // 2),
+    "short-labels": lambda n: ("[" * 20 + "]\n\n") * (n // 23),
+}
+
+
+def _inline_steps(markdown: str) -> int:
+    """How many look-ahead steps (``skipToken``) and tokens parsing ``markdown`` costs."""
+    calls = 0
+    original = ParserInline.skipToken
+
+    def counting(self: ParserInline, state: StateInline) -> None:
+        nonlocal calls
+        calls += 1
+        original(self, state)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ParserInline, "skipToken", counting)
+        tokens = create_markdown().parse(markdown, {})
+    return calls + sum(len(token.children or ()) for token in tokens)
+
+
+@pytest.mark.parametrize("vector", VECTORS.values(), ids=VECTORS.keys())
+def test_inline_work_is_bounded_whatever_the_markup(vector: Callable[[int], str]) -> None:
+    """Counted, not timed: markdown-it's look-ahead steps and the tokens made stay within
+    the budget (one unit each) at the size cap, and grow no faster than the input."""
+    small, large = _inline_steps(vector(MIB // 16)), _inline_steps(vector(MIB))
+    assert large <= 2 * INLINE_UNITS
+    assert large <= 16 * small + 1000
+
+
+@pytest.mark.parametrize("vector", VECTORS.values(), ids=VECTORS.keys())
+def test_pending_text_is_read_a_bounded_number_of_times(vector: Callable[[int], str]) -> None:
+    """Our rules append text with ``append_pending``; ``state.pending += "["`` read (and
+    copied) all pending text for each bracket: quadratic for ``![`` repeated."""
+    read = 0
+    original = StateInline.pending
+
+    def counting(self: StateInline) -> str:
+        nonlocal read
+        text = original.fget(self)  # type: ignore[misc]
+        read += len(text)
+        return text
+
+    markdown = vector(MIB // 4)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(StateInline, "pending", property(counting, original.fset))
+        create_markdown().parse(markdown, {})
+    assert read <= 4 * len(markdown)
+
+
+CLI_VECTORS = ("img", "img-close", "link-open", "emph")
+
+
+@pytest.mark.parametrize("name", CLI_VECTORS)
+def test_check_of_a_hostile_brief_and_source_at_the_cap_does_not_hang(
+    make_site: MakeSite, name: str
+) -> None:
+    """A generous process timeout, to catch hangs only (a quiet 2-core machine needs a few
+    seconds; before the budget, ``![`` at 1 MiB took minutes)."""
+    markdown = VECTORS[name](MIB - 200)
+    site = make_site(
+        {
+            "content/q.md": f"{SOURCE_HEAD}{markdown}\n\nSchluss.\n",
+            "briefs/b.md": brief(f"{markdown} [@q#p1]\n"),
+        }
+    )
+    argv = [sys.executable, "-m", "site_builder", "check", "--no-cache", "--site", str(site)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+
+
+def test_markup_too_costly_to_read_is_an_error_and_keeps_its_words(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "[" * 200_000 + "](x) wort1"
+    source = f"{SOURCE_HEAD}Vorwort *betont*.\n\n{hostile}\n\nSchlusswort *nicht betont*.\n"
+    loaded, _ = load_source("content/q.md", source.encode(), create_markdown())
+    assert loaded is not None
+    assert [p.text for p in loaded.paragraphs] == [
+        "Vorwort betont.",
+        hostile,  # as written: the parser gave up on it
+        "Schlusswort *nicht betont*.",  # every later paragraph too: the budget is spent
+    ]
+    site = make_site({"content/q.md": source, "briefs/b.md": brief("Text [@q#p1].\n")})
+    assert main(["check", "--site", str(site)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "content/q.md:7:1: error[markdown-too-complex]: the Markdown from this paragraph on "
+        "is too costly to read (thousands of nested '[', '![' or '*'/'_' markers): it is "
+        "shown as written (and 1 more paragraph)",
+        "  hint: remove the runs of markers that open no link or emphasis, or write them as "
+        "\\[ \\* \\_",
+    ]
+
+
+def test_ordinary_markup_is_far_within_the_budget() -> None:
+    """A brief of 100 KiB with markup on every word, and a long article of prose."""
+    dense = "*Wort* [Link](https://example.org/) _kursiv_ `Code` [@q#p1] " * 1_800
+    prose = "Der Kreml nennt den Status der Gebiete „unbestreitbar“ - sagte Peskow.\n" * 14_000
+    for text in (dense, prose, (SOURCE_HEAD + QUELLE_BODY) * 1000):
+        env: dict[str, object] = {}
+        create_markdown().parse(text, env)
+        assert skipped(env) == (None, None)

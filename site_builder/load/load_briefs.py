@@ -29,10 +29,10 @@ from .markdown import (
     GroupSyntax,
     InlinePositions,
     inline_blocks,
-    nesting_problems,
     plain_text,
 )
 from .markdown_html import MarkerRuns, brief_body_html
+from .markdown_limits import limit_problems
 from .quotations import Quotation, attested_quotations, find_quotations
 from .slugs import slugify
 
@@ -80,7 +80,7 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
     groups: list[CitationGroup] = []
     env: dict[str, object] = {}
     tokens = md.parse(document.body, env)
-    problems += nesting_problems(env, path, document.body_line)
+    problems += limit_problems(env, path, document.body_line)
     for index, (block, inline) in enumerate(inline_blocks(tokens), start=1):
         assert block.map is not None
         positions = InlinePositions(

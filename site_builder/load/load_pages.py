@@ -17,8 +17,8 @@ from ..model import SitePage
 from ..names import file_slug_problems
 from .fields import PAGE_FIELDS, read_fields
 from .front_matter import read_document
-from .markdown import nesting_problems
 from .markdown_html import page_body_html
+from .markdown_limits import limit_problems
 from .slugs import slugify
 
 # Top-level names of the built site that a page may not take: its own sections and what
@@ -52,7 +52,7 @@ def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, 
     description = values.get("description")
     env: dict[str, object] = {}
     html = page_body_html(md.parse(document.body, env))
-    problems += nesting_problems(env, path, document.body_line)
+    problems += limit_problems(env, path, document.body_line)
     page = SitePage(
         path=path,
         slug=slug,

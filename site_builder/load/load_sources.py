@@ -22,15 +22,14 @@ from ..names import file_slug_problems
 from .fields import SOURCE_FIELDS, read_fields
 from .front_matter import Document, read_document, split_lines
 from .markdown import (
-    NESTING_HINT,
     InlinePositions,
     block_marker,
     inline_blocks,
-    nesting_problems,
     plain_text,
     strip_block_marker,
 )
 from .markdown_html import source_body_html
+from .markdown_limits import NESTING_HINT, limit_problems
 from .slugs import slugify
 
 _POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
@@ -60,7 +59,7 @@ def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, 
     env: dict[str, object] = {}
     tokens = md.parse(document.body, env)
     # A source is kept verbatim, but how its Markdown nests is the editor's to change.
-    problems += nesting_problems(env, path, document.body_line, _FLATTEN_HINT)
+    problems += limit_problems(env, path, document.body_line, _FLATTEN_HINT)
     paragraphs, paragraph_problems = read_paragraphs(document, tokens)
     problems += paragraph_problems
     anchors = {paragraph.index: paragraph.name for paragraph in paragraphs}

@@ -18,17 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.parser_block import ParserBlock
-from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.link import link as link_rule
 from markdown_it.token import Token
 
-from ..diagnostics import Diagnostic, Span, error
+from ..diagnostics import Span
+from .markdown_limits import bound_work
 
 CITATION_TOKEN = "citation_group"
 _LAST_CLOSE_KEY = "site_builder_last_close"  # in markdown-it's env: see _unclosed_bracket
-_TOO_DEEP_KEY = "site_builder_too_deep"  # in markdown-it's env: see _DepthNotingBlockParser
+_OPENING_RUN = re.compile(r"(?:!?\[)+")
 _REF = re.compile(r"@([^\s#;\[\]]+)(?:#([^\s;\[\]]*))?")
 # Obsidian/Quartz block reference: " ^name" at the very end of a block.
 _BLOCK_MARKER = re.compile(r"(?:^|\s)\^([A-Za-z0-9][A-Za-z0-9-]*)\s*$")
@@ -63,84 +62,11 @@ class _SiteMarkdown(MarkdownIt):
         return is_allowed_link(url)
 
 
-@dataclass(frozen=True, slots=True)
-class TooDeep:
-    """Where block nesting first went past markdown-it's limit in a parsed text: ``line``
-    (0-based, in the text parsed) and ``col`` (1-based) of the first text it skipped, and
-    how many places in all."""
-
-    line: int
-    col: int
-    count: int
-
-
-class _DepthNotingBlockParser(ParserBlock):
-    """markdown-it's block parser, noting where it stops for depth.
-
-    At ``maxNesting`` levels (a list counts two: list and item; a block quote one)
-    markdown-it skips the rest of the container without a word: for a list item that is
-    the rest of the document. The loaders turn the note into an error
-    (``nesting-too-deep``), so no text is lost unseen."""
-
-    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:  # noqa: N803
-        if state.level >= state.md.options.maxNesting:
-            _note_skipped(state, startLine, endLine)
-        super().tokenize(state, startLine, endLine)
-
-
-def _note_skipped(state: StateBlock, start: int, end: int) -> None:
-    """Record, in ``state.env``, the first line ``tokenize`` will skip, if any: the same
-    test markdown-it makes before it skips (a non-empty line inside the container)."""
-    line = state.skipEmptyLines(start)
-    if line >= end or state.sCount[line] < state.blkIndent:
-        return
-    noted: TooDeep | None = state.env.get(_TOO_DEEP_KEY)
-    if noted is not None:
-        state.env[_TOO_DEEP_KEY] = TooDeep(noted.line, noted.col, noted.count + 1)
-        return
-    at = state.bMarks[line] + state.tShift[line]
-    col = at - (state.src.rfind("\n", 0, at) + 1) + 1
-    state.env[_TOO_DEEP_KEY] = TooDeep(line, col, 1)
-
-
-def too_deep(env: dict[str, object]) -> TooDeep | None:
-    """Where parsing with ``env`` skipped text nested too deeply, or None."""
-    noted = env.get(_TOO_DEEP_KEY)
-    return noted if isinstance(noted, TooDeep) else None
-
-
-# How deep Markdown may nest (markdown-it's ``maxNesting`` of 20, counted as it counts).
-NESTING_HINT = "nest at most 19 levels: each block quote ('>') counts one, each list two"
-
-
-def nesting_problems(
-    env: dict[str, object], path: str, body_line: int, hint: str = NESTING_HINT
-) -> list[Diagnostic]:
-    """The ``nesting-too-deep`` error for a body parsed with ``env`` (``body_line``: the
-    file line of its first line), if markdown-it skipped any of its text."""
-    noted = too_deep(env)
-    if noted is None:
-        return []
-    others = noted.count - 1
-    more = f" (and {others} more place{'s' if others > 1 else ''})" if others else ""
-    return [
-        error(
-            Span(path, body_line + noted.line, noted.col),
-            "nesting-too-deep",
-            "lists and block quotes are nested too deeply here: the Markdown parser would "
-            f"drop the text from here on (in a list, to the end of the file){more}",
-            hint=hint,
-        )
-    ]
-
-
 def create_markdown() -> MarkdownIt:
     """The one Markdown dialect of the site: CommonMark, raw HTML shown as text, citations,
-    links only to allowed URLs; text skipped for nesting depth is noted (``too_deep``)."""
+    links only to allowed URLs; bounded work (``markdown_limits``)."""
     md = _SiteMarkdown("commonmark", {"html": False})
-    blocks = _DepthNotingBlockParser()
-    blocks.ruler = md.block.ruler  # the preset's rules, as configured
-    md.block = blocks
+    bound_work(md)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("citation", "unclosed_bracket", _unclosed_bracket)
     return md
@@ -165,11 +91,12 @@ def link_scheme(url: str) -> str | None:
 
 
 def _unclosed_bracket(state: StateInline, silent: bool) -> bool:
-    """A "[" with no "]" after it starts no link, label or citation: it is text, taken at
-    once. markdown-it's link rule would search to the end of the paragraph for each such
-    "[", so a paragraph of many took quadratic time (100,000 took seconds)."""
+    """A "[" or "![" with no "]" after it starts no link, image, label or citation: it is
+    text, taken at once with the run of them it begins. markdown-it's link and image rules
+    would search to the end of the paragraph for each such "[", so a paragraph of many
+    took quadratic time (100,000 took seconds)."""
     src, start = state.src, state.pos
-    if src[start] != "[":
+    if src[start] not in "[!":
         return False
     cached = state.env.get(_LAST_CLOSE_KEY)
     if cached is None or cached[0] is not src:
@@ -177,9 +104,13 @@ def _unclosed_bracket(state: StateInline, silent: bool) -> bool:
         state.env[_LAST_CLOSE_KEY] = cached
     if start < cached[1]:
         return False
+    run = _OPENING_RUN.match(src, start)
+    if run is None:
+        return False  # a "!" before no "["
     if not silent:
-        state.pending += "["
-    state.pos += 1
+        # Not ``state.pending += …``: that copies all pending text each time (quadratic).
+        state.append_pending(run.group())
+    state.pos = run.end()
     return True
 
 
