@@ -40,7 +40,7 @@ CODES: dict[str, str] = {
     "invisible-character": "a bidi control or zero-width character in a brief",
     "lone-anchor": "a ^name marker that does not end a paragraph",
     "malformed-citation": "a [@…] group that is not a list of @source#anchor",
-    "markdown-too-complex": "Markdown whose inline markup costs too much to read (shown as written)",
+    "markdown-too-complex": "Markdown whose inline markup costs too much to read (kept as text)",
     "misplaced-front-matter": "front matter that does not start on line 1",
     "missing-anchor": "a citation without #anchor",
     "missing-field": "a required front-matter field is missing",

@@ -11,12 +11,14 @@ as written.
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
 from collections.abc import Callable
 
 import pytest
+from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 
@@ -292,3 +294,22 @@ def test_ordinary_markup_is_far_within_the_budget() -> None:
         env: dict[str, object] = {}
         create_markdown().parse(text, env)
         assert skipped(env) == (None, None)
+
+
+def test_the_unclosed_bracket_shortcut_reads_as_markdown_it_does() -> None:
+    """``_unclosed_bracket`` only saves work: with it or without it, the same tokens."""
+    fast, plain = create_markdown(), create_markdown()
+    plain.inline.ruler.disable("unclosed_bracket")
+    pieces = ["[", "]", "!", "@", "(", ")", "x", " ", "*", "`", "\\", "a#p1", "\n", "[@a#p1]"]
+    pieces += ["](x)", "\n\n[x]: /u\n"]
+    rng = random.Random(16)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        assert _tokens(fast, text) == _tokens(plain, text), text
+
+
+def _tokens(md: MarkdownIt, text: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    return [
+        (t.type, t.content, [(c.type, c.content) for c in t.children or ()])
+        for t in md.parse(text, {})
+    ]

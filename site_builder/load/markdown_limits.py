@@ -44,9 +44,9 @@ _TOO_COMPLEX_KEY = "site_builder_too_complex"
 
 # Units a text may spend: at most a few microseconds each (a quiet 2-core machine; the
 # costliest, a reference link, about 5), so a file's inline parsing stays within about
-# two seconds. Prose spends a unit per 50 characters, dense links and emphasis about two
-# a character: a file of 1 MiB prose, or 200 KiB of markup on every word, is within it.
-INLINE_UNITS = 400_000
+# a second or two. Prose spends a unit per 50 characters, dense links and emphasis about two
+# a character: a file of 1 MiB prose, or 100 KiB of markup on every word, is within it.
+INLINE_UNITS = 250_000
 STEP_UNITS = 1  # a step of the tokenizer: a rule takes markup, or a character is text
 RUN_UNITS = 4  # an emphasis run besides its characters: scanned, then matched as a pair
 _EMPHASIS_RUN = re.compile(r"\*+|_+")
