@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block import hr
 from markdown_it.rules_inline import StateInline
 
 from site_builder.cli import main
@@ -296,12 +297,14 @@ def test_ordinary_markup_is_far_within_the_budget() -> None:
         assert skipped(env) == (None, None)
 
 
-def test_the_unclosed_bracket_shortcut_reads_as_markdown_it_does() -> None:
-    """``_unclosed_bracket`` only saves work: with it or without it, the same tokens."""
+def test_the_shortcuts_read_as_markdown_it_does() -> None:
+    """``_unclosed_bracket`` and ``_quick_hr`` only save work: with them or without them,
+    the same tokens."""
     fast, plain = create_markdown(), create_markdown()
     plain.inline.ruler.disable("unclosed_bracket")
+    plain.block.ruler.at("hr", hr, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     pieces = ["[", "]", "!", "@", "(", ")", "x", " ", "*", "`", "\\", "a#p1", "\n", "[@a#p1]"]
-    pieces += ["](x)", "\n\n[x]: /u\n"]
+    pieces += ["](x)", "\n\n[x]: /u\n", "-", "_", "\t", "- ", "* "]
     rng = random.Random(16)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
