@@ -24,8 +24,15 @@ from ..names import file_slug_problems
 from .fields import BRIEF_FIELDS, read_fields
 from .front_matter import Document, read_document, split_lines
 from .front_quotes import front_matter_quotes
-from .markdown import CITATION_TOKEN, GroupSyntax, InlinePositions, inline_blocks, plain_text
+from .markdown import (
+    CITATION_TOKEN,
+    GroupSyntax,
+    InlinePositions,
+    inline_blocks,
+    plain_text,
+)
 from .markdown_html import MarkerRuns, brief_body_html
+from .markdown_limits import limit_problems
 from .quotations import Quotation, attested_quotations, find_quotations
 from .slugs import slugify
 
@@ -71,7 +78,9 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
     body_lines = split_lines(document.body)
     paragraphs: list[BriefParagraph] = []
     groups: list[CitationGroup] = []
-    tokens = md.parse(document.body)
+    env: dict[str, object] = {}
+    tokens = md.parse(document.body, env)
+    problems += limit_problems(env, path, document.body_line)
     for index, (block, inline) in enumerate(inline_blocks(tokens), start=1):
         assert block.map is not None
         positions = InlinePositions(

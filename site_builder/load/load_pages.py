@@ -18,6 +18,7 @@ from ..names import file_slug_problems
 from .fields import PAGE_FIELDS, read_fields
 from .front_matter import read_document
 from .markdown_html import page_body_html
+from .markdown_limits import limit_problems
 from .slugs import slugify
 
 # Top-level names of the built site that a page may not take: its own sections and what
@@ -49,13 +50,16 @@ def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, 
     if slug_problem is not None:
         return None, [*problems, slug_problem]
     description = values.get("description")
+    env: dict[str, object] = {}
+    html = page_body_html(md.parse(document.body, env))
+    problems += limit_problems(env, path, document.body_line)
     page = SitePage(
         path=path,
         slug=slug,
         title=str(values.get("title", slug)),
         body=document.body,
         description=str(description) if description is not None else None,
-        html=page_body_html(md.parse(document.body)),
+        html=html,
     )
     return page, problems
 

@@ -21,11 +21,19 @@ from ..model import Paragraph, Source
 from ..names import file_slug_problems
 from .fields import SOURCE_FIELDS, read_fields
 from .front_matter import Document, read_document, split_lines
-from .markdown import InlinePositions, block_marker, inline_blocks, plain_text, strip_block_marker
+from .markdown import (
+    InlinePositions,
+    block_marker,
+    inline_blocks,
+    plain_text,
+    strip_block_marker,
+)
 from .markdown_html import source_body_html
+from .markdown_limits import NESTING_HINT, limit_problems
 from .slugs import slugify
 
 _POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
+_FLATTEN_HINT = f"flatten the nesting in the stored file, keeping its words; {NESTING_HINT}"
 
 
 def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, list[Diagnostic]]:
@@ -48,7 +56,10 @@ def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, 
     source_id = _source_id(path, values, problems)
     if source_id is None:
         return None, problems
-    tokens = md.parse(document.body)
+    env: dict[str, object] = {}
+    tokens = md.parse(document.body, env)
+    # A source is kept verbatim, but how its Markdown nests is the editor's to change.
+    problems += limit_problems(env, path, document.body_line, _FLATTEN_HINT)
     paragraphs, paragraph_problems = read_paragraphs(document, tokens)
     problems += paragraph_problems
     anchors = {paragraph.index: paragraph.name for paragraph in paragraphs}

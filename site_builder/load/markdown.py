@@ -23,9 +23,11 @@ from markdown_it.rules_inline.link import link as link_rule
 from markdown_it.token import Token
 
 from ..diagnostics import Span
+from .markdown_limits import bound_work
 
 CITATION_TOKEN = "citation_group"
 _LAST_CLOSE_KEY = "site_builder_last_close"  # in markdown-it's env: see _unclosed_bracket
+_OPENING_RUN = re.compile(r"(?:!?\[(?!@))+")  # a "[@" is left to the citation rule
 _REF = re.compile(r"@([^\s#;\[\]]+)(?:#([^\s;\[\]]*))?")
 # Obsidian/Quartz block reference: " ^name" at the very end of a block.
 _BLOCK_MARKER = re.compile(r"(?:^|\s)\^([A-Za-z0-9][A-Za-z0-9-]*)\s*$")
@@ -62,8 +64,9 @@ class _SiteMarkdown(MarkdownIt):
 
 def create_markdown() -> MarkdownIt:
     """The one Markdown dialect of the site: CommonMark, raw HTML shown as text, citations,
-    links only to allowed URLs."""
+    links only to allowed URLs; bounded work (``markdown_limits``)."""
     md = _SiteMarkdown("commonmark", {"html": False})
+    bound_work(md)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("citation", "unclosed_bracket", _unclosed_bracket)
     return md
@@ -88,22 +91,47 @@ def link_scheme(url: str) -> str | None:
 
 
 def _unclosed_bracket(state: StateInline, silent: bool) -> bool:
-    """A "[" with no "]" after it starts no link, label or citation: it is text, taken at
-    once. markdown-it's link rule would search to the end of the paragraph for each such
-    "[", so a paragraph of many took quadratic time (100,000 took seconds)."""
+    """A "[" or "![" with no "]" after it that could close it starts no link, image, label
+    or citation: it is text, taken at once with the run of them it begins. markdown-it's
+    link and image rules would search to the end of the paragraph for each such "[" (20
+    levels deep), so a paragraph of many took quadratic, then merely slow, time."""
     src, start = state.src, state.pos
-    if src[start] != "[":
+    if src[start] not in "[!":
         return False
     cached = state.env.get(_LAST_CLOSE_KEY)
     if cached is None or cached[0] is not src:
-        cached = (src, src.rfind("]"))
+        cached = (src, _last_closer(src, bool(state.env.get("references"))))
         state.env[_LAST_CLOSE_KEY] = cached
     if start < cached[1]:
         return False
+    run = _OPENING_RUN.match(src, start)
+    if run is None:
+        return False  # a "!" before no "[", or a citation group
     if not silent:
-        state.pending += "["
-    state.pos += 1
+        # Not ``state.pending += …``: that copies all pending text each time (quadratic).
+        state.append_pending(run.group())
+    state.pos = run.end()
     return True
+
+
+def _last_closer(src: str, references: bool) -> int:
+    """Where the last "]" of ``src`` stands that may close a link label or an image
+    description (-1: none). The "]" ending a citation group ``[@…]`` cannot: the citation
+    rule takes the group as one token. In doubt (an escaped "\\[@", a group before "(" or
+    "[", reference definitions in the text) a "]" counts as one that may close."""
+    end = src.rfind("]")
+    while end != -1 and not references:
+        start = src.rfind("[", 0, end)
+        if (
+            start == -1
+            or src[start + 1] != "@"
+            or src[start - 1 : start] == "\\"
+            or src[end + 1 : end + 2] in ("(", "[")
+            or src.find("]", start, end) != -1
+        ):
+            break
+        end = src.rfind("]", 0, start)
+    return end
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
