@@ -81,6 +81,15 @@ def quotes_against_one_paragraph(
     }
 
 
+def missing_everywhere(sources: int = 12, quotes: int = 200) -> Files:
+    """``quotes`` missing quotes whose first word stands inside words of every paragraph
+    of ``sources`` 1 MB sources: each is looked for in all of them ("stands elsewhere")."""
+    text = one_paragraph_source(big_paragraph_text())
+    files = {f"content/gross{n}.md": text for n in range(sources)}
+    body = "".join(f"Er sagte „erhand falsch{n}“ [@gross0#p1].\n\n" for n in range(quotes))
+    return {**files, "briefs/b.md": BRIEF_HEAD + body}
+
+
 def long_quote_against_one_word(quote_letters: int = 20_000) -> Files:
     """One quote of ``quote_letters`` letters citing a paragraph that is one 1 MB word:
     the quote stands at every place in it, never on word bounds."""
@@ -133,6 +142,11 @@ VECTORS = (
         "quotes-200-gap",
         "200 standing short quotes with an omission, one 1 MB paragraph",
         lambda: quotes_against_one_paragraph(found=True, gap=True),
+    ),
+    Vector(
+        "elsewhere-12",
+        "200 missing quotes looked for in 12 sources of 1 MB",
+        missing_everywhere,
     ),
     Vector(
         "long-quote",

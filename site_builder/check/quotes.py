@@ -12,11 +12,9 @@ word of the letter it stands on).
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
-from array import array
 
 _DOUBLE_MARKS = str.maketrans(dict.fromkeys('„“”‟"«»', '"'))
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -99,10 +97,11 @@ def _find_on_word_bounds(haystack: str, needle: str, start: int) -> int:
 # Stands between a word and what is not a word in ``_Marked``. No loaded paragraph holds it
 # (markdown-it turns NUL into U+FFFD); a text that does is searched place by place.
 _MARK = "\x00"
-_MARKED_WORD = _MARK + r"\g<0>" + _MARK
 
 
-@functools.lru_cache(maxsize=8)
+# Marked texts kept: each about the size of its paragraph. Enough for a missing quote that
+# is looked for in every paragraph of a site of 1 MB sources ("quote stands elsewhere").
+@functools.lru_cache(maxsize=32)
 def _marked(haystack: str) -> _Marked | _Unmarkable:
     """The marked form of a paragraph text, built once per text (see ``_Marked``)."""
     if _MARK in haystack:
@@ -114,30 +113,34 @@ class _Marked:
     """A text with ``_MARK`` wherever a word starts or ends. A needle marked the same way
     (a mark before it when it starts with a word character, after it when it ends with
     one, and at its own word edges) stands in the marked text exactly where the needle
-    stands in the text on word bounds, so one ``str.find``, linear in the text, finds it."""
+    stands in the text on word bounds, so one ``str.find``, linear in the text, finds it.
+    Places are translated by counting marks (``str.count``, linear and fast)."""
 
     def __init__(self, text: str) -> None:
-        self._words = _word_pattern(text)
-        self.text = self._words.sub(_MARKED_WORD, text)
-        runs = [match.span() for match in self._words.finditer(text)]
-        self._starts = array("q", (start for start, _ in runs))
-        self._ends = array("q", (end for _, end in runs))
-        # Where each mark stands in the marked text: two per word run before it.
-        self._marks = array("q")
-        for run, (start, end) in enumerate(runs):
-            self._marks.extend((start + 2 * run, end + 2 * run + 1))
+        # Splitting at word runs (kept) and joining with marks marks every word's edges.
+        self._split = re.compile(f"({_word_pattern(text).pattern})").split
+        self.text = _MARK.join(self._split(text))
 
     def find(self, needle: str, start: int) -> int:
         """The first place from ``start`` where ``needle`` stands on word bounds, or -1."""
         if _MARK in needle:  # not in the text, so the needle cannot stand there
             return -1
-        # The marks before ``start``'s slot: a mark in it may begin a marked needle.
-        marked_start = start + bisect.bisect_left(self._starts, start)
-        marked_start += bisect.bisect_left(self._ends, start)
-        marked = self.text.find(self._words.sub(_MARKED_WORD, needle), marked_start)
+        marked = self.text.find(_MARK.join(self._split(needle)), self._slot(start))
         if marked < 0:
             return -1
-        return marked - bisect.bisect_left(self._marks, marked)
+        return marked - self.text.count(_MARK, 0, marked)
+
+    def _slot(self, start: int) -> int:
+        """Where the text's ``start`` stands in the marked text, before the mark there."""
+        # The first place with ``start`` characters of the text before it: each round
+        # counts the marks newly passed, fewer every time.
+        at, marks, counted = start, 0, 0
+        while True:
+            marks += self.text.count(_MARK, counted, at)
+            counted, ahead = at, start + marks
+            if ahead == at:
+                return at
+            at = ahead
 
 
 class _Unmarkable:
