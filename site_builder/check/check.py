@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from ..diagnostics import Diagnostic, Span, error
 from ..load.config import SiteConfig
 from ..model import Brief, CitationRef, Corpus, SitePage, Source
-from ..suggest import closest, did_you_mean
+from ..suggest import closest_anchor, did_you_mean
 from .check_quotes import front_quote_problems, quote_problems
 from .check_sourcing import check_sourcing
 
@@ -169,7 +169,7 @@ def _resolve(
 
 
 def _unknown_anchor(ref: CitationRef, anchor: str, source: Source) -> Diagnostic:
-    guess = closest(anchor, source.anchors, cutoff=0.5)
+    guess = closest_anchor(anchor, source.anchors, len(source.paragraphs))
     suggestion = f"did you mean '{guess}'? " if guess else ""
     return error(
         ref.span,

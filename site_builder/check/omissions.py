@@ -11,6 +11,7 @@ pieces. A leading or trailing omission leaves out nothing that can be named.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -99,14 +100,21 @@ def language_negations(language: str) -> re.Pattern[str] | None:
 
 def negation_spans(text: str, language: str) -> list[Offsets]:
     """Where the negation words of ``language`` stand in ``text``, as whole words."""
+    return list(_negation_spans(text, language))
+
+
+# Every quote with an omission citing a paragraph looks for its negations: found once per
+# paragraph, not once per quote (200 quotes against a 1 MB paragraph).
+@functools.lru_cache(maxsize=8)
+def _negation_spans(text: str, language: str) -> tuple[Offsets, ...]:
     pattern = language_negations(language)
     if pattern is None:
-        return []
-    return [
+        return ()
+    return tuple(
         match.span()
         for match in pattern.finditer(text)
         if on_word_bounds(text, match.start(), match.end())
-    ]
+    )
 
 
 def dropped_negation(pieces: Sequence[str], haystack: str, language: str) -> DroppedNegation | None:

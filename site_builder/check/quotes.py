@@ -75,13 +75,95 @@ def quote_matches_normalised(quote: str, haystack: str) -> bool:
     return True
 
 
+# Places off word bounds tried with a plain ``find`` before the text is marked (below): a
+# normal quote stands on word bounds at its first or second place, and marking a long text
+# costs more than a few finds.
+_PLAIN_TRIES = 8
+
+
 def _find_on_word_bounds(haystack: str, needle: str, start: int) -> int:
     at = haystack.find(needle, start)
-    while at >= 0:
-        if on_word_bounds(haystack, at, at + len(needle)):
+    for _ in range(_PLAIN_TRIES):
+        if at < 0 or on_word_bounds(haystack, at, at + len(needle)):
             return at
         at = haystack.find(needle, at + 1)
-    return -1
+    if at < 0:
+        return -1
+    # A needle standing at many places off word bounds ("aaa" in a 1 MB word) would cost
+    # its length at every place: search the marked text once instead.
+    return _marked(haystack).find(needle, at)
+
+
+# Stands between a word and what is not a word in ``_Marked``. No loaded paragraph holds it
+# (markdown-it turns NUL into U+FFFD); a text that does is searched place by place.
+_MARK = "\x00"
+
+
+# Marked texts kept: each about the size of its paragraph. Enough for a missing quote that
+# is looked for in every paragraph of a site of 1 MB sources ("quote stands elsewhere").
+@functools.lru_cache(maxsize=32)
+def _marked(haystack: str) -> _Marked | _Unmarkable:
+    """The marked form of a paragraph text, built once per text (see ``_Marked``)."""
+    if _MARK in haystack:
+        return _Unmarkable(haystack)
+    return _Marked(haystack)
+
+
+class _Marked:
+    """A text with ``_MARK`` wherever a word starts or ends. A needle marked the same way
+    (a mark before it when it starts with a word character, after it when it ends with
+    one, and at its own word edges) stands in the marked text exactly where the needle
+    stands in the text on word bounds, so one ``str.find``, linear in the text, finds it.
+    Places are translated by counting marks (``str.count``, linear and fast)."""
+
+    def __init__(self, text: str) -> None:
+        # Splitting at word runs (kept) and joining with marks marks every word's edges.
+        self._split = re.compile(f"({_word_pattern(text).pattern})").split
+        self.text = _MARK.join(self._split(text))
+
+    def find(self, needle: str, start: int) -> int:
+        """The first place from ``start`` where ``needle`` stands on word bounds, or -1."""
+        if _MARK in needle:  # not in the text, so the needle cannot stand there
+            return -1
+        marked = self.text.find(_MARK.join(self._split(needle)), self._slot(start))
+        if marked < 0:
+            return -1
+        return marked - self.text.count(_MARK, 0, marked)
+
+    def _slot(self, start: int) -> int:
+        """Where the text's ``start`` stands in the marked text, before the mark there."""
+        # The first place with ``start`` characters of the text before it: each round
+        # counts the marks newly passed, fewer every time.
+        at, marks, counted = start, 0, 0
+        while True:
+            marks += self.text.count(_MARK, counted, at)
+            counted, ahead = at, start + marks
+            if ahead == at:
+                return at
+            at = ahead
+
+
+class _Unmarkable:
+    """A text holding ``_MARK`` itself: searched place by place, as before marking."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def find(self, needle: str, start: int) -> int:
+        at = self.text.find(needle, start)
+        while at >= 0 and not on_word_bounds(self.text, at, at + len(needle)):
+            at = self.text.find(needle, at + 1)
+        return at
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    """Runs of word characters (``_in_word``) in ``text``: letters and digits, and the
+    combining marks that stand in it (``\\w`` knows no marks)."""
+    marks = "".join(sorted(c for c in set(_NOT_WORD_OR_SPACE.findall(text)) if _in_word(c)))
+    return re.compile(f"(?:[^\\W_]|[{re.escape(marks)}])+" if marks else r"[^\W_]+")
+
+
+_NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
 
 
 def piece_places(haystack: str, piece: str, start: int, limit: int) -> list[int]:

@@ -21,11 +21,11 @@ search found, and a search filtered to one ``paragraph_of`` lists one source's p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..dates import PartialDate
-from ..model import Brief, Source
+from ..model import Brief, Paragraph, Source
 from ..pickling import quick_pickle
 from ..render.site_index import SiteIndex
 from ..render.urls import Urls, brief_page, source_page
@@ -86,8 +86,18 @@ def brief_record(brief: Brief, index: SiteIndex, urls: Urls) -> SearchRecord:
     )
 
 
+# Paragraph records per source at most. Pagefind's indexing costs about a millisecond per
+# record and grows faster than the records do (60,000 one-word paragraphs took 80 s,
+# 300,000 did not finish in 15 minutes), and a hit per one-word paragraph finds nothing a
+# reader could use. A source with more paragraphs gets records of consecutive paragraphs,
+# each landing on its first one; normal sources (this site's have at most a few dozen
+# paragraphs) keep one record per paragraph.
+MAX_PARAGRAPH_RECORDS = 1_000
+
+
 def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchRecord]:
-    """The source's own record (title and outlet) and one per paragraph."""
+    """The source's own record (title and outlet) and one per paragraph, or one per run of
+    consecutive paragraphs in a source of more than ``MAX_PARAGRAPH_RECORDS``."""
     page = urls.link(source_page(source.id))
     shown = {
         TYPE: (SOURCE_TYPE,),
@@ -97,18 +107,41 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
     sort = {DATE: _sort_date(source.published)}
     all_tags: set[str] = set()
     paragraphs = []
-    for paragraph in source.paragraphs:
-        tags = _citing_tags(source, paragraph.index, index)
+    for run in paragraph_runs(source.paragraphs, MAX_PARAGRAPH_RECORDS):
+        tags = sorted({tag for p in run for tag in _citing_tags(source, p.index, index)})
         all_tags |= set(tags)
-        filters = {**shown, TAG: tags, SOURCE: (source.title,), PARAGRAPH_OF: (source.id,)}
+        filters = {**shown, TAG: tuple(tags), SOURCE: (source.title,), PARAGRAPH_OF: (source.id,)}
         paragraphs.append(
             SearchRecord(
-                f"{page}#{paragraph.anchor}", paragraph.text, {}, _non_empty(filters), sort
+                f"{page}#{run[0].anchor}",
+                _join([p.text for p in run]),
+                {},
+                _non_empty(filters),
+                sort,
             )
         )
     filters = {**shown, TAG: tuple(sorted(all_tags)), SOURCE_PAGE: (source.id,)}
     header = SearchRecord(page, source.title, {"title": source.title}, _non_empty(filters), sort)
     return [header, *paragraphs]
+
+
+def paragraph_runs(paragraphs: Sequence[Paragraph], most: int) -> list[Sequence[Paragraph]]:
+    """``paragraphs`` in at most ``most`` runs of consecutive ones: one each when there are
+    no more than ``most``, else runs of at least a ``most``-th of all their text (so a
+    long paragraph stays alone and tiny ones are merged)."""
+    if len(paragraphs) <= most:
+        return [paragraphs[at : at + 1] for at in range(len(paragraphs))]
+    share = -(-sum(len(p.text) + 1 for p in paragraphs) // most)  # rounded up
+    runs: list[Sequence[Paragraph]] = []
+    start, size = 0, 0
+    for at, paragraph in enumerate(paragraphs):
+        size += len(paragraph.text) + 1
+        if size >= share:
+            runs.append(paragraphs[start : at + 1])
+            start, size = at + 1, 0
+    if start < len(paragraphs):
+        runs.append(paragraphs[start:])
+    return runs
 
 
 def _citing_tags(source: Source, paragraph: int, index: SiteIndex) -> tuple[str, ...]:
