@@ -57,6 +57,21 @@ def bad_url_character(url: str) -> str | None:
         if character in _NOT_IN_URL:
             return f"the character '{character}'"
         if unicodedata.category(character) in _INVISIBLE:
-            name = "a line break" if character in "\r\n" else "white space or a control character"
-            return f"{name} (U+{ord(character):04X})"
+            return _invisible_name(character)
     return None
+
+
+def invisible_url_character(url: str) -> str | None:
+    """The first control, format (bidi, zero-width) or line-separator character of ``url``,
+    named for a message: what a URL parser or a browser silently drops or reorders, so
+    that what is checked is not what is followed. A plain space is allowed: browsers
+    encode it (%20), and escaping keeps it inside its attribute."""
+    for character in url:
+        if unicodedata.category(character) in _INVISIBLE - {"Zs"}:
+            return _invisible_name(character)
+    return None
+
+
+def _invisible_name(character: str) -> str:
+    name = "a line break" if character in "\r\n" else "white space or a control character"
+    return f"{name} (U+{ord(character):04X})"

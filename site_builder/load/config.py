@@ -28,7 +28,9 @@ CONFIG_FIELDS = (
     ),
     Field(
         "base_url",
-        Kind.URL,
+        # Text here: ``_base_url_problems`` checks it whole, with the reason, which for a
+        # base_url is stricter than for a source's url (no query, fragment, user name).
+        Kind.TEXT,
         "Public address of the site, e.g. https://example.org/news/.",
         "https://example.org/",
         max_length=LONG_TEXT,
@@ -121,7 +123,7 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
 
 
 def _base_url_problems(node: yaml.Node | None, value: object, to_span: ToSpan) -> list[Diagnostic]:
-    """``base_url`` is an http(s) URL (``read_fields`` saw to that); is it a plain one?"""
+    """Is ``base_url`` a plain absolute http(s) URL? (``read_fields`` saw it is text.)"""
     if not isinstance(value, str) or not isinstance(node, yaml.MappingNode):
         return []
     problem = base_url_problem(value, path_allowed=False)

@@ -20,7 +20,7 @@ from ..dates import PartialDate, parse_partial_date
 from ..diagnostics import Diagnostic, Span, error
 from ..names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from ..suggest import closest, did_you_mean
-from .base_url import bad_url_character
+from .base_url import invisible_url_character
 from .front_matter import describe_character, has_control_character
 from .slugs import is_slug, slugify
 
@@ -428,7 +428,7 @@ def _read_url(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnosti
         return text
     # Python's URL parser drops tabs and line breaks before it reads the scheme (as
     # browsers do), so "https://x/\nDisallow: /" would pass it whole: refuse them first.
-    character = bad_url_character(text)
+    character = invisible_url_character(text)
     parts = urllib.parse.urlsplit(text)
     if character is None and parts.scheme.lower() in ("http", "https") and parts.netloc:
         return text
