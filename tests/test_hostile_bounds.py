@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 import site_builder
-from site_builder.check import check, passages, quotes
+from site_builder.check import check, check_quotes, passages, quotes
 from site_builder.check.passages import closest_passage
 from site_builder.check.quotes import on_word_bounds, piece_places, quote_matches_normalised
+from site_builder.cli import main
 from site_builder.diagnostics import Span
 from site_builder.model import CitationRef, Corpus, Paragraph, Source
 from site_builder.render.site_index import build_index
@@ -307,3 +308,81 @@ def test_a_site_with_a_source_of_60000_paragraphs_builds_with_search_without_a_h
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=HANG, check=False)
     assert done.returncode == 0, done.stderr
     assert (out / "pagefind" / "pagefind-entry.json").is_file()
+
+
+# --- the help of quote-not-found, bounded per brief ---------------------------------------
+
+
+def _group_site(make_site: MakeSite, sources: int, paragraph_words: int, quotes: int) -> Path:
+    """``quotes`` missing quotes, each citing one group of ``sources`` long paragraphs."""
+    head = "---\ntitle: Groß\noutlet: Testagentur\npublished: 2025-02\n---\n"
+    files = {
+        f"content/q{n}.md": head + " ".join(words(paragraph_words + n)) + "\n"
+        for n in range(sources)
+    }
+    group = "; ".join(f"@q{n}#p1" for n in range(sources))
+    body = "".join(f"Er sagte „falsch{n} gesagt hier{n}“ [{group}].\n\n" for n in range(quotes))
+    return make_site({**files, "briefs/b.md": brief(body)})
+
+
+def indexed_characters(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The characters of every paragraph whose word index is built (one item per build)."""
+    built: list[int] = []
+    original = passages._cores
+
+    def counted(text: str, paragraph_words: list[str]) -> list[str]:
+        built.append(len(text))
+        return original(text, paragraph_words)
+
+    monkeypatch.setattr(passages, "_cores", counted)
+    return built
+
+
+def test_closest_passages_of_a_group_of_long_paragraphs_index_a_bounded_text(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Nine long paragraphs cited together thrashed the eight kept indexes: every quote
+    # built all nine again (20 quotes × 9 paragraphs of 1 MB: 41 s). The help a brief's
+    # quote diagnostics may read is bounded: here lowered to 1 MB of indexed text.
+    monkeypatch.setattr(check_quotes, "CLOSEST_CHARACTERS", 1_000_000)
+    site = _group_site(make_site, sources=9, paragraph_words=20_000, quotes=40)
+    built = indexed_characters(monkeypatch)
+    assert main(["check", "--site", str(site), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("error[quote-not-found]") == 40  # every quote is still checked
+    assert "closest: q" in out  # the first ones still get their closest passage
+    longest = max(built)
+    assert sum(built) <= 1_000_000 + longest  # unbounded: 40 × 9 paragraphs of 150 KB
+
+
+def test_a_long_paragraph_kept_indexed_serves_every_quote_without_spending_the_budget(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(check_quotes, "CLOSEST_CHARACTERS", 1_000_000)
+    site = _group_site(make_site, sources=1, paragraph_words=60_000, quotes=30)
+    built = indexed_characters(monkeypatch)
+    assert main(["check", "--site", str(site), "--no-cache"]) == 1
+    assert capsys.readouterr().out.count("closest: q0#p1:") == 30
+    assert len(built) == 1
+
+
+def test_the_search_for_a_quote_elsewhere_reads_a_bounded_text_per_brief(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every missing quote scanned every paragraph of the site for where else it stands:
+    # a brief of thousands of wrong quotes times megabytes of sources.
+    monkeypatch.setattr(check_quotes, "ELSEWHERE_CHARACTERS", 2_000_000)
+    site = _group_site(make_site, sources=6, paragraph_words=20_000, quotes=60)
+    scanned: list[int] = []
+    original = check_quotes.quote_matches_normalised
+
+    def counted(quote: str, text: str) -> bool:
+        scanned.append(len(text))
+        return original(quote, text)
+
+    monkeypatch.setattr(check_quotes, "quote_matches_normalised", counted)
+    assert main(["check", "--site", str(site), "--no-cache"]) == 1
+    assert capsys.readouterr().out.count("error[quote-not-found]") == 60
+    # Each quote's own check reads its six paragraphs; the help at most 2 MB in all.
+    own = 60 * sum(sorted(scanned)[-6:])
+    assert sum(scanned) <= own + 2_000_000

@@ -12,7 +12,7 @@ from ..diagnostics import Diagnostic, Span, error
 from ..load.config import SiteConfig
 from ..model import Brief, CitationRef, Corpus, SitePage, Source
 from ..suggest import closest_anchor, did_you_mean
-from .check_quotes import front_quote_problems, quote_problems
+from .check_quotes import HelpBudget, front_quote_problems, quote_problems
 from .check_sourcing import check_sourcing
 
 
@@ -89,16 +89,19 @@ def check_corpus(corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
 def check_brief(brief: Brief, corpus: Corpus, config: SiteConfig) -> list[Diagnostic]:
     problems = _sourcing_problems(brief, config)
     every: list[tuple[Source, str] | None] = []
+    budget = HelpBudget()  # the help of this brief's quote diagnostics, bounded together
     for group in brief.citations:
         resolved = [_resolve(ref, corpus, problems) for ref in group.refs]
         every += resolved
         if all(r is not None for r in resolved):
             cited = [r for r in resolved if r is not None]
             for quote in group.quotes:
-                problems += quote_problems(quote, cited, corpus, site_language=config.language)
+                problems += quote_problems(
+                    quote, cited, corpus, site_language=config.language, budget=budget
+                )
     if every and all(r is not None for r in every):
         cited_by_brief = [r for r in every if r is not None]
-        problems += front_quote_problems(brief, cited_by_brief, corpus, config.language)
+        problems += front_quote_problems(brief, cited_by_brief, corpus, config.language, budget)
     return problems
 
 

@@ -9,25 +9,70 @@ cited paragraphs.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, error
 from ..model import Brief, Corpus, Paragraph, Quote, Source
 from .omissions import DroppedNegation, dropped_negation
-from .passages import closest_passage
+from .passages import closest_passage, is_indexed
 from .quotes import normalise, quote_matches_normalised, quote_pieces
 from .word_diff import Part, describe, render_plain, shortened
 
 Cited = Sequence[tuple[Source, str]]  # (source, anchor as cited), every anchor resolved
 
+# What one brief's quote-not-found diagnostics may read to help: where else the quote
+# stands (a scan of every paragraph of the site) and the closest passage (an index of
+# each cited paragraph's words, about 0.2 s per MB, paid for only when it is not kept
+# already: one long paragraph serves all its quotes). A quote's own check is always done;
+# only this help is bounded, so that a brief of thousands of wrong quotes against
+# megabyte paragraphs cannot take minutes (issue 16). The first wrong quotes of a brief,
+# the ones an editor fixes first, get all of it: a scan of a 20,000-page site reads
+# about 20 MB.
+ELSEWHERE_CHARACTERS = 256 * 1024 * 1024
+CLOSEST_CHARACTERS = 8 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class HelpBudget:
+    """Characters of paragraph text one brief's quote diagnostics may still read for
+    help (``ELSEWHERE_CHARACTERS``, ``CLOSEST_CHARACTERS``); spent as they are read."""
+
+    # Read when a budget is made, so that a test can lower them.
+    elsewhere: int = dataclasses.field(default_factory=lambda: ELSEWHERE_CHARACTERS)
+    closest: int = dataclasses.field(default_factory=lambda: CLOSEST_CHARACTERS)
+
+    def read_elsewhere(self, characters: int) -> bool:
+        """Spend ``characters`` of the scan for the quote elsewhere, if there are so many."""
+        if characters > self.elsewhere:
+            self.elsewhere = 0
+            return False
+        self.elsewhere -= characters
+        return True
+
+    def read_closest(self, characters: int) -> bool:
+        """Spend ``characters`` of the closest-passage search, if there are so many."""
+        if characters > self.closest:
+            self.closest = 0
+            return False
+        self.closest -= characters
+        return True
+
 
 def quote_problems(
-    quote: Quote, cited: Cited, corpus: Corpus, *, site_language: str = "de"
+    quote: Quote,
+    cited: Cited,
+    corpus: Corpus,
+    *,
+    site_language: str = "de",
+    budget: HelpBudget | None = None,
 ) -> list[Diagnostic]:
     """Diagnostics for one quote attested by the cited (source, anchor) pairs.
 
     ``site_language`` (``SiteConfig.language``) is the language of a source that names
-    none: it chooses the negations an omission may not leave out."""
+    none: it chooses the negations an omission may not leave out. ``budget`` bounds the
+    help of a quote-not-found diagnostic over all quotes of a brief (one per brief)."""
     dropping: list[tuple[str, str, DroppedNegation]] = []
     for source, anchor in cited:
         paragraph = _paragraph(source, anchor)
@@ -40,27 +85,35 @@ def quote_problems(
         dropping.append((f"{source.id}#{anchor}", paragraph.quotable, dropped))
     if dropping:
         return [_dropped_negation(quote, *min(dropping, key=_left_out_length))]
-    return [_not_found(quote, cited, corpus)]
+    return [_not_found(quote, cited, corpus, budget or HelpBudget())]
 
 
 def front_quote_problems(
-    brief: Brief, cited: Cited, corpus: Corpus, site_language: str
+    brief: Brief,
+    cited: Cited,
+    corpus: Corpus,
+    site_language: str,
+    budget: HelpBudget | None = None,
 ) -> list[Diagnostic]:
     """Quotations in the title and summary must stand in one of the paragraphs the brief
     cites (``cited``: all of them, every one resolved), omitting no negation."""
+    budget = budget or HelpBudget()
     problems = []
     for field, quote in brief.front_quotes:
-        for problem in quote_problems(quote, cited, corpus, site_language=site_language):
+        found = quote_problems(quote, cited, corpus, site_language=site_language, budget=budget)
+        for problem in found:
             problems.append(
                 problem
                 if problem.code != "quote-not-found"
-                else _not_in_brief(quote, field, cited, corpus)
+                else _not_in_brief(quote, field, cited, corpus, budget)
             )
     return problems
 
 
-def _not_in_brief(quote: Quote, field: str, cited: Cited, corpus: Corpus) -> Diagnostic:
-    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
+def _not_in_brief(
+    quote: Quote, field: str, cited: Cited, corpus: Corpus, budget: HelpBudget
+) -> Diagnostic:
+    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus, budget)
     hint = (
         f"it stands in {_listing(elsewhere)}: cite that paragraph in the body, or change the "
         f"{field}"
@@ -83,12 +136,12 @@ def _paragraph(source: Source, anchor: str) -> Paragraph:
     return paragraph
 
 
-def _not_found(quote: Quote, cited: Cited, corpus: Corpus) -> Diagnostic:
+def _not_found(quote: Quote, cited: Cited, corpus: Corpus, budget: HelpBudget) -> Diagnostic:
     """Where the quote stands instead, or that it runs across a paragraph break, or else
     the closest passage of the cited paragraphs."""
     where = " or ".join(f"{source.id}#{anchor}" for source, anchor in cited)
     message = f"quoted text „{normalise(quote.text)}“ does not stand in {where}"
-    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus)
+    elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus, budget)
     if elsewhere:
         return error(
             quote.span,
@@ -111,7 +164,7 @@ def _not_found(quote: Quote, cited: Cited, corpus: Corpus) -> Diagnostic:
         message,
         hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
         "that says it",
-        details=_closest(quote.text, cited),
+        details=_closest(quote.text, cited, budget),
     )
 
 
@@ -135,13 +188,18 @@ def _across_break(quote: str, cited: Cited) -> str | None:
 _WHOLE_PASSAGE = 500
 
 
-def _closest(quote: str, cited: Cited) -> tuple[tuple[str, str], ...]:
+def _closest(quote: str, cited: Cited, budget: HelpBudget) -> tuple[tuple[str, str], ...]:
     """The ``closest`` detail: the cited paragraphs' passage closest to the quote, as a
-    word diff from the quote's words (``[-brief-]{+source+}``); none if nothing is close."""
+    word diff from the quote's words (``[-brief-]{+source+}``); none if nothing is close
+    or the brief's budget for this help is spent."""
     passages = [
-        (f"{source.id}#{anchor}", closest_passage(quote, _paragraph(source, anchor).text))
+        (f"{source.id}#{anchor}", closest_passage(quote, text))
         for source, anchor in cited
+        for text in [_paragraph(source, anchor).text]
+        if is_indexed(text) or budget.read_closest(len(text))
     ]
+    if not passages:
+        return ()
     key, best = max(passages, key=lambda item: item[1].rank())
     if not best.text:
         return ()
@@ -221,25 +279,33 @@ def _merged(parts: list[Part]) -> list[Part]:
 # quotes found elsewhere
 
 
-def _quote_elsewhere(quote: str, cited: list[Source], corpus: Corpus) -> list[tuple[Source, str]]:
+def _quote_elsewhere(
+    quote: str, cited: list[Source], corpus: Corpus, budget: HelpBudget
+) -> list[tuple[Source, str]]:
     """Where the quote stands instead (source, anchor): in other paragraphs of the cited
     sources, or else in exactly one other source; the usual cause is a wrong paragraph
-    number. A paragraph's ^name is given rather than its position: it does not move."""
+    number. A paragraph's ^name is given rather than its position: it does not move.
+    Nothing when the brief's budget cannot pay for the whole scan (a partial scan could
+    call a source the only one that has the quote)."""
     unique = {source.id: source for source in cited}
-    found = [hit for source in unique.values() for hit in _paragraphs_quoting(quote, source)]
+    found = [
+        hit for source in unique.values() for hit in _paragraphs_quoting(quote, source, budget)
+    ]
     if found:
         return found
     others = [
         hits
         for source in corpus.sources
         if source.id not in unique and corpus.sources_by_id.get(source.id) is source
-        for hits in [_paragraphs_quoting(quote, source)]
+        for hits in [_paragraphs_quoting(quote, source, budget)]
         if hits
     ]
-    return others[0] if len(others) == 1 else []
+    return others[0] if len(others) == 1 and budget.elsewhere else []
 
 
-def _paragraphs_quoting(quote: str, source: Source) -> list[tuple[Source, str]]:
+def _paragraphs_quoting(quote: str, source: Source, budget: HelpBudget) -> list[tuple[Source, str]]:
+    if not budget.read_elsewhere(sum(len(paragraph.quotable) for paragraph in source.paragraphs)):
+        return []
     return [
         (source, paragraph.name or paragraph.anchor)
         for paragraph in source.paragraphs

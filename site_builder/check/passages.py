@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import functools
 import heapq
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -107,15 +106,35 @@ class _Indexed:
     stem_places: dict[str, list[int]] | None
 
 
-@functools.lru_cache(maxsize=8)
+# The indexes kept, by paragraph text, most recently used last: a cache like
+# ``functools.lru_cache``, but one that can say whether a text is in it, so that a
+# brief's budget for this help (``check_quotes.HelpBudget``) pays only for indexes built.
+_KEPT: OrderedDict[str, _Indexed] = OrderedDict()
+_KEEP = 8
+
+
+def is_indexed(paragraph_text: str) -> bool:
+    """Is the word index of ``paragraph_text`` kept (a closest passage in it is cheap)?"""
+    return paragraph_text in _KEPT
+
+
 def _indexed(paragraph_text: str) -> _Indexed:
+    kept = _KEPT.get(paragraph_text)
+    if kept is not None:
+        _KEPT.move_to_end(paragraph_text)
+        return kept
     text = normalise(paragraph_text)
     words = text.split(" ") if text else []
     cores = _cores(text, words)
     stems = [word_core[:_STEM] for word_core in cores]
     if len(words) <= _DENSE_WORDS:
-        return _Indexed(words, cores, stems, None, None)
-    return _Indexed(words, cores, stems, _places(words), _places(stems))
+        made = _Indexed(words, cores, stems, None, None)
+    else:
+        made = _Indexed(words, cores, stems, _places(words), _places(stems))
+    _KEPT[paragraph_text] = made
+    if len(_KEPT) > _KEEP:
+        _KEPT.popitem(last=False)
+    return made
 
 
 # ``core`` of every word of a normalised text at once (words are separated by single
