@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "source-without-provenance": "a source with neither outlet nor url",
     "stale-citation": "a cited paragraph changed since the citation was checked",
     "tag-variant": "a tag written otherwise than the same tag in other briefs (usa, USA)",
+    "too-many-lines": "a file of over 50,000 lines, which is not read",
     "too-many-tags": "a brief with more tags than the limit (20)",
     "unbalanced-quote": "a quotation mark that opens and never closes in its paragraph",
     "unclosed-front-matter": "front matter without its closing ---",

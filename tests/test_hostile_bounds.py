@@ -293,12 +293,13 @@ def test_merged_runs_keep_a_long_paragraph_alone() -> None:
     assert [p.index for run in runs for p in run] == list(range(1, 3_002))
 
 
-def test_a_site_with_a_source_of_60000_paragraphs_builds_with_search_without_a_hang(
+def test_a_site_with_a_source_of_24000_paragraphs_builds_with_search_without_a_hang(
     make_site: MakeSite, tmp_path: Path
 ) -> None:
-    # Before: 80 s in Pagefind alone (one record per paragraph).
+    # 60,000 paragraphs took 80 s in Pagefind alone (one record per paragraph); a file
+    # holds at most 50,000 lines now, so 24,000 paragraphs is the most one source has.
     head = "---\ntitle: Viele\noutlet: Testagentur\npublished: 2025-02\n---\n"
-    paragraphs = "".join(f"{chr(97 + n % 26)}{n}\n\n" for n in range(60_000))
+    paragraphs = "".join(f"{chr(97 + n % 26)}{n}\n\n" for n in range(24_000))
     site = make_site(
         {"content/viele.md": head + paragraphs, "briefs/b.md": brief("Satz [@viele#p1].\n")}
     )
@@ -386,3 +387,32 @@ def test_the_search_for_a_quote_elsewhere_reads_a_bounded_text_per_brief(
     # Each quote's own check reads its six paragraphs; the help at most 2 MB in all.
     own = 60 * sum(sorted(scanned)[-6:])
     assert sum(scanned) <= own + 2_000_000
+
+
+# --- lines per file -------------------------------------------------------------------------
+
+
+def test_a_file_of_over_50000_lines_is_not_read(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 1 MiB of one-letter paragraphs (600,000 lines) took 20 s to load, markdown-it's block
+    # parser most of it: within the byte cap, but no article.
+    head = "---\ntitle: Viele\noutlet: Testagentur\npublished: 2025-02\n---\n"
+    body = "a\n\n" * 300_000
+    site = make_site(
+        {"content/viele.md": head + body, "briefs/b.md": brief("Satz [@quelle#p1].\n")}
+    )
+    assert main(["check", "--site", str(site), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "content/viele.md:50001:1: error[too-many-lines]: the file has 600,005 lines; files "
+        "of over 50,000 lines are not read"
+    ) in out
+    assert "1 error, 0 warnings in 1 brief and 1 source" in out  # (quelle): not parsed
+
+
+def test_a_file_of_50000_lines_is_read(make_site: MakeSite) -> None:
+    head = "---\ntitle: Viele\noutlet: Testagentur\npublished: 2025-02\n---\n"
+    body = "a\n\n" * ((50_000 - 5) // 2)
+    site = make_site({"content/viele.md": head + body, "briefs/b.md": brief("Satz [@viele#p1].\n")})
+    assert main(["check", "--site", str(site), "--no-cache"]) == 0

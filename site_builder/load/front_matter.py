@@ -21,6 +21,11 @@ from .invisible import invisible_characters
 # Larger files are not read: a source is one article (a long one is 100 KB), a brief a few
 # paragraphs. The cap bounds the time and memory one hostile file can cost.
 MAX_FILE_BYTES = 1024 * 1024
+# Nor are files of more lines: loading costs about 50 µs a line (Markdown's block parser,
+# anchors, HTML), so 1 MiB of one-letter paragraphs (600,000 lines) took 20 s. A long
+# article has a few hundred lines, 1 MiB of text wrapped at 72 characters 15,000; a file
+# of over 50,000 lines in 1 MiB (20 bytes a line) is no article.
+MAX_FILE_LINES = 50_000
 
 FRONT_MATTER = "front matter"
 _BOM = b"\xef\xbb\xbf"
@@ -86,7 +91,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         )
         data = data[len(_BOM) :]
     try:
-        return data.decode("utf-8"), problems
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = position_after(data[: exc.start].decode("utf-8"))  # valid up to there
         problems.append(
@@ -98,6 +103,20 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             )
         )
         return None, problems
+    lines = max(text.count("\n"), text.count("\r"))  # (line ends \n, \r\n or \r)
+    if lines > MAX_FILE_LINES:
+        return None, [*problems, _too_many_lines(path, lines)]
+    return text, problems
+
+
+def _too_many_lines(path: str, lines: int) -> Diagnostic:
+    return error(
+        Span(path, MAX_FILE_LINES + 1, 1),
+        "too-many-lines",
+        f"the file has {lines:,} lines; files of over {MAX_FILE_LINES:,} lines are not read",
+        hint="a source is one article and a brief a few paragraphs: split the file, or "
+        "remove what does not belong to it",
+    )
 
 
 def parse_document(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
