@@ -90,6 +90,18 @@ def missing_everywhere(sources: int = 12, quotes: int = 200) -> Files:
     return {**files, "briefs/b.md": BRIEF_HEAD + body}
 
 
+def group_of_long_paragraphs(sources: int = 9, quotes: int = 20) -> Files:
+    """``quotes`` missing quotes, each citing one group of ``sources`` 1 MB paragraphs of
+    different sources: more paragraphs than the closest-passage indexes kept."""
+    files = {
+        f"content/gross{n}.md": one_paragraph_source(" ".join(german_words(150_000, seed=n)))
+        for n in range(sources)
+    }
+    group = "; ".join(f"@gross{n}#p1" for n in range(sources))
+    body = "".join(f"Er sagte „falsch{n} gesagt“ [{group}].\n\n" for n in range(quotes))
+    return {**files, "briefs/b.md": BRIEF_HEAD + body}
+
+
 def long_quote_against_one_word(quote_letters: int = 20_000) -> Files:
     """One quote of ``quote_letters`` letters citing a paragraph that is one 1 MB word:
     the quote stands at every place in it, never on word bounds."""
@@ -99,12 +111,17 @@ def long_quote_against_one_word(quote_letters: int = 20_000) -> Files:
     }
 
 
+# The most one-word paragraphs a source may have: files of over 50,000 lines are not read.
+MOST_PARAGRAPHS = 24_990
+
+
 def many_paragraphs_source(paragraphs: int) -> str:
-    """A source of ``paragraphs`` one-word paragraphs (300,000 fit in 1 MiB)."""
+    """A source of ``paragraphs`` one-word paragraphs (300,000 fit in 1 MiB, 24,990 in
+    50,000 lines)."""
     return SOURCE_HEAD + "".join(f"{chr(97 + index % 26)}\n\n" for index in range(paragraphs))
 
 
-def unknown_anchors(paragraphs: int = 300_000, citations: int = 100) -> Files:
+def unknown_anchors(paragraphs: int = MOST_PARAGRAPHS, citations: int = 100) -> Files:
     """``citations`` citations of anchors a source of ``paragraphs`` paragraphs lacks."""
     body = "".join(f"Satz [@viele#p{paragraphs + 1 + n}].\n\n" for n in range(citations))
     return {
@@ -113,7 +130,7 @@ def unknown_anchors(paragraphs: int = 300_000, citations: int = 100) -> Files:
     }
 
 
-def tiny_paragraphs(paragraphs: int = 300_000) -> Files:
+def tiny_paragraphs(paragraphs: int = MOST_PARAGRAPHS) -> Files:
     """One source of ``paragraphs`` one-word paragraphs, cited once: its search records."""
     return {
         "content/viele.md": many_paragraphs_source(paragraphs),
@@ -153,8 +170,19 @@ VECTORS = (
         "a 20,000-letter quote, a 1 MB one-word paragraph",
         long_quote_against_one_word,
     ),
-    Vector("anchors-300k", "100 unknown anchors, a source of 300,000 paragraphs", unknown_anchors),
-    Vector("records-300k", "search records of 300,000 one-word paragraphs", tiny_paragraphs, True),
+    Vector(
+        "group-9",
+        "20 missing quotes citing a group of nine 1 MB paragraphs",
+        group_of_long_paragraphs,
+    ),
+    Vector("anchors-25k", "100 unknown anchors, a source of 24,990 paragraphs", unknown_anchors),
+    Vector("records-25k", "search records of 24,990 one-word paragraphs", tiny_paragraphs, True),
+    Vector(
+        "lines-600k",
+        "a source of 300,000 one-word paragraphs (600,000 lines: not read)",
+        lambda: tiny_paragraphs(300_000),
+        True,
+    ),
 )
 
 
