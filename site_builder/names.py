@@ -56,6 +56,16 @@ def name_key(path: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
+def is_utf8(text: str) -> bool:
+    """False for text holding a lone surrogate: what ``os.walk`` gives for undecodable
+    bytes (``surrogateescape``) and JSON for ``"\\ud800"``. No file or terminal takes it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def shown(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters for a message (a 10,000-character value must not
     fill the terminal)."""

@@ -35,29 +35,30 @@ CLOSEST_CHARACTERS = 8 * 1024 * 1024
 
 
 @dataclass(slots=True)
+class Allowance:
+    """Characters that may still be read; spent all or nothing, and once refused, empty
+    (what was not read then is not read later either, so help stays consistent)."""
+
+    characters: int
+
+    def spend(self, characters: int) -> bool:
+        if characters > self.characters:
+            self.characters = 0
+            return False
+        self.characters -= characters
+        return True
+
+
+@dataclass(slots=True)
 class HelpBudget:
-    """Characters of paragraph text one brief's quote diagnostics may still read for
-    help (``ELSEWHERE_CHARACTERS``, ``CLOSEST_CHARACTERS``); spent as they are read."""
+    """What one brief's quote diagnostics may still read for help: the scan for where else
+    a quote stands (``ELSEWHERE_CHARACTERS``) and closest passages (``CLOSEST_CHARACTERS``).
+    The limits are read when a budget is made, so that a test can lower them."""
 
-    # Read when a budget is made, so that a test can lower them.
-    elsewhere: int = dataclasses.field(default_factory=lambda: ELSEWHERE_CHARACTERS)
-    closest: int = dataclasses.field(default_factory=lambda: CLOSEST_CHARACTERS)
-
-    def read_elsewhere(self, characters: int) -> bool:
-        """Spend ``characters`` of the scan for the quote elsewhere, if there are so many."""
-        if characters > self.elsewhere:
-            self.elsewhere = 0
-            return False
-        self.elsewhere -= characters
-        return True
-
-    def read_closest(self, characters: int) -> bool:
-        """Spend ``characters`` of the closest-passage search, if there are so many."""
-        if characters > self.closest:
-            self.closest = 0
-            return False
-        self.closest -= characters
-        return True
+    elsewhere: Allowance = dataclasses.field(
+        default_factory=lambda: Allowance(ELSEWHERE_CHARACTERS)
+    )
+    closest: Allowance = dataclasses.field(default_factory=lambda: Allowance(CLOSEST_CHARACTERS))
 
 
 def quote_problems(
@@ -196,7 +197,7 @@ def _closest(quote: str, cited: Cited, budget: HelpBudget) -> tuple[tuple[str, s
         (f"{source.id}#{anchor}", closest_passage(quote, text))
         for source, anchor in cited
         for text in [_paragraph(source, anchor).text]
-        if is_indexed(text) or budget.read_closest(len(text))
+        if is_indexed(text) or budget.closest.spend(len(text))
     ]
     if not passages:
         return ()
@@ -300,11 +301,11 @@ def _quote_elsewhere(
         for hits in [_paragraphs_quoting(quote, source, budget)]
         if hits
     ]
-    return others[0] if len(others) == 1 and budget.elsewhere else []
+    return others[0] if len(others) == 1 and budget.elsewhere.characters else []
 
 
 def _paragraphs_quoting(quote: str, source: Source, budget: HelpBudget) -> list[tuple[Source, str]]:
-    if not budget.read_elsewhere(sum(len(paragraph.quotable) for paragraph in source.paragraphs)):
+    if not budget.elsewhere.spend(sum(len(paragraph.quotable) for paragraph in source.paragraphs)):
         return []
     return [
         (source, paragraph.name or paragraph.anchor)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Span, error
-from ..names import name_key, windows_problem
+from ..names import is_utf8, name_key, windows_problem
 
 SOURCES_DIR = "content"
 BRIEFS_DIR = "briefs"
@@ -71,7 +71,7 @@ def _markdown_files(root: Path, folder: str, problems: list[Diagnostic]) -> tupl
             # A plain file with a UTF-8 name, the common case, costs one lstat and no
             # pathlib (a 20,000-file site is discovered on every build and rebuild).
             full = os.path.join(directory, name)
-            if not (_is_utf8(name) and _is_plain_file(full)):
+            if not (is_utf8(name) and _is_plain_file(full)):
                 problem = _file_problem(Path(full), root, real_root)
                 if problem is not None:
                     problems.append(problem)
@@ -93,7 +93,7 @@ def _enter(folder: Path, root: Path, real_root: Path, problems: list[Diagnostic]
     """Should the walk enter ``folder``? Reports why not (or what is wrong with its name)."""
     if _is_ignored(folder.name):
         return False
-    if not _is_utf8(folder.name):
+    if not is_utf8(folder.name):
         problems.append(_not_utf8(folder, root))
         return False
     if folder.is_symlink():
@@ -106,7 +106,7 @@ def _enter(folder: Path, root: Path, real_root: Path, problems: list[Diagnostic]
 
 def _file_problem(path: Path, root: Path, real_root: Path) -> Diagnostic | None:
     """Why ``path`` must not be read, or None."""
-    if not _is_utf8(path.name):
+    if not is_utf8(path.name):
         return _not_utf8(path, root)
     if path.is_symlink():
         try:
@@ -180,15 +180,6 @@ def _relative(path: Path, root: Path) -> str:
     """``path`` relative to the site, POSIX style, printable even when it is not UTF-8."""
     relative = path.relative_to(root).as_posix()
     return os.fsencode(relative).decode("utf-8", "backslashreplace")
-
-
-def _is_utf8(name: str) -> bool:
-    """os.walk gives undecodable bytes as lone surrogates (``surrogateescape``)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _outside(path: Path, root: Path) -> Diagnostic:

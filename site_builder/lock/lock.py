@@ -18,7 +18,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Span, error
 from ..load.discover import read_site_file
 from ..model import CitationRef, Corpus, Paragraph, Source
-from ..names import shown
+from ..names import is_utf8, shown
 from ..safe_files import replace_file
 
 LOCK_NAME = "citations.lock"
@@ -169,7 +169,7 @@ def _entries(
     # at all: the costly check of every text runs only then.
     if _SURROGATE_ESCAPE.search(text) is not None:
         for key, entry in entries.items():
-            if not _is_text(key + entry.fingerprint + entry.text):
+            if not is_utf8(key + entry.fingerprint + entry.text):
                 return None, [_broken_entry(key, text)]
     return entries, []
 
@@ -187,18 +187,9 @@ def _entry(value: object) -> LockEntry | None:
     return LockEntry(fingerprint, text)
 
 
-def _is_text(value: str) -> bool:
-    """False for a lone surrogate (``"\\ud800"`` in JSON): no file or terminal takes it."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _broken_entry(key: str, text: str) -> Diagnostic:
     quoted = json.dumps(key)  # as ensure_ascii writes it: escapes stay printable
-    found = text.find(json.dumps(key, ensure_ascii=False)) if _is_text(key) else -1
+    found = text.find(json.dumps(key, ensure_ascii=False)) if is_utf8(key) else -1
     line, col = _position(text[:found], found) if found >= 0 else (1, 1)
     return _broken(
         Span(LOCK_NAME, line, col),
