@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .check.quotes import normalise
+from .diagnostics import Diagnostic
 from .load.config import load_config
 from .model import Source
 from .pipeline import load_corpus
@@ -13,12 +14,13 @@ from .suggest import did_you_mean
 _WIDTH = 72
 
 
-def find_source(root: Path, source_id: str) -> Source | str:
-    """The source with ``source_id``, or an error message with a suggestion."""
-    corpus, _problems, _digests = load_corpus(load_config(root))
+def find_source(root: Path, source_id: str) -> tuple[Source, list[Diagnostic]] | str:
+    """The source with ``source_id`` and the errors found in its file (text the listing
+    may lack, such as Markdown nested too deeply), or an error message with a suggestion."""
+    corpus, problems, _digests = load_corpus(load_config(root))
     source = corpus.sources_by_id.get(source_id)
     if source is not None:
-        return source
+        return source, [p for p in problems if p.span.path == source.path and p.is_error]
     known = ", ".join(sorted(corpus.sources_by_id)) or "none"
     return (
         f"there is no source '{source_id}'; {did_you_mean(source_id, corpus.sources_by_id)}"

@@ -347,11 +347,16 @@ def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
 
 
 def run_anchors(args: argparse.Namespace) -> int:
-    source = find_source(args.site, args.source)
-    if isinstance(source, str):
-        raise UsageError(source)
+    found = find_source(args.site, args.source)
+    if isinstance(found, str):
+        raise UsageError(found)
+    source, errors = found
     for line in anchor_lines(source, args.grep):
         print(line)
+    if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
+        print_problems(errors, sys.stderr)
+        print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
+        return EXIT_CONTENT
     return EXIT_OK
 
 

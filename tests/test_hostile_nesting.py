@@ -133,6 +133,19 @@ def test_a_deep_source_is_an_error_naming_its_line_and_column(
     assert main(["build", "--site", str(site), "--no-search"]) == 1
 
 
+def test_anchors_of_a_deep_source_lists_what_it_read_and_names_the_error(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An editor listing anchors must not take a list without the skipped text for whole.
+    source = SOURCE_HEAD + "Erster Absatz.\n\n" + _list(12, "a") + "\nLetzter Absatz.\n"
+    site = make_site({"content/q.md": source, "briefs/b.md": brief("Text [@q#p1].\n")})
+    assert main(["anchors", "--site", str(site), "q"]) == 1
+    out, err = capsys.readouterr()
+    assert "Erster Absatz." in out and "Letzter Absatz." not in out
+    assert "content/q.md:16:21: error[nesting-too-deep]" in err
+    assert err.splitlines()[-1] == "content/q.md has errors: its paragraphs may be incomplete"
+
+
 def test_a_deep_brief_is_an_error_and_counts_every_place(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
