@@ -325,7 +325,8 @@ def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
 
 def run_serve(args: argparse.Namespace) -> int:
     # A preview shows the site despite stale citations (warnings), unless --frozen.
-    build = _build_options(args, allow_stale=not args.frozen)
+    # A preview is served under a path and publishes nothing: no relative-base-url warning.
+    build = _build_options(args, allow_stale=not args.frozen, warn_relative_base_url=False)
     console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
     try:
         serve(args.site, ServeOptions(build, args.port), console)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.pipeline import BuildOptions, build_site
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 
@@ -70,3 +71,64 @@ def test_anchors_of_a_source_with_errors_keep_exit_1_through_a_closed_pipe(
     status, _, stderr = _read_first_line_then_close("anchors", "lang", "--site", str(site))
     assert status == 1
     assert b"Traceback" not in stderr
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    output = capsys.readouterr()
+    return code, output.out, output.err
+
+
+NO_BASE_URL = "title: Testseite\nlanguage: de\n"
+
+
+def test_a_build_without_base_url_warns_at_site_yaml(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"site.yaml": NO_BASE_URL})
+    code, out, _ = _run(capsys, "build", "--no-search", "--site", str(site))
+    assert code == 0  # a warning: the site is still built
+    assert (site / "public/index.html").is_file()
+    assert out.startswith(
+        "site.yaml:1:1: warning[relative-base-url]: the site has no 'base_url' in site.yaml, "
+        "not an absolute URL: the feed and the sitemap cannot give full addresses\n"
+        "  hint: set base_url in site.yaml"
+    )
+
+
+def test_a_build_with_a_path_as_base_url_warns_and_strict_refuses_it(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site()  # base_url: https://example.org/ on line 2, overridden by a path
+    out_dir = site / "out"
+    args = ("build", "--no-search", "--site", str(site), "--out", str(out_dir))
+    code, out, _ = _run(capsys, *args, "--base-url", "/news/", "--strict")
+    assert code == 1
+    assert out.startswith(
+        "site.yaml:2:11: error[relative-base-url]: --base-url /news/ is a path, not an absolute URL"
+    )
+    assert not out_dir.exists()
+    code, out, _ = _run(capsys, *args, "--base-url", "/news/")
+    assert code == 0
+    assert "warning[relative-base-url]" in out
+
+
+def test_an_absolute_base_url_from_the_command_line_needs_none_in_site_yaml(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"site.yaml": NO_BASE_URL})
+    args = ("build", "--no-search", "--strict", "--site", str(site))
+    code, out, _ = _run(capsys, *args, "--base-url", "https://example.org/")
+    assert code == 0
+    assert "relative-base-url" not in out
+
+
+def test_check_and_serve_do_not_warn_of_a_relative_base_url(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"site.yaml": NO_BASE_URL})
+    code, out, _ = _run(capsys, "check", "--strict", "--site", str(site))
+    assert (code, "relative-base-url" in out) == (0, False)
+    options = BuildOptions(out=site / "preview", search=False, warn_relative_base_url=False)
+    result = build_site(site, options)  # what serve builds with (see run_serve)
+    assert result.written and result.check.diagnostics == ()
