@@ -38,7 +38,7 @@ from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
 from .names import shown
 from .new_brief import create_brief
-from .output.write import OutputBusyError, OutputFolderError, OutputWriteError
+from .output.write import OutputBusyError, OutputFolderError, OutputWriteError, left_as_it_was
 from .pipeline import (
     BuildOptions,
     BuildResult,
@@ -279,9 +279,9 @@ def run_build(args: argparse.Namespace) -> int:
     except OutputFolderError as exc:
         raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
     except SearchIndexError as exc:
+        out = args.out or args.site / "public"
         raise UsageError(
-            f"search index: {exc}; the previous output was left as it was "
-            "('build --no-search' builds without it)"
+            f"search index: {exc}; {left_as_it_was(out)} ('build --no-search' builds without it)"
         ) from exc
     except OutputWriteError as exc:
         out = args.out or args.site / "public"
@@ -297,7 +297,7 @@ def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
     for broken in result.broken_links:
         print(f"broken link: {broken}")
     if not result.written:
-        print(f"not built: {result.out} was left as it was", file=sys.stderr)
+        print(_not_built(result.out), file=sys.stderr)
         return
     stale = sum(1 for d in result.check.diagnostics if d.code in STALE_CODES)
     if stale and args.allow_stale:
@@ -307,6 +307,14 @@ def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
             file=sys.stderr,
         )
     print(f"built {result.files} files into {result.out}", file=sys.stderr)
+
+
+def _not_built(out: Path) -> str:
+    """The closing line of a build that wrote nothing: a first build (no ``out`` yet) has
+    no previous output to leave as it was."""
+    if out.exists() or out.is_symlink():
+        return f"not built: {out} was left as it was"
+    return f"not built: nothing was written to {out}"
 
 
 def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:

@@ -132,3 +132,31 @@ def test_check_and_serve_do_not_warn_of_a_relative_base_url(
     options = BuildOptions(out=site / "preview", search=False, warn_relative_base_url=False)
     result = build_site(site, options)  # what serve builds with (see run_serve)
     assert result.written and result.check.diagnostics == ()
+
+
+def test_the_first_failed_build_says_nothing_was_written(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"briefs/b.md": BAD})
+    out = site / "public"
+    code, _, err = _run(capsys, "build", "--no-search", "--site", str(site))
+    assert code == 1
+    assert not out.exists()
+    assert "was left as it was" not in err
+    assert err.endswith(f"not built: nothing was written to {out}\n")
+
+
+def test_a_failed_write_of_a_first_build_says_nothing_was_written(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    out = site / "public"
+
+    def full(self: Path, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    code, _, err = _run(capsys, "build", "--no-search", "--site", str(site))
+    assert code == 2
+    assert not out.exists()
+    assert err.endswith(f"No space left on device; nothing was written to {out}\n")
