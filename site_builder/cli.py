@@ -260,10 +260,10 @@ def run_check(args: argparse.Namespace) -> int:
     with printing(status):
         _report(result, args.format)
         if result.lock_changes:
-            print(
+            _tell(
                 f"citations.lock: recorded {result.lock_changes} citation change(s); "
                 "commit it with the briefs",
-                file=sys.stderr,
+                args.format,
             )
     return status
 
@@ -295,18 +295,25 @@ def run_build(args: argparse.Namespace) -> int:
 def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
     _report(result.check, args.format)
     for broken in result.broken_links:
-        print(f"broken link: {broken}")
+        _tell(f"broken link: {broken}", args.format)
     if not result.written:
-        print(_not_built(result.out), file=sys.stderr)
+        _tell(_not_built(result.out), args.format)
         return
     stale = sum(1 for d in result.check.diagnostics if d.code in STALE_CODES)
     if stale and args.allow_stale:
-        print(
+        _tell(
             f"published with {plural(stale, 'stale citation')} (--allow-stale): review them "
             "with 'site-builder review' and build again",
-            file=sys.stderr,
+            args.format,
         )
-    print(f"built {result.files} files into {result.out}", file=sys.stderr)
+    _tell(f"built {result.files} files into {result.out}", args.format)
+
+
+def _tell(message: str, output_format: str) -> None:
+    """A line saying what a command did ("built …", "not built: …", "citations.lock: …"):
+    on stdout, after the report it closes, in the order it was printed; on stderr beside
+    ``--format json``, whose document must stand alone on stdout for the tools that read it."""
+    print(message, file=sys.stderr if output_format == "json" else sys.stdout)
 
 
 def _not_built(out: Path) -> str:
@@ -343,7 +350,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except PortError as exc:
         raise UsageError(f"--port: {exc}") from exc
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        _say("stopped")
     return EXIT_OK
 
 

@@ -3,6 +3,8 @@ the first failed build, which stream gets what)."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,11 +141,11 @@ def test_the_first_failed_build_says_nothing_was_written(
 ) -> None:
     site = make_site({"briefs/b.md": BAD})
     out = site / "public"
-    code, _, err = _run(capsys, "build", "--no-search", "--site", str(site))
+    code, out_text, err = _run(capsys, "build", "--no-search", "--site", str(site))
     assert code == 1
     assert not out.exists()
-    assert "was left as it was" not in err
-    assert err.endswith(f"not built: nothing was written to {out}\n")
+    assert "was left as it was" not in out_text + err
+    assert out_text.endswith(f"not built: nothing was written to {out}\n")
 
 
 def test_a_failed_write_of_a_first_build_says_nothing_was_written(
@@ -160,3 +162,34 @@ def test_a_failed_write_of_a_first_build_says_nothing_was_written(
     assert code == 2
     assert not out.exists()
     assert err.endswith(f"No space left on device; nothing was written to {out}\n")
+
+
+GOOD = brief("Der Status sei „unbestreitbar und nicht verhandelbar“ [@quelle#p1].\n")
+
+
+def test_success_lines_go_to_stdout_after_the_report(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"briefs/b.md": GOOD})
+    code, out, err = _run(capsys, "check", "--site", str(site))
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        "ok: 1 brief and 1 source checked, no problems",
+        "citations.lock: recorded 1 citation change(s); commit it with the briefs",
+    ]
+    code, out, err = _run(capsys, "build", "--no-search", "--site", str(site))
+    assert code == 0 and err == ""
+    ok, built = out.splitlines()
+    assert ok == "ok: 1 brief and 1 source checked, no problems"
+    assert re.fullmatch(f"built [0-9]+ files into {re.escape(str(site / 'public'))}", built)
+
+
+def test_beside_json_stdout_holds_the_document_alone(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"briefs/b.md": GOOD})
+    for command in (["check"], ["build", "--no-search"]):
+        code, out, err = _run(capsys, *command, "--format", "json", "--site", str(site))
+        assert code == 0
+        assert json.loads(out)["summary"]["errors"] == 0
+        assert err.splitlines()[-1].startswith(("citations.lock: recorded", "built "))
