@@ -19,7 +19,17 @@ from typing import Any
 from . import __version__
 from .anchors import anchor_lines, find_source
 from .check.quick_check import check_quickly
-from .cli_common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, print_problems, use_colour
+from .cli_common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ClosedPipeError,
+    UsageError,
+    print_problems,
+    printing,
+    stop_printing,
+    use_colour,
+)
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
@@ -28,9 +38,10 @@ from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
 from .names import shown
 from .new_brief import create_brief
-from .output.write import OutputBusyError, OutputFolderError, OutputWriteError
+from .output.write import OutputBusyError, OutputFolderError, OutputWriteError, left_as_it_was
 from .pipeline import (
     BuildOptions,
+    BuildResult,
     CheckOptions,
     CheckResult,
     build_site,
@@ -52,17 +63,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
-        result: int = args.run(args)
-        return result
+        status: int = args.run(args)
+        with printing(status):
+            pass  # flushes stdout while a closed pipe still keeps ``status``
+        return status
     except ConfigError as exc:
         print_problems(exc.problems, sys.stderr)
         return EXIT_USAGE
     except (UsageError, LockWriteError) as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ClosedPipeError as exc:
+        # The reader went away (`check | head -1`): stop quietly, as Unix tools do, with
+        # the status the content deserves (a CI step piping into head still fails).
+        stop_printing()
+        return exc.status
     except BrokenPipeError:
-        # The reader went away (`check | head`): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # Printed outside `printing`: only commands that cannot fail do (new, schema,
+        # serve's messages), so success is what they deserve.
+        stop_printing()
         return EXIT_OK
 
 
@@ -237,14 +256,16 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run_check(args: argparse.Namespace) -> int:
     options = CheckOptions(strict=args.strict, frozen=args.frozen, use_cache=not args.no_cache)
     result = check_quickly(args.site, options, _progress())
-    _report(result, args.format)
-    if result.lock_changes:
-        print(
-            f"citations.lock: recorded {result.lock_changes} citation change(s); "
-            "commit it with the briefs",
-            file=sys.stderr,
-        )
-    return EXIT_CONTENT if result.errors else EXIT_OK
+    status = EXIT_CONTENT if result.errors else EXIT_OK
+    with printing(status):
+        _report(result, args.format)
+        if result.lock_changes:
+            _tell(
+                f"citations.lock: recorded {result.lock_changes} citation change(s); "
+                "commit it with the briefs",
+                args.format,
+            )
+    return status
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -258,28 +279,49 @@ def run_build(args: argparse.Namespace) -> int:
     except OutputFolderError as exc:
         raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
     except SearchIndexError as exc:
+        out = args.out or args.site / "public"
         raise UsageError(
-            f"search index: {exc}; the previous output was left as it was "
-            "('build --no-search' builds without it)"
+            f"search index: {exc}; {left_as_it_was(out)} ('build --no-search' builds without it)"
         ) from exc
     except OutputWriteError as exc:
         out = args.out or args.site / "public"
         raise UsageError(f"could not write {out}: {exc}") from exc
+    status = EXIT_OK if result.written else EXIT_CONTENT
+    with printing(status):
+        _report_build(result, args)
+    return status
+
+
+def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
     _report(result.check, args.format)
     for broken in result.broken_links:
-        print(f"broken link: {broken}")
+        _tell(f"broken link: {broken}", args.format)
     if not result.written:
-        print(f"not built: {result.out} was left as it was", file=sys.stderr)
-        return EXIT_CONTENT
+        _tell(_not_built(result.out), args.format)
+        return
     stale = sum(1 for d in result.check.diagnostics if d.code in STALE_CODES)
     if stale and args.allow_stale:
-        print(
+        _tell(
             f"published with {plural(stale, 'stale citation')} (--allow-stale): review them "
             "with 'site-builder review' and build again",
-            file=sys.stderr,
+            args.format,
         )
-    print(f"built {result.files} files into {result.out}", file=sys.stderr)
-    return EXIT_OK
+    _tell(f"built {result.files} files into {result.out}", args.format)
+
+
+def _tell(message: str, output_format: str) -> None:
+    """A line saying what a command did ("built …", "not built: …", "citations.lock: …"):
+    on stdout, after the report it closes, in the order it was printed; on stderr beside
+    ``--format json``, whose document must stand alone on stdout for the tools that read it."""
+    print(message, file=sys.stderr if output_format == "json" else sys.stdout)
+
+
+def _not_built(out: Path) -> str:
+    """The closing line of a build that wrote nothing: a first build (no ``out`` yet) has
+    no previous output to leave as it was."""
+    if out.exists() or out.is_symlink():
+        return f"not built: {out} was left as it was"
+    return f"not built: nothing was written to {out}"
 
 
 def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
@@ -298,7 +340,8 @@ def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
 
 def run_serve(args: argparse.Namespace) -> int:
     # A preview shows the site despite stale citations (warnings), unless --frozen.
-    build = _build_options(args, allow_stale=not args.frozen)
+    # A preview is served under a path and publishes nothing: no relative-base-url warning.
+    build = _build_options(args, allow_stale=not args.frozen, warn_relative_base_url=False)
     console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
     try:
         serve(args.site, ServeOptions(build, args.port), console)
@@ -307,7 +350,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except PortError as exc:
         raise UsageError(f"--port: {exc}") from exc
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        _say("stopped")
     return EXIT_OK
 
 
@@ -351,13 +394,14 @@ def run_anchors(args: argparse.Namespace) -> int:
     if isinstance(found, str):
         raise UsageError(found)
     source, errors = found
-    for line in anchor_lines(source, args.grep):
-        print(line)
-    if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
-        print_problems(errors, sys.stderr)
-        print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
-        return EXIT_CONTENT
-    return EXIT_OK
+    status = EXIT_CONTENT if errors else EXIT_OK
+    with printing(status):
+        for line in anchor_lines(source, args.grep):
+            print(line)
+        if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
+            print_problems(errors, sys.stderr)
+            print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
+    return status
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -1,10 +1,13 @@
-"""What every command of the command line shares: exit statuses, the usage error, and
-how diagnostics are printed to a stream (coloured on a terminal only)."""
+"""What every command of the command line shares: exit statuses, the usage error, how
+diagnostics are printed to a stream (coloured on a terminal only), and what a closed
+pipe (``check | head -1``) does to the exit status."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from .diagnostics import Diagnostic
@@ -15,6 +18,39 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
+
+
+class ClosedPipeError(Exception):
+    """The reader of the command's output went away (``check | head -1``) after the
+    command had found what it reports; ``status`` is the exit status that finding deserves."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@contextlib.contextmanager
+def printing(status: int) -> Iterator[None]:
+    """Print, inside the block, the findings of a command whose exit status is ``status``:
+    a reader that leaves early must not turn content errors into success (exit 0), as an
+    uncaught broken pipe would, nor show a traceback."""
+    try:
+        yield
+        # A pipe is block-buffered: without this flush a closed one would show only at
+        # interpreter exit, as "Exception ignored ... BrokenPipeError" and exit status 120.
+        sys.stdout.flush()
+    except BrokenPipeError as exc:
+        raise ClosedPipeError(status) from exc
+
+
+def stop_printing() -> None:
+    """Send what is still buffered for stdout and stderr to /dev/null: their reader is gone,
+    and flushing into the closed pipe at exit would print a complaint of its own."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def print_problems(problems: Sequence[Diagnostic], stream: TextIO) -> None:

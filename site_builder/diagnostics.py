@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "outside-site": "a link that points outside the site folder",
     "page-url-taken": "a page in pages/ named like one of the site's own folders (briefs, …)",
     "quote-not-found": "quoted words that do not stand in the cited paragraphs",
+    "relative-base-url": "a build without an absolute base_url, which feed and sitemap need",
     "reserved-anchor": "an explicit anchor that looks like p1, p2, …",
     "reserved-file-name": "a file or URL name Windows cannot store (con, aux, a trailing dot, …)",
     "slug-collision": "two briefs, or two pages, with the same URL",

@@ -29,7 +29,7 @@ from .diagnostics import (
     promote_warnings,
     sorted_diagnostics,
 )
-from .load.config import SiteConfig, load_config
+from .load.config import SiteConfig, load_config, relative_base_url_warning
 from .load.discover import discover
 from .load.document_cache import load_with_cache
 from .lock.lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock
@@ -211,6 +211,9 @@ class BuildOptions:
     use_cache: bool = True
     allow_stale: bool = False
     search_later: bool = False
+    # A path as base_url is a warning of a build (``relative-base-url``); ``serve`` turns it
+    # off: a preview is served under a path and publishes no feed.
+    warn_relative_base_url: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,7 @@ def _build_locked(
     check_options = CheckOptions(
         options.strict, options.frozen, options.use_cache, stale_is_error=not options.allow_stale
     )
-    checked = check_site(root, check_options, progress, resident)
+    checked = _with_build_warnings(check_site(root, check_options, progress, resident), options)
     if checked.errors:
         return BuildResult(checked, out)
     memo = resident.memo if resident is not None else NO_MEMO
@@ -291,6 +294,18 @@ def _build_locked(
         if record is not None:
             write_record(cache, out, _with_result(record, checked, made, site.search_key))
     return BuildResult(checked, out, len(made), search_pending=site.search_pending)
+
+
+def _with_build_warnings(checked: CheckResult, options: BuildOptions) -> CheckResult:
+    """``checked`` with what only a build finds wrong: a base_url too relative for the feed
+    and the sitemap (an error with ``--strict``, like every warning)."""
+    if not options.warn_relative_base_url:
+        return checked
+    found = relative_base_url_warning(checked.config, options.base_url)
+    if found is None:
+        return checked
+    added = promote_warnings([found]) if options.strict else (found,)
+    return replace(checked, diagnostics=sorted_diagnostics((*checked.diagnostics, *added)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,6 +401,7 @@ def _options_key(options: BuildOptions, clock: bool) -> str:
         options.check_links,
         options.search,
         options.allow_stale,
+        options.warn_relative_base_url,
         options.clock if clock else None,
     )
     return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()

@@ -75,7 +75,7 @@ def test_content_errors_leave_the_previous_output_byte_identical(
     capsys.readouterr()
     assert build(site, out) == 1
     assert tree(out) == before
-    assert capsys.readouterr().err.endswith(f"not built: {out} was left as it was\n")
+    assert capsys.readouterr().out.endswith(f"not built: {out} was left as it was\n")
     assert siblings(out) == []
 
 

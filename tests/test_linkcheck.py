@@ -165,7 +165,7 @@ def test_a_broken_link_stops_the_build_and_keeps_the_previous_output(
     assert main(["build", "--site", str(site), "--out", str(out), "--check-links"]) == 1
     output = capsys.readouterr()
     assert "broken link: 404.html: /nirgends/: no such page\n" in output.out
-    assert output.err.endswith(f"not built: {out} was left as it was\n")
+    assert output.out.endswith(f"not built: {out} was left as it was\n")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert main(["build", "--site", str(site), "--out", str(out)]) == 0  # without the check
 

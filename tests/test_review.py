@@ -343,7 +343,7 @@ def test_build_allow_stale_publishes_and_prints_each_stale_citation(
     assert main(["build", "--allow-stale", "--site", str(changed_site), "--no-search"]) == 0
     output = capsys.readouterr()
     assert output.out.count("warning[stale-citation]") == 2
-    assert "published with 2 stale citations (--allow-stale)" in output.err
+    assert "published with 2 stale citations (--allow-stale)" in output.out
     assert (changed_site / "public/briefs/b/index.html").is_file()
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from ..diagnostics import Diagnostic, Span, error
+from ..diagnostics import Diagnostic, Span, error, warning
 from ..names import shown
 from .base_url import base_url_problem
 from .discover import read_site_file
@@ -61,6 +62,8 @@ class SiteConfig:
     base_url: str = "/"
     language: str = "de"
     require_citation_per_paragraph: bool = True
+    # Where base_url is written in site.yaml (None: it is not), for diagnostics about it.
+    base_url_span: Span | None = None
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -119,6 +122,38 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
         base_url=_with_slash(str(values.get("base_url", "/"))),
         language=str(values.get("language", "de")),
         require_citation_per_paragraph=values.get("require_citation_per_paragraph", True) is True,
+        base_url_span=_value_span(node, "base_url", to_span),
+    )
+
+
+def _value_span(node: yaml.Node | None, key: str, to_span: ToSpan) -> Span | None:
+    """Where the value of ``key`` starts in the mapping ``node``, or None without it."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    values = (v for k, v in node.value if getattr(k, "value", None) == key)
+    value = next(values, None)
+    return None if value is None else to_span(value)
+
+
+def relative_base_url_warning(config: SiteConfig, override: str | None) -> Diagnostic | None:
+    """The warning for a build whose base_url (``override``, from ``--base-url``, or
+    site.yaml's) is a path, not an absolute URL: the feed and the sitemap must give full
+    addresses (RSS and the sitemap protocol require them), and a path cannot make them."""
+    url = override or config.base_url
+    if urllib.parse.urlsplit(url).scheme:
+        return None
+    if override is not None:
+        given = f"--base-url {shown(override)} is a path"
+    elif config.base_url_span is not None:
+        given = f"'base_url' is the path '{shown(config.base_url)}'"
+    else:
+        given = "the site has no 'base_url' in site.yaml"
+    return warning(
+        config.base_url_span or Span(CONFIG_NAME),
+        "relative-base-url",
+        f"{given}, not an absolute URL: the feed and the sitemap cannot give full addresses",
+        hint="set base_url in site.yaml to the site's public address, e.g. "
+        "https://example.org/news/, or build with --base-url https://…",
     )
 
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable
 from typing import TypeAlias
 
-from ..cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems, use_colour
+from ..cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems, printing, use_colour
 from ..report import plural
 from ..suggest import did_you_mean
 from .lock import LOCK_NAME
@@ -67,14 +67,16 @@ def run_lock(args: argparse.Namespace) -> int:
         raise UsageError("name the citations to accept or give --all, not both")
     plan = plan_lock(args.site)
     if plan.broken and not args.all:
-        print_problems(plan.broken, sys.stdout)
-        print(
-            # The problems above say what is wrong (a merge conflict, a newer version, a
-            # link out of the site ...); this line says only what was done and the ways out.
-            f"{LOCK_NAME} was left as it was: fix what is named above or restore it (git "
-            f"checkout {LOCK_NAME}); 'site-builder lock --all' writes it anew from the "
-            "current texts"
-        )
+        with printing(EXIT_CONTENT):
+            print_problems(plan.broken, sys.stdout)
+            print(
+                # The problems above say what is wrong (a merge conflict, a newer version, a
+                # link out of the site ...); this line says only what was done and the ways
+                # out.
+                f"{LOCK_NAME} was left as it was: fix what is named above or restore it (git "
+                f"checkout {LOCK_NAME}); 'site-builder lock --all' writes it anew from the "
+                "current texts"
+            )
         return EXIT_CONTENT
     colour = use_colour(sys.stdout)
     reviewing = not args.all and not args.keys and bool(plan.changed) and _interactive()
@@ -92,10 +94,12 @@ def run_lock(args: argparse.Namespace) -> int:
         decisions = Decisions()
     outcome = settle_lock(args.site, plan, decisions.accepted, decisions.followed)
     listed = not (args.all or args.keys or reviewing)
-    _print_outcome(outcome, colour, listed)
-    print_problems(plan.problems, sys.stdout)
     failed = plan.errors or (listed and outcome.left) or outcome.held or outcome.refused
-    return EXIT_CONTENT if failed else EXIT_OK
+    status = EXIT_CONTENT if failed else EXIT_OK
+    with printing(status):
+        _print_outcome(outcome, colour, listed)
+        print_problems(plan.problems, sys.stdout)
+    return status
 
 
 def _interactive() -> bool:
@@ -193,18 +197,21 @@ def _print_left(left: tuple[ChangedCitation, ...], colour: bool, full: bool) -> 
 def run_reanchor(args: argparse.Namespace) -> int:
     plan = plan_lock(args.site)
     if plan.broken:
-        print_problems(plan.broken, sys.stdout)
+        with printing(EXIT_CONTENT):
+            print_problems(plan.broken, sys.stdout)
         return EXIT_CONTENT
     moved = moved_keys(plan)
     if not moved:
         print("reanchor: no cited paragraph moved; nothing to rewrite")
         return EXIT_OK
     outcome = settle_lock(args.site, plan, follow=moved)
-    _print_rewrites(outcome)
-    files = len({rewrite.span.path for rewrite in outcome.rewritten})
-    print(
-        f"reanchor: rewrote {plural(len(outcome.rewritten), 'citation')} in "
-        f"{plural(files, 'brief')} and updated {LOCK_NAME}; 'site-builder check' shows "
-        "what is left"
-    )
-    return EXIT_CONTENT if outcome.held or outcome.refused else EXIT_OK
+    status = EXIT_CONTENT if outcome.held or outcome.refused else EXIT_OK
+    with printing(status):
+        _print_rewrites(outcome)
+        files = len({rewrite.span.path for rewrite in outcome.rewritten})
+        print(
+            f"reanchor: rewrote {plural(len(outcome.rewritten), 'citation')} in "
+            f"{plural(files, 'brief')} and updated {LOCK_NAME}; 'site-builder check' shows "
+            "what is left"
+        )
+    return status

@@ -176,12 +176,13 @@ def write_output(
     Returns the paths of the files written (the others were already in place). Raises
     ``OutputWriteError`` when the disk refuses, saying what became of the output."""
     out = out.resolve()
+    untouched = left_as_it_was(out)  # said of ``out`` as it is before this call
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         fresh = new_folder(out.parent, f".{out.name}.new-{os.getpid()}-")
     except OSError as exc:
-        raise OutputWriteError(f"{exc}; {_UNTOUCHED}") from exc
+        raise OutputWriteError(f"{exc}; {untouched}") from exc
     stale: Path | None = None
     try:
         written = _prepare(files, fresh, spare, spare_folder(out))
@@ -191,7 +192,7 @@ def write_output(
         stale = None  # it holds the previous output now: the next build puts it back
         raise OutputWriteError(f"{exc}; {exc.state}") from exc
     except OSError as exc:
-        raise OutputWriteError(f"{exc}; {_UNTOUCHED}") from exc
+        raise OutputWriteError(f"{exc}; {untouched}") from exc
     finally:
         _discard(fresh)
         # (After a failed swap ``stale`` holds no output: _put_aside finds no marker.)
@@ -200,7 +201,12 @@ def write_output(
     return written
 
 
-_UNTOUCHED = "the previous output was left as it was"
+def left_as_it_was(out: Path) -> str:
+    """What a build that stopped before writing did to ``out``: nothing. Said as it is
+    true: a first build (no ``out`` yet) has no previous output to leave as it was."""
+    if out.exists() or out.is_symlink():
+        return "the previous output was left as it was"
+    return f"nothing was written to {out}"
 
 
 class _SwapUndoneError(OSError):
