@@ -89,6 +89,8 @@ def test_drafts_show_a_scheduled_brief_marked_geplant(
     # In the zone it was written in (+01:00), as the editor wrote it.
     assert "geplant für 2. März 2025, 06:00 Uhr" in page
     assert "geplant" not in (out / "briefs/other/index.html").read_text("utf-8")
+    for card in ("index.html", "tags/plan/index.html"):  # its cards say so too
+        assert "geplant für 2. März 2025, 06:00 Uhr" in (out / card).read_text("utf-8"), card
 
 
 def test_a_future_date_without_publish_at_warns_future_date(

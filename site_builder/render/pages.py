@@ -161,7 +161,9 @@ def home_pages(
 
 
 def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
-    return listing(brief, index.cited[brief.path], _tag_links(brief, index))
+    made = listing(brief, index.cited[brief.path], _tag_links(brief, index))
+    made["scheduled"] = _scheduled_text(brief, index)  # cards mark it as its page does
+    return made
 
 
 def listing(
