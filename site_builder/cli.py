@@ -254,7 +254,12 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_check(args: argparse.Namespace) -> int:
-    options = CheckOptions(strict=args.strict, frozen=args.frozen, use_cache=not args.no_cache)
+    options = CheckOptions(
+        strict=args.strict,
+        frozen=args.frozen,
+        use_cache=not args.no_cache,
+        clock=build_clock(os.environ),
+    )
     result = check_quickly(args.site, options, _progress())
     status = EXIT_CONTENT if result.errors else EXIT_OK
     with printing(status):

@@ -111,3 +111,22 @@ def _parse_datetime(text: str) -> PartialDate | str:
     except OverflowError:
         return f"'{text}' lies outside the years 1 to 9999 in UTC"
     return PartialDate(moment.year, moment.month, moment.day, moment)
+
+
+def parse_moment(text: str) -> datetime.datetime | str:
+    """An exact moment with its UTC offset (``publish_at``), or why ``text`` is not one.
+    A time without a zone is refused: it would mean another moment on each machine."""
+    parsed = parse_partial_date(text)
+    if isinstance(parsed, str):
+        return parsed
+    if parsed.moment is None:
+        return f"'{shown(text.strip())}' is a date without a time of day"
+    if parsed.moment.tzinfo is None:
+        return f"'{shown(text.strip())}' has no time zone"
+    return parsed.moment
+
+
+def german_moment(moment: datetime.datetime) -> str:
+    """``1. Dezember 2026, 06:00 Uhr`` in the zone it was written in: for readers."""
+    month = _GERMAN_MONTHS[moment.month - 1]
+    return f"{moment.day}. {month} {moment.year}, {moment.hour:02d}:{moment.minute:02d} Uhr"

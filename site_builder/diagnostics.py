@@ -35,6 +35,7 @@ CODES: dict[str, str] = {
     "field-type": "a front-matter value of the wrong type",
     "file-name-collision": "two files whose names differ only in case or Unicode form",
     "file-too-large": "a file over 1 MiB, which is not read",
+    "future-date": "a brief dated in the future without publish_at",
     "front-matter-type": "front matter that is not a set of key: value lines",
     "internal-error": "a bug in site-builder, reported instead of a traceback",
     "invisible-character": "a bidi control or zero-width character in a brief",

@@ -5,6 +5,7 @@ Every value that came from a file keeps its ``Span`` so any stage can point an e
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -165,6 +166,10 @@ class Brief:
     updated: PartialDate | None = None
     corrections: tuple[Correction, ...] = ()
     tag_spans: tuple[Span, ...] = ()
+    # ``publish_at``: not published before this moment (always with a UTC offset).
+    # ``date_span``: where ``date`` is written, for the warning of a date in the future.
+    publish_at: datetime.datetime | None = None
+    date_span: Span | None = None
     # Quotations in the title and summary, by field name: they must stand in one of the
     # paragraphs the brief cites.
     front_quotes: tuple[tuple[str, Quote], ...] = ()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .cache import BuildCache, builder_fingerprint, open_cache
 from .check.check import build_corpus, check_corpus
+from .check.schedule import dating, future_date_warnings
 from .check.site_check import LoadedStore, check_summaries, loaded_summaries
 from .diagnostics import (
     Diagnostic,
@@ -57,7 +58,7 @@ from .progress import Progress, no_progress
 from .render.page_keys import document_identities
 from .render.pages import latest_date
 from .render.render import OutputFile, RenderOptions, render_stream
-from .render.site_index import SiteIndex, build_index
+from .render.site_index import SiteIndex, build_index, schedule_state
 from .render.urls import SEARCH_BUNDLE, Urls
 from .search.search_bundle import build_search_bundle
 from .search.search_records import search_records
@@ -74,6 +75,8 @@ class CheckOptions:
     frozen: bool = False
     use_cache: bool = True
     stale_is_error: bool | None = None
+    # Read once per run (``cli.build_clock``); None: no check against the clock.
+    clock: datetime.datetime | None = None
 
     @property
     def stale_blocks(self) -> bool:
@@ -185,6 +188,8 @@ def _result(
     options: CheckOptions,
 ) -> CheckResult:
     changes, digests = lock_and_digests
+    if options.clock is not None:  # never cached: the same files warn until their day
+        problems = problems + future_date_warnings(map(dating, corpus.briefs), options.clock)
     diagnostics = sorted_diagnostics(problems)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)
@@ -207,7 +212,10 @@ class BuildOptions:
     frozen: bool = False
     check_links: bool = False
     search: bool = True
-    clock: datetime.datetime = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    # "Now", read once per run (``cli.build_clock``): it decides which briefs are due
+    # (``publish_at``) and dates an empty feed. None (library callers): every brief is
+    # due, no date is checked against it, and an empty feed is dated 1970-01-01.
+    clock: datetime.datetime | None = None
     use_cache: bool = True
     allow_stale: bool = False
     search_later: bool = False
@@ -267,13 +275,17 @@ def _build_locked(
         assert record is not None
         return _unchanged_build(root, out, record)
     check_options = CheckOptions(
-        options.strict, options.frozen, options.use_cache, stale_is_error=not options.allow_stale
+        options.strict,
+        options.frozen,
+        options.use_cache,
+        stale_is_error=not options.allow_stale,
+        clock=options.clock,
     )
     checked = _with_build_warnings(check_site(root, check_options, progress, resident), options)
     if checked.errors:
         return BuildResult(checked, out)
     memo = resident.memo if resident is not None else NO_MEMO
-    index = build_index(checked.corpus, drafts=options.drafts, memo=memo)
+    index = build_index(checked.corpus, drafts=options.drafts, memo=memo, clock=options.clock)
     previous = PreviousOutput.of(out, with_files(cache, out, record))
     site = _site_files(checked, index, options, previous, progress, memo=memo)
     files: Iterable[OutputFile] = site.files
@@ -289,7 +301,10 @@ def _build_locked(
         clock = latest_date(index) is None  # then the feed's date is the clock's
         # A stale search index is not what any build's options ask for: the next build,
         # whatever its options, must not find this output up to date.
-        key = _STALE_SEARCH if site.search_pending else _options_key(options, clock)
+        # Which briefs are due, and which are dated ahead (their warning ends with the day).
+        ahead = tuple(d.span.path for d in checked.diagnostics if d.code == "future-date")
+        schedule = (*schedule_state(checked.corpus, options.clock), *((p, False) for p in ahead))
+        key = _STALE_SEARCH if site.search_pending else _options_key(options, clock, schedule)
         record = new_record(previous, made, written, key, scan)
         if record is not None:
             write_record(cache, out, _with_result(record, checked, made, site.search_key))
@@ -346,7 +361,7 @@ def _site_files(
         bundle = kept if kept is not None else build_search_bundle(records, checked.config.language)
         del records
         progress("indexing for search", 1, 1)
-    render = RenderOptions(base_url, options.clock)
+    render = RenderOptions(base_url, options.clock or _EPOCH)
     pages = render_stream(index, checked.config, render, identities, previous.kept, memo=memo)
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
     progress("rendering and writing files", 0, 1)
@@ -387,12 +402,22 @@ def _base_url(checked: CheckResult, options: BuildOptions) -> str:
     return options.base_url or checked.config.base_url
 
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _STALE_SEARCH = "the previous search index was kept (search_later)"
 
 
-def _options_key(options: BuildOptions, clock: bool) -> str:
+def _options_key(
+    options: BuildOptions, clock: bool, schedule: tuple[tuple[str, bool], ...] = ()
+) -> str:
     """site-builder and every option that shapes the output (``out`` names the record);
-    the clock only when the output depends on it (a feed without dated briefs)."""
+    the clock only when the output depends on it (a feed without dated briefs).
+
+    ``schedule`` (``schedule_state``): the briefs with a ``publish_at`` and whether each
+    was due, and the briefs dated ahead (``future-date``, a warning until their day). The
+    output depends on these, which the key before loading cannot
+    know; so a site with scheduled briefs is never found up to date without loading it
+    (the load is cached, and pages whose keys did not change are kept). Keying on due-ness,
+    not on the clock, keeps pages from re-rendering each second."""
     shaping = (
         options.drafts,
         options.base_url,
@@ -403,6 +428,7 @@ def _options_key(options: BuildOptions, clock: bool) -> str:
         options.allow_stale,
         options.warn_relative_base_url,
         options.clock if clock else None,
+        schedule,
     )
     return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()
 

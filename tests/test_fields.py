@@ -172,7 +172,7 @@ def test_unknown_key_suggests_the_closest_field() -> None:
     ]
     assert problems[0].hint == (
         "did you mean 'summary'? brief fields are: "
-        "title, date, summary, tags, authors, draft, updated, corrections"
+        "title, date, summary, tags, authors, draft, updated, publish_at, corrections"
     )
 
 

@@ -22,6 +22,7 @@ from ..load.load import Document, LoadedFile, load_chunk, load_documents
 from ..model import Corpus, Source
 from ..pipeline import CheckOptions, CheckResult, check_site
 from ..progress import Progress, no_progress
+from .schedule import future_date_warnings
 from .site_check import check_summaries
 from .summaries import (
     BriefSummary,
@@ -47,6 +48,11 @@ def check_quickly(
     summaries = _summaries(files, store, progress)
     lock_options = options.frozen, options.stale_blocks
     found, changes = check_summaries(config, summaries, store, cache, lock_options)
+    if options.clock is not None:
+        datings = (
+            s.document.dating for s in summaries.values() if isinstance(s.document, BriefSummary)
+        )
+        found = found + future_date_warnings(datings, options.clock)
     diagnostics = sorted_diagnostics(problems + found)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)

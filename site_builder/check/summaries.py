@@ -17,6 +17,7 @@ from ..lock.lock import fingerprint, locked_text
 from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
 from .check_sourcing import provenance, source_outlet_keys
+from .schedule import Dating, dating
 
 _SUMMARIES = "summaries"
 
@@ -50,6 +51,7 @@ class BriefSummary:
     tags: tuple[str, ...]
     cited_ids: tuple[str, ...]
     cited: tuple[str, ...]
+    dating: Dating | None = None  # checked against the clock (``schedule``), never cached
 
 
 @quick_pickle
@@ -92,7 +94,7 @@ def _document_summary(
         refs = document.refs()
         ids = tuple(dict.fromkeys(ref.source_id for ref in refs))
         keys = tuple(dict.fromkeys(ref.key for ref in refs if ref.anchor is not None))
-        return BriefSummary(document.slug, document.tags, ids, keys)
+        return BriefSummary(document.slug, document.tags, ids, keys, dating(document))
     if isinstance(document, SitePage):
         return PageSummary(document.slug)
     return None

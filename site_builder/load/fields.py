@@ -8,6 +8,7 @@ PyYAML would construct, so YAML 1.1 surprises cannot change a value behind an ed
 
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 import urllib.parse
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..dates import PartialDate, parse_partial_date
+from ..dates import PartialDate, parse_moment, parse_partial_date
 from ..diagnostics import Diagnostic, Span, error
 from ..names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from ..suggest import closest, did_you_mean
@@ -57,6 +58,7 @@ class Kind(enum.Enum):
     LANGUAGE = "a language code"
     DATE = "a date"
     PARTIAL_DATE = "a year, month or date"
+    MOMENT = "a date-time with time zone"
     BOOL = "true or false"
     TEXT_LIST = "a list of texts"
     RECORDS = "a list of entries"
@@ -130,6 +132,12 @@ BRIEF_FIELDS = (
     Field("authors", Kind.TEXT_LIST, "Who wrote the brief.", "[Redaktion]"),
     Field("draft", Kind.BOOL, "Drafts are checked but not published.", "true"),
     Field("updated", Kind.DATE, "Date of the last substantial update.", "2025-02-28"),
+    Field(
+        "publish_at",
+        Kind.MOMENT,
+        "Publish only once this moment has passed (ISO date-time with time zone).",
+        "2026-12-01T06:00:00+01:00",
+    ),
     Field(
         "corrections",
         Kind.RECORDS,
@@ -503,6 +511,21 @@ def _read_date(field: Field, node: yaml.Node, to_span: ToSpan) -> PartialDate | 
     return parsed
 
 
+def _read_moment(field: Field, node: yaml.Node, to_span: ToSpan) -> datetime.datetime | Diagnostic:
+    if not isinstance(node, yaml.ScalarNode):
+        return _wrong_type(field, node, to_span)
+    parsed = parse_moment(str(node.value))
+    if isinstance(parsed, str):
+        return error(
+            to_span(node),
+            "bad-date",
+            f"'{field.name}': {parsed}",
+            # Without a zone the moment would depend on the machine that builds the site.
+            hint=f"write the time with its UTC offset, e.g. '{field.name}: {field.example}'",
+        )
+    return parsed
+
+
 def _read_bool(field: Field, node: yaml.Node, to_span: ToSpan) -> bool | Diagnostic:
     if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool" and node.value in _BOOLEANS:
         return _BOOLEANS[node.value]
@@ -615,6 +638,7 @@ _READERS: dict[Kind, Callable[[Field, yaml.Node, ToSpan], object]] = {
     Kind.LANGUAGE: _read_language,
     Kind.DATE: _read_date,
     Kind.PARTIAL_DATE: _read_date,
+    Kind.MOMENT: _read_moment,
     Kind.BOOL: _read_bool,
     Kind.TEXT_LIST: _read_text_list,
     Kind.RECORDS: _read_records,

@@ -9,6 +9,7 @@ Resolving citations against sources happens later, in ``check``, once every sour
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
@@ -109,6 +110,7 @@ def _brief(
 ) -> Brief:
     paragraphs, groups = body
     date, updated = values.get("date"), values.get("updated")
+    publish_at = values.get("publish_at")
     tags = _texts(values.get("tags"))
     return Brief(
         path=document.path,
@@ -127,6 +129,8 @@ def _brief(
         corrections=_corrections(values.get("corrections")),
         front_quotes=front_quotes,
         tag_spans=_item_spans(document, "tags", len(tags)),
+        publish_at=publish_at if isinstance(publish_at, datetime.datetime) else None,
+        date_span=_value_span(document, "date"),
         html=html[0],
         marker_runs=html[1],
     )
@@ -144,6 +148,17 @@ def _item_spans(document: Document, key: str, count: int) -> tuple[Span, ...]:
                 return tuple(document.span_of(item) for item in value.value)
             return ()
     return ()
+
+
+def _value_span(document: Document, key: str) -> Span | None:
+    """Where the value of ``key`` is written (its first occurrence), if it is."""
+    node = document.front_matter
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return document.span_of(value)
+    return None
 
 
 def _texts(value: object) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ SCHEMA_ID = "https://site-builder.invalid/schemas/{}.schema.json"
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _DATE_PATTERN = rf"^{_DAY}([T ]\d{{2}}:\d{{2}}.*)?$"
 _PARTIAL_PATTERN = r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}.*)?)?)?$"
+_MOMENT_PATTERN = rf"^{_DAY}[T ]\d{{2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?(Z|[+-]\d{{2}}:?\d{{2}})$"
 
 _KIND_SCHEMAS: dict[Kind, dict[str, Any]] = {
     Kind.TEXT: {"type": "string", "minLength": 1},
@@ -28,6 +29,8 @@ _KIND_SCHEMAS: dict[Kind, dict[str, Any]] = {
             {"type": "string", "pattern": _PARTIAL_PATTERN},
         ]
     },
+    # A date-time with its UTC offset (Z or ±hh:mm): without one the moment is unknown.
+    Kind.MOMENT: {"type": "string", "pattern": _MOMENT_PATTERN},
     Kind.BOOL: {"type": "boolean"},
     Kind.TEXT_LIST: {"type": "array", "items": {"type": "string", "minLength": 1}},
 }

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..dates import PartialDate
+from ..dates import PartialDate, german_moment
 from ..load.config import SiteConfig
 from ..memo import NO_MEMO, Memo
 from ..model import Brief, SitePage, Source
@@ -161,7 +161,9 @@ def home_pages(
 
 
 def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
-    return listing(brief, index.cited[brief.path], _tag_links(brief, index))
+    made = listing(brief, index.cited[brief.path], _tag_links(brief, index))
+    made["scheduled"] = _scheduled_text(brief, index)  # cards mark it as its page does
+    return made
 
 
 def listing(
@@ -191,10 +193,21 @@ def brief_detail(
     """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
     links = listings.of(brief)["tags"] if listings else _tag_links(brief, index)
     tags = [part for link in links for part in link]
-    return memo.call(_brief_page, brief, index.cited[brief.path], *tags)
+    scheduled = _scheduled_text(brief, index)
+    return memo.call(_brief_page, brief, index.cited[brief.path], scheduled, *tags)
 
 
-def _brief_page(brief: Brief, cited: tuple[CitedParagraph, ...], *tags: str) -> Page:
+def _scheduled_text(brief: Brief, index: SiteIndex) -> str:
+    """„geplant für 1. Dezember 2026, 06:00 Uhr“ for a brief shown before its
+    ``publish_at`` (``--drafts``), else "". A string: the page key sees it by value."""
+    if brief.path not in index.scheduled or brief.publish_at is None:
+        return ""
+    return f"geplant für {german_moment(brief.publish_at)}"
+
+
+def _brief_page(
+    brief: Brief, cited: tuple[CitedParagraph, ...], scheduled: str, *tags: str
+) -> Page:
     """``tags``: name, page, name, page … (strings, so ``Memo`` finds them by value)."""
     links = tuple(zip(tags[::2], tags[1::2], strict=True))
     return Page(
@@ -202,7 +215,7 @@ def _brief_page(brief: Brief, cited: tuple[CitedParagraph, ...], *tags: str) -> 
         "brief.html",
         brief.title,
         brief.summary or brief.title,
-        {"brief": brief},
+        {"brief": brief, "scheduled": scheduled},
         body=BriefBody(brief, cited, links),
     )
 

@@ -5,6 +5,7 @@ A pure function of a checked corpus. ``render`` reads it and never validates.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import unicodedata
@@ -100,6 +101,8 @@ class SiteIndex:
     citing_briefs: Mapping[str, int]  # source id → how many briefs cite it
     tags_by_brief: Mapping[str, tuple[Tag, ...]]  # brief path → its tags (see ``tags_of``)
     pages: tuple[SitePage, ...] = ()  # the site's own pages, in footer order (``page_order``)
+    # Paths of the briefs shown (``--drafts``) whose ``publish_at`` has not yet come.
+    scheduled: frozenset[str] = frozenset()
 
     def numbers(self, brief: Brief) -> dict[str, CitedParagraph]:
         """``source#anchor`` as cited in ``brief`` → its numbered entry (``cited_numbers``)."""
@@ -137,11 +140,36 @@ class _BriefEntries:
     citing: dict[tuple[str, int], Citing]
 
 
-def build_index(corpus: Corpus, drafts: bool = False, memo: Memo = NO_MEMO) -> SiteIndex:
-    """The index of the published site: drafts only when ``drafts`` is set. Briefs are
-    newest first; briefs of the same moment in slug order. A brief's own entries are a
-    function of the brief and the sources it cites: ``memo`` keeps them between builds."""
-    published = sorted((b for b in corpus.briefs if drafts or not b.draft), key=lambda b: b.slug)
+def is_due(brief: Brief, clock: datetime.datetime | None) -> bool:
+    """True when ``brief`` may be published at ``clock``: it has no ``publish_at``, or that
+    moment has passed. ``clock`` None (library callers without a clock) publishes all."""
+    return brief.publish_at is None or clock is None or brief.publish_at <= clock
+
+
+def not_due(corpus: Corpus, clock: datetime.datetime | None) -> frozenset[str]:
+    """Paths of the briefs whose ``publish_at`` lies after ``clock``: all the output learns
+    of the clock (so build keys depend on this set, not on the second)."""
+    return frozenset(b.path for b in corpus.briefs if not is_due(b, clock))
+
+
+def schedule_state(corpus: Corpus, clock: datetime.datetime | None) -> tuple[tuple[str, bool], ...]:
+    """Each brief with a ``publish_at`` (by path) and whether it is due at ``clock``."""
+    return tuple(sorted((b.path, is_due(b, clock)) for b in corpus.briefs if b.publish_at))
+
+
+def build_index(
+    corpus: Corpus,
+    drafts: bool = False,
+    memo: Memo = NO_MEMO,
+    clock: datetime.datetime | None = None,
+) -> SiteIndex:
+    """The index of the published site: drafts, and briefs whose ``publish_at`` lies after
+    ``clock``, only when ``drafts`` is set. Briefs are newest first; briefs of the same
+    moment in slug order. A brief's own entries are a function of the brief and the
+    sources it cites: ``memo`` keeps them between builds."""
+    waiting = not_due(corpus, clock)
+    listed = (b for b in corpus.briefs if drafts or not (b.draft or b.path in waiting))
+    published = sorted(listed, key=lambda b: b.slug)
     briefs = tuple(sorted(published, key=_date_key, reverse=True))  # stable: slugs stay
     cited = {}
     citing: dict[tuple[str, int], list[Citing]] = {}
@@ -167,6 +195,7 @@ def build_index(corpus: Corpus, drafts: bool = False, memo: Memo = NO_MEMO) -> S
         counts,
         _tags_by_brief(briefs, tags),
         pages,
+        waiting if drafts else frozenset(),
     )
 
 
