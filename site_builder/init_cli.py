@@ -187,11 +187,10 @@ def made_lines(target: Path, settings: SiteSettings, pin: Pin) -> list[str]:
     width = max(len(path) for path, _ in made)
     lines = [f"created the site '{settings.title}' in {folder}/:"]
     lines += [f"  {path:<{width}}  {meaning}" for path, meaning in made]
-    if pin.local:
+    if pin.unreachable is not None:
         lines.append(
-            f"note: requirements.txt and .pre-commit-config.yaml install site-builder from "
-            f"a folder on this computer ({pin.repo or pin.requirement.split(' @ ', 1)[-1]}): "
-            "replace it with an address your CI can reach, e.g. "
+            f"note: requirements.txt and .pre-commit-config.yaml name {pin.unreachable}, "
+            "which CI cannot reach: replace it with an address it can, e.g. "
             "git+https://github.com/OWNER/site-builder@COMMIT"
         )
     lines += [

@@ -36,13 +36,14 @@ _SCP_LIKE = re.compile(r"(?P<user>[^@/:]+@)?(?P<host>[^/:]+):(?P<path>[^/].*)")
 class Pin:
     """Where CI gets site-builder: ``requirement`` is its line in requirements.txt;
     ``repo`` and ``rev`` are the git repository and commit for pre-commit (None when it
-    does not come from git: the hook then runs the site-builder on PATH). ``local`` is
-    True when the address is a folder on this computer, which CI cannot reach."""
+    does not come from git: the hook then runs the site-builder on PATH). ``unreachable``
+    says what CI cannot reach, when it cannot: a folder on this computer, a package index
+    site-builder is not on."""
 
     requirement: str
     repo: str | None = None
     rev: str | None = None
-    local: bool = False
+    unreachable: str | None = None
 
 
 GitInfo = Callable[[Path], tuple[str | None, str] | None]
@@ -53,7 +54,7 @@ def installed_pin(git_info: GitInfo | None = None) -> Pin:
     try:
         distribution = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
-        return Pin(f"{DISTRIBUTION}=={__version__}")
+        return _index_pin(__version__)
     text = distribution.read_text("direct_url.json")
     direct_url = _json_object(text) if text else None
     return pin_from_direct_url(direct_url, distribution.version, git_info or git_origin)
@@ -73,27 +74,44 @@ def pin_from_direct_url(
     """The pin for an installation PEP 610 describes by ``direct_url``: from git, that
     repository at the installed commit; from an archive, its URL; from a local folder,
     the folder's git remote at its HEAD commit (or, without a remote, the folder itself:
-    ``local``); from an index (no ``direct_url``), the version."""
+    ``unreachable``); from an index (no ``direct_url``), the version (``unreachable``:
+    site-builder is on no public index)."""
     url = direct_url.get("url") if direct_url else None
     if direct_url is None or not isinstance(url, str):
-        return Pin(f"{DISTRIBUTION}=={version}")
+        return _index_pin(version)
     vcs = direct_url.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(vcs.get("commit_id"), str):
         return git_pin(url, str(vcs["commit_id"]))
     if url.startswith("file:") and isinstance(direct_url.get("dir_info"), dict):
         return _folder_pin(url, git_info)
-    return Pin(f"{DISTRIBUTION} @ {url}", local=url.startswith("file:"))
+    return _url_pin(url)
+
+
+def _index_pin(version: str) -> Pin:
+    return Pin(
+        f"{DISTRIBUTION}=={version}",
+        unreachable=f"{DISTRIBUTION}=={version} from a package index, where it is not published",
+    )
+
+
+def _url_pin(url: str) -> Pin:
+    folder = url.startswith("file:")
+    return Pin(f"{DISTRIBUTION} @ {url}", unreachable=_on_this_computer(url) if folder else None)
+
+
+def _on_this_computer(url: str) -> str:
+    return f"a folder on this computer ({url})"
 
 
 def _folder_pin(url: str, git_info: GitInfo) -> Pin:
     folder = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
     found = git_info(folder)
     if found is None:
-        return Pin(f"{DISTRIBUTION} @ {url}", local=True)
+        return _url_pin(url)
     remote, commit = found
     if remote is None:
         pin = git_pin(folder.as_uri(), commit)
-        return Pin(pin.requirement, pin.repo, pin.rev, local=True)
+        return Pin(pin.requirement, pin.repo, pin.rev, _on_this_computer(folder.as_uri()))
     return git_pin(remote, commit)
 
 
@@ -158,14 +176,21 @@ def pin_from_spec(spec: str) -> Pin | str:
     if not re.match(r"(git\+)?[a-z][a-z0-9+.-]*://", url):
         return f"--site-builder: '{spec}' is no address; give git+URL@COMMIT or a URL pip reads"
     if not url.startswith("git+"):
-        return Pin(f"{DISTRIBUTION} @ {url}", local=url.startswith("file:"))
+        return _url_pin(url)
     repository, at, revision = url.rpartition("@")
     if not at or "/" in revision or "://" not in repository or not revision:
         return (
             f"--site-builder: '{spec}' names no commit; pin one, as git+URL@COMMIT "
             "(a commit or tag: CI must install the same site-builder every time)"
         )
-    return Pin(f"{DISTRIBUTION} @ {url}", repository.removeprefix("git+"), revision, False)
+    repository = repository.removeprefix("git+")
+    local = repository.startswith("file:")
+    return Pin(
+        f"{DISTRIBUTION} @ {url}",
+        repository,
+        revision,
+        _on_this_computer(repository) if local else None,
+    )
 
 
 def pinned_dependencies(name: str = DISTRIBUTION) -> list[str]:

@@ -135,8 +135,11 @@ def test_a_site_builder_from_a_local_folder_is_named_with_one_line_to_replace_it
     status, out, _ = init(capsys, str(tmp_path / "s"), "--site-builder", "file:///opt/sb")
     assert status == 0
     [note] = [line for line in out.splitlines() if line.startswith("note:")]
-    assert "file:///opt/sb" in note
-    assert "replace it with an address your CI can reach" in note
+    assert note == (
+        "note: requirements.txt and .pre-commit-config.yaml name a folder on this computer "
+        "(file:///opt/sb), which CI cannot reach: replace it with an address it can, e.g. "
+        "git+https://github.com/OWNER/site-builder@COMMIT"
+    )
 
 
 # What init refuses: exit 2, one line, nothing written.
@@ -400,7 +403,7 @@ def test_without_a_git_repository_the_hook_runs_the_installed_site_builder(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / ".pre-commit-config.yaml"
-    path.write_text(pre_commit_config(Pin("site-builder @ file:///opt/sb", local=True)))
+    path.write_text(pre_commit_config(Pin("site-builder @ file:///opt/sb", unreachable="a folder")))
     config = load_config(str(path))
     [repo] = config["repos"]
     [hook] = repo["hooks"]
@@ -572,10 +575,10 @@ def test_a_checkout_with_a_remote_is_pinned_to_the_remote_and_its_head() -> None
     assert (
         pin.requirement == "site-builder @ git+https://github.com/example/site-builder.git@def456"
     )
-    assert (pin.repo, pin.rev, pin.local) == (
+    assert (pin.repo, pin.rev, pin.unreachable) == (
         "https://github.com/example/site-builder.git",
         "def456",
-        False,
+        None,
     )
 
 
@@ -586,18 +589,22 @@ def test_a_checkout_without_a_remote_is_pinned_locally_and_said_so() -> None:
         "site-builder @ git+file:///home/r/site-builder@fed789",
         "file:///home/r/site-builder",
         "fed789",
-        local=True,
+        "a folder on this computer (file:///home/r/site-builder)",
     )
 
 
 def test_a_folder_that_is_no_git_checkout_is_named_as_a_folder() -> None:
     direct_url = {"url": "file:///tmp/sb", "dir_info": {}}
     pin = pin_from_direct_url(direct_url, "0.1.0", lambda _: None)
-    assert pin == Pin("site-builder @ file:///tmp/sb", local=True)
+    assert pin == Pin(
+        "site-builder @ file:///tmp/sb", unreachable="a folder on this computer (file:///tmp/sb)"
+    )
 
 
 def test_without_direct_url_the_version_is_pinned() -> None:
-    assert pin_from_direct_url(None, "0.1.0", no_git) == Pin("site-builder==0.1.0")
+    pin = pin_from_direct_url(None, "0.1.0", no_git)
+    assert pin.requirement == "site-builder==0.1.0"
+    assert pin.unreachable == "site-builder==0.1.0 from a package index, where it is not published"
 
 
 @pytest.mark.parametrize(
@@ -623,6 +630,13 @@ def test_a_spec_names_the_repository_and_commit_for_pre_commit() -> None:
         "https://github.com/example/site-builder",
         "0123456789abcdef0123456789abcdef01234567",
     )
+
+
+def test_a_spec_of_a_local_repository_is_said_to_be_unreachable() -> None:
+    pin = pin_from_spec("git+file:///home/r/site-builder@abc")
+    assert isinstance(pin, Pin)
+    assert (pin.repo, pin.rev) == ("file:///home/r/site-builder", "abc")
+    assert pin.unreachable == "a folder on this computer (file:///home/r/site-builder)"
 
 
 def test_the_libraries_are_pinned_as_installed_without_development_tools() -> None:
