@@ -109,16 +109,14 @@ def _folder_pin(url: str, git_info: GitInfo) -> Pin:
     if found is None:
         return _url_pin(url)
     remote, commit = found
-    if remote is None:
-        pin = git_pin(folder.as_uri(), commit)
-        return Pin(pin.requirement, pin.repo, pin.rev, _on_this_computer(folder.as_uri()))
-    return git_pin(remote, commit)
+    return git_pin(folder.as_uri() if remote is None else remote, commit)
 
 
 def git_pin(repository: str, commit: str) -> Pin:
     """``site-builder @ git+REPOSITORY@COMMIT``, and the same for pre-commit."""
     address = reachable_address(repository)
-    return Pin(f"{DISTRIBUTION} @ git+{address}@{commit}", address, commit)
+    local = _on_this_computer(address) if address.startswith("file:") else None
+    return Pin(f"{DISTRIBUTION} @ git+{address}@{commit}", address, commit, local)
 
 
 def reachable_address(remote: str) -> str:
@@ -183,14 +181,10 @@ def pin_from_spec(spec: str) -> Pin | str:
             f"--site-builder: '{spec}' names no commit; pin one, as git+URL@COMMIT "
             "(a commit or tag: CI must install the same site-builder every time)"
         )
+    # As given: an address the editor chose (ssh for a private repository, say) stays.
     repository = repository.removeprefix("git+")
-    local = repository.startswith("file:")
-    return Pin(
-        f"{DISTRIBUTION} @ {url}",
-        repository,
-        revision,
-        _on_this_computer(repository) if local else None,
-    )
+    local = _on_this_computer(repository) if repository.startswith("file:") else None
+    return Pin(f"{DISTRIBUTION} @ {url}", repository, revision, local)
 
 
 def pinned_dependencies(name: str = DISTRIBUTION) -> list[str]:

@@ -564,6 +564,13 @@ def test_a_site_builder_installed_from_git_is_pinned_to_its_commit() -> None:
     )
 
 
+def test_a_site_builder_installed_from_a_local_repository_is_said_to_be_unreachable() -> None:
+    direct_url = {"url": "file:///home/r/sb", "vcs_info": {"vcs": "git", "commit_id": "abc"}}
+    pin = pin_from_direct_url(direct_url, "0.1.0", no_git)
+    assert pin.requirement == "site-builder @ git+file:///home/r/sb@abc"
+    assert pin.unreachable == "a folder on this computer (file:///home/r/sb)"
+
+
 def test_a_checkout_with_a_remote_is_pinned_to_the_remote_and_its_head() -> None:
     direct_url = {"url": "file:///home/r/site-builder", "dir_info": {"editable": True}}
 
