@@ -22,7 +22,7 @@ from pre_commit.clientlib import load_config, load_manifest
 
 from site_builder.cli import main
 from site_builder.init_cli import site_settings
-from site_builder.init_site import SiteSettings, pre_commit_config, site_files
+from site_builder.init_site import SiteSettings, pre_commit_config, site_files, write_site
 from site_builder.load.config import load_config as load_site_config
 from site_builder.pinning import (
     Pin,
@@ -212,6 +212,21 @@ def test_a_wrong_option_is_refused_before_anything_is_written(
     assert reason in err
     assert err.endswith("; nothing was written\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_link_planted_while_init_writes_is_never_written_through(tmp_path: Path) -> None:
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site.mkdir()
+    elsewhere.mkdir()
+    (site / "content").symlink_to(elsewhere)  # appeared after the folder was found empty
+    (elsewhere / "site.yaml").write_text("keep")
+    (site / "site.yaml").symlink_to(elsewhere / "site.yaml")
+    files = {"site.yaml": b"title: x\n", "content/q.md": b"x"}
+    for name, data in files.items():
+        with pytest.raises(FileExistsError):
+            write_site(site, {name: data})
+    assert [p.name for p in elsewhere.iterdir()] == ["site.yaml"]
+    assert (elsewhere / "site.yaml").read_text() == "keep"
 
 
 def test_an_empty_folder_is_fine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
