@@ -30,6 +30,7 @@ from .cli_common import (
     stop_printing,
     use_colour,
 )
+from .init_cli import add_init
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_anchors(commands, site)
     _add_new(commands, site)
     _add_schema(commands)
+    add_init(commands)
     return parser
 
 

@@ -478,6 +478,11 @@ def _read_choice(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagno
     return _wrong_type(field, node, to_span, hint=hint)
 
 
+def is_language_code(text: str) -> bool:
+    """A BCP 47 code as site.yaml and front matter take it (``de``, ``de-AT``, ``en``)."""
+    return _LANGUAGE.fullmatch(text) is not None
+
+
 def _read_language(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
     text = _read_text(field, node, to_span)
     if isinstance(text, Diagnostic) or _LANGUAGE.match(text):
