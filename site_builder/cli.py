@@ -30,6 +30,7 @@ from .cli_common import (
     stop_printing,
     use_colour,
 )
+from .import_cli import add_import
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_reanchor(commands, site)
     _add_anchors(commands, site)
     _add_new(commands, site)
+    add_import(commands, site)
     _add_schema(commands)
     return parser
 
