@@ -99,9 +99,10 @@ def read_file(path: Path) -> bytes:
     """The bytes of ``path``, a regular file of at most 1 MiB (one more byte is read to
     tell a larger file; a pipe or device is refused, it could block or never end)."""
     try:
+        # Asked before opening: opening a pipe waits for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UsageError(f"{path} is not a regular file")
         with path.open("rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                raise UsageError(f"{path} is not a regular file")
             return _limited(stream.read(MAX_FILE_BYTES + 1), str(path))
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -28,7 +28,7 @@ _ORDERED_ITEM = re.compile(r"([0-9]{1,9})([.)])")
 # when an article's paragraph happens to end so, it is written as code, which reads as the
 # same text but names no anchor.
 _ANCHOR_MARKER = re.compile(r"(?:^|(?<=\s))\^[A-Za-z0-9][A-Za-z0-9-]*(?=\s*$)")
-_HEADING_CLOSER = re.compile(r"#+$")
+_HEADING_CLOSER = re.compile(r"(?<!\\)#+$")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n")
 
 
