@@ -88,8 +88,8 @@ def texts(source: Source) -> list[str]:
 
 
 def headings(path: Path) -> list[str]:
-    tokens = MD.parse(path.read_text(encoding="utf-8").split("\n---\n", 1)[1])
-    return [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    """The text of each heading of the source file at ``path``, as Markdown reads it."""
+    return headings_of(path.read_bytes())
 
 
 def seed_paragraphs(seed: Path) -> list[str]:
@@ -509,3 +509,52 @@ def test_file_permissions_follow_the_umask(site: Path, capsys: pytest.CaptureFix
     finally:
         os.umask(old)
     assert (site / "content" / "t.md").stat().st_mode & 0o777 == 0o644
+
+
+STRUCTURED_PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8">
+<title>Struktur</title><meta property="og:site_name" content="Beispiel-Zeitung"></head>
+<body><article><h1>Struktur</h1>
+<p>1. Absatz mit *Sternen*, _Strichen_ und `Code` &lt;b&gt; &amp;amp; [@kreml#p1] ^wichtig</p>
+<blockquote><p># Zitat mit Raute</p><p>- zweiter Absatz<br>mit Umbruch</p></blockquote>
+<ol><li>Erster Punkt mit genug Text, damit die Extraktion ihn als Inhalt erkennt.</li>
+<li>Zweiter Punkt, ebenfalls mit genug Text für die Extraktion des Hauptinhalts.</li></ol>
+<h2>Zwischentitel ##</h2>
+<p>Ein weiterer Absatz, damit der Artikel lang genug ist, um erkannt zu werden.</p>
+</article></body></html>"""
+
+
+def test_a_pages_quotations_lists_breaks_and_subheadings_keep_their_shape(
+    site: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "s.html").write_text(STRUCTURED_PAGE, encoding="utf-8")
+    code, _, err = run(capsys, "import", "--site", str(site), str(tmp_path / "s.html"))
+    assert (code, err) == (0, "")
+    written = site / "content" / "struktur.md"
+    assert texts(load(written)) == [
+        "1. Absatz mit *Sternen*, _Strichen_ und `Code` <b> &amp; [@kreml#p1] ^wichtig",
+        "# Zitat mit Raute",
+        "- zweiter Absatz\nmit Umbruch",
+        "Erster Punkt mit genug Text, damit die Extraktion ihn als Inhalt erkennt.",
+        "Zweiter Punkt, ebenfalls mit genug Text für die Extraktion des Hauptinhalts.",
+        "Ein weiterer Absatz, damit der Artikel lang genug ist, um erkannt zu werden.",
+    ]
+    body = written.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert "> \\# Zitat mit Raute\n" in body
+    assert "> \\- zweiter Absatz\\\n> mit Umbruch\n" in body
+    assert "\n1. Erster Punkt" in body and "\n2. Zweiter Punkt" in body
+    assert headings(written) == ["Zwischentitel ##"]
+    assert set(load(written).anchors) == {f"p{n}" for n in range(1, 7)}
+
+
+def test_a_page_neither_utf8_nor_declaring_its_character_set_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = STRUCTURED_PAGE.replace('<meta charset="utf-8">', "")
+    (tmp_path / "s.html").write_bytes(page.encode("latin-1"))
+    code, out, err = run(capsys, "import", "--site", str(site), str(tmp_path / "s.html"))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"site-builder: error: {tmp_path}/s.html is not UTF-8 (byte 0xFC on line 7) and "
+        "declares no character set it is written in; convert it, e.g. 'iconv -f "
+        "WINDOWS-1252 -t UTF-8'\n"
+    )
