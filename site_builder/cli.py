@@ -30,6 +30,7 @@ from .cli_common import (
     stop_printing,
     use_colour,
 )
+from .import_cli import add_import
 from .init_cli import add_init
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_reanchor(commands, site)
     _add_anchors(commands, site)
     _add_new(commands, site)
+    add_import(commands, site)
     _add_schema(commands)
     add_init(commands)
     return parser

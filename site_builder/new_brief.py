@@ -65,14 +65,14 @@ def _write_new(target: Path, text: str) -> str | None:
     return None
 
 
-def brief_slug(title: str) -> str:
-    """The slug of ``title``, cut after a whole word to at most ``MAX_NEW_SLUG``
-    characters (in the middle of a word only when the first word alone is longer)."""
+def brief_slug(title: str, limit: int = MAX_NEW_SLUG) -> str:
+    """The slug of ``title``, cut after a whole word to at most ``limit`` characters (in
+    the middle of a word only when the first word alone is longer)."""
     slug = slugify(title)
-    if len(slug) <= MAX_NEW_SLUG:
+    if len(slug) <= limit:
         return slug
-    cut = slug[: MAX_NEW_SLUG + 1]
+    cut = slug[: limit + 1]
     if cut.endswith("-"):
         return cut[:-1]
     words = cut.rsplit("-", 1)[0] if "-" in cut else ""
-    return words or cut[:MAX_NEW_SLUG]
+    return words or cut[:limit]

@@ -87,3 +87,35 @@ def real_folder(folder: Path, base: Path) -> bool:
         if not current.is_dir() or current.is_symlink():
             return False
     return True
+
+
+def create_text_file(folder: Path, name: str, text: str) -> str | None:
+    """Create ``folder/name`` holding ``text`` (UTF-8), never touching an existing file:
+    None when written; "exists" when a file (or a link) of that name is there; "link" when
+    ``folder`` is a symbolic link or no folder; else the system's reason. ``folder`` is
+    made when missing (its parent must exist)."""
+    try:
+        os.mkdir(folder, 0o777)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if folder.is_symlink() or not folder.is_dir():
+        return "link"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(folder / name, flags, 0o666)
+    except FileExistsError:
+        return "exists"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        _write_all(descriptor, text.encode("utf-8"))
+    except OSError as exc:
+        os.close(descriptor)
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)  # a half-written source would be read as the article
+        return exc.strerror or str(exc)
+    os.close(descriptor)
+    return None

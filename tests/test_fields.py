@@ -179,7 +179,7 @@ def test_unknown_key_suggests_the_closest_field() -> None:
 def test_unknown_key_without_a_close_field_lists_the_fields() -> None:
     _, problems = read_source(TITLE + "zzz: x\n")
     assert problems[0].hint == (
-        "source fields are: title, outlet, url, published, language, id, kind, based_on, "
+        "source fields are: title, outlet, authors, url, published, language, id, kind, based_on, "
         "sources, retrieved, archive_url"
     )
 

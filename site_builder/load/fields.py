@@ -161,6 +161,7 @@ SOURCE_FIELDS = (
         required=True,
     ),
     Field("outlet", Kind.TEXT, "The publication the article appeared in.", "tagesschau.de"),
+    Field("authors", Kind.TEXT_LIST, "Who wrote the article (its byline).", "[Anna Beispiel]"),
     Field(
         "url",
         Kind.URL,

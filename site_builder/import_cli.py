@@ -1,0 +1,118 @@
+"""The ``import`` command: options, reading FILE or stdin, and what it prints."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import stat
+import sys
+from pathlib import Path
+
+from .anchors import anchor_lines, find_source
+from .cli_common import EXIT_OK, UsageError, printing
+from .import_source import ImportOptions, SourceImportError, import_source
+from .load.front_matter import MAX_FILE_BYTES
+
+
+def add_import(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], site: argparse.ArgumentParser
+) -> None:
+    command = commands.add_parser(
+        "import",
+        parents=[site],
+        help="store a saved article (HTML page or plain text) as a source",
+        description="Store a saved article as content/<id>.md, its words kept verbatim: an "
+        "HTML page (main text, title, outlet, author, date and URL found in the page) or "
+        "plain text (paragraphs separated by blank lines). Options override what the page "
+        "says. Never overwrites; prints the new source's anchors.",
+    )
+    command.add_argument("file", metavar="FILE", help="the saved article; - reads stdin")
+    command.add_argument("--title", metavar="TEXT", help="headline (required for plain text)")
+    command.add_argument(
+        "--outlet", metavar="NAME", help="where it appeared (this or --url is required)"
+    )
+    command.add_argument(
+        "--url", metavar="URL", help="address of the article (default for HTML: its canonical URL)"
+    )
+    command.add_argument(
+        "--author", metavar="NAME", action="append", help="who wrote it (repeat for several)"
+    )
+    command.add_argument(
+        "--published", metavar="DATE", help="when it appeared: YYYY, YYYY-MM, YYYY-MM-DD"
+    )
+    command.add_argument("--language", metavar="CODE", help="language of the article, e.g. de")
+    command.add_argument(
+        "--kind", metavar="KIND", help="original, agency, aggregator, press-release or official"
+    )
+    command.add_argument(
+        "--retrieved", metavar="YYYY-MM-DD", help="when it was saved (default: today)"
+    )
+    command.add_argument(
+        "--id", metavar="ID", help="source id and file name (default: from the title)"
+    )
+    command.add_argument(
+        "--as",
+        dest="input_kind",
+        choices=("html", "text"),
+        help="read FILE as html or text (default: decided by its content)",
+    )
+    command.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if not args.site.is_dir():
+        raise UsageError(f"--site: {args.site} is not a folder")
+    name = "stdin" if args.file == "-" else args.file
+    data = read_stdin() if args.file == "-" else read_file(Path(args.file))
+    given = {
+        "title": args.title,
+        "outlet": args.outlet,
+        "url": args.url,
+        "authors": tuple(args.author) if args.author else None,
+        "published": args.published,
+        "language": args.language,
+        "kind": args.kind,
+        "retrieved": args.retrieved,
+    }
+    options = ImportOptions(
+        fields={key: value for key, value in given.items() if value is not None},
+        source_id=args.id,
+        input_kind=args.input_kind,
+    )
+    try:
+        imported = import_source(args.site, data, name, options, datetime.date.today())
+    except SourceImportError as exc:
+        raise UsageError(str(exc)) from exc
+    for note in imported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    found = find_source(args.site, imported.source_id)
+    with printing(EXIT_OK):
+        if not isinstance(found, str):
+            for line in anchor_lines(found[0]):
+                print(line)
+        print(f"created {imported.path} (cite it as [@{imported.source_id}#p1])")
+    return EXIT_OK
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of ``path``, a regular file of at most 1 MiB (one more byte is read to
+    tell a larger file; a pipe or device is refused, it could block or never end)."""
+    try:
+        # Asked before opening: opening a pipe waits for a writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UsageError(f"{path} is not a regular file")
+        with path.open("rb") as stream:
+            return _limited(stream.read(MAX_FILE_BYTES + 1), str(path))
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def read_stdin() -> bytes:
+    return _limited(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), "stdin")
+
+
+def _limited(data: bytes, name: str) -> bytes:
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"{name} is over 1 MiB; an article is read up to {MAX_FILE_BYTES:,} bytes")
+    return data
