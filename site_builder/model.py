@@ -70,6 +70,8 @@ class Source:
     based_on: tuple[str, ...] = ()
     retrieved: PartialDate | None = None
     archive_url: str | None = None
+    # The article's byline, as written (``import`` fills it from the page).
+    authors: tuple[str, ...] = ()
     # The body as HTML with a slot after each paragraph (``markdown_html.source_body_html``).
     html: str = ""
 

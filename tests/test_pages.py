@@ -383,6 +383,16 @@ def test_source_header_says_what_kind_of_text_it_is(make_site: MakeSite, tmp_pat
     assert "·" not in original
 
 
+def test_source_header_names_the_byline_escaped(make_site: MakeSite, tmp_path: Path) -> None:
+    """The byline ``import`` stores (``authors``) is shown on the source page, as text."""
+    quelle = "---\ntitle: Q\noutlet: Portal\nauthors: [Anna Beispiel, '<b>Ben</b>']\n---\nText.\n"
+    out = build_site(make_site({"content/quelle.md": quelle}), tmp_path / "public")
+    page = (out / "sources/quelle/index.html").read_text(encoding="utf-8")
+    meta = read_page(out / "sources/quelle/index.html").find("article").find(cls="meta")
+    assert "von Anna Beispiel, <b>Ben</b>" in meta.text()
+    assert "<b>Ben</b>" not in page
+
+
 def test_citation_syntax_in_a_source_is_its_text(make_site: MakeSite, tmp_path: Path) -> None:
     quelle = "---\ntitle: Q\n---\nFolgen Sie [@handle] und [@x#p1; @y] auf X.\n\nZweiter.\n"
     site = make_site({"content/quelle.md": quelle, "briefs/b.md": brief("Text [@quelle#p2].\n")})

@@ -118,6 +118,7 @@ def _source(
         ),
         retrieved=retrieved if isinstance(retrieved, PartialDate) else None,
         archive_url=_optional_text(values, "archive_url"),
+        authors=_texts(values.get("authors")),
         html=html,
     )
 
