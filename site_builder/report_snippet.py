@@ -39,6 +39,7 @@ WHOLE_FILE_CODES = frozenset(
         "file-too-large",
         "name-too-long",
         "no-site",
+        "relative-base-url",
         "outside-site",
         "page-url-taken",
         "reserved-file-name",
