@@ -157,7 +157,9 @@ def test_invisible_characters_in_a_brief_are_warnings_with_their_place(
     site = make_site({"briefs/b.md": brief(body.replace("@a#", "@quelle#"))})
     assert main(["check", "--site", str(site)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    hint = "   = hint: delete it: readers cannot see it, and it can hide or reorder the text around it"
+    hint = (
+        "   = hint: delete it: readers cannot see it, and it can hide or reorder the text around it"
+    )
     assert lines[:10] == [
         "briefs/b.md:5:5: warning[invisible-character]: invisible character U+202E "
         "RIGHT-TO-LEFT OVERRIDE",
