@@ -165,6 +165,32 @@ def test_without_a_site_yaml_the_output_is_as_before(
     assert shown[1].startswith("  hint: ")
 
 
+def test_lock_shows_the_line_of_a_broken_lock(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conflict = '{"version": 1,\n<<<<<<< HEAD\n  "citations": {}\n}\n'
+    site = make_site({"briefs/b.md": brief("Text [@quelle#p1].\n"), "citations.lock": conflict})
+    assert main(["lock", "--site", str(site)]) == 1
+    assert capsys.readouterr().out.splitlines()[1:4] == [
+        "   |",
+        " 2 | <<<<<<< HEAD",
+        "   | ^",
+    ]
+
+
+def test_anchors_shows_the_line_of_an_error_in_the_source(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = "---\ntitle: Q\noutlet: X\n---\nEins. ^kern\n\nZwei. ^kern\n"
+    assert main(["anchors", "q", "--site", str(make_site({"content/q.md": source}))]) == 1
+    assert capsys.readouterr().err.splitlines()[:4] == [
+        "content/q.md:7:7: error[duplicate-anchor]: anchor '^kern' is already used on line 5",
+        "   |",
+        " 7 | Zwei. ^kern",
+        "   |       ^^^^^",
+    ]
+
+
 # --- the line as a terminal shows it ------------------------------------------------------
 
 
