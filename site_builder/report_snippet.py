@@ -27,6 +27,8 @@ from .report import printable
 WINDOW = 100
 # Of them, at most this many before the place: what follows it is what the message is about.
 _BEFORE = WINDOW // 3
+# Characters of a line shown at most, however few columns they take.
+_CHARACTERS = 4 * WINDOW
 # Where terminals put tab stops (every eighth column), to underline a tab in a span.
 TAB_STOP = 8
 _CUT = "…"
@@ -84,15 +86,23 @@ def _window(line: str, begin: int) -> tuple[int, int]:
         return 0, len(line)
     budget = WINDOW - 2  # the two "…"
     used = 1 if begin == len(line) else 0  # a caret after the last character
+    # Characters are capped too: combining marks take no column, and a line of a
+    # mebibyte of them would otherwise be shown whole.
     start = begin
-    while start > 0 and used + _budget_columns(line[start - 1]) <= _BEFORE:
+    while start > 0 and begin - start < _CHARACTERS // 3:
+        if used + _budget_columns(line[start - 1]) > _BEFORE:
+            break
         start -= 1
         used += _budget_columns(line[start])
     stop = begin
-    while stop < len(line) and used + _budget_columns(line[stop]) <= budget:
+    while stop < len(line) and stop - start < _CHARACTERS:
+        if used + _budget_columns(line[stop]) > budget:
+            break
         used += _budget_columns(line[stop])
         stop += 1
-    while start > 0 and used + _budget_columns(line[start - 1]) <= budget:
+    while start > 0 and stop - start < _CHARACTERS:
+        if used + _budget_columns(line[start - 1]) > budget:
+            break
         start -= 1
         used += _budget_columns(line[start])
     return start, max(stop, min(begin + 1, len(line)))

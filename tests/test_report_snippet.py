@@ -260,6 +260,16 @@ def test_a_line_of_a_mebibyte_is_cut_quickly() -> None:
     assert shown is not None and len(shown.text) <= WINDOW
 
 
+def test_a_line_of_combining_marks_is_cut_too() -> None:
+    marks = "\u0301" * 1_000_000
+    first, last = snippet(f"a{marks}", 1, 1), snippet(f"{marks}a", 1_000_001, 1)
+    assert first is not None and last is not None
+    assert len(first.text) <= 4 * WINDOW + 1 and len(last.text) <= 4 * WINDOW + 1
+    # The marks take no column: the caret stands under the "a" (after the "…" of the cut).
+    assert first.text.startswith("a") and first.marks == "^"
+    assert last.text.startswith("…") and last.text.endswith("a") and last.marks == " ^"
+
+
 def test_a_span_over_several_lines_is_underlined_to_the_end_of_its_first() -> None:
     assert snippet("summary: Moskau will", 10, 5_000) == Snippet(
         "summary: Moskau will", "         ^^^^^^^^^^^"
