@@ -88,15 +88,15 @@ def _snippet_lines(diagnostic: Diagnostic, snippet: Snippet, colour: bool) -> li
     """The gutter, as wide as the line number, then the line and its carets."""
     number = str(diagnostic.span.line)
     pad = " " * (len(number) + 1)
+    text = f" {snippet.text}" if snippet.text else ""  # an empty line: no trailing space
     if not colour:
-        return [f"{pad} |", f" {number} | {snippet.text}", f"{pad} | {snippet.marks}".rstrip()]
+        return [f"{pad} |", f" {number} |{text}", f"{pad} | {snippet.marks}"]
     paint = _COLOURS[diagnostic.severity]
-    marks = snippet.marks.rstrip()
-    carets = marks.lstrip(" \t")
-    lead = marks[: len(marks) - len(carets)]
+    carets = snippet.marks.lstrip(" \t")
+    lead = snippet.marks[: len(snippet.marks) - len(carets)]
     return [
         f"{pad}{_GUTTER}|{_RESET}",
-        f"{_GUTTER} {number} |{_RESET} {snippet.text}",
+        f"{_GUTTER} {number} |{_RESET}{text}",
         f"{pad}{_GUTTER}|{_RESET} {lead}{paint}{carets}{_RESET}",
     ]
 

@@ -280,6 +280,16 @@ def test_a_place_right_after_the_last_character_gets_one_caret() -> None:
     assert snippet("title: x", 9, 1) == Snippet("title: x", "        ^")
 
 
+def test_an_empty_line_shows_a_caret_and_no_trailing_space() -> None:
+    problem = error(Span("x.md", 4, 1), "yaml-syntax", "m", hint="h")
+    assert snippet("", 1, 1) == Snippet("", "^")
+    assert format_text(problem, False, Snippet("", "^")).splitlines()[1:4] == [
+        "   |",
+        " 4 |",
+        "   | ^",
+    ]
+
+
 def test_a_column_beyond_the_line_shows_no_snippet() -> None:
     assert snippet("kurz", 9, 1) is None
 
