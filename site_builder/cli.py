@@ -49,7 +49,8 @@ from .pipeline import (
     build_site,
 )
 from .progress import Progress, progress_for
-from .report import FORMATS, format_github, format_json, format_text, plural, printable, summary
+from .report import FORMATS, format_github, format_json, plural, printable, summary
+from .report_lines import text_report
 from .search.search_bundle import SearchIndexError
 from .serve.serve import Console, PortError, ServeOptions, serve
 
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass  # flushes stdout while a closed pipe still keeps ``status``
         return status
     except ConfigError as exc:
-        print_problems(exc.problems, sys.stderr)
+        print_problems(exc.problems, sys.stderr, getattr(args, "site", None))
         return EXIT_USAGE
     except (UsageError, LockWriteError) as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
@@ -267,7 +268,7 @@ def run_check(args: argparse.Namespace) -> int:
     result = check_quickly(args.site, options, _progress())
     status = EXIT_CONTENT if result.errors else EXIT_OK
     with printing(status):
-        _report(result, args.format)
+        _report(result, args.format, args.site)
         if result.lock_changes:
             _tell(
                 f"citations.lock: recorded {result.lock_changes} citation change(s); "
@@ -302,7 +303,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
-    _report(result.check, args.format)
+    _report(result.check, args.format, args.site)
     for broken in result.broken_links:
         _tell(f"broken link: {broken}", args.format)
     if not result.written:
@@ -408,7 +409,7 @@ def run_anchors(args: argparse.Namespace) -> int:
         for line in anchor_lines(source, args.grep):
             print(line)
         if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
-            print_problems(errors, sys.stderr)
+            print_problems(errors, sys.stderr, args.site)
             print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
     return status
 
@@ -430,14 +431,15 @@ def run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(result: CheckResult, output_format: str) -> None:
+def _report(result: CheckResult, output_format: str, site: Path) -> None:
     briefs, sources = result.briefs, result.sources
     if output_format == "json":
         print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}))
         return
-    for diagnostic in result.diagnostics:
-        if output_format == "github":
+    if output_format == "github":
+        for diagnostic in result.diagnostics:
             print(format_github(diagnostic))
-        else:
-            print(format_text(diagnostic, use_colour(sys.stdout)))
+    else:
+        for shown in text_report(result.diagnostics, site, use_colour(sys.stdout)):
+            print(shown)
     print(summary(result.diagnostics, briefs, sources))

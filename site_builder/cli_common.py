@@ -8,10 +8,11 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from .diagnostics import Diagnostic
-from .report import format_text
+from .report_lines import text_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -53,10 +54,10 @@ def stop_printing() -> None:
     os.close(devnull)
 
 
-def print_problems(problems: Sequence[Diagnostic], stream: TextIO) -> None:
-    colour = use_colour(stream)
-    for problem in problems:
-        print(format_text(problem, colour), file=stream)
+def print_problems(problems: Sequence[Diagnostic], stream: TextIO, site: Path | None) -> None:
+    """``problems`` as text, each with the line of ``site``'s file it points at."""
+    for shown in text_report(problems, site, use_colour(stream)):
+        print(shown, file=stream)
 
 
 def use_colour(stream: TextIO) -> bool:

@@ -87,17 +87,23 @@ class Severity(enum.Enum):
 @quick_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """A place in a file of the site: 1-based line and column (Unicode code points)."""
+    """A place in a file of the site: 1-based line and column (Unicode code points).
+
+    ``width`` is how many characters the thing found there spans (a citation, a quote, a
+    front-matter value), for the underline under the line shown in text output; 1 where
+    the loader does not know it. It takes no part in equality and order: a diagnostic is
+    the same diagnostic, and sorts the same, however wide its underline."""
 
     path: str
     line: int = 1
     col: int = 1
+    width: int = field(default=1, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 
     def moved(self, lines: int = 0, col: int | None = None) -> Span:
-        return Span(self.path, self.line + lines, self.col if col is None else col)
+        return Span(self.path, self.line + lines, self.col if col is None else col, self.width)
 
 
 @quick_pickle

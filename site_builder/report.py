@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:  # report_snippet shows lines with ``printable``, imported from here
+    from .report_snippet import Snippet
 
 FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_GUTTER = "\033[1;34m"  # the line number and its bars, as rustc colours them
 # git's colours for a word diff: removed words red, added words green, markers included.
 _REMOVED_COLOUR, _ADDED_COLOUR = "\033[31m", "\033[32m"
 _WORD_CHANGE = re.compile(r"\[-.*?-\]|\{\+.*?\+\}", re.DOTALL)
@@ -50,8 +55,12 @@ def paint_word_diff(text: str) -> str:
     return _WORD_CHANGE.sub(paint, text)
 
 
-def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
-    """``path:line:col: error[code]: message`` then indented hint and detail lines."""
+def format_text(
+    diagnostic: Diagnostic, colour: bool = False, snippet: Snippet | None = None
+) -> str:
+    """``path:line:col: error[code]: message`` then indented detail and hint lines; with
+    the ``snippet`` of the file line (see ``report_snippet``), that line with a caret under
+    the column, and the detail and hint lines as ``   = hint: …`` below it, as rustc does."""
     severity = diagnostic.severity.value
     span, message = printable(str(diagnostic.span)), printable(diagnostic.message)
     head = f"{span}: {severity}[{diagnostic.code}]: {message}"
@@ -59,15 +68,37 @@ def format_text(diagnostic: Diagnostic, colour: bool = False) -> str:
         paint = _COLOURS[diagnostic.severity]
         head = f"{_BOLD}{span}{_RESET}: {paint}{severity}[{diagnostic.code}]{_RESET}: {message}"
     lines = [head]
+    indent = "  "
+    if snippet is not None:
+        lines += _snippet_lines(diagnostic, snippet, colour)
+        bar = f"{_GUTTER}={_RESET}" if colour else "="
+        indent = " " * (len(str(diagnostic.span.line)) + 2) + bar + " "
     for label, text in diagnostic.details:
         shown = printable(text)
         if colour and label in _WORD_DIFF_DETAILS:
             shown = paint_word_diff(shown)
-        lines.append(f"  {label}: {shown}")
+        lines.append(f"{indent}{label}: {shown}")
     if diagnostic.hint:
         hint = printable(diagnostic.hint)
-        lines.append(f"  {_DIM}hint:{_RESET} {hint}" if colour else f"  hint: {hint}")
+        lines.append(f"{indent}{_DIM}hint:{_RESET} {hint}" if colour else f"{indent}hint: {hint}")
     return "\n".join(lines)
+
+
+def _snippet_lines(diagnostic: Diagnostic, snippet: Snippet, colour: bool) -> list[str]:
+    """The gutter, as wide as the line number, then the line and its carets."""
+    number = str(diagnostic.span.line)
+    pad = " " * (len(number) + 1)
+    text = f" {snippet.text}" if snippet.text else ""  # an empty line: no trailing space
+    if not colour:
+        return [f"{pad} |", f" {number} |{text}", f"{pad} | {snippet.marks}"]
+    paint = _COLOURS[diagnostic.severity]
+    carets = snippet.marks.lstrip(" \t")
+    lead = snippet.marks[: len(snippet.marks) - len(carets)]
+    return [
+        f"{pad}{_GUTTER}|{_RESET}",
+        f"{_GUTTER} {number} |{_RESET}{text}",
+        f"{pad}{_GUTTER}|{_RESET} {lead}{paint}{carets}{_RESET}",
+    ]
 
 
 def summary(diagnostics: Sequence[Diagnostic], briefs: int, sources: int) -> str:

@@ -96,7 +96,10 @@ def test_bad_site_yaml_is_a_configuration_error(
     assert code == 2
     assert err.splitlines() == [
         "site.yaml:2:1: error[unknown-field]: unknown field 'base_ulr' in site.yaml",
-        "  hint: did you mean 'base_url'? site.yaml fields are: title, description, base_url, "
+        "   |",
+        " 2 | base_ulr: https://example.org/",
+        "   | ^^^^^^^^",
+        "   = hint: did you mean 'base_url'? site.yaml fields are: title, description, base_url, "
         "language, require_citation_per_paragraph",
     ]
 

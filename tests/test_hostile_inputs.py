@@ -222,7 +222,10 @@ def test_a_base_url_with_a_line_break_in_site_yaml_stops_the_build(
     assert capsys.readouterr().err.splitlines() == [
         "site.yaml:2:11: error[bad-url]: 'base_url' must be a plain http(s) URL, not "
         "'https://example.org/\\x0aDisallow: /': it holds a line break (U+000A)",
-        "  hint: write the site's public address alone, e.g. https://example.org/news/",
+        "   |",
+        ' 2 | base_url: "https://example.org/\\nDisallow: /"',
+        "   |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+        "   = hint: write the site's public address alone, e.g. https://example.org/news/",
     ]
     assert not out.exists()
 

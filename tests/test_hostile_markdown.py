@@ -157,13 +157,21 @@ def test_invisible_characters_in_a_brief_are_warnings_with_their_place(
     site = make_site({"briefs/b.md": brief(body.replace("@a#", "@quelle#"))})
     assert main(["check", "--site", str(site)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    hint = "  hint: delete it: readers cannot see it, and it can hide or reorder the text around it"
-    assert lines[:4] == [
+    hint = (
+        "   = hint: delete it: readers cannot see it, and it can hide or reorder the text around it"
+    )
+    assert lines[:10] == [
         "briefs/b.md:5:5: warning[invisible-character]: invisible character U+202E "
         "RIGHT-TO-LEFT OVERRIDE",
+        "   |",
+        " 5 | Ein \\u202eSatz [@quelle#p1].",
+        "   |     ^^^^^^",
         hint,
         "briefs/b.md:7:5: warning[invisible-character]: invisible character U+200B "
         "ZERO WIDTH SPACE (and 3 more on this line)",
+        "   |",
+        " 7 | Null\\u200bbreite\\u200b und \\u2066x\\u2069 [@quelle#p2].",
+        "   |     ^^^^^^",
         hint,
     ]
     assert main(["check", "--strict", "--site", str(site)]) == 1

@@ -123,11 +123,14 @@ def test_a_deep_source_is_an_error_naming_its_line_and_column(
     site = make_site({"content/q.md": source, "briefs/b.md": brief("Text [@q#p1].\n")})
     assert main(["check", "--site", str(site)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == [
+    assert lines[:5] == [
         "content/q.md:16:21: error[nesting-too-deep]: lists and block quotes are nested too "
         "deeply here: the Markdown parser would drop the text from here on (in a list, to "
         "the end of the file)",
-        "  hint: flatten the nesting in the stored file, keeping its words; nest at most 19 "
+        "    |",
+        " 16 |                   - awort9",
+        "    |                     ^",
+        "    = hint: flatten the nesting in the stored file, keeping its words; nest at most 19 "
         "levels: each block quote ('>') counts one, each list two",
     ]
     assert main(["build", "--site", str(site), "--no-search"]) == 1
@@ -154,11 +157,14 @@ def test_a_deep_brief_is_an_error_and_counts_every_place(
     site = make_site({"briefs/b.md": brief(body)})
     assert main(["check", "--site", str(site)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == [
+    assert lines[:5] == [
         "briefs/b.md:5:41: error[nesting-too-deep]: lists and block quotes are nested too "
         "deeply here: the Markdown parser would drop the text from here on (in a list, to "
         "the end of the file) (and 1 more place)",
-        "  hint: nest at most 19 levels: each block quote ('>') counts one, each list two",
+        "   |",
+        " 5 | " + "> " * 20 + "Text [@quelle#p1].",
+        "   | " + " " * 40 + "^",
+        "   = hint: nest at most 19 levels: each block quote ('>') counts one, each list two",
     ]
 
 
@@ -291,11 +297,14 @@ def test_markup_too_costly_to_read_is_an_error_and_keeps_its_words(
     ]
     site = make_site({"content/q.md": source, "briefs/b.md": brief("Text [@q#p1].\n")})
     assert main(["check", "--site", str(site)]) == 1
-    assert capsys.readouterr().out.splitlines()[:2] == [
+    assert capsys.readouterr().out.splitlines()[:5] == [
         "content/q.md:7:1: error[markdown-too-complex]: the Markdown from this paragraph on "
         "is too costly to read (thousands of nested '[', '![' or '*'/'_' markers): it is "
         "shown as written (and 1 more paragraph)",
-        "  hint: remove the runs of markers that open no link or emphasis, or write them as "
+        "   |",
+        " 7 | " + "[" * 98 + "…",  # a window of the line of 200,000 characters
+        "   | ^",
+        "   = hint: remove the runs of markers that open no link or emphasis, or write them as "
         "\\[ \\* \\_",
     ]
 

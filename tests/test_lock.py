@@ -169,8 +169,11 @@ def test_stale_citation_text_output(
     assert capsys.readouterr().out.splitlines() == [
         "briefs/b.md:7:28: error[stale-citation]: the text of quelle#istanbul "
         "(content/quelle.md:8) changed since this citation was checked",
-        "  diff: In Istanbul trafen {+sich+} Vertreter der USA und …",
-        "  hint: check the brief against the new text, then accept it: 'site-builder lock "
+        "   |",
+        " 7 | In Istanbul traf man sich [@quelle#istanbul].",
+        "   |                            ^^^^^^^^^^^^^^^^",
+        "   = diff: In Istanbul trafen {+sich+} Vertreter der USA und …",
+        "   = hint: check the brief against the new text, then accept it: 'site-builder lock "
         "quelle#istanbul' (or review every change: 'site-builder review')",
         "1 error, 0 warnings in 1 brief and 1 source",
     ]
@@ -230,7 +233,8 @@ def test_stale_citation_diff_is_coloured_as_git_colours_it_on_a_terminal(
     capsys.readouterr()
     main(["check", "--site", str(site)])
     assert (
-        "  diff: In Istanbul \033[31m[-trafen-]\033[0m\033[32m{+begegneten sich+}\033[0m "
+        "   \033[1;34m=\033[0m diff: In Istanbul \033[31m[-trafen-]\033[0m"
+        "\033[32m{+begegneten sich+}\033[0m "
         "Vertreter der USA und …"
     ) in capsys.readouterr().out
 

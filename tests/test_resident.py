@@ -18,7 +18,7 @@ from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.render import render
 from site_builder.render.pages import Page
-from site_builder.report import format_text
+from site_builder.report_lines import text_report
 from site_builder.serve import resident
 from site_builder.serve.resident import Resident
 from tests.test_build import tree
@@ -27,7 +27,9 @@ from tests.test_incremental import EDITS, brief_word, pristine  # noqa: F401  (a
 
 def _resident_build(site: Path, out: Path, kept: Resident) -> tuple[bool, list[str]]:
     result = build_site(site, BuildOptions(out=out), resident=kept)
-    return result.written, [format_text(d, colour=False) for d in result.check.diagnostics]
+    # As the command line prints them, with the lines shown: the spans' widths (not part
+    # of a diagnostic's equality) must be a cold build's too.
+    return result.written, text_report(result.check.diagnostics, site, colour=False)
 
 
 def _cold_build(site: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[bool, str]:

@@ -387,7 +387,7 @@ def test_serve_shows_the_site_despite_a_stale_citation_as_check_does(tmp_path: P
     process = _serve_process(site)
     try:
         lines = _lines_of(process)
-        assert "[-Peskow-]{+er+}" in _wait_for_line(lines, "  diff: ")
+        assert "[-Peskow-]{+er+}" in _wait_for_line(lines, "   = diff: ")
         url = _wait_for_line(lines, "serving ").split()[1]
         assert fetch(url + "briefs/a/")[0] == 200
     finally:

@@ -58,9 +58,18 @@ class Document:
 
 
 def node_span(node: yaml.Node, path: str, first_line: int) -> Span:
-    """Where ``node`` starts in the file, given the file line of the YAML's first line."""
-    mark = node.start_mark
-    return Span(path, first_line + mark.line, mark.column + 1)
+    """Where ``node`` starts in the file, given the file line of the YAML's first line; a
+    scalar (a key, a value, a tag) spans what is written of it, quotes included."""
+    start, end = node.start_mark, node.end_mark
+    width = 1
+    if isinstance(node, yaml.ScalarNode) and end is not None:
+        # A scalar over several lines (a folded summary) is underlined on its first line.
+        width = end.column - start.column if end.line == start.line else _TO_LINE_END
+    return Span(path, first_line + start.line, start.column + 1, max(width, 1))
+
+
+# A width that reaches past the end of any line: the underline stops at the line's end.
+_TO_LINE_END = MAX_FILE_BYTES
 
 
 def too_large(path: str, size: int) -> Diagnostic:

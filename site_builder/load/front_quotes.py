@@ -42,13 +42,16 @@ def front_matter_quotes(
         for quotation in found.closed:
             words = " ".join(quotation.inner(value).split())
             if words and not quotation.single:
-                quotes.append((field, Quote(words, place(value, quotation.open))))
+                width = quotation.close + 1 - quotation.open
+                quotes.append((field, Quote(words, place(value, quotation.open, width))))
         where = f"the {field}"
-        problems += [unbalanced(place(value, at), value[at], where) for at in found.unclosed]
+        problems += [unbalanced(place(value, at, 1), value[at], where) for at in found.unclosed]
     return tuple(quotes), problems
 
 
-def _locator(document: Document, lines: list[str], node: yaml.Node) -> Callable[[str, int], Span]:
+def _locator(
+    document: Document, lines: list[str], node: yaml.Node
+) -> Callable[[str, int, int], Span]:
     """A function giving the file position of ``value[offset]`` for the value of ``node``."""
     first = document.front_matter_line - 1  # index into ``lines`` of the YAML's first line
     start, end = node.start_mark, node.end_mark
@@ -64,12 +67,14 @@ def _locator(document: Document, lines: list[str], node: yaml.Node) -> Callable[
     written = "".join(raw)
     skip = 1 if isinstance(node, yaml.ScalarNode) and node.style in ('"', "'") else 0
 
-    def place(value: str, offset: int) -> Span:
+    def place(value: str, offset: int, width: int) -> Span:
+        """``width``: of the thing at ``offset`` in ``value``; written the same in the file
+        unless the value is escaped or folded (then its underline is a little off)."""
         for probe in (value[offset : offset + _SNIPPET], value[offset]):
             found = written.find(probe, skip)
             if found >= 0:
                 line, column = places[found]
-                return Span(document.path, line, column)
+                return Span(document.path, line, column, width)
         return document.span_of(node)
 
     return place

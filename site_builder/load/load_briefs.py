@@ -29,6 +29,7 @@ from .markdown import (
     CITATION_TOKEN,
     GroupSyntax,
     InlinePositions,
+    RefSyntax,
     inline_blocks,
     plain_text,
 )
@@ -90,7 +91,9 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
         found, plain = _citation_groups(inline, index, positions, md, problems)
         groups += found
         written = sum(1 for child in inline.children or () if child.type == CITATION_TOKEN)
-        paragraphs.append(BriefParagraph(index, positions.span(0), written, plain))
+        # A paragraph's span covers its text: the underline runs to the end of its first line.
+        span = positions.span(0, len(inline.content))
+        paragraphs.append(BriefParagraph(index, span, written, plain))
     if not slug:
         return None, problems
     # After the citations are read: placing the markers changes the tokens.
@@ -204,7 +207,7 @@ def _citation_groups(
         if syntax.problem is not None:
             problems.append(
                 error(
-                    positions.span(syntax.start),
+                    positions.span(syntax.start, syntax.end - syntax.start),
                     "malformed-citation",
                     syntax.problem,
                     hint="a group looks like [@source#p1; @other#p4]",
@@ -212,16 +215,24 @@ def _citation_groups(
             )
             continue
         refs = tuple(
-            CitationRef(r.source_id, r.anchor, positions.span(r.offset)) for r in syntax.refs
+            CitationRef(r.source_id, r.anchor, positions.span(r.offset, _written_width(r)))
+            for r in syntax.refs
         )
         quotes = tuple(
-            Quote(text, positions.span(q.open))
+            Quote(text, positions.span(q.open, q.close + 1 - q.open))
             for q in attested[syntax.start]
             if (text := _quoted_text(inline.content, q, md))  # „“ quotes no words
         )
         context = _sentence(plain, at, sentence_ends)
-        groups.append(CitationGroup(refs, positions.span(syntax.start), paragraph, context, quotes))
+        group_span = positions.span(syntax.start, syntax.end - syntax.start)
+        groups.append(CitationGroup(refs, group_span, paragraph, context, quotes))
     return groups, _tidy(plain)
+
+
+def _written_width(ref: RefSyntax) -> int:
+    """The characters of ``@source#anchor`` as written (``@a#``, an empty anchor, counts
+    one fewer: it is underlined as ``@a``)."""
+    return 1 + len(ref.source_id) + (1 + len(ref.anchor) if ref.anchor else 0)
 
 
 def _attested(

@@ -159,7 +159,7 @@ def read_paragraphs(
         text, source_text = plain_text(inline.children), inline.content
         if name is not None:
             text, source_text = strip_block_marker(text), strip_block_marker(source_text)
-            marker_span = positions.span(inline.content.rfind("^" + name))
+            marker_span = positions.span(inline.content.rfind("^" + name), 1 + len(name))
             name_problems = _anchor_name_problems(name, text, marker_span, named)
             problems += name_problems
             named.setdefault(name, marker_span)

@@ -215,9 +215,11 @@ class InlinePositions:
             self._cols.append(_column_of(line, original))
             offset += len(line) + 1
 
-    def span(self, offset: int) -> Span:
+    def span(self, offset: int, width: int = 1) -> Span:
+        """The place of ``offset``, for a thing of ``width`` characters written there."""
         row = bisect.bisect_right(self._starts, offset) - 1
-        return Span(self._path, self._lines[row], self._cols[row] + offset - self._starts[row] + 1)
+        col = self._cols[row] + offset - self._starts[row] + 1
+        return Span(self._path, self._lines[row], col, width)
 
 
 def _column_of(content_line: str, original: str) -> int:

@@ -23,7 +23,8 @@ from ..output.write import OutputFolderError, OutputWriteError, check_output_fol
 from ..pipeline import BuildOptions, BuildResult, build_site
 from ..progress import Progress, no_progress
 from ..render.urls import Urls
-from ..report import format_text, summary
+from ..report import summary
+from ..report_lines import text_report
 from ..search.search_bundle import SearchIndexError
 from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
@@ -153,7 +154,7 @@ class Builder:
 
     def _show_result(self, result: BuildResult, seconds: float) -> None:
         if result.check.diagnostics:
-            self._console.say(report_text(result, self._console.colour))
+            self._console.say(report_text(result, self._console.colour, self._root))
         if not result.written:
             self._show_error(report_text(result, colour=False))
             return
@@ -165,7 +166,7 @@ class Builder:
         self._live.show(Served(result.out, base_path), Event("reload", str(self._builds)))
 
     def _fail(self, problems: list[Diagnostic]) -> None:
-        self._console.say(diagnostics_text(problems, self._console.colour))
+        self._console.say(diagnostics_text(problems, self._console.colour, self._root))
         self._show_error(diagnostics_text(problems, colour=False))
 
     def _show_error(self, text: str) -> None:
@@ -177,16 +178,20 @@ class Builder:
         self._live.show(served, Event("error", text))
 
 
-def report_text(result: BuildResult, colour: bool) -> str:
-    """The build's diagnostics and summary line, as ``check`` prints them."""
+def report_text(result: BuildResult, colour: bool, site: Path | None = None) -> str:
+    """The build's diagnostics and summary line, as ``check`` prints them; with the lines
+    of ``site``'s files they point at, if given (the terminal; not the page overlay)."""
     checked = result.check
     closing = summary(checked.diagnostics, checked.briefs, checked.sources)
-    return "\n".join([diagnostics_text(result.check.diagnostics, colour), closing]).lstrip("\n")
+    shown = diagnostics_text(result.check.diagnostics, colour, site)
+    return "\n".join([shown, closing]).lstrip("\n")
 
 
-def diagnostics_text(diagnostics: Sequence[Diagnostic], colour: bool) -> str:
+def diagnostics_text(
+    diagnostics: Sequence[Diagnostic], colour: bool, site: Path | None = None
+) -> str:
     """Diagnostics as ``check`` prints them, one after the other."""
-    return "\n".join(format_text(d, colour) for d in diagnostics)
+    return "\n".join(text_report(diagnostics, site, colour))
 
 
 def _listing(paths: list[str], shown: int = 3) -> str:
