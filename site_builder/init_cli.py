@@ -76,7 +76,7 @@ def run_init(args: argparse.Namespace) -> int:
         reason = exc.strerror or str(exc)
         raise UsageError(f"init: could not write {exc.filename or target}: {reason}") from exc
     if problems:  # the starter files check clean: this is a bug, said as such
-        print_problems(problems, sys.stderr)
+        print_problems(problems, sys.stderr, target)
         print("init: the example site has problems (please report this)", file=sys.stderr)
         return EXIT_CONTENT
     print("\n".join(made_lines(target, settings, pin)))
