@@ -177,7 +177,7 @@ class Span:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem: where, how bad, which check (stable ``code``), what and how to fix it.
+    r"""One problem: where, how bad, which check (stable ``code``), what and how to fix it.
 
     ``details`` are labelled extra lines such as the old and new text of a stale citation.
     ``message``, ``hint`` and detail labels made by site-builder are ``Message``\ s: their
