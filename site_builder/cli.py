@@ -25,11 +25,14 @@ from .cli_common import (
     EXIT_USAGE,
     ClosedPipeError,
     UsageError,
+    add_language_option,
+    output_language,
     print_problems,
     printing,
     stop_printing,
     use_colour,
 )
+from .language import ENGLISH, Language
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
@@ -63,12 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
+        args.language = _language(args)
         status: int = args.run(args)
         with printing(status):
             pass  # flushes stdout while a closed pipe still keeps ``status``
         return status
     except ConfigError as exc:
-        print_problems(exc.problems, sys.stderr)
+        print_problems(exc.problems, sys.stderr, args.language)
         return EXIT_USAGE
     except (UsageError, LockWriteError) as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
@@ -83,6 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # serve's messages), so success is what they deserve.
         stop_printing()
         return EXIT_OK
+
+
+def _language(args: argparse.Namespace) -> Language:
+    """The language of diagnostics (commands without a site print none)."""
+    if not hasattr(args, "site"):
+        return ENGLISH
+    return output_language(args.lang, args.site, os.environ)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the site folder (default: the current folder)",
     )
+    add_language_option(site)
     shared = _shared_options()
     _add_check(commands, [site, shared["report"], shared["check"]])
     _add_build(commands, [site, shared["report"], shared["check"], shared["render"]])
@@ -263,7 +275,7 @@ def run_check(args: argparse.Namespace) -> int:
     result = check_quickly(args.site, options, _progress())
     status = EXIT_CONTENT if result.errors else EXIT_OK
     with printing(status):
-        _report(result, args.format)
+        _report(result, args.format, args.language)
         if result.lock_changes:
             _tell(
                 f"citations.lock: recorded {result.lock_changes} citation change(s); "
@@ -298,7 +310,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
-    _report(result.check, args.format)
+    _report(result.check, args.format, args.language)
     for broken in result.broken_links:
         _tell(f"broken link: {broken}", args.format)
     if not result.written:
@@ -347,7 +359,9 @@ def run_serve(args: argparse.Namespace) -> int:
     # A preview shows the site despite stale citations (warnings), unless --frozen.
     # A preview is served under a path and publishes nothing: no relative-base-url warning.
     build = _build_options(args, allow_stale=not args.frozen, warn_relative_base_url=False)
-    console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
+    console = Console(
+        say=_say, colour=use_colour(sys.stdout), progress=_progress, language=args.language
+    )
     try:
         serve(args.site, ServeOptions(build, args.port), console)
     except OutputFolderError as exc:
@@ -404,7 +418,7 @@ def run_anchors(args: argparse.Namespace) -> int:
         for line in anchor_lines(source, args.grep):
             print(line)
         if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
-            print_problems(errors, sys.stderr)
+            print_problems(errors, sys.stderr, args.language)
             print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
     return status
 
@@ -426,14 +440,14 @@ def run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(result: CheckResult, output_format: str) -> None:
+def _report(result: CheckResult, output_format: str, language: Language) -> None:
     briefs, sources = result.briefs, result.sources
     if output_format == "json":
-        print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}))
+        print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}, language))
         return
     for diagnostic in result.diagnostics:
         if output_format == "github":
-            print(format_github(diagnostic))
+            print(format_github(diagnostic, language))
         else:
-            print(format_text(diagnostic, use_colour(sys.stdout)))
-    print(summary(result.diagnostics, briefs, sources))
+            print(format_text(diagnostic, use_colour(sys.stdout), language))
+    print(summary(result.diagnostics, briefs, sources, language))

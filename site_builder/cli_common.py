@@ -4,13 +4,17 @@ pipe (``check | head -1``) does to the exit status."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from .diagnostics import Diagnostic
+from .language import ENGLISH, LANGUAGES, Language, choose_language, load_language
+from .load.config import site_language
 from .report import format_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -53,10 +57,35 @@ def stop_printing() -> None:
     os.close(devnull)
 
 
-def print_problems(problems: Sequence[Diagnostic], stream: TextIO) -> None:
+def print_problems(
+    problems: Sequence[Diagnostic], stream: TextIO, language: Language = ENGLISH
+) -> None:
     colour = use_colour(stream)
     for problem in problems:
-        print(format_text(problem, colour), file=stream)
+        print(format_text(problem, colour, language), file=stream)
+
+
+LANGUAGE_VARIABLE = "SITE_BUILDER_LANG"  # --lang for every command, e.g. in a shell profile
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of diagnostics: de or en (default: $SITE_BUILDER_LANG, else a German "
+        "locale, else the site's language)",
+    )
+
+
+def output_language(option: str | None, site: Path, environ: Mapping[str, str]) -> Language:
+    """The language a command prints diagnostics in: ``--lang`` (``option``), else
+    ``SITE_BUILDER_LANG``, else the locale or the site's ``language`` (``choose_language``)."""
+    chosen = option or environ.get(LANGUAGE_VARIABLE) or None
+    if chosen is not None and chosen not in LANGUAGES:
+        raise UsageError(
+            f"{LANGUAGE_VARIABLE} must be one of {', '.join(LANGUAGES)}, not '{chosen}'"
+        )
+    return load_language(choose_language(chosen, environ, lambda: site_language(site)))
 
 
 def use_colour(stream: TextIO) -> bool:

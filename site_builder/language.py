@@ -10,7 +10,7 @@ the site's ``language``.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,18 +56,19 @@ def load_language(code: str) -> Language:
 
 
 def choose_language(
-    option: str | None, environ: Mapping[str, str], site_language: str | None
+    option: str | None, environ: Mapping[str, str], site_language: Callable[[], str | None]
 ) -> str:
     """``de`` or ``en``: ``option`` (``--lang``) first; then the locale, but only when it
     names a language with a catalogue (German): an English or ``C`` locale is what most
     machines have without anyone choosing it (``C.UTF-8`` on CI runners, ``en_US.UTF-8``
-    on a newsroom laptop), so it does not override the site; then the site's language."""
+    on a newsroom laptop), so it does not override the site; then the site's language
+    (``site_language`` reads it only when it is needed)."""
     if option:
         return option
     chosen = environment_language(environ)
     if chosen is not None:
         return chosen
-    return language_of_site(site_language)
+    return language_of_site(site_language())
 
 
 def environment_language(environ: Mapping[str, str]) -> str | None:

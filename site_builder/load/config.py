@@ -19,6 +19,7 @@ from .front_matter import MAX_FILE_BYTES, compose_yaml, decode, node_span
 
 CONFIG_NAME = "site.yaml"
 
+DEFAULT_LANGUAGE = "de"  # a site without 'language' is German
 CONFIG_FIELDS = (
     Field("title", Kind.TEXT, "Name of the site.", '"Belegt – Nachrichten mit Quellen"'),
     Field(
@@ -61,7 +62,7 @@ class SiteConfig:
     title: str
     description: str = ""
     base_url: str = "/"
-    language: str = "de"
+    language: str = DEFAULT_LANGUAGE
     require_citation_per_paragraph: bool = True
     # Where base_url is written in site.yaml (None: it is not), for diagnostics about it.
     base_url_span: Span | None = None
@@ -102,6 +103,20 @@ def load_config(root: Path) -> SiteConfig:
     return _parse_config(root, data)
 
 
+def site_language(root: Path) -> str:
+    """The site's ``language``, read leniently to choose the language of messages: the
+    default when there is no site.yaml or it cannot be read, and the value even when
+    other fields are wrong (their errors are then said in the site's language too)."""
+    data = read_site_file(root, CONFIG_NAME, MAX_FILE_BYTES) if root.is_dir() else None
+    text = decode(data, CONFIG_NAME)[0] if isinstance(data, bytes) else None
+    node = compose_yaml(text, CONFIG_NAME, first_line=1, what=CONFIG_NAME)[0] if text else None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "language" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return DEFAULT_LANGUAGE
+
+
 def _parse_config(root: Path, data: bytes) -> SiteConfig:
     text, problems = decode(data, CONFIG_NAME)
     if text is None:
@@ -124,7 +139,7 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
         title=str(values.get("title", root.resolve().name)),
         description=str(values.get("description", "")),
         base_url=_with_slash(str(values.get("base_url", "/"))),
-        language=str(values.get("language", "de")),
+        language=str(values.get("language", DEFAULT_LANGUAGE)),
         require_citation_per_paragraph=values.get("require_citation_per_paragraph", True) is True,
         base_url_span=_value_span(node, "base_url", to_span),
     )
