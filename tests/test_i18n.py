@@ -32,6 +32,7 @@ from site_builder.language import (
 )
 from site_builder.messages import Message, and_list, literal, msg, msg_n
 from site_builder.report import format_github, format_json, format_text, summary
+from site_builder.serve.serve import diagnostics_text
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 
@@ -235,6 +236,11 @@ def test_detail_labels_are_translated_in_text_and_kept_in_json() -> None:
     assert json.loads(format_json([stale], {}, GERMAN))["diagnostics"][0]["details"] == [
         {"label": "diff", "text": "[-alt-]{+neu+}"}
     ]
+
+
+def test_serve_shows_diagnostics_in_the_chosen_language() -> None:
+    shown = diagnostics_text([_unknown_anchor()], False, GERMAN)
+    assert shown.startswith("briefs/x.md:8:41: Fehler[unbekannter-anker]: Quelle „kreml-gebiete“")
 
 
 def test_the_closing_line_counts_in_german() -> None:
