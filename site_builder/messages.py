@@ -119,7 +119,13 @@ def _render(
         name: translate(value, catalogue, formatter) if isinstance(value, str) else value
         for name, value in args.items()
     }
-    return formatter.vformat(wording, (), values)
+    try:
+        return formatter.vformat(wording, (), values)
+    except (KeyError, IndexError, ValueError):
+        # A translation with a broken placeholder (tests/test_i18n.py refuses one) must
+        # not cost the editor the diagnostic: say it in English.
+        english = template if plural is None or number == 1 else plural
+        return formatter.vformat(english, (), values)
 
 
 class NumberFormatter(string.Formatter):

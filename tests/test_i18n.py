@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import gettext
 import io
 import json
 import pickle
@@ -30,7 +31,15 @@ from site_builder.language import (
     language_of_site,
     load_language,
 )
-from site_builder.messages import Message, and_list, literal, msg, msg_n
+from site_builder.messages import (
+    Message,
+    NumberFormatter,
+    and_list,
+    literal,
+    msg,
+    msg_n,
+    translate,
+)
 from site_builder.report import format_github, format_json, format_text, summary
 from site_builder.serve.serve import diagnostics_text
 from tests.conftest import MakeSite
@@ -173,6 +182,15 @@ def test_numbers_are_written_as_each_language_writes_them() -> None:
     )
     assert message == "the file has 1.5 MiB (1,572,864 bytes); files over 1 MiB are not read"
     assert GERMAN(message).startswith("die Datei hat 1,5 MiB (1.572.864 Bytes)")
+
+
+def test_a_translation_with_a_broken_placeholder_falls_back_to_english() -> None:
+    class Broken(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return "Quelle „{idd}“ fehlt"
+
+    message = msg("there is no source '{id}'", id="kreml")
+    assert translate(message, Broken(), NumberFormatter()) == "there is no source 'kreml'"
 
 
 def test_a_message_survives_pickling_with_its_translation() -> None:
