@@ -25,6 +25,8 @@ from .cli_common import (
     EXIT_USAGE,
     ClosedPipeError,
     UsageError,
+    add_language_option,
+    output_language,
     print_problems,
     printing,
     stop_printing,
@@ -32,6 +34,7 @@ from .cli_common import (
 )
 from .import_cli import add_import
 from .init_cli import add_init
+from .language import ENGLISH, Language
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
 from .load.schema import front_matter_schema
@@ -66,12 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gc.set_threshold(_GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
+        args.report_language = _language(args)
         status: int = args.run(args)
         with printing(status):
             pass  # flushes stdout while a closed pipe still keeps ``status``
         return status
     except ConfigError as exc:
-        print_problems(exc.problems, sys.stderr, getattr(args, "site", None))
+        print_problems(exc.problems, sys.stderr, getattr(args, "site", None), args.report_language)
         return EXIT_USAGE
     except (UsageError, LockWriteError) as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
@@ -86,6 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # serve's messages), so success is what they deserve.
         stop_printing()
         return EXIT_OK
+
+
+def _language(args: argparse.Namespace) -> Language:
+    """The language of diagnostics (commands without a site print none)."""
+    if not hasattr(args, "site"):
+        return ENGLISH
+    return output_language(args.lang, args.site, os.environ)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the site folder (default: the current folder)",
     )
+    add_language_option(site)
     shared = _shared_options()
     _add_check(commands, [site, shared["report"], shared["check"]])
     _add_build(commands, [site, shared["report"], shared["check"], shared["render"]])
@@ -268,7 +280,7 @@ def run_check(args: argparse.Namespace) -> int:
     result = check_quickly(args.site, options, _progress())
     status = EXIT_CONTENT if result.errors else EXIT_OK
     with printing(status):
-        _report(result, args.format, args.site)
+        _report(result, args.format, args.site, args.report_language)
         if result.lock_changes:
             _tell(
                 f"citations.lock: recorded {result.lock_changes} citation change(s); "
@@ -303,7 +315,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
-    _report(result.check, args.format, args.site)
+    _report(result.check, args.format, args.site, args.report_language)
     for broken in result.broken_links:
         _tell(f"broken link: {broken}", args.format)
     if not result.written:
@@ -352,7 +364,9 @@ def run_serve(args: argparse.Namespace) -> int:
     # A preview shows the site despite stale citations (warnings), unless --frozen.
     # A preview is served under a path and publishes nothing: no relative-base-url warning.
     build = _build_options(args, allow_stale=not args.frozen, warn_relative_base_url=False)
-    console = Console(say=_say, colour=use_colour(sys.stdout), progress=_progress)
+    console = Console(
+        say=_say, colour=use_colour(sys.stdout), progress=_progress, language=args.report_language
+    )
     try:
         serve(args.site, ServeOptions(build, args.port), console)
     except OutputFolderError as exc:
@@ -409,7 +423,7 @@ def run_anchors(args: argparse.Namespace) -> int:
         for line in anchor_lines(source, args.grep):
             print(line)
         if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
-            print_problems(errors, sys.stderr, args.site)
+            print_problems(errors, sys.stderr, args.site, args.report_language)
             print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
     return status
 
@@ -431,15 +445,15 @@ def run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(result: CheckResult, output_format: str, site: Path) -> None:
+def _report(result: CheckResult, output_format: str, site: Path, language: Language) -> None:
     briefs, sources = result.briefs, result.sources
     if output_format == "json":
-        print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}))
+        print(format_json(result.diagnostics, {"briefs": briefs, "sources": sources}, language))
         return
     if output_format == "github":
         for diagnostic in result.diagnostics:
-            print(format_github(diagnostic))
+            print(format_github(diagnostic, language))
     else:
-        for shown in text_report(result.diagnostics, site, use_colour(sys.stdout)):
+        for shown in text_report(result.diagnostics, site, use_colour(sys.stdout), language):
             print(shown)
-    print(summary(result.diagnostics, briefs, sources))
+    print(summary(result.diagnostics, briefs, sources, language))

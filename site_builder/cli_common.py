@@ -4,14 +4,17 @@ pipe (``check | head -1``) does to the exit status."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from .diagnostics import Diagnostic
+from .language import ENGLISH, LANGUAGES, Language, choose_language, load_language
+from .load.config import site_language
 from .report_lines import text_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -54,10 +57,39 @@ def stop_printing() -> None:
     os.close(devnull)
 
 
-def print_problems(problems: Sequence[Diagnostic], stream: TextIO, site: Path | None) -> None:
-    """``problems`` as text, each with the line of ``site``'s file it points at."""
-    for shown in text_report(problems, site, use_colour(stream)):
+def print_problems(
+    problems: Sequence[Diagnostic],
+    stream: TextIO,
+    site: Path | None,
+    language: Language = ENGLISH,
+) -> None:
+    """``problems`` as text in ``language``, each with the line of ``site``'s file it
+    points at."""
+    for shown in text_report(problems, site, use_colour(stream), language):
         print(shown, file=stream)
+
+
+LANGUAGE_VARIABLE = "SITE_BUILDER_LANG"  # --lang for every command, e.g. in a shell profile
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of diagnostics: de or en (default: $SITE_BUILDER_LANG, else a German "
+        "locale, else the site's language)",
+    )
+
+
+def output_language(option: str | None, site: Path, environ: Mapping[str, str]) -> Language:
+    """The language a command prints diagnostics in: ``--lang`` (``option``), else
+    ``SITE_BUILDER_LANG``, else the locale or the site's ``language`` (``choose_language``)."""
+    chosen = option or environ.get(LANGUAGE_VARIABLE) or None
+    if chosen is not None and chosen not in LANGUAGES:
+        raise UsageError(
+            f"{LANGUAGE_VARIABLE} must be one of {', '.join(LANGUAGES)}, not '{chosen}'"
+        )
+    return load_language(choose_language(chosen, environ, lambda: site_language(site)))
 
 
 def use_colour(stream: TextIO) -> bool:

@@ -7,6 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from .messages import Message, msg
 from .names import shown
 from .pickling import quick_pickle
 
@@ -74,31 +75,37 @@ class PartialDate:
         return f"{self.day}. {month} {self.year}"
 
 
-def parse_partial_date(text: str) -> PartialDate | str:
+def parse_partial_date(text: str) -> PartialDate | Message:
     """A ``PartialDate``, or the reason ``text`` is not one (as an error message)."""
     text = text.strip()
     if _DATETIME.match(text) and text.isascii():
         return _parse_datetime(text)
     match = _PARTIAL.match(text)
     if not match:
-        return (
-            f"'{shown(text)}' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY, an ISO date-time)"
+        return msg(
+            "'{text}' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY, an ISO date-time)",
+            text=shown(text),
         )
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
     if month is not None and not 1 <= month <= 12:
-        return f"'{text}' has no month {month}: months run from 01 to 12"
+        return msg(
+            "'{text}' has no month {month}: months run from 01 to 12", text=text, month=month
+        )
     if month is not None and day is not None:
         days = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days:
-            return (
-                f"'{text}' is not a day in the calendar: "
-                f"{_GERMAN_MONTHS[month - 1]} {year} has {days} days"
+            return msg(
+                "'{text}' is not a day in the calendar: {month} {year} has {days} days",
+                text=text,
+                month=_GERMAN_MONTHS[month - 1],
+                year=year,
+                days=days,
             )
     return PartialDate(year, month, day)
 
 
-def _parse_datetime(text: str) -> PartialDate | str:
+def _parse_datetime(text: str) -> PartialDate | Message:
     date_part = parse_partial_date(text[:10])
     if isinstance(date_part, str):
         return date_part
@@ -107,22 +114,24 @@ def _parse_datetime(text: str) -> PartialDate | str:
         if moment.tzinfo is not None:  # sorting needs the moment in UTC: it must exist
             moment.astimezone(datetime.UTC)
     except ValueError:
-        return f"'{shown(text)}' is not an ISO date-time such as 2025-02-27T14:30:00+01:00"
+        return msg(
+            "'{text}' is not an ISO date-time such as 2025-02-27T14:30:00+01:00", text=shown(text)
+        )
     except OverflowError:
-        return f"'{text}' lies outside the years 1 to 9999 in UTC"
+        return msg("'{text}' lies outside the years 1 to 9999 in UTC", text=text)
     return PartialDate(moment.year, moment.month, moment.day, moment)
 
 
-def parse_moment(text: str) -> datetime.datetime | str:
+def parse_moment(text: str) -> datetime.datetime | Message:
     """An exact moment with its UTC offset (``publish_at``), or why ``text`` is not one.
     A time without a zone is refused: it would mean another moment on each machine."""
     parsed = parse_partial_date(text)
     if isinstance(parsed, str):
         return parsed
     if parsed.moment is None:
-        return f"'{shown(text.strip())}' is a date without a time of day"
+        return msg("'{text}' is a date without a time of day", text=shown(text.strip()))
     if parsed.moment.tzinfo is None:
-        return f"'{shown(text.strip())}' has no time zone"
+        return msg("'{text}' has no time zone", text=shown(text.strip()))
     return parsed.moment
 
 

@@ -8,74 +8,148 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from .messages import Message
 from .pickling import quick_pickle
 
-# Every diagnostic code, with what it means. Codes are a stable contract (CI scripts and
-# editors match on them); the README's table is checked against this list.
-CODES: dict[str, str] = {
-    "aggregator-only": "a claim resting only on paragraphs of aggregators",
-    "anchor-moved": "a cited positional anchor whose paragraph now stands at another position",
-    "attribution-mismatch": "a sentence names a reporter the cited paragraphs do not come from",
-    "bad-date": "a date that is malformed or not in the calendar",
-    "bad-file-name": "a file name with no letters or digits to make an id or slug from",
-    "bad-id": "a source id that is not a slug",
-    "bad-language": "a language that is not a BCP 47 code",
-    "bad-url": "a URL that is not http(s)",
-    "bom": "a file starting with a byte order mark",
-    "broken-lock": "citations.lock cannot be read",
-    "cites-heading-like-paragraph": "a cited paragraph that reads like a heading",
-    "cites-later-source": "a brief dated before the publication of a source it cites",
-    "control-character": "a control character or line separator in front matter",
-    "duplicate-anchor": "an explicit ^name used twice in one source",
-    "duplicate-key": "a front-matter key written twice",
-    "duplicate-source-id": "two sources with the same id",
-    "empty-field": "a required field without a value",
-    "encoding": "a file that is not UTF-8",
-    "field-type": "a front-matter value of the wrong type",
-    "file-name-collision": "two files whose names differ only in case or Unicode form",
-    "file-too-large": "a file over 1 MiB, which is not read",
-    "future-date": "a brief dated in the future without publish_at",
-    "front-matter-type": "front matter that is not a set of key: value lines",
-    "internal-error": "a bug in site-builder, reported instead of a traceback",
-    "invisible-character": "a bidi control or zero-width character in a brief",
-    "lone-anchor": "a ^name marker that does not end a paragraph",
-    "malformed-citation": "a [@…] group that is not a list of @source#anchor",
-    "markdown-too-complex": "Markdown whose inline markup costs too much to read (kept as text)",
-    "misplaced-front-matter": "front matter that does not start on line 1",
-    "missing-anchor": "a citation without #anchor",
-    "missing-field": "a required front-matter field is missing",
-    "missing-front-matter": "a brief, source or page without front matter",
-    "name-too-long": "a file name or tag that makes a URL part of over 200 characters",
-    "nesting-too-deep": "lists or block quotes nested deeper than the Markdown parser reads",
-    "no-citations": "a brief that cites nothing",
-    "no-site": "the folder is not a site",
-    "omission-drops-negation": "an omission in a quote that leaves out a negation",
-    "outside-site": "a link that points outside the site folder",
-    "page-url-taken": "a page in pages/ named like one of the site's own folders (briefs, …)",
-    "quote-not-found": "quoted words that do not stand in the cited paragraphs",
-    "relative-base-url": "a build without an absolute base_url, which feed and sitemap need",
-    "reserved-anchor": "an explicit anchor that looks like p1, p2, …",
-    "reserved-file-name": "a file or URL name Windows cannot store (con, aux, a trailing dot, …)",
-    "slug-collision": "two briefs, or two pages, with the same URL",
-    "source-without-provenance": "a source with neither outlet nor url",
-    "stale-citation": "a cited paragraph changed since the citation was checked",
-    "tag-variant": "a tag written otherwise than the same tag in other briefs (usa, USA)",
-    "too-many-lines": "a file of over 50,000 lines, which is not read",
-    "too-many-tags": "a brief with more tags than the limit (20)",
-    "unbalanced-quote": "a quotation mark that opens and never closes in its paragraph",
-    "unclosed-front-matter": "front matter without its closing ---",
-    "uncited-paragraph": "a brief paragraph without a citation",
-    "unknown-anchor": "a citation of an anchor the source does not have",
-    "unknown-field": "a front-matter or site.yaml key that does not exist",
-    "unknown-source": "a citation of a source that does not exist",
-    "unlocked-citation": "a citation missing from citations.lock (with --frozen)",
-    "unreadable-file": "a file that cannot be read",
-    "unused-lock-entry": "a citations.lock entry that no brief cites (with --frozen)",
-    "value-too-long": "a front-matter text longer than its field allows",
-    "yaml-alias": "a YAML alias (*name) in front matter",
-    "yaml-syntax": "front matter or site.yaml that is not valid YAML",
-    "yaml-tag": "a YAML tag such as !!python/object in front matter",
+
+class Code(NamedTuple):
+    """What a diagnostic code is called in German text output, and what it means."""
+
+    german: str
+    meaning: str
+
+
+# Every diagnostic code, with its German name and what it means. Codes are a stable
+# contract (CI scripts and editors match on them, in JSON and GitHub output); German text
+# output shows the German name. The README's table is checked against this list.
+CODES: dict[str, Code] = {
+    "aggregator-only": Code(
+        "nur-aggregatoren", "a claim resting only on paragraphs of aggregators"
+    ),
+    "anchor-moved": Code(
+        "anker-verschoben",
+        "a cited positional anchor whose paragraph now stands at another position",
+    ),
+    "attribution-mismatch": Code(
+        "falsche-zuschreibung", "a sentence names a reporter the cited paragraphs do not come from"
+    ),
+    "bad-date": Code("ungültiges-datum", "a date that is malformed or not in the calendar"),
+    "bad-file-name": Code(
+        "ungültiger-dateiname", "a file name with no letters or digits to make an id or slug from"
+    ),
+    "bad-id": Code("ungültige-id", "a source id that is not a slug"),
+    "bad-language": Code("ungültige-sprache", "a language that is not a BCP 47 code"),
+    "bad-url": Code("ungültige-url", "a URL that is not http(s)"),
+    "bom": Code("bom", "a file starting with a byte order mark"),
+    "broken-lock": Code("lock-unlesbar", "citations.lock cannot be read"),
+    "cites-heading-like-paragraph": Code(
+        "beleg-auf-überschrift", "a cited paragraph that reads like a heading"
+    ),
+    "cites-later-source": Code(
+        "quelle-jünger-als-meldung", "a brief dated before the publication of a source it cites"
+    ),
+    "control-character": Code(
+        "steuerzeichen", "a control character or line separator in front matter"
+    ),
+    "duplicate-anchor": Code("doppelter-anker", "an explicit ^name used twice in one source"),
+    "duplicate-key": Code("doppelter-schlüssel", "a front-matter key written twice"),
+    "duplicate-source-id": Code("doppelte-quellen-id", "two sources with the same id"),
+    "empty-field": Code("leeres-feld", "a required field without a value"),
+    "encoding": Code("kodierung", "a file that is not UTF-8"),
+    "field-type": Code("falscher-feldtyp", "a front-matter value of the wrong type"),
+    "file-name-collision": Code(
+        "dateinamen-kollision", "two files whose names differ only in case or Unicode form"
+    ),
+    "file-too-large": Code("datei-zu-groß", "a file over 1 MiB, which is not read"),
+    "future-date": Code("datum-in-der-zukunft", "a brief dated in the future without publish_at"),
+    "front-matter-type": Code(
+        "front-matter-form", "front matter that is not a set of key: value lines"
+    ),
+    "internal-error": Code(
+        "interner-fehler", "a bug in site-builder, reported instead of a traceback"
+    ),
+    "invisible-character": Code(
+        "unsichtbares-zeichen", "a bidi control or zero-width character in a brief"
+    ),
+    "lone-anchor": Code("alleinstehender-anker", "a ^name marker that does not end a paragraph"),
+    "malformed-citation": Code(
+        "fehlerhafter-beleg", "a [@…] group that is not a list of @source#anchor"
+    ),
+    "markdown-too-complex": Code(
+        "markdown-zu-komplex", "Markdown whose inline markup costs too much to read (kept as text)"
+    ),
+    "misplaced-front-matter": Code(
+        "front-matter-nicht-oben", "front matter that does not start on line 1"
+    ),
+    "missing-anchor": Code("anker-fehlt", "a citation without #anchor"),
+    "missing-field": Code("feld-fehlt", "a required front-matter field is missing"),
+    "missing-front-matter": Code(
+        "front-matter-fehlt", "a brief, source or page without front matter"
+    ),
+    "name-too-long": Code(
+        "name-zu-lang", "a file name or tag that makes a URL part of over 200 characters"
+    ),
+    "nesting-too-deep": Code(
+        "zu-tief-verschachtelt",
+        "lists or block quotes nested deeper than the Markdown parser reads",
+    ),
+    "no-citations": Code("keine-belege", "a brief that cites nothing"),
+    "no-site": Code("keine-site", "the folder is not a site"),
+    "omission-drops-negation": Code(
+        "auslassung-tilgt-verneinung", "an omission in a quote that leaves out a negation"
+    ),
+    "outside-site": Code("außerhalb-der-site", "a link that points outside the site folder"),
+    "page-url-taken": Code(
+        "seiten-url-vergeben",
+        "a page in pages/ named like one of the site's own folders (briefs, …)",
+    ),
+    "quote-not-found": Code(
+        "zitat-nicht-gefunden", "quoted words that do not stand in the cited paragraphs"
+    ),
+    "relative-base-url": Code(
+        "base-url-relativ", "a build without an absolute base_url, which feed and sitemap need"
+    ),
+    "reserved-anchor": Code("reservierter-anker", "an explicit anchor that looks like p1, p2, …"),
+    "reserved-file-name": Code(
+        "reservierter-dateiname",
+        "a file or URL name Windows cannot store (con, aux, a trailing dot, …)",
+    ),
+    "slug-collision": Code("url-kollision", "two briefs, or two pages, with the same URL"),
+    "source-without-provenance": Code(
+        "quelle-ohne-herkunft", "a source with neither outlet nor url"
+    ),
+    "stale-citation": Code(
+        "veralteter-beleg", "a cited paragraph changed since the citation was checked"
+    ),
+    "tag-variant": Code(
+        "schlagwort-variante",
+        "a tag written otherwise than the same tag in other briefs (usa, USA)",
+    ),
+    "too-many-lines": Code("zu-viele-zeilen", "a file of over 50,000 lines, which is not read"),
+    "too-many-tags": Code("zu-viele-schlagwörter", "a brief with more tags than the limit (20)"),
+    "unbalanced-quote": Code(
+        "offenes-anführungszeichen", "a quotation mark that opens and never closes in its paragraph"
+    ),
+    "unclosed-front-matter": Code("front-matter-offen", "front matter without its closing ---"),
+    "uncited-paragraph": Code("absatz-ohne-beleg", "a brief paragraph without a citation"),
+    "unknown-anchor": Code("unbekannter-anker", "a citation of an anchor the source does not have"),
+    "unknown-field": Code(
+        "unbekanntes-feld", "a front-matter or site.yaml key that does not exist"
+    ),
+    "unknown-source": Code("unbekannte-quelle", "a citation of a source that does not exist"),
+    "unlocked-citation": Code(
+        "beleg-nicht-im-lock", "a citation missing from citations.lock (with --frozen)"
+    ),
+    "unreadable-file": Code("datei-unlesbar", "a file that cannot be read"),
+    "unused-lock-entry": Code(
+        "unbenutzter-lock-eintrag", "a citations.lock entry that no brief cites (with --frozen)"
+    ),
+    "value-too-long": Code("wert-zu-lang", "a front-matter text longer than its field allows"),
+    "yaml-alias": Code("yaml-alias", "a YAML alias (*name) in front matter"),
+    "yaml-syntax": Code("yaml-syntax", "front matter or site.yaml that is not valid YAML"),
+    "yaml-tag": Code("yaml-tag", "a YAML tag such as !!python/object in front matter"),
 }
 
 
@@ -109,9 +183,11 @@ class Span:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem: where, how bad, which check (stable ``code``), what and how to fix it.
+    r"""One problem: where, how bad, which check (stable ``code``), what and how to fix it.
 
     ``details`` are labelled extra lines such as the old and new text of a stale citation.
+    ``message``, ``hint`` and detail labels made by site-builder are ``Message``\ s: their
+    ``str`` is the English text, and the report prints them in the chosen language.
     """
 
     span: Span
@@ -136,10 +212,10 @@ class Diagnostic:
 def error(
     span: Span,
     code: str,
-    message: str,
+    message: Message,
     *,
-    hint: str,
-    details: tuple[tuple[str, str], ...] = (),
+    hint: Message,
+    details: tuple[tuple[Message, str], ...] = (),
 ) -> Diagnostic:
     """An error; every diagnostic an editor sees says how to fix it (``hint``)."""
     return Diagnostic(span, Severity.ERROR, code, message, hint, details)
@@ -148,10 +224,10 @@ def error(
 def warning(
     span: Span,
     code: str,
-    message: str,
+    message: Message,
     *,
-    hint: str,
-    details: tuple[tuple[str, str], ...] = (),
+    hint: Message,
+    details: tuple[tuple[Message, str], ...] = (),
 ) -> Diagnostic:
     """A warning (an error with ``--strict``), with its ``hint``."""
     return Diagnostic(span, Severity.WARNING, code, message, hint, details)

@@ -24,7 +24,7 @@ from .diagnostics import Span
 from .import_html import Extracted, ExtractionError, extract_article
 from .load.config import load_config
 from .load.discover import SOURCES_DIR
-from .load.fields import SOURCE_FIELDS, read_fields
+from .load.fields import SOURCE_FIELDS, SOURCE_WORDING, read_fields
 from .load.front_matter import MAX_FILE_BYTES
 from .load.load_sources import load_source
 from .load.markdown import create_markdown
@@ -223,7 +223,11 @@ def field_problem(key: str, value: object) -> str | None:
     text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     _, problems = read_fields(
-        node, SOURCE_FIELDS, "source", lambda n: Span("import", n.start_mark.line + 1), Span("x")
+        node,
+        SOURCE_FIELDS,
+        SOURCE_WORDING,
+        lambda n: Span("import", n.start_mark.line + 1),
+        Span("x"),
     )
     messages = [p.message for p in problems if p.code != "missing-field"]
     return messages[0] if messages else None

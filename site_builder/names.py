@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import PurePosixPath
 
 from .diagnostics import Diagnostic, Span, error
+from .messages import Message, literal, msg
 
 # Longest slug (brief URL, source id, tag page): file systems allow 255 bytes per name;
 # 200 leaves room and is far beyond any real headline's slug.
@@ -24,17 +25,26 @@ _DEVICE = re.compile(r"(?:con|prn|aux|nul|conin\$|conout\$|(?:com|lpt)[0-9¹²³
 _NOT_ON_WINDOWS = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 
 
-def windows_problem(name: str) -> str | None:
+def windows_problem(name: str) -> Message | None:
     """Why Windows cannot store a file or folder called ``name``, or None if it can."""
     if is_reserved_device(name):
         device = name.split(".", 1)[0].rstrip(" ").upper()
-        return f"'{name}' is named after the Windows device {device} (reserved with any extension)"
-    if name.endswith((".", " ")):
-        ending = "a dot" if name.endswith(".") else "a space"
-        return f"'{name}' ends in {ending}, which Windows drops"
+        return msg(
+            "'{name}' is named after the Windows device {device} (reserved with any extension)",
+            name=name,
+            device=device,
+        )
+    if name.endswith("."):
+        return msg("'{name}' ends in a dot, which Windows drops", name=name)
+    if name.endswith(" "):
+        return msg("'{name}' ends in a space, which Windows drops", name=name)
     bad = _NOT_ON_WINDOWS.search(name)
     if bad:
-        return f"'{name}' contains {_describe(bad.group())}, which Windows does not allow in names"
+        return msg(
+            "'{name}' contains {character}, which Windows does not allow in names",
+            name=name,
+            character=_describe(bad.group()),
+        )
     return None
 
 
@@ -44,8 +54,10 @@ def is_reserved_device(name: str) -> bool:
     return _DEVICE.fullmatch(stem) is not None
 
 
-def _describe(char: str) -> str:
-    return f"'{char}'" if char.isprintable() else f"the control character U+{ord(char):04X}"
+def _describe(char: str) -> Message:
+    if char.isprintable():
+        return literal(f"'{char}'")
+    return msg("the control character U+{code:04X}", code=ord(char))
 
 
 def name_key(path: str) -> str:
@@ -72,7 +84,7 @@ def shown(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def file_slug_problems(path: str, slug: str, what: str) -> list[Diagnostic]:
+def file_slug_problems(path: str, slug: str, what: Message) -> list[Diagnostic]:
     """Problems of the slug the file name of ``path`` makes (``what``: a brief's "URL slug",
     a source's "id"): it names a folder of the built site."""
     if len(slug) > MAX_SLUG_LENGTH:
@@ -80,9 +92,15 @@ def file_slug_problems(path: str, slug: str, what: str) -> list[Diagnostic]:
             error(
                 Span(path),
                 "name-too-long",
-                f"the file name makes the {what} '{shown(slug)}' of {len(slug):,} characters; "
-                f"at most {MAX_SLUG_LENGTH} are allowed",
-                hint="shorten the file name (file systems allow 255 bytes per name)",
+                msg(
+                    "the file name makes the {what} '{slug}' of {length:,} characters; "
+                    "at most {limit} are allowed",
+                    what=what,
+                    slug=shown(slug),
+                    length=len(slug),
+                    limit=MAX_SLUG_LENGTH,
+                ),
+                hint=msg("shorten the file name (file systems allow 255 bytes per name)"),
             )
         ]
     if is_reserved_device(slug) and not is_reserved_device(PurePosixPath(path).name):
@@ -90,9 +108,13 @@ def file_slug_problems(path: str, slug: str, what: str) -> list[Diagnostic]:
             error(
                 Span(path),
                 "reserved-file-name",
-                f"the file name makes the {what} '{slug}', a device name Windows reserves "
-                "(like CON, AUX, NUL, COM1, LPT1)",
-                hint="rename the file, so the built site can be published from Windows too",
+                msg(
+                    "the file name makes the {what} '{slug}', a device name Windows reserves "
+                    "(like CON, AUX, NUL, COM1, LPT1)",
+                    what=what,
+                    slug=slug,
+                ),
+                hint=msg("rename the file, so the built site can be published from Windows too"),
             )
         ]
     return []

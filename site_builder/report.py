@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity
+from .language import ENGLISH, Language
+from .messages import msg, msg_n
 
 if TYPE_CHECKING:  # report_snippet shows lines with ``printable``, imported from here
     from .report_snippet import Snippet
@@ -16,6 +18,8 @@ FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 _GUTTER = "\033[1;34m"  # the line number and its bars, as rustc colours them
+_SEVERITY_WORDS = {Severity.ERROR: msg("error"), Severity.WARNING: msg("warning")}
+_HINT = msg("hint")
 # git's colours for a word diff: removed words red, added words green, markers included.
 _REMOVED_COLOUR, _ADDED_COLOUR = "\033[31m", "\033[32m"
 _WORD_CHANGE = re.compile(r"\[-.*?-\]|\{\+.*?\+\}", re.DOTALL)
@@ -56,17 +60,22 @@ def paint_word_diff(text: str) -> str:
 
 
 def format_text(
-    diagnostic: Diagnostic, colour: bool = False, snippet: Snippet | None = None
+    diagnostic: Diagnostic,
+    colour: bool = False,
+    snippet: Snippet | None = None,
+    language: Language = ENGLISH,
 ) -> str:
-    """``path:line:col: error[code]: message`` then indented detail and hint lines; with
-    the ``snippet`` of the file line (see ``report_snippet``), that line with a caret under
-    the column, and the detail and hint lines as ``   = hint: …`` below it, as rustc does."""
-    severity = diagnostic.severity.value
-    span, message = printable(str(diagnostic.span)), printable(diagnostic.message)
-    head = f"{span}: {severity}[{diagnostic.code}]: {message}"
+    """``path:line:col: error[code]: message`` then indented detail and hint lines, in
+    ``language`` (German names the code in German too); with the ``snippet`` of the file
+    line (see ``report_snippet``), that line with a caret under the column, and the detail
+    and hint lines as ``   = hint: …`` below it, as rustc does."""
+    severity = language(_SEVERITY_WORDS[diagnostic.severity])
+    code = language.code_name(diagnostic.code)
+    span, message = printable(str(diagnostic.span)), printable(language(diagnostic.message))
+    head = f"{span}: {severity}[{code}]: {message}"
     if colour:
         paint = _COLOURS[diagnostic.severity]
-        head = f"{_BOLD}{span}{_RESET}: {paint}{severity}[{diagnostic.code}]{_RESET}: {message}"
+        head = f"{_BOLD}{span}{_RESET}: {paint}{severity}[{code}]{_RESET}: {message}"
     lines = [head]
     indent = "  "
     if snippet is not None:
@@ -74,13 +83,15 @@ def format_text(
         bar = f"{_GUTTER}={_RESET}" if colour else "="
         indent = " " * (len(str(diagnostic.span.line)) + 2) + bar + " "
     for label, text in diagnostic.details:
-        shown = printable(text)
+        shown = printable(language(text))
         if colour and label in _WORD_DIFF_DETAILS:
             shown = paint_word_diff(shown)
-        lines.append(f"{indent}{label}: {shown}")
+        lines.append(f"{indent}{language(label)}: {shown}")
     if diagnostic.hint:
-        hint = printable(diagnostic.hint)
-        lines.append(f"{indent}{_DIM}hint:{_RESET} {hint}" if colour else f"{indent}hint: {hint}")
+        hint, word = printable(language(diagnostic.hint)), language(_HINT)
+        lines.append(
+            f"{indent}{_DIM}{word}:{_RESET} {hint}" if colour else f"{indent}{word}: {hint}"
+        )
     return "\n".join(lines)
 
 
@@ -101,21 +112,38 @@ def _snippet_lines(diagnostic: Diagnostic, snippet: Snippet, colour: bool) -> li
     ]
 
 
-def summary(diagnostics: Sequence[Diagnostic], briefs: int, sources: int) -> str:
+def summary(
+    diagnostics: Sequence[Diagnostic], briefs: int, sources: int, language: Language = ENGLISH
+) -> str:
     """The closing line: what was checked and how many problems were found."""
-    checked = f"{plural(briefs, 'brief')} and {plural(sources, 'source')}"
+    checked = msg(
+        "{briefs} and {sources}",
+        briefs=msg_n("{n} brief", "{n} briefs", briefs),
+        sources=msg_n("{n} source", "{n} sources", sources),
+    )
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if not diagnostics:
-        return f"ok: {checked} checked, no problems"
-    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {checked}"
+        return language(msg("ok: {checked} checked, no problems", checked=checked))
+    found = msg(
+        "{errors}, {warnings} in {checked}",
+        errors=msg_n("{n} error", "{n} errors", errors),
+        warnings=msg_n("{n} warning", "{n} warnings", warnings),
+        checked=checked,
+    )
+    return language(found)
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def format_json(diagnostics: Sequence[Diagnostic], checked: dict[str, int]) -> str:
+def format_json(
+    diagnostics: Sequence[Diagnostic], checked: dict[str, int], language: Language = ENGLISH
+) -> str:
+    """The diagnostics as one JSON document: codes, severities and labels stay the stable
+    English identifiers scripts match on; message, hint and detail text are in ``language``
+    (editors read them)."""
     records = [
         {
             "path": d.span.path,
@@ -123,9 +151,9 @@ def format_json(diagnostics: Sequence[Diagnostic], checked: dict[str, int]) -> s
             "column": d.span.col,
             "severity": d.severity.value,
             "code": d.code,
-            "message": d.message,
-            "hint": d.hint,
-            "details": [{"label": label, "text": text} for label, text in d.details],
+            "message": language(d.message),
+            "hint": None if d.hint is None else language(d.hint),
+            "details": [{"label": label, "text": language(text)} for label, text in d.details],
         }
         for d in diagnostics
     ]
@@ -139,8 +167,9 @@ def format_json(diagnostics: Sequence[Diagnostic], checked: dict[str, int]) -> s
     return _SURROGATE.sub(_escape_character, json.dumps(document, ensure_ascii=False, indent=2))
 
 
-def format_github(diagnostic: Diagnostic) -> str:
-    """A workflow command: GitHub shows it as an annotation on the file and line."""
+def format_github(diagnostic: Diagnostic, language: Language = ENGLISH) -> str:
+    """A workflow command: GitHub shows it as an annotation on the file and line (its title
+    the stable code, its text in ``language``)."""
     command = "error" if diagnostic.is_error else "warning"
     span = diagnostic.span
     properties = ",".join(
@@ -151,9 +180,10 @@ def format_github(diagnostic: Diagnostic) -> str:
             f"title={_escape_property(diagnostic.code)}",
         ]
     )
-    body = [diagnostic.message, *(f"{label}: {text}" for label, text in diagnostic.details)]
+    details = (f"{language(label)}: {language(text)}" for label, text in diagnostic.details)
+    body = [language(diagnostic.message), *details]
     if diagnostic.hint:
-        body.append(f"hint: {diagnostic.hint}")
+        body.append(f"{language(_HINT)}: {language(diagnostic.hint)}")
     return f"::{command} {properties}::{_escape_data(chr(10).join(body))}"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, Span
+from .language import ENGLISH, Language
 from .load.discover import read_site_file
 from .load.front_matter import MAX_FILE_BYTES, split_lines
 from .report import format_text
@@ -23,11 +24,16 @@ ShownLines = Mapping[tuple[str, int], str]
 _BOM = "\ufeff"
 
 
-def text_report(diagnostics: Sequence[Diagnostic], site: Path | None, colour: bool) -> list[str]:
-    """Each of ``diagnostics`` as text (``format_text``), with the line of the site's file
-    it points at when that can be shown."""
+def text_report(
+    diagnostics: Sequence[Diagnostic],
+    site: Path | None,
+    colour: bool,
+    language: Language = ENGLISH,
+) -> list[str]:
+    """Each of ``diagnostics`` as text (``format_text``) in ``language``, with the line of
+    the site's file it points at when that can be shown."""
     lines = read_lines(site, (d.span for d in diagnostics if d.code not in WHOLE_FILE_CODES))
-    return [format_text(d, colour, shown_line(d, lines)) for d in diagnostics]
+    return [format_text(d, colour, shown_line(d, lines), language) for d in diagnostics]
 
 
 def shown_line(diagnostic: Diagnostic, lines: ShownLines) -> Snippet | None:

@@ -8,6 +8,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from .messages import Message, maybe, msg
+
 # Names difflib compares a word with at most: it costs about the product of the two lengths
 # per name, and a source of 300,000 paragraphs has as many anchors (1–2 s per citation).
 CANDIDATES = 1_000
@@ -27,10 +29,15 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return matches[0] if matches else None
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A hint fragment such as "did you mean 'summary'? " or "" when nothing is close."""
-    match = closest(word, candidates)
-    return f"did you mean '{match}'? " if match else ""
+def did_you_mean(word: str, candidates: Iterable[str]) -> Message:
+    """A hint fragment such as "did you mean 'summary'? ", or no words when nothing is
+    close."""
+    return maybe_meant(closest(word, candidates))
+
+
+def maybe_meant(match: str | None) -> Message:
+    """ "did you mean 'match'? ", or no words when there is no ``match``."""
+    return maybe(msg("did you mean '{word}'? ", word=match) if match else None)
 
 
 def closest_anchor(anchor: str, anchors: Mapping[str, int], paragraphs: int) -> str | None:

@@ -25,3 +25,10 @@ def _plain_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests compare plain text: no colour whatever the terminal or CI says."""
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture(autouse=True)
+def _english_diagnostics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests compare the English text of diagnostics, though sites (this repository's among
+    them) are German by default; tests/test_i18n.py removes this to test the choice."""
+    monkeypatch.setenv("SITE_BUILDER_LANG", "en")

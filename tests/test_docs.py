@@ -39,6 +39,12 @@ def test_every_diagnostic_code_is_in_the_readme_table() -> None:
     assert documented == set(CODES)
 
 
+def test_the_readme_table_gives_each_code_its_german_name() -> None:
+    table = README.split("Diagnostic codes", 1)[1].split("\n## ", 1)[0]
+    documented = dict(re.findall(r"^\| `([a-z-]+)` \| `([^`]+)` \|", table, re.MULTILINE))
+    assert documented == {code: entry.german for code, entry in CODES.items()}
+
+
 # A pointer into another document: a link with an anchor, "in `file.md` (Section)" or
 # "file.md, "Section"". Each must name a section that exists, and a figure quoted next
 # to it must stand in that section (a reader follows the pointer to check it).

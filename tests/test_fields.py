@@ -9,7 +9,15 @@ import pytest
 
 from site_builder.dates import PartialDate
 from site_builder.diagnostics import Diagnostic, Span
-from site_builder.load.fields import BRIEF_FIELDS, SOURCE_FIELDS, Field, read_fields
+from site_builder.load.fields import (
+    BRIEF_FIELDS,
+    BRIEF_WORDING,
+    SOURCE_FIELDS,
+    SOURCE_WORDING,
+    Field,
+    Wording,
+    read_fields,
+)
 from site_builder.load.front_matter import parse_document
 
 PATH = "x.md"
@@ -18,7 +26,7 @@ TITLE = "title: T\n"  # completes a source's required fields
 
 
 def read(
-    front_matter: str, fields: tuple[Field, ...] = BRIEF_FIELDS, what: str = "brief"
+    front_matter: str, fields: tuple[Field, ...] = BRIEF_FIELDS, what: Wording = BRIEF_WORDING
 ) -> tuple[dict[str, object], list[Diagnostic]]:
     """Fields of a file whose front matter (file line 2 on) is ``front_matter``."""
     document, problems = parse_document(f"---\n{front_matter}---\nText\n", PATH)
@@ -28,7 +36,7 @@ def read(
 
 
 def read_source(front_matter: str) -> tuple[dict[str, object], list[Diagnostic]]:
-    return read(front_matter, SOURCE_FIELDS, "source")
+    return read(front_matter, SOURCE_FIELDS, SOURCE_WORDING)
 
 
 def lines(problems: list[Diagnostic]) -> list[str]:
@@ -214,7 +222,7 @@ def test_empty_front_matter_misses_every_required_field() -> None:
     document, _ = parse_document("---\n---\nText\n", PATH)
     assert document is not None
     _, problems = read_fields(
-        document.front_matter, BRIEF_FIELDS, "brief", document.span_of, Span(PATH)
+        document.front_matter, BRIEF_FIELDS, BRIEF_WORDING, document.span_of, Span(PATH)
     )
     assert [d.message for d in problems] == [
         "brief has no 'title' (Headline of the brief.)",

@@ -12,6 +12,7 @@ import pty
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -678,6 +679,7 @@ def test_site_files_are_composed_without_touching_the_disk(tmp_path: Path) -> No
 
 def test_the_starter_files_ship_in_the_package() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
-    assert '"site_builder" = ["starter/*", "starter/**/*"]' in pyproject
+    package_data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]
+    assert {"starter/*", "starter/**/*"} <= set(package_data["site_builder"])
     starter = ROOT / "site_builder/starter"
     assert all(not p.name.startswith(".") for p in starter.rglob("*"))  # globs skip those

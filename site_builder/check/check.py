@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Span, error
 from ..load.config import SiteConfig
+from ..messages import Message, joined, msg
 from ..model import Brief, CitationRef, Corpus, SitePage, Source
-from ..suggest import closest_anchor, did_you_mean
+from ..suggest import closest_anchor, did_you_mean, maybe_meant
 from .check_quotes import HelpBudget, front_quote_problems, quote_problems
 from .check_sourcing import check_sourcing
 
@@ -30,8 +31,9 @@ def build_corpus(
     ordered_briefs = tuple(sorted(briefs, key=lambda b: b.path))
     ordered_pages = tuple(sorted(pages, key=lambda p: p.path))
     problems = duplicate_source_ids([(s.path, s.id, s.id_span) for s in ordered_sources])
-    problems += slug_collisions([(b.path, b.slug) for b in ordered_briefs], "brief", "/briefs/{}/")
-    problems += slug_collisions([(p.path, p.slug) for p in ordered_pages], "page", "/{}/")
+    brief_slugs = [(b.path, b.slug) for b in ordered_briefs]
+    problems += slug_collisions(brief_slugs, msg("this brief"), "/briefs/{}/")
+    problems += slug_collisions([(p.path, p.slug) for p in ordered_pages], msg("this page"), "/{}/")
     corpus = Corpus(ordered_sources, ordered_briefs, by_id, ordered_pages)
     return corpus, problems
 
@@ -48,15 +50,15 @@ def duplicate_source_ids(sources: Sequence[tuple[str, str, Span]]) -> list[Diagn
                 error(
                     id_span,
                     "duplicate-source-id",
-                    f"source id '{source_id}' is already used by {first}",
-                    hint="set a different 'id:' in one of the two files' front matter",
+                    msg("source id '{id}' is already used by {path}", id=source_id, path=first),
+                    hint=msg("set a different 'id:' in one of the two files' front matter"),
                 )
             )
     return problems
 
 
 def slug_collisions(
-    documents: Sequence[tuple[str, str]], what: str, address: str
+    documents: Sequence[tuple[str, str]], what: Message, address: str
 ) -> list[Diagnostic]:
     """An error for each document (path, slug; in path order) whose slug an earlier one
     has: both would be written to the same ``address`` (``/briefs/{}/``), one over the
@@ -70,9 +72,16 @@ def slug_collisions(
                 error(
                     Span(path),
                     "slug-collision",
-                    f"this {what} and {first} both become {address.format(slug)}",
-                    hint="rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss, case and "
-                    "subfolders do not tell files apart in URLs)",
+                    msg(
+                        "{this} and {path} both become {address}",
+                        this=what,
+                        path=first,
+                        address=address.format(slug),
+                    ),
+                    hint=msg(
+                        "rename one of the files (ä→ae, ö→oe, ü→ue, ß→ss, case and "
+                        "subfolders do not tell files apart in URLs)"
+                    ),
                 )
             )
     return problems
@@ -111,9 +120,11 @@ def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
             error(
                 _body_start(brief),
                 "no-citations",
-                "brief cites no source",
-                hint="back each statement with a citation such as [@source#p1]; "
-                "'site-builder anchors SOURCE' lists a source's paragraphs",
+                msg("brief cites no source"),
+                hint=msg(
+                    "back each statement with a citation such as [@source#p1]; "
+                    "'site-builder anchors SOURCE' lists a source's paragraphs"
+                ),
             )
         ]
     if not config.require_citation_per_paragraph:
@@ -122,9 +133,11 @@ def _sourcing_problems(brief: Brief, config: SiteConfig) -> list[Diagnostic]:
         error(
             paragraph.span,
             "uncited-paragraph",
-            f"paragraph {paragraph.index} cites no source",
-            hint="add a citation such as [@source#p1] to this paragraph (or switch the rule "
-            "off with 'require_citation_per_paragraph: false' in site.yaml)",
+            msg("paragraph {index} cites no source", index=paragraph.index),
+            hint=msg(
+                "add a citation such as [@source#p1] to this paragraph (or switch the rule "
+                "off with 'require_citation_per_paragraph: false' in site.yaml)"
+            ),
         )
         for paragraph in brief.paragraphs
         if paragraph.citations == 0
@@ -148,9 +161,13 @@ def _resolve(
             error(
                 ref.span,
                 "unknown-source",
-                f"there is no source '{ref.source_id}'",
-                hint=f"{did_you_mean(ref.source_id, corpus.sources_by_id)}"
-                "sources are the files in content/; the id is the file name or 'id:'",
+                msg("there is no source '{id}'", id=ref.source_id),
+                hint=joined(
+                    [
+                        did_you_mean(ref.source_id, corpus.sources_by_id),
+                        msg("sources are the files in content/; the id is the file name or 'id:'"),
+                    ]
+                ),
             )
         )
         return None
@@ -159,9 +176,11 @@ def _resolve(
             error(
                 ref.span,
                 "missing-anchor",
-                f"citation of '{ref.source_id}' names no paragraph",
-                hint=f"write @{ref.source_id}#p1 (or a ^name anchor); "
-                f"'site-builder anchors {ref.source_id}' lists them",
+                msg("citation of '{id}' names no paragraph", id=ref.source_id),
+                hint=msg(
+                    "write @{id}#p1 (or a ^name anchor); 'site-builder anchors {id}' lists them",
+                    id=ref.source_id,
+                ),
             )
         )
         return None
@@ -173,10 +192,16 @@ def _resolve(
 
 def _unknown_anchor(ref: CitationRef, anchor: str, source: Source) -> Diagnostic:
     guess = closest_anchor(anchor, source.anchors, len(source.paragraphs))
-    suggestion = f"did you mean '{guess}'? " if guess else ""
     return error(
         ref.span,
         "unknown-anchor",
-        f"source '{source.id}' has no anchor '{anchor}' (it has {source.anchor_range()})",
-        hint=f"{suggestion}'site-builder anchors {source.id}' lists them",
+        msg(
+            "source '{id}' has no anchor '{anchor}' (it has {anchors})",
+            id=source.id,
+            anchor=anchor,
+            anchors=source.anchor_range() if source.paragraphs else msg("no paragraphs"),
+        ),
+        hint=joined(
+            [maybe_meant(guess), msg("'site-builder anchors {id}' lists them", id=source.id)]
+        ),
     )

@@ -23,6 +23,7 @@ from typing import Protocol, TypeVar
 from ..cache import BuildCache, builder_fingerprint, read_sharded, shard_of, write_shards
 from ..diagnostics import Diagnostic
 from ..load.config import SiteConfig
+from ..messages import msg
 from ..model import Brief, Corpus, SitePage, Source
 from ..pickling import quick_pickle
 from ..render.site_index import tag_names, tag_slug
@@ -100,9 +101,11 @@ def site_problems(site: Site) -> list[Diagnostic]:
     problems = [problem for summary in site.files.values() for problem in summary.problems]
     sources = [(path, s.id, s.id_span) for path, s in site.sources()]
     problems += duplicate_source_ids(sources)
-    problems += slug_collisions([(p, b.slug) for p, b in site.briefs()], "brief", "/briefs/{}/")
+    problems += slug_collisions(
+        [(p, b.slug) for p, b in site.briefs()], msg("this brief"), "/briefs/{}/"
+    )
     pages = [(p, page.slug) for p, page in _of_kind(site.files, PageSummary)]
-    problems += slug_collisions(pages, "page", "/{}/")
+    problems += slug_collisions(pages, msg("this page"), "/{}/")
     problems += [problem for _, source in site.sources() for problem in source.provenance]
     return problems
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, error
+from ..load.front_quotes import FIELD_WORDS
+from ..messages import Message, and_list, literal, msg, msg_n, or_list
 from ..model import Brief, Corpus, Paragraph, Quote, Source
 from .omissions import DroppedNegation, dropped_negation
 from .passages import closest_passage, is_indexed
@@ -21,6 +23,8 @@ from .quotes import normalise, quote_matches_normalised, quote_pieces
 from .word_diff import Part, describe, render_plain, shortened
 
 Cited = Sequence[tuple[Source, str]]  # (source, anchor as cited), every anchor resolved
+# Detail labels (report colours them as word diffs; JSON keeps their English text).
+CLOSEST, LEFT_OUT = msg("closest"), msg("left out")
 
 # What one brief's quote-not-found diagnostics may read to help: where else the quote
 # stands (a scan of every paragraph of the site) and the closest passage (an index of
@@ -115,18 +119,28 @@ def _not_in_brief(
     quote: Quote, field: str, cited: Cited, corpus: Corpus, budget: HelpBudget
 ) -> Diagnostic:
     elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus, budget)
+    where = FIELD_WORDS[field]
     hint = (
-        f"it stands in {_listing(elsewhere)}: cite that paragraph in the body, or change the "
-        f"{field}"
+        msg(
+            "it stands in {places}: cite that paragraph in the body, or change {field}",
+            places=_listing(elsewhere),
+            field=where,
+        )
         if elsewhere
-        else f"quote a cited paragraph word for word in the {field}, or cite the paragraph "
-        "that says it in the body"
+        else msg(
+            "quote a cited paragraph word for word in {field}, or cite the paragraph "
+            "that says it in the body",
+            field=where,
+        )
     )
     return error(
         quote.span,
         "quote-not-found",
-        f"quoted text „{normalise(quote.text)}“ in the {field} stands in none of the "
-        "paragraphs this brief cites",
+        msg(
+            "quoted text „{quote}“ in {field} stands in none of the paragraphs this brief cites",
+            quote=normalise(quote.text),
+            field=where,
+        ),
         hint=hint,
     )
 
@@ -140,14 +154,22 @@ def _paragraph(source: Source, anchor: str) -> Paragraph:
 def _not_found(quote: Quote, cited: Cited, corpus: Corpus, budget: HelpBudget) -> Diagnostic:
     """Where the quote stands instead, or that it runs across a paragraph break, or else
     the closest passage of the cited paragraphs."""
-    where = " or ".join(f"{source.id}#{anchor}" for source, anchor in cited)
-    message = f"quoted text „{normalise(quote.text)}“ does not stand in {where}"
+    where = or_list([literal(f"{source.id}#{anchor}") for source, anchor in cited])
+    message = msg(
+        "quoted text „{quote}“ does not stand in {places}",
+        quote=normalise(quote.text),
+        places=where,
+    )
     elsewhere = _quote_elsewhere(quote.text, [source for source, _ in cited], corpus, budget)
     if elsewhere:
         return error(
             quote.span,
             "quote-not-found",
-            f"{message}; the quote stands in {_listing(elsewhere)}",
+            msg(
+                "{problem}; the quote stands in {places}",
+                problem=message,
+                places=_listing(elsewhere),
+            ),
             hint=_corrected_citation(cited, elsewhere),
         )
     across = _across_break(quote.text, cited)
@@ -155,21 +177,25 @@ def _not_found(quote: Quote, cited: Cited, corpus: Corpus, budget: HelpBudget) -
         return error(
             quote.span,
             "quote-not-found",
-            f"{message}; it runs across the break between {across}",
-            hint="quotes cannot cross a paragraph break; cite both paragraphs and quote each "
-            "part separately",
+            msg("{problem}; it runs across the break between {pair}", problem=message, pair=across),
+            hint=msg(
+                "quotes cannot cross a paragraph break; cite both paragraphs and quote each "
+                "part separately"
+            ),
         )
     return error(
         quote.span,
         "quote-not-found",
         message,
-        hint="quote the source word for word ([…] marks an omission), or cite the paragraph "
-        "that says it",
+        hint=msg(
+            "quote the source word for word ([…] marks an omission), or cite the paragraph "
+            "that says it"
+        ),
         details=_closest(quote.text, cited, budget),
     )
 
 
-def _across_break(quote: str, cited: Cited) -> str | None:
+def _across_break(quote: str, cited: Cited) -> Message | None:
     """``src#p5 and #p6`` when the quote stands in a cited paragraph and the one before or
     after it read as one text: it starts at the end of one and goes on at the start of the
     next (it stands in neither alone, or it would have been found there)."""
@@ -181,7 +207,7 @@ def _across_break(quote: str, cited: Cited) -> str | None:
             pair = source.paragraphs[first - 1], source.paragraphs[second - 1]
             if quote_matches_normalised(quote, f"{pair[0].quotable} {pair[1].quotable}"):
                 names = [anchor if p.index == index else p.name or p.anchor for p in pair]
-                return f"{source.id}#{names[0]} and #{names[1]}"
+                return and_list([literal(f"{source.id}#{names[0]}"), literal(f"#{names[1]}")])
     return None
 
 
@@ -189,7 +215,7 @@ def _across_break(quote: str, cited: Cited) -> str | None:
 _WHOLE_PASSAGE = 500
 
 
-def _closest(quote: str, cited: Cited, budget: HelpBudget) -> tuple[tuple[str, str], ...]:
+def _closest(quote: str, cited: Cited, budget: HelpBudget) -> tuple[tuple[Message, str], ...]:
     """The ``closest`` detail: the cited paragraphs' passage closest to the quote, as a
     word diff from the quote's words (``[-brief-]{+source+}``); none if nothing is close
     or the brief's budget for this help is spent."""
@@ -205,7 +231,7 @@ def _closest(quote: str, cited: Cited, budget: HelpBudget) -> tuple[tuple[str, s
     if not best.text:
         return ()
     diff = describe(" ".join(quote_pieces(quote)), best.text, context=_WHOLE_PASSAGE)
-    return (("closest", f"{key}: „{diff}“"),)
+    return ((CLOSEST, f"{key}: „{diff}“"),)
 
 
 # omissions
@@ -222,9 +248,16 @@ def _dropped_negation(quote: Quote, key: str, text: str, dropped: DroppedNegatio
     return error(
         quote.span,
         "omission-drops-negation",
-        f"the omission in „{normalise(quote.text)}“ leaves out „{left_out}“ from {key}",
-        hint="quote the left-out words with the negation, or end the quote before the omission",
-        details=(("left out", f"„{_with_gaps(text, dropped)}“"),),
+        msg(
+            "the omission in „{quote}“ leaves out „{left_out}“ from {key}",
+            quote=normalise(quote.text),
+            left_out=left_out,
+            key=key,
+        ),
+        hint=msg(
+            "quote the left-out words with the negation, or end the quote before the omission"
+        ),
+        details=((LEFT_OUT, f"„{_with_gaps(text, dropped)}“"),),
     )
 
 
@@ -317,19 +350,20 @@ def _paragraphs_quoting(quote: str, source: Source, budget: HelpBudget) -> list[
 _LISTED = 3  # places named at most; more are summed up
 
 
-def _listing(places: list[tuple[Source, str]]) -> str:
+def _listing(places: list[tuple[Source, str]]) -> Message:
     """``kreml-gebiete#p10`` or ``kreml-gebiete#p10, #p12 and 2 more paragraphs``."""
     names = []
     previous = None
     for source, anchor in places[:_LISTED]:
-        names.append(f"#{anchor}" if source.id == previous else f"{source.id}#{anchor}")
+        names.append(literal(f"#{anchor}" if source.id == previous else f"{source.id}#{anchor}"))
         previous = source.id
     if len(places) > _LISTED:
-        names.append(f"{len(places) - _LISTED} more paragraphs")
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        more = len(places) - _LISTED
+        names.append(msg_n("{n} more paragraph", "{n} more paragraphs", more))
+    return and_list(names)
 
 
-def _corrected_citation(cited: Cited, places: list[tuple[Source, str]]) -> str:
+def _corrected_citation(cited: Cited, places: list[tuple[Source, str]]) -> Message:
     """The group with the quote's paragraph in place of the ref that most likely meant it:
     the one ref of the same source, else the only ref; otherwise it is added. The group is
     read back from ``cited``, which holds its refs in order, each as written."""
@@ -339,10 +373,14 @@ def _corrected_citation(cited: Cited, places: list[tuple[Source, str]]) -> str:
     replaced = same_source[0] if len(same_source) == 1 else 0 if len(keys) == 1 else None
     wanted = f"{source.id}#{anchor}"
     if replaced is None:
-        return f"add @{wanted} to the group: {_group([*keys, wanted])}"
+        return msg(
+            "add @{wanted} to the group: {group}", wanted=wanted, group=_group([*keys, wanted])
+        )
     corrected = keys.copy()
     corrected[replaced] = wanted
-    return f"cite {_group(corrected)} instead of {_group(keys)}"
+    return msg(
+        "cite {corrected} instead of {cited}", corrected=_group(corrected), cited=_group(keys)
+    )
 
 
 def _group(keys: list[str]) -> str:

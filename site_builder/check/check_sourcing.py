@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Span, warning
+from ..messages import Message, and_list, literal, msg, msg_n, or_list
 from ..model import Brief, CitationGroup, CitationRef, Corpus, Source
 from ..names import shown
 from ..render.site_index import tag_names, tag_slug
@@ -103,10 +104,18 @@ def _attribution_mismatch(
         warning(
             resolved[0][0].span,
             "attribution-mismatch",
-            f"the sentence names {named} as the reporter, but the cited paragraphs come "
-            f"from {_and(outlets)}",
-            hint=f"cite {named}'s own report, or say whose account it is: "
-            f"'wie {outlets[0]} unter Berufung auf {named} berichtete'",
+            msg(
+                "the sentence names {named} as the reporter, but the cited paragraphs come "
+                "from {outlets}",
+                named=named,
+                outlets=_and(outlets),
+            ),
+            hint=msg(
+                "cite {named}'s own report, or say whose account it is: "
+                "'wie {outlet} unter Berufung auf {named} berichtete'",
+                named=named,
+                outlet=outlets[0],
+            ),
         )
     ]
 
@@ -127,30 +136,40 @@ def _aggregator_only(
     if any(reporter.key in own for reporter in reporters):
         return []
     names = list(dict.fromkeys(shown(source.outlet or source.id) for source in sources))
-    verb = "rewrites" if len(names) == 1 else "rewrite"
     return [
         warning(
             group.span,
             "aggregator-only",
-            f"{_and(names)} {verb} other outlets' reports: cite the original or say whose "
-            "report it is",
+            msg_n(
+                "{names} rewrites other outlets' reports: cite the original or say whose "
+                "report it is",
+                "{names} rewrite other outlets' reports: cite the original or say whose "
+                "report it is",
+                len(names),
+                names=_and(names),
+            ),
             hint=_aggregator_hint(names[0], sources),
         )
     ]
 
 
-def _aggregator_hint(name: str, sources: Sequence[Source]) -> str:
+def _aggregator_hint(name: str, sources: Sequence[Source]) -> Message:
     relied_on = list(dict.fromkeys(shown(outlet_label(t)) for s in sources for t in s.based_on))
     if not relied_on:
-        return f"cite the original report, or name the reporter: 'wie {name} berichtete'"
-    return (
-        f"cite the report it relies on ({_and(relied_on, 'or')}), or name the reporter: "
-        f"'wie {name} unter Berufung auf {relied_on[0]} berichtete'"
+        return msg(
+            "cite the original report, or name the reporter: 'wie {name} berichtete'", name=name
+        )
+    return msg(
+        "cite the report it relies on ({outlets}), or name the reporter: "
+        "'wie {name} unter Berufung auf {outlet} berichtete'",
+        outlets=or_list([literal(outlet) for outlet in relied_on]),
+        name=name,
+        outlet=relied_on[0],
     )
 
 
-def _and(names: Sequence[str], word: str = "and") -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+def _and(names: Sequence[str]) -> Message:
+    return and_list([literal(name) for name in names])
 
 
 # --- sources ----------------------------------------------------------------------------------
@@ -164,10 +183,15 @@ def provenance(source: Source) -> list[Diagnostic]:
         warning(
             Span(source.path, 1, 1),
             "source-without-provenance",
-            f"source '{source.id}' has neither 'outlet' nor 'url': readers cannot tell "
-            "whose text it is",
-            hint="add 'outlet: …' (the publication it appeared in) or 'url: https://…' "
-            "(the article's address) to the front matter",
+            msg(
+                "source '{id}' has neither 'outlet' nor 'url': readers cannot tell "
+                "whose text it is",
+                id=source.id,
+            ),
+            hint=msg(
+                "add 'outlet: …' (the publication it appeared in) or 'url: https://…' "
+                "(the article's address) to the front matter"
+            ),
         )
     ]
 
@@ -186,10 +210,13 @@ def _heading_like(brief: Brief, corpus: Corpus) -> list[Diagnostic]:
             warning(
                 ref.span,
                 "cites-heading-like-paragraph",
-                f"{ref.key} „{text}“ reads like a heading, not a statement",
-                hint=f"mark it as a heading in the source ('## {text}' in "
-                f"{paragraph.span.path}:{paragraph.span.line}) and cite the paragraph "
-                "that says it",
+                msg("{key} „{text}“ reads like a heading, not a statement", key=ref.key, text=text),
+                hint=msg(
+                    "mark it as a heading in the source ('## {text}' in {place}) and cite "
+                    "the paragraph that says it",
+                    text=text,
+                    place=f"{paragraph.span.path}:{paragraph.span.line}",
+                ),
             )
         )
     return problems
@@ -226,15 +253,23 @@ def _later_source(
     brief: Brief, ref: CitationRef, source: Source, published: PartialDate
 ) -> Diagnostic:
     assert brief.date is not None
-    dated = _day(brief.date)
+    dated = literal(_day(brief.date))
     if brief.updated is not None:
-        dated += f" (updated {_day(brief.updated)})"
+        dated = msg("{day} (updated {updated})", day=_day(brief.date), updated=_day(brief.updated))
     return warning(
         ref.span,
         "cites-later-source",
-        f"the brief is dated {dated}, before '{source.id}' was published ({published.isoformat()})",
-        hint=f"check the brief's 'date' and 'published' in {source.path}; if an update "
-        "added this citation, set the brief's 'updated:' to that day",
+        msg(
+            "the brief is dated {dated}, before '{id}' was published ({published})",
+            dated=dated,
+            id=source.id,
+            published=published.isoformat(),
+        ),
+        hint=msg(
+            "check the brief's 'date' and 'published' in {path}; if an update "
+            "added this citation, set the brief's 'updated:' to that day",
+            path=source.path,
+        ),
     )
 
 
@@ -262,9 +297,17 @@ def _tag_variants(brief: Brief, names: Mapping[str, str]) -> list[Diagnostic]:
                 warning(
                     span,
                     "tag-variant",
-                    f"tag '{shown(tag)}' is a variant of '{shown(name)}', the spelling in use",
-                    hint=f"write '{shown(name)}': both make the tag page /tags/{slug}/, "
-                    f"which is shown as '{shown(name)}'",
+                    msg(
+                        "tag '{tag}' is a variant of '{name}', the spelling in use",
+                        tag=shown(tag),
+                        name=shown(name),
+                    ),
+                    hint=msg(
+                        "write '{name}': both make the tag page /tags/{slug}/, "
+                        "which is shown as '{name}'",
+                        name=shown(name),
+                        slug=slug,
+                    ),
                 )
             )
     return problems

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Span, warning
+from ..messages import msg
 from ..model import Brief
 from ..pickling import quick_pickle
 
@@ -64,9 +65,10 @@ def _future_date(dated: Dating) -> Diagnostic:
     return warning(
         dated.span,
         "future-date",
-        f"the brief is dated {day}, in the future, and would be published at once",
-        hint=(
-            f"to publish it at a later moment, add e.g. 'publish_at: {day[:10]}T06:00:00+01:00'"
-            "; otherwise correct the date"
+        msg("the brief is dated {day}, in the future, and would be published at once", day=day),
+        hint=msg(
+            "to publish it at a later moment, add e.g. 'publish_at: {day}T06:00:00+01:00'"
+            "; otherwise correct the date",
+            day=day[:10],
         ),
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 import urllib.parse
 
+from ..messages import Message, msg
+
 # Characters RFC 3986 does not allow in a URL and browsers read in their own ways (a
 # backslash is a slash to them); spaces and control characters are refused by category.
 _NOT_IN_URL = frozenset('"<>\\^`{|}')
@@ -17,51 +19,51 @@ _NOT_IN_URL = frozenset('"<>\\^`{|}')
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 
-def base_url_problem(url: str, *, path_allowed: bool) -> str | None:
+def base_url_problem(url: str, *, path_allowed: bool) -> Message | None:
     """Why ``url`` cannot be a site's ``base_url``, or None. Valid: an absolute http(s) URL
     without user name, password, query or fragment (``https://example.org/news/``) and,
     when ``path_allowed``, a path starting with one ``/`` (``/news/``); neither may hold
     white space, control characters or ``.``/``..`` segments."""
     character = bad_url_character(url)
     if character is not None:
-        return f"it holds {character}"
+        return msg("it holds {character}", character=character)
     if "?" in url or "#" in url:
-        return "it has a query (?) or fragment (#), which no page address can follow"
+        return msg("it has a query (?) or fragment (#), which no page address can follow")
     parts = urllib.parse.urlsplit(url)
     if parts.scheme or not path_allowed:
         problem = _absolute_problem(parts)
     elif not url.startswith("/") or url.startswith("//"):
-        problem = "it is neither an http(s) URL nor a path starting with a single /"
+        problem = msg("it is neither an http(s) URL nor a path starting with a single /")
     else:
         problem = None
     if problem is None and any(part in (".", "..") for part in parts.path.split("/")):
-        problem = "it has a '.' or '..' segment"
+        problem = msg("it has a '.' or '..' segment")
     return problem
 
 
-def _absolute_problem(parts: urllib.parse.SplitResult) -> str | None:
+def _absolute_problem(parts: urllib.parse.SplitResult) -> Message | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "it is not an absolute http(s) URL"
+        return msg("it is not an absolute http(s) URL")
     if "@" in parts.netloc:
-        return "it holds a user name or password (user@host), which every page would show"
+        return msg("it holds a user name or password (user@host), which every page would show")
     try:
         parts.port  # noqa: B018 (the property checks the port)
     except ValueError:
-        return "its port is not a number from 0 to 65535"
+        return msg("its port is not a number from 0 to 65535")
     return None
 
 
-def bad_url_character(url: str) -> str | None:
+def bad_url_character(url: str) -> Message | None:
     """The first character of ``url`` that cannot stand in it, named for a message."""
     for character in url:
         if character in _NOT_IN_URL:
-            return f"the character '{character}'"
+            return msg("the character '{character}'", character=character)
         if unicodedata.category(character) in _INVISIBLE:
             return _invisible_name(character)
     return None
 
 
-def invisible_url_character(url: str) -> str | None:
+def invisible_url_character(url: str) -> Message | None:
     """The first control, format (bidi, zero-width) or line-separator character of ``url``,
     named for a message: what a URL parser or a browser silently drops or reorders, so
     that what is checked is not what is followed. A plain space is allowed: browsers
@@ -72,6 +74,8 @@ def invisible_url_character(url: str) -> str | None:
     return None
 
 
-def _invisible_name(character: str) -> str:
-    name = "a line break" if character in "\r\n" else "white space or a control character"
-    return f"{name} (U+{ord(character):04X})"
+def _invisible_name(character: str) -> Message:
+    code = f"U+{ord(character):04X}"
+    if character in "\r\n":
+        return msg("a line break ({code})", code=code)
+    return msg("white space or a control character ({code})", code=code)

@@ -10,14 +10,16 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Diagnostic, Span, error, warning
+from ..messages import literal, msg
 from ..names import shown
 from .base_url import base_url_problem
 from .discover import read_site_file
-from .fields import LONG_TEXT, Field, Kind, ToSpan, read_fields
+from .fields import LONG_TEXT, Field, Kind, ToSpan, Wording, read_fields
 from .front_matter import MAX_FILE_BYTES, compose_yaml, decode, node_span
 
 CONFIG_NAME = "site.yaml"
 
+DEFAULT_LANGUAGE = "de"  # a site without 'language' is German
 CONFIG_FIELDS = (
     Field("title", Kind.TEXT, "Name of the site.", '"Belegt – Nachrichten mit Quellen"'),
     Field(
@@ -60,7 +62,7 @@ class SiteConfig:
     title: str
     description: str = ""
     base_url: str = "/"
-    language: str = "de"
+    language: str = DEFAULT_LANGUAGE
     require_citation_per_paragraph: bool = True
     # Where base_url is written in site.yaml (None: it is not), for diagnostics about it.
     base_url_span: Span | None = None
@@ -74,8 +76,8 @@ def load_config(root: Path) -> SiteConfig:
                 error(
                     Span(str(root)),
                     "no-site",
-                    f"'{root}' is not a folder",
-                    hint="pass the site folder with --site DIR",
+                    msg("'{root}' is not a folder", root=root),
+                    hint=msg("pass the site folder with --site DIR"),
                 )
             ]
         )
@@ -89,13 +91,30 @@ def load_config(root: Path) -> SiteConfig:
                     error(
                         Span(str(root)),
                         "no-site",
-                        f"'{root}' is not a site: it has no site.yaml, content/ or briefs/",
-                        hint="run the command in the site folder or pass --site DIR",
+                        msg(
+                            "'{root}' is not a site: it has no site.yaml, content/ or briefs/",
+                            root=root,
+                        ),
+                        hint=msg("run the command in the site folder or pass --site DIR"),
                     )
                 ]
             )
         return SiteConfig(root=root, title=root.resolve().name)
     return _parse_config(root, data)
+
+
+def site_language(root: Path) -> str:
+    """The site's ``language``, read leniently to choose the language of messages: the
+    default when there is no site.yaml or it cannot be read, and the value even when
+    other fields are wrong (their errors are then said in the site's language too)."""
+    data = read_site_file(root, CONFIG_NAME, MAX_FILE_BYTES) if root.is_dir() else None
+    text = decode(data, CONFIG_NAME)[0] if isinstance(data, bytes) else None
+    node = compose_yaml(text, CONFIG_NAME, first_line=1, what=CONFIG_NAME)[0] if text else None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "language" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return DEFAULT_LANGUAGE
 
 
 def _parse_config(root: Path, data: bytes) -> SiteConfig:
@@ -109,7 +128,7 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
 
     to_span = functools.partial(node_span, path=CONFIG_NAME, first_line=1)
     values, field_problems = read_fields(
-        node, CONFIG_FIELDS, "site.yaml", to_span, Span(CONFIG_NAME), place="site.yaml"
+        node, CONFIG_FIELDS, _CONFIG_WORDING, to_span, Span(CONFIG_NAME)
     )
     problems += field_problems
     problems += _base_url_problems(node, values.get("base_url"), to_span)
@@ -120,7 +139,7 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
         title=str(values.get("title", root.resolve().name)),
         description=str(values.get("description", "")),
         base_url=_with_slash(str(values.get("base_url", "/"))),
-        language=str(values.get("language", "de")),
+        language=str(values.get("language", DEFAULT_LANGUAGE)),
         require_citation_per_paragraph=values.get("require_citation_per_paragraph", True) is True,
         base_url_span=_value_span(node, "base_url", to_span),
     )
@@ -135,6 +154,9 @@ def _value_span(node: yaml.Node | None, key: str, to_span: ToSpan) -> Span | Non
     return None if value is None else to_span(value)
 
 
+_CONFIG_WORDING = Wording(literal(CONFIG_NAME), msg("in site.yaml"), literal(CONFIG_NAME))
+
+
 def relative_base_url_warning(config: SiteConfig, override: str | None) -> Diagnostic | None:
     """The warning for a build whose base_url (``override``, from ``--base-url``, or
     site.yaml's) is a path, not an absolute URL: the feed and the sitemap must give full
@@ -143,17 +165,22 @@ def relative_base_url_warning(config: SiteConfig, override: str | None) -> Diagn
     if urllib.parse.urlsplit(url).scheme:
         return None
     if override is not None:
-        given = f"--base-url {shown(override)} is a path"
+        given = msg("--base-url {url} is a path", url=shown(override))
     elif config.base_url_span is not None:
-        given = f"'base_url' is the path '{shown(config.base_url)}'"
+        given = msg("'base_url' is the path '{url}'", url=shown(config.base_url))
     else:
-        given = "the site has no 'base_url' in site.yaml"
+        given = msg("the site has no 'base_url' in site.yaml")
     return warning(
         config.base_url_span or Span(CONFIG_NAME),
         "relative-base-url",
-        f"{given}, not an absolute URL: the feed and the sitemap cannot give full addresses",
-        hint="set base_url in site.yaml to the site's public address, e.g. "
-        "https://example.org/news/, or build with --base-url https://…",
+        msg(
+            "{given}, not an absolute URL: the feed and the sitemap cannot give full addresses",
+            given=given,
+        ),
+        hint=msg(
+            "set base_url in site.yaml to the site's public address, e.g. "
+            "https://example.org/news/, or build with --base-url https://…"
+        ),
     )
 
 
@@ -169,8 +196,12 @@ def _base_url_problems(node: yaml.Node | None, value: object, to_span: ToSpan) -
         error(
             to_span(where),
             "bad-url",
-            f"'base_url' must be a plain http(s) URL, not '{shown(value)}': {problem}",
-            hint="write the site's public address alone, e.g. https://example.org/news/",
+            msg(
+                "'base_url' must be a plain http(s) URL, not '{url}': {problem}",
+                url=shown(value),
+                problem=problem,
+            ),
+            hint=msg("write the site's public address alone, e.g. https://example.org/news/"),
         )
     ]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import Message, msg
 from ..names import is_utf8, name_key, windows_problem
 
 SOURCES_DIR = "content"
@@ -112,13 +113,13 @@ def _file_problem(path: Path, root: Path, real_root: Path) -> Diagnostic | None:
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):  # no target, or a loop (Python 3.11 raises either)
-            return _unreadable(path, root, "this link leads to no file (or in a circle)")
+            return _unreadable(path, root, msg("this link leads to no file (or in a circle)"))
         if not target.is_relative_to(real_root):
             return _outside(path, root)
     if path.is_dir():
-        return _unreadable(path, root, "this is a folder, not a file")
+        return _unreadable(path, root, msg("this is a folder, not a file"))
     if not path.is_file():
-        return _unreadable(path, root, "this is not a regular file (a pipe or a device)")
+        return _unreadable(path, root, msg("this is not a regular file (a pipe or a device)"))
     return None
 
 
@@ -138,10 +139,12 @@ def read_site_file(root: Path, name: str, max_bytes: int) -> bytes | Diagnostic 
     try:
         return _read_regular(path, max_bytes)
     except OSError as exc:
-        return _unreadable(path, root, f"it cannot be read ({exc.strerror})", _SITE_FILE_HINT)
+        return _unreadable(
+            path, root, msg("it cannot be read ({reason})", reason=exc.strerror), _SITE_FILE_HINT
+        )
 
 
-_SITE_FILE_HINT = "make it a plain file of the site folder (restore it from git), or delete it"
+_SITE_FILE_HINT = msg("make it a plain file of the site folder (restore it from git), or delete it")
 
 
 def _read_regular(path: Path, max_bytes: int) -> bytes | Diagnostic:
@@ -151,7 +154,9 @@ def _read_regular(path: Path, max_bytes: int) -> bytes | Diagnostic:
     with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return _unreadable(path, path.parent, "this is not a regular file", _SITE_FILE_HINT)
+            return _unreadable(
+                path, path.parent, msg("this is not a regular file"), _SITE_FILE_HINT
+            )
         if info.st_size > max_bytes:
             return _too_large(path.name, info.st_size, max_bytes)
         data = stream.read(max_bytes + 1)  # a file that grows meanwhile is not read whole
@@ -164,8 +169,13 @@ def _too_large(name: str, size: int, max_bytes: int) -> Diagnostic:
     return error(
         Span(name),
         "file-too-large",
-        f"{name} is over {max_bytes // (1024 * 1024)} MiB ({size:,} bytes or more); it is not read",
-        hint=f"that is far more than a {name} holds: restore it from git",
+        msg(
+            "{name} is over {mib} MiB ({size:,} bytes or more); it is not read",
+            name=name,
+            mib=max_bytes // (1024 * 1024),
+            size=size,
+        ),
+        hint=msg("that is far more than a {name} holds: restore it from git", name=name),
     )
 
 
@@ -186,27 +196,32 @@ def _outside(path: Path, root: Path) -> Diagnostic:
     return error(
         Span(_relative(path, root)),
         "outside-site",
-        "this link points outside the site folder; it is not read",
-        hint="copy the file into the site instead of linking to it",
+        msg("this link points outside the site folder; it is not read"),
+        hint=msg("copy the file into the site instead of linking to it"),
     )
 
 
 def _unreadable(
     path: Path,
     root: Path,
-    why: str,
-    hint: str = "replace it with the Markdown file itself, or delete it",
+    why: Message,
+    hint: Message | None = None,
 ) -> Diagnostic:
     span = Span(_relative(path, root))
-    return error(span, "unreadable-file", f"{why}; it is not read", hint=hint)
+    return error(
+        span,
+        "unreadable-file",
+        msg("{why}; it is not read", why=why),
+        hint=hint or msg("replace it with the Markdown file itself, or delete it"),
+    )
 
 
 def _not_utf8(path: Path, root: Path) -> Diagnostic:
     return error(
         Span(_relative(path, root)),
         "bad-file-name",
-        "the name is not UTF-8 (made on a system with another encoding); it is not read",
-        hint="rename it; other systems and URLs cannot spell this name",
+        msg("the name is not UTF-8 (made on a system with another encoding); it is not read"),
+        hint=msg("rename it; other systems and URLs cannot spell this name"),
     )
 
 
@@ -219,8 +234,8 @@ def _windows_name(name: str, relative: str) -> list[Diagnostic]:
         error(
             Span(relative),
             "reserved-file-name",
-            f"{problem}: the site cannot be checked out on Windows",
-            hint="rename it (git for Windows refuses to check out such a name)",
+            msg("{problem}: the site cannot be checked out on Windows", problem=problem),
+            hint=msg("rename it (git for Windows refuses to check out such a name)"),
         )
     ]
 
@@ -237,17 +252,24 @@ def _without_collisions(paths: tuple[str, ...], problems: list[Diagnostic]) -> t
             continue
         same_form = unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", path)
         how = (
-            "are one name in two Unicode forms (such as ü as one character and as u with "
-            "a combining ¨)"
+            msg(
+                "this file and {first} are one name in two Unicode forms (such as ü as one "
+                "character and as u with a combining ¨): macOS and Windows keep only one of them",
+                first=first,
+            )
             if same_form
-            else "differ only in case or Unicode form"
+            else msg(
+                "this file and {first} differ only in case or Unicode form: macOS and Windows "
+                "keep only one of them",
+                first=first,
+            )
         )
         problems.append(
             error(
                 Span(path),
                 "file-name-collision",
-                f"this file and {first} {how}: macOS and Windows keep only one of them",
-                hint="rename or delete one of them; this one is not read until then",
+                how,
+                hint=msg("rename or delete one of them; this one is not read until then"),
             )
         )
     return tuple(kept)

@@ -14,11 +14,13 @@ import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
 from ..dates import PartialDate, parse_moment, parse_partial_date
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import Message, joined, literal, msg
 from ..names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from ..suggest import closest, did_you_mean
 from .base_url import invisible_url_character
@@ -49,6 +51,28 @@ TAG_TEXT = 100
 # output grow with their number (and did with its square, issue 16); real briefs carry a
 # handful (this site 3 to 5), so 20 is a mistake or an attack, never a newsroom's habit.
 MAX_TAGS = 20
+
+
+class Wording(NamedTuple):
+    """How messages name the mapping ``read_fields`` reads (each phrase whole, so that a
+    language can put it in its own grammatical case): ``subject`` ("brief" has no 'title'),
+    ``place`` (unknown field 'x' "in the front matter of a brief") and ``container``
+    ("front matter of a brief" must be a set of 'key: value' lines)."""
+
+    subject: Message
+    place: Message
+    container: Message
+
+
+BRIEF_WORDING = Wording(
+    msg("brief"), msg("in the front matter of a brief"), msg("front matter of a brief")
+)
+SOURCE_WORDING = Wording(
+    msg("source"), msg("in the front matter of a source"), msg("front matter of a source")
+)
+PAGE_WORDING = Wording(
+    msg("page"), msg("in the front matter of a page"), msg("front matter of a page")
+)
 
 
 class Kind(enum.Enum):
@@ -87,11 +111,11 @@ class Field:
 
 
 CORRECTION_FIELDS = (
-    Field("date", Kind.DATE, "When the correction was made.", "2025-02-28", required=True),
+    Field("date", Kind.DATE, msg("When the correction was made."), "2025-02-28", required=True),
     Field(
         "text",
         Kind.TEXT,
-        "What was corrected, for readers.",
+        msg("What was corrected, for readers."),
         "Eine frühere Fassung …",
         required=True,
         max_length=LONG_TEXT,
@@ -102,14 +126,14 @@ BRIEF_FIELDS = (
     Field(
         "title",
         Kind.TEXT,
-        "Headline of the brief.",
+        msg("Headline of the brief."),
         '"Kreml: Gebiete nicht verhandelbar"',
         required=True,
     ),
     Field(
         "date",
         Kind.DATE,
-        "Publication date (YYYY-MM-DD or ISO date-time).",
+        msg("Publication date (YYYY-MM-DD or ISO date-time)."),
         "2025-02-27",
         required=True,
     ),
@@ -156,7 +180,7 @@ SOURCE_FIELDS = (
     Field(
         "title",
         Kind.TEXT,
-        "Headline of the source article.",
+        msg("Headline of the source article."),
         "Kreml schließt Rückgabe annektierter Gebiete aus",
         required=True,
     ),
@@ -220,7 +244,7 @@ PAGE_FIELDS = (
     Field(
         "title",
         Kind.TEXT,
-        "Heading of the page and its name in the footer.",
+        msg("Heading of the page and its name in the footer."),
         "Impressum",
         required=True,
     ),
@@ -240,17 +264,14 @@ ToSpan = Callable[[yaml.Node], Span]
 def read_fields(
     node: yaml.Node | None,
     fields: tuple[Field, ...],
-    what: str,
+    what: Wording,
     to_span: ToSpan,
     start: Span,
-    *,
-    place: str | None = None,
 ) -> tuple[dict[str, object], list[Diagnostic]]:
     """Typed values of a front-matter mapping, and every problem with it.
 
-    ``what`` names the document kind for messages ("brief", "source"), ``place`` where its
-    keys are written (default: "the front matter of a brief"); ``start`` is where a missing
-    field is reported.
+    ``what`` names the mapping in messages (``BRIEF_WORDING``, …); ``start`` is where a
+    missing field is reported.
     """
     if node is None:
         node = yaml.MappingNode(_TAG + "map", [])
@@ -259,8 +280,8 @@ def read_fields(
             error(
                 to_span(node),
                 "front-matter-type",
-                f"{place or f'front matter of a {what}'} must be a set of 'key: value' lines",
-                hint="write one 'key: value' per line, e.g. 'title: …'",
+                msg("{what} must be a set of 'key: value' lines", what=what.container),
+                hint=msg("write one 'key: value' per line, e.g. 'title: …'"),
             )
         ]
     values: dict[str, object] = {}
@@ -276,17 +297,19 @@ def read_fields(
                 error(
                     to_span(key_node),
                     "duplicate-key",
-                    f"'{shown(key)}' appears twice in the front matter "
-                    f"(first on line {first_seen[key]})",
-                    hint="YAML would silently keep only the last one; remove one of them",
+                    msg(
+                        "'{key}' appears twice in the front matter (first on line {line})",
+                        key=shown(key),
+                        line=first_seen[key],
+                    ),
+                    hint=msg("YAML would silently keep only the last one; remove one of them"),
                 )
             )
             continue
         first_seen[key] = to_span(key_node).line
         field = by_name.get(key)
         if field is None:
-            where = place or f"the front matter of a {what}"
-            problems.append(_unknown_key(key, to_span(key_node), fields, what, where))
+            problems.append(_unknown_key(key, to_span(key_node), fields, what))
             continue
         value = _read_value(field, value_node, to_span, problems)
         if value is not None:
@@ -302,22 +325,21 @@ def _key_name(node: yaml.Node, to_span: ToSpan, problems: list[Diagnostic]) -> s
         error(
             to_span(node),
             "front-matter-type",
-            "front-matter keys must be plain names",
-            hint="write the key as a word followed by ':', e.g. 'title:'",
+            msg("front-matter keys must be plain names"),
+            hint=msg("write the key as a word followed by ':', e.g. 'title:'"),
         )
     )
     return None
 
 
-def _unknown_key(
-    key: str, span: Span, fields: tuple[Field, ...], what: str, where: str
-) -> Diagnostic:
+def _unknown_key(key: str, span: Span, fields: tuple[Field, ...], what: Wording) -> Diagnostic:
     names = [f.name for f in fields]
+    fields_are = msg("{what} fields are: {names}", what=what.subject, names=", ".join(names))
     return error(
         span,
         "unknown-field",
-        f"unknown field '{shown(key)}' in {where}",
-        hint=f"{did_you_mean(key, names)}{what} fields are: {', '.join(names)}",
+        msg("unknown field '{key}' {place}", key=shown(key), place=what.place),
+        hint=joined([did_you_mean(key, names), fields_are]),
     )
 
 
@@ -325,7 +347,7 @@ def _missing(
     fields: tuple[Field, ...],
     values: dict[str, object],
     present: dict[str, int],
-    what: str,
+    what: Wording,
     start: Span,
 ) -> list[Diagnostic]:
     problems = []
@@ -335,8 +357,17 @@ def _missing(
                 error(
                     start,
                     "missing-field",
-                    f"{what} has no '{field.name}' ({field.description})",
-                    hint=f"add '{field.name}: {field.example}' to the front matter",
+                    msg(
+                        "{what} has no '{field}' ({description})",
+                        what=what.subject,
+                        field=field.name,
+                        description=field.description,
+                    ),
+                    hint=msg(
+                        "add '{field}: {example}' to the front matter",
+                        field=field.name,
+                        example=field.example,
+                    ),
                 )
             )
     return problems
@@ -368,8 +399,8 @@ def _tagged(field: Field, node: yaml.Node, to_span: ToSpan) -> Diagnostic:
     return error(
         to_span(node),
         "yaml-tag",
-        f"'{field.name}' uses the YAML tag {shown(node.tag)}",
-        hint="front matter holds plain values; remove the '!' tag",
+        msg("'{field}' uses the YAML tag {tag}", field=field.name, tag=shown(node.tag)),
+        hint=msg("front matter holds plain values; remove the '!' tag"),
     )
 
 
@@ -377,36 +408,64 @@ def _empty(field: Field, node: yaml.Node, to_span: ToSpan) -> Diagnostic:
     return error(
         to_span(node),
         "empty-field",
-        f"'{field.name}' is empty",
-        hint=f"write e.g. '{field.name}: {field.example}'",
+        msg("'{field}' is empty", field=field.name),
+        hint=_example(field),
     )
+
+
+def _example(field: Field) -> Message:
+    return msg("write e.g. '{field}: {example}'", field=field.name, example=field.example)
 
 
 def _wrong_type(
-    field: Field, node: yaml.Node, to_span: ToSpan, hint: str | None = None
+    field: Field, node: yaml.Node, to_span: ToSpan, hint: Message | None = None
 ) -> Diagnostic:
-    found = f"'{shown(str(node.value))}'" if isinstance(node, yaml.ScalarNode) else "a list"
-    if isinstance(node, yaml.MappingNode):
-        found = "a set of key: value lines"
+    if isinstance(node, yaml.ScalarNode):
+        found = literal(f"'{shown(str(node.value))}'")
+    elif isinstance(node, yaml.MappingNode):
+        found = msg("a set of key: value lines")
+    else:
+        found = msg("a list")
     return error(
         to_span(node),
         "field-type",
-        f"'{field.name}' must be {_expected(field)}, not {found}",
-        hint=hint or f"write e.g. '{field.name}: {field.example}'",
+        msg(
+            "'{field}' must be {expected}, not {found}",
+            field=field.name,
+            expected=_expected(field),
+            found=found,
+        ),
+        hint=hint or _example(field),
     )
 
 
-def _expected(field: Field) -> str:
+def _expected(field: Field) -> Message:
     if field.kind is Kind.CHOICE:
-        return "one of " + ", ".join(field.choices)
-    return str(field.kind.value)
+        return msg("one of {choices}", choices=", ".join(field.choices))
+    return _KIND_WORDS[field.kind]
+
+
+# What a value of each kind is, for messages (``Kind``'s values are the English words).
+_KIND_WORDS = {
+    Kind.TEXT: msg("text"),
+    Kind.URL: msg("an http(s) URL"),
+    Kind.SLUG: msg("a slug"),
+    Kind.LANGUAGE: msg("a language code"),
+    Kind.DATE: msg("a date"),
+    Kind.PARTIAL_DATE: msg("a year, month or date"),
+    Kind.MOMENT: msg("a date-time with time zone"),
+    Kind.BOOL: msg("true or false"),
+    Kind.TEXT_LIST: msg("a list of texts"),
+    Kind.RECORDS: msg("a list of entries"),
+    Kind.CHOICE: msg("one of its values"),
+}
 
 
 def _read_text(
-    field: Field, node: yaml.Node, to_span: ToSpan, label: str | None = None
+    field: Field, node: yaml.Node, to_span: ToSpan, label: Message | None = None
 ) -> str | Diagnostic:
     """The text of a scalar; ``label`` names it in messages (default: the field)."""
-    label = label or f"'{field.name}'"
+    label = label or literal(f"'{field.name}'")
     if not isinstance(node, yaml.ScalarNode):
         return _wrong_type(field, node, to_span)
     # The literal as written: YAML 1.1 would turn `NO` into False and `010` into 8.
@@ -418,15 +477,20 @@ def _read_text(
         return error(
             to_span(node),
             "control-character",
-            f"{label} holds the {describe_character(char)}",
-            hint="remove the escape (such as \\x1b, \\e or \\u0085) from the quoted text",
+            msg("{label} holds the {character}", label=label, character=describe_character(char)),
+            hint=msg("remove the escape (such as \\x1b, \\e or \\u0085) from the quoted text"),
         )
     if len(text) > field.max_length:
         return error(
             to_span(node),
             "value-too-long",
-            f"{label} has {len(text):,} characters; at most {field.max_length:,} are allowed",
-            hint="shorten it; longer text belongs in the body",
+            msg(
+                "{label} has {length:,} characters; at most {limit:,} are allowed",
+                label=label,
+                length=len(text),
+                limit=field.max_length,
+            ),
+            hint=msg("shorten it; longer text belongs in the body"),
         )
     return text
 
@@ -441,12 +505,21 @@ def _read_url(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnosti
     parts = urllib.parse.urlsplit(text)
     if character is None and parts.scheme.lower() in ("http", "https") and parts.netloc:
         return text
-    reason = f": it holds {character}" if character else ""
+    message = msg(
+        "'{field}' must be an http(s) URL, not '{url}'", field=field.name, url=shown(text)
+    )
+    if character:
+        message = msg(
+            "'{field}' must be an http(s) URL, not '{url}': it holds {character}",
+            field=field.name,
+            url=shown(text),
+            character=character,
+        )
     return error(
         to_span(node),
         "bad-url",
-        f"'{field.name}' must be an http(s) URL, not '{shown(text)}'{reason}",
-        hint="write the full address, e.g. https://example.org/article",
+        message,
+        hint=msg("write the full address, e.g. https://example.org/article"),
     )
 
 
@@ -460,10 +533,14 @@ def _read_slug(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnost
     return error(
         to_span(node),
         "bad-id",
-        f"'{field.name}' must be lower-case letters, digits and hyphens, not '{shown(text)}'",
-        hint=f"write '{field.name}: {suggestion}'"
+        msg(
+            "'{field}' must be lower-case letters, digits and hyphens, not '{text}'",
+            field=field.name,
+            text=shown(text),
+        ),
+        hint=msg("write '{field}: {suggestion}'", field=field.name, suggestion=suggestion)
         if suggestion
-        else "use letters and digits joined by hyphens, e.g. 'kreml-gebiete'",
+        else msg("use letters and digits joined by hyphens, e.g. 'kreml-gebiete'"),
     )
 
 
@@ -472,10 +549,18 @@ def _read_choice(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagno
     if isinstance(text, Diagnostic) or text in field.choices:
         return text
     match = closest(text.casefold(), field.choices)  # "Agentur" is near "agency"
-    hint = f"did you mean '{match}'? write '{field.name}: {match}'" if match else ""
-    hint = hint or f"write e.g. '{field.name}: {field.example}'"
+    hint = (
+        msg("did you mean '{match}'? write '{field}: {match}'", match=match, field=field.name)
+        if match
+        else _example(field)
+    )
     if field.default is not None:
-        hint += f"; without '{field.name}', it is '{field.default}'"
+        hint = msg(
+            "{hint}; without '{field}', it is '{default}'",
+            hint=hint,
+            field=field.name,
+            default=field.default,
+        )
     return _wrong_type(field, node, to_span, hint=hint)
 
 
@@ -491,8 +576,8 @@ def _read_language(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diag
     return error(
         to_span(node),
         "bad-language",
-        f"'{shown(text)}' is not a language code",
-        hint="use a BCP 47 code such as de, de-AT or en",
+        msg("'{text}' is not a language code", text=shown(text)),
+        hint=msg("use a BCP 47 code such as de, de-AT or en"),
     )
 
 
@@ -504,15 +589,19 @@ def _read_date(field: Field, node: yaml.Node, to_span: ToSpan) -> PartialDate | 
         return error(
             to_span(node),
             "bad-date",
-            f"'{field.name}': {parsed}",
-            hint=f"write e.g. '{field.name}: {field.example}'",
+            msg("'{field}': {problem}", field=field.name, problem=parsed),
+            hint=_example(field),
         )
     if field.kind is Kind.DATE and not parsed.has_day:
         return error(
             to_span(node),
             "bad-date",
-            f"'{field.name}' needs a full date, not '{shown(str(node.value))}'",
-            hint=f"write e.g. '{field.name}: {field.example}'",
+            msg(
+                "'{field}' needs a full date, not '{text}'",
+                field=field.name,
+                text=shown(str(node.value)),
+            ),
+            hint=_example(field),
         )
     return parsed
 
@@ -525,9 +614,13 @@ def _read_moment(field: Field, node: yaml.Node, to_span: ToSpan) -> datetime.dat
         return error(
             to_span(node),
             "bad-date",
-            f"'{field.name}': {parsed}",
+            msg("'{field}': {problem}", field=field.name, problem=parsed),
             # Without a zone the moment would depend on the machine that builds the site.
-            hint=f"write the time with its UTC offset, e.g. '{field.name}: {field.example}'",
+            hint=msg(
+                "write the time with its UTC offset, e.g. '{field}: {example}'",
+                field=field.name,
+                example=field.example,
+            ),
         )
     return parsed
 
@@ -539,7 +632,7 @@ def _read_bool(field: Field, node: yaml.Node, to_span: ToSpan) -> bool | Diagnos
         field,
         node,
         to_span,
-        hint=f"write '{field.name}: true' or '{field.name}: false' (without quotes)",
+        hint=msg("write '{field}: true' or '{field}: false' (without quotes)", field=field.name),
     )
 
 
@@ -547,7 +640,8 @@ def _read_text_list(field: Field, node: yaml.Node, to_span: ToSpan) -> tuple[str
     if isinstance(node, yaml.ScalarNode):
         items = [part.strip() for part in str(node.value).split(",") if part.strip()]
         listed = shown(", ".join(items), 80)
-        return _wrong_type(field, node, to_span, hint=f"write a list: '{field.name}: [{listed}]'")
+        hint = msg("write a list: '{field}: [{items}]'", field=field.name, items=listed)
+        return _wrong_type(field, node, to_span, hint=hint)
     if not isinstance(node, yaml.SequenceNode):
         return _wrong_type(field, node, to_span)
     if field.max_items is not None and len(node.value) > field.max_items:
@@ -565,9 +659,17 @@ def _too_many(field: Field, node: yaml.SequenceNode, to_span: ToSpan) -> Diagnos
     return error(
         to_span(node),
         "too-many-tags",  # tags are the only list with a limit
-        f"'{field.name}' has {len(node.value):,} entries; at most {field.max_items} are allowed",
-        hint=f"keep the {field.max_items} that say best what the brief is about; "
-        "each tag is a page of the site",
+        msg(
+            "'{field}' has {length:,} entries; at most {limit} are allowed",
+            field=field.name,
+            length=len(node.value),
+            limit=field.max_items,
+        ),
+        hint=msg(
+            "keep the {limit} that say best what the brief is about; each tag is a page of "
+            "the site",
+            limit=field.max_items,
+        ),
     )
 
 
@@ -577,13 +679,13 @@ def _read_entry(field: Field, item: yaml.Node, to_span: ToSpan) -> str | Diagnos
         return _tagged(field, item, to_span)
     text: str | Diagnostic | None = None
     if isinstance(item, yaml.ScalarNode) and item.tag != _TAG + "null":
-        text = _read_text(field, item, to_span, f"an entry of '{field.name}'")
+        text = _read_text(field, item, to_span, msg("an entry of '{field}'", field=field.name))
     if text is None or (isinstance(text, Diagnostic) and text.code == "empty-field"):
         return error(
             to_span(item),
             "field-type",
-            f"each entry of '{field.name}' must be a non-empty text",
-            hint=f"write e.g. '{field.name}: {field.example}'",
+            msg("each entry of '{field}' must be a non-empty text", field=field.name),
+            hint=_example(field),
         )
     if isinstance(text, Diagnostic):
         return text
@@ -601,18 +703,31 @@ def _folder_name_problem(
         return error(
             to_span(node),
             "name-too-long",
-            f"'{shown(text)}' makes the URL part '{shown(slug)}' of {len(slug):,} characters; "
-            f"at most {MAX_SLUG_LENGTH} are allowed",
-            hint="shorten it (file systems allow 255 bytes per name)",
+            msg(
+                "'{text}' makes the URL part '{slug}' of {length:,} characters; "
+                "at most {limit} are allowed",
+                text=shown(text),
+                slug=shown(slug),
+                length=len(slug),
+                limit=MAX_SLUG_LENGTH,
+            ),
+            hint=msg("shorten it (file systems allow 255 bytes per name)"),
         )
     if is_reserved_device(slug):
         return error(
             to_span(node),
             "reserved-file-name",
-            f"'{shown(text)}' would name the folder '{slug}' in the built site, a device name "
-            "Windows reserves (like CON, AUX, NUL, COM1, LPT1)",
-            hint=f"choose another {field.name.removesuffix('s')}, so the site can be "
-            "checked out and published from Windows too",
+            msg(
+                "'{text}' would name the folder '{slug}' in the built site, a device name "
+                "Windows reserves (like CON, AUX, NUL, COM1, LPT1)",
+                text=shown(text),
+                slug=slug,
+            ),
+            hint=msg(
+                "choose another {field}, so the site can be checked out and published from "
+                "Windows too",
+                field=field.name.removesuffix("s"),
+            ),
         )
     return None
 
@@ -627,10 +742,13 @@ def _read_records(
         values, item_problems = read_fields(
             item,
             field.item_fields,
-            f"'{field.name}' entry",
+            Wording(
+                msg("'{field}' entry", field=field.name),
+                msg("in a '{field}' entry", field=field.name),
+                msg("a '{field}' entry", field=field.name),
+            ),
             to_span,
             to_span(item),
-            place=f"a '{field.name}' entry",
         )
         records.append(values)
         problems.extend(item_problems)

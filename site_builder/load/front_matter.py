@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import Message, literal, msg, msg_n
 from .invisible import invisible_characters
 
 # Larger files are not read: a source is one article (a long one is 100 KB), a brief a few
@@ -77,10 +78,12 @@ def too_large(path: str, size: int) -> Diagnostic:
     return error(
         Span(path),
         "file-too-large",
-        f"the file has {size / 1024 / 1024:.1f} MiB ({size:,} bytes); "
-        "files over 1 MiB are not read",
-        hint="a source is one article and a brief a few paragraphs: split the file, or "
-        "remove what does not belong to it",
+        msg(
+            "the file has {mib:.1f} MiB ({size:,} bytes); files over 1 MiB are not read",
+            mib=size / 1024 / 1024,
+            size=size,
+        ),
+        hint=_SPLIT_HINT,
     )
 
 
@@ -94,8 +97,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             error(
                 Span(path),
                 "bom",
-                "file starts with a byte order mark (BOM)",
-                hint="save the file as UTF-8 without BOM (other tools then miss the front matter)",
+                msg("file starts with a byte order mark (BOM)"),
+                hint=msg(
+                    "save the file as UTF-8 without BOM (other tools then miss the front matter)"
+                ),
             )
         )
         data = data[len(_BOM) :]
@@ -107,8 +112,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             error(
                 Span(path, line + 1, col),
                 "encoding",
-                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02X})",
-                hint="save the file as UTF-8; sources are kept verbatim, so convert, do not retype",
+                msg("file is not valid UTF-8 (byte 0x{byte:02X})", byte=data[exc.start]),
+                hint=msg(
+                    "save the file as UTF-8; sources are kept verbatim, so convert, do not retype"
+                ),
             )
         )
         return None, problems
@@ -122,10 +129,19 @@ def _too_many_lines(path: str, lines: int) -> Diagnostic:
     return error(
         Span(path, MAX_FILE_LINES + 1, 1),
         "too-many-lines",
-        f"the file has {lines:,} lines; files of over {MAX_FILE_LINES:,} lines are not read",
-        hint="a source is one article and a brief a few paragraphs: split the file, or "
-        "remove what does not belong to it",
+        msg(
+            "the file has {lines:,} lines; files of over {limit:,} lines are not read",
+            lines=lines,
+            limit=MAX_FILE_LINES,
+        ),
+        hint=_SPLIT_HINT,
     )
+
+
+_SPLIT_HINT = msg(
+    "a source is one article and a brief a few paragraphs: split the file, or "
+    "remove what does not belong to it"
+)
 
 
 def parse_document(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
@@ -143,18 +159,18 @@ def parse_document(text: str, path: str) -> tuple[Document | None, list[Diagnost
         error(
             Span(path, 1, 1),
             "unclosed-front-matter",
-            "front matter opened on line 1 is never closed",
-            hint="add a line '---' after the last field",
+            msg("front matter opened on line 1 is never closed"),
+            hint=msg("add a line '---' after the last field"),
         )
     ]
 
 
 def read_document(
-    data: bytes, path: str, what: str, hint: str, *, own_text: bool
+    data: bytes, path: str, missing: Message, hint: Message, *, own_text: bool
 ) -> tuple[str, Document | None, list[Diagnostic]]:
     """``data`` as text and split into front matter and body, with every problem found on
-    the way: bytes that are no text, broken YAML, and a file without front matter (an
-    error naming ``what``, with ``hint``; the document is still returned). Text the site
+    the way: bytes that are no text, broken YAML, and a file without front matter (the
+    error ``missing``, with ``hint``; the document is still returned). Text the site
     writes itself (``own_text``: briefs, pages; not verbatim sources) is also searched for
     invisible characters. The text is "" when ``data`` is not text (the document is then None)."""
     text, problems = decode(data, path)
@@ -165,9 +181,7 @@ def read_document(
     document, split_problems = parse_document(text, path)
     problems += split_problems
     if document is not None and not document.has_front_matter:
-        problems.append(
-            error(Span(path), "missing-front-matter", f"{what} has no front matter", hint=hint)
-        )
+        problems.append(error(Span(path), "missing-front-matter", missing, hint=hint))
     return text, document, problems
 
 
@@ -200,8 +214,8 @@ def _without_front_matter(
             error(
                 Span(path, first + 1, 1),
                 "misplaced-front-matter",
-                f"front matter must start on line 1, not line {first + 1}",
-                hint="remove the blank lines above the opening '---'",
+                msg("front matter must start on line 1, not line {line}", line=first + 1),
+                hint=msg("remove the blank lines above the opening '---'"),
             )
         ]
     return Document(path, None, 1, False, text, 1), []
@@ -242,17 +256,18 @@ def _compose(
 # and refuses most of the others with a message that gives no line.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _CHARACTER_NAMES = {
-    "\x85": "next-line character",
-    "\u2028": "line separator",
-    "\u2029": "paragraph separator",
-    "\ufffe": "noncharacter",
-    "\uffff": "noncharacter",
+    "\x85": msg("next-line character"),
+    "\u2028": msg("line separator"),
+    "\u2029": msg("paragraph separator"),
+    "\ufffe": msg("noncharacter"),
+    "\uffff": msg("noncharacter"),
 }
 
 
-def describe_character(char: str) -> str:
+def describe_character(char: str) -> Message:
     """``control character U+001B``: a character that cannot be shown, named for a message."""
-    return f"{_CHARACTER_NAMES.get(char, 'control character')} U+{ord(char):04X}"
+    name = _CHARACTER_NAMES.get(char, msg("control character"))
+    return msg("{name} U+{code:04X}", name=name, code=ord(char))
 
 
 def has_control_character(text: str) -> str | None:
@@ -273,14 +288,25 @@ def _without_control_characters(
         found = [match.start() for match in _CONTROL.finditer(line)]
         if not found:
             continue
-        more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
+        character, where = describe_character(line[found[0]]), _the(what)
+        message = msg("{character} in {where}", character=character, where=where)
+        if len(found) > 1:
+            message = msg_n(
+                "{character} in {where} (and {n} more on this line)",
+                "{character} in {where} (and {n} more on this line)",
+                len(found) - 1,
+                character=character,
+                where=where,
+            )
         problems.append(
             error(
                 Span(path, first_line + number, found[0] + 1),
                 "control-character",
-                f"{describe_character(line[found[0]])} in {_the(what)}{more}",
-                hint="delete it: editors do not show it, and pages, feeds and terminals "
-                "cannot carry it",
+                message,
+                hint=msg(
+                    "delete it: editors do not show it, and pages, feeds and terminals "
+                    "cannot carry it"
+                ),
             )
         )
     return _CONTROL.sub(" ", yaml_text), problems
@@ -302,25 +328,36 @@ def _aliases(yaml_text: str, path: str, first_line: int) -> list[Diagnostic]:
                 error(
                     Span(path, first_line + mark.line, mark.column + 1),
                     "yaml-alias",
-                    f"'*{event.anchor}' repeats the value marked '&{event.anchor}' (a YAML alias)",
-                    hint="write the value out; front matter holds plain values",
+                    msg(
+                        "'*{name}' repeats the value marked '&{name}' (a YAML alias)",
+                        name=event.anchor,
+                    ),
+                    hint=msg("write the value out; front matter holds plain values"),
                 )
             )
     return problems
 
 
-def _the(what: str) -> str:
+def _the(what: str) -> Message:
     """``what`` as it stands inside a sentence: "the front matter", "site.yaml"."""
-    return f"the {what}" if what == FRONT_MATTER else what
+    return msg("the front matter") if what == FRONT_MATTER else literal(what)
+
+
+def _named(what: str) -> Message:
+    """``what`` as the subject of a sentence: "front matter", "site.yaml"."""
+    return msg("front matter") if what == FRONT_MATTER else literal(what)
 
 
 def _too_deep(span: Span, what: str) -> Diagnostic:
     return error(
         span,
         "yaml-syntax",
-        f"{what} is nested too deeply",
-        hint=f"{what} holds plain values and lists; nothing in it is nested more than "
-        "two levels deep",
+        msg("{what} is nested too deeply", what=_named(what)),
+        hint=msg(
+            "{what} holds plain values and lists; nothing in it is nested more than "
+            "two levels deep",
+            what=_named(what),
+        ),
     )
 
 
@@ -340,13 +377,16 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, place: _Place, yaml_text: str) -> D
         return error(
             span if tab is None else Span(path, span.line, tab + 1),
             "yaml-syntax",
-            f"{what} is indented with a tab",
-            hint="YAML indents with spaces only: replace the tab with spaces",
+            msg("{what} is indented with a tab", what=_named(what)),
+            hint=msg("YAML indents with spaces only: replace the tab with spaces"),
         )
-    hint = "check the indentation and quoting on this line"
+    hint = msg("check the indentation and quoting on this line")
     if "mapping values are not allowed" in problem:
-        hint = "a value containing ': ' must be quoted, e.g. title: \"Kreml: nicht verhandelbar\""
-    return error(span, "yaml-syntax", f"{what} is not valid YAML: {problem}", hint=hint)
+        hint = msg(
+            "a value containing ': ' must be quoted, e.g. title: \"Kreml: nicht verhandelbar\""
+        )
+    message = msg("{what} is not valid YAML: {problem}", what=_named(what), problem=problem)
+    return error(span, "yaml-syntax", message, hint=hint)
 
 
 def _indenting_tab(yaml_text: str, line_index: int) -> int | None:
@@ -367,12 +407,12 @@ def _unmarked_yaml_problem(exc: yaml.YAMLError, place: _Place, yaml_text: str) -
         return error(
             Span(path, first_line + line, col),
             "yaml-syntax",
-            f"{what} is not valid YAML: {exc.reason}",
-            hint="delete the character: it cannot stand in YAML",
+            msg("{what} is not valid YAML: {problem}", what=_named(what), problem=exc.reason),
+            hint=msg("delete the character: it cannot stand in YAML"),
         )
     return error(
         Span(path, first_line, 1),
         "yaml-syntax",
-        f"invalid YAML: {exc}",
-        hint=f"check the quoting and indentation of {_the(what)}",
+        msg("invalid YAML: {problem}", problem=str(exc)),
+        hint=msg("check the quoting and indentation of {what}", what=_the(what)),
     )

@@ -13,13 +13,16 @@ from collections.abc import Callable, Mapping
 import yaml
 
 from ..diagnostics import Diagnostic, Span
+from ..messages import Message, msg
 from ..model import Quote
 from .front_matter import Document, split_lines
 from .quotations import find_quotations
 
 QUOTED_FIELDS = ("title", "summary")
+# How a message names a quoted field: "in the title".
+FIELD_WORDS = {"title": msg("the title"), "summary": msg("the summary")}
 _SNIPPET = 8  # characters of a quotation searched for in the file's text
-Unbalanced = Callable[[Span, str, str], Diagnostic]  # (span, mark, where) → warning
+Unbalanced = Callable[[Span, str, Message], Diagnostic]  # (span, mark, where) → warning
 
 
 def front_matter_quotes(
@@ -44,7 +47,7 @@ def front_matter_quotes(
             if words and not quotation.single:
                 width = quotation.close + 1 - quotation.open
                 quotes.append((field, Quote(words, place(value, quotation.open, width))))
-        where = f"the {field}"
+        where = FIELD_WORDS[field]
         problems += [unbalanced(place(value, at, 1), value[at], where) for at in found.unclosed]
     return tuple(quotes), problems
 

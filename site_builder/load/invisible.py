@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from ..diagnostics import Diagnostic, Span, warning
+from ..messages import msg, msg_n
 
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # LRE, RLE, LRO, RLO: closed by PDF
 _ISOLATES = "\u2066\u2067\u2068"  # LRI, RLI, FSI: closed by PDI
@@ -57,14 +58,24 @@ def invisible_characters(text: str, path: str) -> list[Diagnostic]:
         if not found:
             continue
         char = line[found[0]]
-        more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
+        message = msg("invisible character U+{code:04X} {name}", code=ord(char), name=_name(char))
+        if len(found) > 1:
+            message = msg_n(
+                "invisible character U+{code:04X} {name} (and {n} more on this line)",
+                "invisible character U+{code:04X} {name} (and {n} more on this line)",
+                len(found) - 1,
+                code=ord(char),
+                name=_name(char),
+            )
         problems.append(
             warning(
                 Span(path, number, found[0] + 1),
                 "invisible-character",
-                f"invisible character U+{ord(char):04X} {_name(char)}{more}",
-                hint="delete it: readers cannot see it, and it can hide or reorder the text "
-                "around it",
+                message,
+                hint=msg(
+                    "delete it: readers cannot see it, and it can hide or reorder the text "
+                    "around it"
+                ),
             )
         )
     return problems

@@ -23,6 +23,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import msg
 from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
 from ..progress import Progress, no_progress
@@ -238,8 +239,8 @@ def _read(root: Path, path: str) -> bytes | list[Diagnostic]:
             error(
                 Span(path),
                 "unreadable-file",
-                f"cannot read the file: {exc.strerror}",
-                hint="check the file's permissions",
+                msg("cannot read the file: {reason}", reason=exc.strerror),
+                hint=msg("check the file's permissions"),
             )
         ]
 
@@ -256,7 +257,11 @@ def load_safely(
             error(
                 Span(path),
                 "internal-error",
-                f"site-builder failed on this file ({type(exc).__name__}: {exc})",
-                hint="this is a bug in site-builder: please report it with this file attached",
+                msg(
+                    "site-builder failed on this file ({kind}: {problem})",
+                    kind=type(exc).__name__,
+                    problem=str(exc),
+                ),
+                hint=msg("this is a bug in site-builder: please report it with this file attached"),
             )
         ]

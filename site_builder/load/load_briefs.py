@@ -20,9 +20,10 @@ from markdown_it.token import Token
 
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Span, error, warning
+from ..messages import Message, msg
 from ..model import Brief, BriefParagraph, CitationGroup, CitationRef, Correction, Quote
 from ..names import file_slug_problems
-from .fields import BRIEF_FIELDS, read_fields
+from .fields import BRIEF_FIELDS, BRIEF_WORDING, read_fields
 from .front_matter import Document, read_document, split_lines
 from .front_quotes import front_matter_quotes
 from .markdown import (
@@ -51,9 +52,11 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
     text, document, problems = read_document(
         data,
         path,
-        "brief",
-        hint="start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
-        '(or create it with: site-builder new "Title")',
+        msg("brief has no front matter"),
+        hint=msg(
+            "start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
+            '(or create it with: site-builder new "Title")'
+        ),
         own_text=True,
     )
     if document is None or not document.has_front_matter:
@@ -62,19 +65,19 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
     front_quotes: tuple[tuple[str, Quote], ...] = ()
     if document.yaml_ok:
         values, field_problems = read_fields(
-            document.front_matter, BRIEF_FIELDS, "brief", document.span_of, Span(path)
+            document.front_matter, BRIEF_FIELDS, BRIEF_WORDING, document.span_of, Span(path)
         )
         front_quotes, quote_problems = front_matter_quotes(document, text, values, unbalanced_quote)
         problems += field_problems + quote_problems
     slug = slugify(PurePosixPath(path).stem)
-    problems += file_slug_problems(path, slug, "URL slug")
+    problems += file_slug_problems(path, slug, msg("URL slug"))
     if not slug:
         problems.append(
             error(
                 Span(path),
                 "bad-file-name",
-                "the file name has no letters or digits to make a URL from",
-                hint="rename the file, e.g. kreml-gebiete.md",
+                msg("the file name has no letters or digits to make a URL from"),
+                hint=msg("rename the file, e.g. kreml-gebiete.md"),
             )
         )
     body_lines = split_lines(document.body)
@@ -210,7 +213,7 @@ def _citation_groups(
                     positions.span(syntax.start, syntax.end - syntax.start),
                     "malformed-citation",
                     syntax.problem,
-                    hint="a group looks like [@source#p1; @other#p4]",
+                    hint=msg("a group looks like [@source#p1; @other#p4]"),
                 )
             )
             continue
@@ -250,13 +253,19 @@ def _attested(
     return {syntax.start: quotes for syntax, quotes in zip(valid, attested, strict=True)}
 
 
-def unbalanced_quote(span: Span, mark: str, where: str = "this paragraph") -> Diagnostic:
+def unbalanced_quote(span: Span, mark: str, where: Message | None = None) -> Diagnostic:
     return warning(
         span,
         "unbalanced-quote",
-        f"the quotation mark {mark} opens a quotation that is never closed in {where}",
-        hint="close the quotation („…“) or remove the mark; an unclosed quotation is not "
-        "checked against the source",
+        msg(
+            "the quotation mark {mark} opens a quotation that is never closed in {where}",
+            mark=mark,
+            where=where or msg("this paragraph"),
+        ),
+        hint=msg(
+            "close the quotation („…“) or remove the mark; an unclosed quotation is not "
+            "checked against the source"
+        ),
     )
 
 

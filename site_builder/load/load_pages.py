@@ -13,9 +13,10 @@ from pathlib import PurePosixPath
 from markdown_it import MarkdownIt
 
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import msg
 from ..model import SitePage
 from ..names import file_slug_problems
-from .fields import PAGE_FIELDS, read_fields
+from .fields import PAGE_FIELDS, PAGE_WORDING, read_fields
 from .front_matter import read_document
 from .markdown_html import page_body_html
 from .markdown_limits import limit_problems
@@ -32,8 +33,8 @@ def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, 
     _, document, problems = read_document(
         data,
         path,
-        "page",
-        hint="start the file with '---', a line 'title: Impressum', and '---'",
+        msg("page has no front matter"),
+        hint=msg("start the file with '---', a line 'title: Impressum', and '---'"),
         own_text=True,
     )
     if document is None or not document.has_front_matter:
@@ -41,11 +42,11 @@ def load_page(path: str, data: bytes, md: MarkdownIt) -> tuple[SitePage | None, 
     values: dict[str, object] = {}
     if document.yaml_ok:
         values, field_problems = read_fields(
-            document.front_matter, PAGE_FIELDS, "page", document.span_of, Span(path)
+            document.front_matter, PAGE_FIELDS, PAGE_WORDING, document.span_of, Span(path)
         )
         problems += field_problems
     slug = slugify(PurePosixPath(path).stem)
-    problems += file_slug_problems(path, slug, "URL slug")
+    problems += file_slug_problems(path, slug, msg("URL slug"))
     slug_problem = _slug_problem(path, slug)
     if slug_problem is not None:
         return None, [*problems, slug_problem]
@@ -69,15 +70,20 @@ def _slug_problem(path: str, slug: str) -> Diagnostic | None:
         return error(
             Span(path),
             "bad-file-name",
-            "the file name has no letters or digits to make a URL from",
-            hint="rename the file, e.g. impressum.md",
+            msg("the file name has no letters or digits to make a URL from"),
+            hint=msg("rename the file, e.g. impressum.md"),
         )
     if slug in RESERVED_SLUGS:
         return error(
             Span(path),
             "page-url-taken",
-            f"a page named '{slug}' would take the address /{slug}/, which the site uses itself",
-            hint="rename the file (the site's own folders are "
-            f"{', '.join(sorted(RESERVED_SLUGS))})",
+            msg(
+                "a page named '{slug}' would take the address /{slug}/, which the site uses itself",
+                slug=slug,
+            ),
+            hint=msg(
+                "rename the file (the site's own folders are {folders})",
+                folders=", ".join(sorted(RESERVED_SLUGS)),
+            ),
         )
     return None

@@ -17,9 +17,10 @@ from markdown_it.token import Token
 
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import msg
 from ..model import Paragraph, Source
 from ..names import file_slug_problems
-from .fields import SOURCE_FIELDS, read_fields
+from .fields import SOURCE_FIELDS, SOURCE_WORDING, read_fields
 from .front_matter import Document, read_document, split_lines
 from .markdown import (
     InlinePositions,
@@ -33,7 +34,9 @@ from .markdown_limits import NESTING_HINT, limit_problems
 from .slugs import slugify
 
 _POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
-_FLATTEN_HINT = f"flatten the nesting in the stored file, keeping its words; {NESTING_HINT}"
+_FLATTEN_HINT = msg(
+    "flatten the nesting in the stored file, keeping its words; {hint}", hint=NESTING_HINT
+)
 
 
 def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, list[Diagnostic]]:
@@ -41,8 +44,8 @@ def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, 
     _, document, problems = read_document(
         data,
         path,
-        "source",
-        hint="start the file with '---', a line 'title: …', and '---'",
+        msg("source has no front matter"),
+        hint=msg("start the file with '---', a line 'title: …', and '---'"),
         own_text=False,  # a source is verbatim: what it holds is the article's
     )
     if document is None:
@@ -50,7 +53,7 @@ def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, 
     values: dict[str, object] = {}
     if document.yaml_ok:
         values, field_problems = read_fields(
-            document.front_matter, SOURCE_FIELDS, "source", document.span_of, Span(path)
+            document.front_matter, SOURCE_FIELDS, SOURCE_WORDING, document.span_of, Span(path)
         )
         problems += field_problems
     source_id = _source_id(path, values, problems)
@@ -72,14 +75,14 @@ def _source_id(path: str, values: dict[str, object], problems: list[Diagnostic])
     if "id" in values:
         return str(values["id"])
     source_id = slugify(PurePosixPath(path).stem)
-    problems += file_slug_problems(path, source_id, "id")
+    problems += file_slug_problems(path, source_id, msg("id"))
     if not source_id:
         problems.append(
             error(
                 Span(path),
                 "bad-file-name",
-                "the file name has no letters or digits to make an id from",
-                hint="rename the file or set 'id: …' in the front matter",
+                msg("the file name has no letters or digits to make an id from"),
+                hint=msg("rename the file or set 'id: …' in the front matter"),
             )
         )
         return None
@@ -176,8 +179,8 @@ def _anchor_name_problems(
             error(
                 span,
                 "lone-anchor",
-                f"'^{name}' stands alone instead of ending a paragraph",
-                hint="append the marker to the last line of the paragraph it names",
+                msg("'^{name}' stands alone instead of ending a paragraph", name=name),
+                hint=msg("append the marker to the last line of the paragraph it names"),
             )
         ]
     if _POSITIONAL.match(name):
@@ -185,8 +188,11 @@ def _anchor_name_problems(
             error(
                 span,
                 "reserved-anchor",
-                f"'^{name}' looks like a positional anchor; p1, p2, … are given by position",
-                hint="choose a descriptive name such as ^peskow-verfassung",
+                msg(
+                    "'^{name}' looks like a positional anchor; p1, p2, … are given by position",
+                    name=name,
+                ),
+                hint=msg("choose a descriptive name such as ^peskow-verfassung"),
             )
         ]
     if name in named:
@@ -194,8 +200,12 @@ def _anchor_name_problems(
             error(
                 span,
                 "duplicate-anchor",
-                f"anchor '^{name}' is already used on line {named[name].line}",
-                hint="anchors are unique within a source; rename one of them",
+                msg(
+                    "anchor '^{name}' is already used on line {line}",
+                    name=name,
+                    line=named[name].line,
+                ),
+                hint=msg("anchors are unique within a source; rename one of them"),
             )
         ]
     return []

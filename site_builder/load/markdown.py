@@ -23,6 +23,7 @@ from markdown_it.rules_inline.link import link as link_rule
 from markdown_it.token import Token
 
 from ..diagnostics import Span
+from ..messages import Message, msg
 from .markdown_limits import bound_work
 
 CITATION_TOKEN = "citation_group"
@@ -54,7 +55,7 @@ class GroupSyntax:
     start: int
     end: int
     refs: tuple[RefSyntax, ...]
-    problem: str | None = None
+    problem: Message | None = None
 
 
 class _SiteMarkdown(MarkdownIt):
@@ -170,12 +171,13 @@ def parse_group(src: str, start: int, end: int) -> GroupSyntax:
         match = _REF.fullmatch(stripped)
         if match is None:
             problem = (
-                "separate the citations of a group with ';'"
+                msg("separate the citations of a group with ';'")
                 if "," in stripped or " @" in stripped
-                else "write each citation as @source#anchor"
+                else msg("write each citation as @source#anchor")
             )
             shown = _shortened(stripped)
-            return GroupSyntax(start, end + 1, (), f"'{shown}' is not a citation: {problem}")
+            why = msg("'{text}' is not a citation: {problem}", text=shown, problem=problem)
+            return GroupSyntax(start, end + 1, (), why)
         at = offset + part.index("@")
         refs.append(RefSyntax(match.group(1), match.group(2) or None, at))
         offset += len(part) + 1

@@ -36,6 +36,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from ..diagnostics import Diagnostic, Span, error
+from ..messages import NO_WORDS, Message, msg, msg_n
 
 _P = TypeVar("_P")
 
@@ -55,7 +56,7 @@ _EMPHASIS_RUN = re.compile(r"\*+|_+")
 _THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*+\1)*+[ \t]*+")  # the test hr makes, at C speed
 
 # How deep Markdown may nest (markdown-it's ``maxNesting`` of 20, counted as it counts).
-NESTING_HINT = "nest at most 19 levels: each block quote ('>') counts one, each list two"
+NESTING_HINT = msg("nest at most 19 levels: each block quote ('>') counts one, each list two")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +203,7 @@ def skipped(env: dict[str, object]) -> tuple[Skipped | None, Skipped | None]:
 
 
 def limit_problems(
-    env: dict[str, object], path: str, body_line: int, hint: str = NESTING_HINT
+    env: dict[str, object], path: str, body_line: int, hint: Message = NESTING_HINT
 ) -> list[Diagnostic]:
     """The errors for a body parsed with ``env`` (``body_line``: the file line of its first
     line): ``nesting-too-deep`` where markdown-it skipped text, ``markdown-too-complex``
@@ -214,8 +215,11 @@ def limit_problems(
             error(
                 Span(path, body_line + deep.line, deep.col),
                 "nesting-too-deep",
-                "lists and block quotes are nested too deeply here: the Markdown parser would "
-                f"drop the text from here on (in a list, to the end of the file){_more(deep)}",
+                msg(
+                    "lists and block quotes are nested too deeply here: the Markdown parser "
+                    "would drop the text from here on (in a list, to the end of the file){more}",
+                    more=_more(deep),
+                ),
                 hint=hint,
             )
         )
@@ -224,16 +228,24 @@ def limit_problems(
             error(
                 Span(path, body_line + complex_.line, complex_.col),
                 "markdown-too-complex",
-                "the Markdown from this paragraph on is too costly to read (thousands of "
-                "nested '[', '![' or '*'/'_' markers): it is shown as written"
-                f"{_more(complex_, 'paragraph')}",
-                hint="remove the runs of markers that open no link or emphasis, or write "
-                "them as \\[ \\* \\_",
+                msg(
+                    "the Markdown from this paragraph on is too costly to read (thousands of "
+                    "nested '[', '![' or '*'/'_' markers): it is shown as written{more}",
+                    more=_more(complex_, paragraphs=True),
+                ),
+                hint=msg(
+                    "remove the runs of markers that open no link or emphasis, or write "
+                    "them as \\[ \\* \\_"
+                ),
             )
         )
     return problems
 
 
-def _more(noted: Skipped, thing: str = "place") -> str:
+def _more(noted: Skipped, paragraphs: bool = False) -> Message:
     others = noted.count - 1
-    return f" (and {others} more {thing}{'s' if others > 1 else ''})" if others else ""
+    if not others:
+        return NO_WORDS
+    if paragraphs:
+        return msg_n(" (and {n} more paragraph)", " (and {n} more paragraphs)", others)
+    return msg_n(" (and {n} more place)", " (and {n} more places)", others)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Span, error
 from ..load.discover import read_site_file
+from ..messages import Message, literal, msg, msg_n
 from ..model import CitationRef, Corpus, Paragraph, Source
 from ..names import is_utf8, shown
 from ..safe_files import replace_file
@@ -69,7 +70,7 @@ def parse_lock(data: bytes) -> tuple[dict[str, LockEntry] | None, list[Diagnosti
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position(data[: exc.start].decode("utf-8"), exc.start)
-        return None, [_broken(Span(LOCK_NAME, line, col), "it is not UTF-8 text")]
+        return None, [_broken(Span(LOCK_NAME, line, col), msg("it is not UTF-8 text"))]
     twice: list[int] = []  # one item per object with a key written twice
     try:
         document = json.loads(text, object_pairs_hook=lambda pairs: _unique(pairs, twice))
@@ -77,9 +78,9 @@ def parse_lock(data: bytes) -> tuple[dict[str, LockEntry] | None, list[Diagnosti
         # At the very end ("Expecting value" after the last line break) the place is
         # the end of the last line: there is no line after it to go to.
         end = min(exc.pos, len(text.rstrip("\n")))
-        return None, [_broken(Span(LOCK_NAME, *_position(text[:end], end)), exc.msg)]
+        return None, [_broken(Span(LOCK_NAME, *_position(text[:end], end)), literal(exc.msg))]
     except RecursionError:  # the JSON parser recurses once per bracket
-        return None, [_broken(Span(LOCK_NAME), "it is nested too deeply")]
+        return None, [_broken(Span(LOCK_NAME), msg("it is nested too deeply"))]
     if twice:
         return None, [_written_twice(text, len(twice))]
     version = _version_problem(document)
@@ -100,12 +101,25 @@ def _unique(pairs: list[tuple[str, Any]], twice: list[int]) -> dict[str, Any]:
 def _written_twice(text: str, objects: int) -> Diagnostic:
     key, position = _first_key_written_twice(text)
     line, col = _position(text[:position], position)
-    more = f" (and in {objects - 1} more places)" if objects > 1 else ""
+    reason = msg(
+        "the key '{key}' is written twice; which value was checked is unknown", key=shown(key)
+    )
+    if objects > 1:
+        reason = msg_n(
+            "the key '{key}' is written twice (and in {n} more place); which value was "
+            "checked is unknown",
+            "the key '{key}' is written twice (and in {n} more places); which value was "
+            "checked is unknown",
+            objects - 1,
+            key=shown(key),
+        )
     return _broken(
         Span(LOCK_NAME, line, col),
-        f"the key '{shown(key)}' is written twice{more}; which value was checked is unknown",
-        hint="resolve the merge: keep one entry per key (restore the lock from git, or run "
-        "'site-builder lock --all' and review the citations)",
+        reason,
+        hint=msg(
+            "resolve the merge: keep one entry per key (restore the lock from git, or run "
+            "'site-builder lock --all' and review the citations)"
+        ),
     )
 
 
@@ -135,25 +149,36 @@ def _first_key_written_twice(text: str) -> tuple[str, int]:
 
 def _version_problem(document: object) -> Diagnostic | None:
     if not isinstance(document, dict) or not isinstance(document.get("citations"), dict):
-        return _broken(Span(LOCK_NAME), 'it is not an object with "citations"')
+        return _broken(Span(LOCK_NAME), msg('it is not an object with "citations"'))
     version = document.get("version")
     if type(version) is int and version == LOCK_VERSION:
         return None
-    has = f"version {_shown_value(version)}" if "version" in document else "no version"
+    has = (
+        msg("version {value}", value=_shown_value(version))
+        if "version" in document
+        else msg("no version")
+    )
     return error(
         Span(LOCK_NAME),
         "broken-lock",
-        f"{LOCK_NAME} has {has}; this site-builder reads version {LOCK_VERSION} only",
-        hint="upgrade site-builder (pip install -U site-builder) to read it, or restore "
-        "the lock from git",
+        msg(
+            "{lock} has {has}; this site-builder reads version {version} only",
+            lock=LOCK_NAME,
+            has=has,
+            version=LOCK_VERSION,
+        ),
+        hint=msg(
+            "upgrade site-builder (pip install -U site-builder) to read it, or restore "
+            "the lock from git"
+        ),
     )
 
 
-def _shown_value(value: object) -> str:
+def _shown_value(value: object) -> Message:
     """A JSON value for a message: a scalar as written (cut), a list or object by kind."""
     if isinstance(value, list | dict):
-        return "a list" if isinstance(value, list) else "an object"
-    return shown(json.dumps(value), 20)
+        return msg("a list") if isinstance(value, list) else msg("an object")
+    return literal(shown(json.dumps(value), 20))
 
 
 def _entries(
@@ -193,7 +218,7 @@ def _broken_entry(key: str, text: str) -> Diagnostic:
     line, col = _position(text[:found], found) if found >= 0 else (1, 1)
     return _broken(
         Span(LOCK_NAME, line, col),
-        f'the entry {quoted[:80]} is not a "fingerprint" and "text" of UTF-8 text',
+        msg('the entry {key} is not a "fingerprint" and "text" of UTF-8 text', key=quoted[:80]),
     )
 
 
@@ -202,12 +227,12 @@ def _position(before: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - before.rfind("\n")
 
 
-def _broken(span: Span, reason: str, hint: str = "") -> Diagnostic:
+def _broken(span: Span, reason: Message, hint: Message | None = None) -> Diagnostic:
     return error(
         span,
         "broken-lock",
-        f"{LOCK_NAME} cannot be read: {reason}",
-        hint=hint or "restore it from git, or run 'site-builder lock' to write it anew",
+        msg("{lock} cannot be read: {reason}", lock=LOCK_NAME, reason=reason),
+        hint=hint or msg("restore it from git, or run 'site-builder lock' to write it anew"),
     )
 
 

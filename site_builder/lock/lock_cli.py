@@ -68,7 +68,7 @@ def run_lock(args: argparse.Namespace) -> int:
     plan = plan_lock(args.site)
     if plan.broken and not args.all:
         with printing(EXIT_CONTENT):
-            print_problems(plan.broken, sys.stdout, args.site)
+            print_problems(plan.broken, sys.stdout, args.site, args.report_language)
             print(
                 # The problems above say what is wrong (a merge conflict, a newer version, a
                 # link out of the site ...); this line says only what was done and the ways
@@ -98,7 +98,7 @@ def run_lock(args: argparse.Namespace) -> int:
     status = EXIT_CONTENT if failed else EXIT_OK
     with printing(status):
         _print_outcome(outcome, colour, listed)
-        print_problems(plan.problems, sys.stdout, args.site)
+        print_problems(plan.problems, sys.stdout, args.site, args.report_language)
     return status
 
 
@@ -198,7 +198,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
     plan = plan_lock(args.site)
     if plan.broken:
         with printing(EXIT_CONTENT):
-            print_problems(plan.broken, sys.stdout, args.site)
+            print_problems(plan.broken, sys.stdout, args.site, args.report_language)
         return EXIT_CONTENT
     moved = moved_keys(plan)
     if not moved:

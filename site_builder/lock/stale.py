@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 
 from ..check.word_diff import describe
 from ..diagnostics import Diagnostic, Span, error, warning
+from ..messages import NO_WORDS, Message, literal, msg, msg_n
 from .lock import LOCK_NAME, Cited, CitedAnchor, Lock, LockEntry, entry_for, locked_text
 
 STALE_CODES = frozenset({"stale-citation", "anchor-moved"})
+DIFF = msg("diff")  # the detail label of a stale citation's word diff
 _POSITIONAL = re.compile(r"p([1-9][0-9]*)")
 
 
@@ -32,19 +34,21 @@ class ChangedCitation:
     locked: LockEntry
     current: LockEntry | None  # None: the anchor names no paragraph any more
     moved_to: str | None = None
-    move_reason: str = ""
+    move_reason: Message = NO_WORDS
 
     @property
     def key(self) -> str:
         return self.cited.key
 
     @property
-    def where(self) -> str:
+    def where(self) -> Message:
         """``kreml-gebiete#p14 (content/kreml-gebiete.md:33)``: the key and its paragraph."""
         paragraph, source = self.cited.paragraph, self.cited.source
         if paragraph is not None:
-            return f"{self.key} ({paragraph.span.path}:{paragraph.span.line})"
-        return f"{self.key} ({source.path if source else 'no source'})"
+            return literal(f"{self.key} ({paragraph.span.path}:{paragraph.span.line})")
+        if source is not None:
+            return literal(f"{self.key} ({source.path})")
+        return msg("{key} (no source)", key=self.key)
 
     def diff(self, context: int = 4) -> str:
         """The change as a plain word diff (``[-zweimal-]{+dreimal+}``)."""
@@ -102,20 +106,24 @@ def _with_reason(change: ChangedCitation, changed: Sequence[ChangedCitation]) ->
     return replace(change, move_reason=_reason(old, new, swapped))
 
 
-def _reason(old: int, new: int, swapped: bool) -> str:
+def _reason(old: int, new: int, swapped: bool) -> Message:
     if swapped:
-        return f"the paragraphs #p{min(old, new)} and #p{max(old, new)} changed places"
+        return msg(
+            "the paragraphs #p{first} and #p{second} changed places",
+            first=min(old, new),
+            second=max(old, new),
+        )
     shift = abs(new - old)
     if new > old:
-        return (
-            "a paragraph was inserted above it"
-            if shift == 1
-            else f"{shift} paragraphs were inserted above it"
+        return msg_n(
+            "a paragraph was inserted above it",
+            "{n} paragraphs were inserted above it",
+            shift,
         )
-    return (
-        "a paragraph above it was removed"
-        if shift == 1
-        else f"{shift} paragraphs above it were removed"
+    return msg_n(
+        "a paragraph above it was removed",
+        "{n} paragraphs above it were removed",
+        shift,
     )
 
 
@@ -142,9 +150,11 @@ def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
                 error(
                     ref.span,
                     "unlocked-citation",
-                    f"citation {key} is not in {LOCK_NAME}",
-                    hint=f"run 'site-builder check' or 'site-builder lock' locally and commit "
-                    f"{LOCK_NAME}",
+                    msg("citation {key} is not in {lock}", key=key, lock=LOCK_NAME),
+                    hint=msg(
+                        "run 'site-builder check' or 'site-builder lock' locally and commit {lock}",
+                        lock=LOCK_NAME,
+                    ),
                 )
                 for ref in anchor.refs
             ]
@@ -159,8 +169,8 @@ def unused_lock_entries(cited: Collection[str], lock: Lock | None) -> list[Diagn
         warning(
             Span(LOCK_NAME),
             "unused-lock-entry",
-            f"{LOCK_NAME} has an entry for {key}, which no brief cites",
-            hint="run 'site-builder check' or 'site-builder lock' to drop it",
+            msg("{lock} has an entry for {key}, which no brief cites", lock=LOCK_NAME, key=key),
+            hint=msg("run 'site-builder check' or 'site-builder lock' to drop it"),
         )
         for key in sorted(lock.keys() - cited)
     ]
@@ -172,15 +182,26 @@ def _changed_problem(change: ChangedCitation, diff: str, span: Span, is_error: b
         return make(
             span,
             "anchor-moved",
-            f"{change.key} now reads as #{change.moved_to}: {change.move_reason}",
-            hint=f"run 'site-builder reanchor' to cite #{change.moved_to}; a ^name at the end "
-            "of the source paragraph pins it for good",
+            msg(
+                "{key} now reads as #{anchor}: {reason}",
+                key=change.key,
+                anchor=change.moved_to,
+                reason=change.move_reason,
+            ),
+            hint=msg(
+                "run 'site-builder reanchor' to cite #{anchor}; a ^name at the end "
+                "of the source paragraph pins it for good",
+                anchor=change.moved_to,
+            ),
         )
     return make(
         span,
         "stale-citation",
-        f"the text of {change.where} changed since this citation was checked",
-        hint=f"check the brief against the new text, then accept it: 'site-builder lock "
-        f"{change.key}' (or review every change: 'site-builder review')",
-        details=(("diff", diff),),
+        msg("the text of {place} changed since this citation was checked", place=change.where),
+        hint=msg(
+            "check the brief against the new text, then accept it: 'site-builder lock "
+            "{key}' (or review every change: 'site-builder review')",
+            key=change.key,
+        ),
+        details=((DIFF, diff),),
     )

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..language import ENGLISH, Language
 from ..load.config import ConfigError, load_config
 from ..lock.lock import LockWriteError
 from ..output.write import OutputFolderError, OutputWriteError, check_output_folder
@@ -60,11 +61,13 @@ def _no_progress_display() -> Progress:
 @dataclass(frozen=True, slots=True)
 class Console:
     """How ``serve`` talks to the editor: ``say`` prints one message (a line or more);
-    ``colour`` paints diagnostics; ``progress`` gives a fresh display for each build."""
+    ``colour`` paints diagnostics; ``progress`` gives a fresh display for each build;
+    ``language`` is the language of diagnostics."""
 
     say: Callable[[str], None]
     colour: bool = False
     progress: Callable[[], Progress] = field(default=_no_progress_display)
+    language: Language = ENGLISH
 
 
 class Builder:
@@ -154,9 +157,11 @@ class Builder:
 
     def _show_result(self, result: BuildResult, seconds: float) -> None:
         if result.check.diagnostics:
-            self._console.say(report_text(result, self._console.colour, self._root))
+            self._console.say(
+                report_text(result, self._console.colour, self._root, self._console.language)
+            )
         if not result.written:
-            self._show_error(report_text(result, colour=False))
+            self._show_error(report_text(result, False, None, self._console.language))
             return
         self._builds += 1
         base_path = Urls(self._options.base_url or result.check.config.base_url).base_path
@@ -166,8 +171,9 @@ class Builder:
         self._live.show(Served(result.out, base_path), Event("reload", str(self._builds)))
 
     def _fail(self, problems: list[Diagnostic]) -> None:
-        self._console.say(diagnostics_text(problems, self._console.colour, self._root))
-        self._show_error(diagnostics_text(problems, colour=False))
+        language = self._console.language
+        self._console.say(diagnostics_text(problems, self._console.colour, self._root, language))
+        self._show_error(diagnostics_text(problems, False, None, language))
 
     def _show_error(self, text: str) -> None:
         if self._live.served().folder.is_dir():
@@ -178,20 +184,26 @@ class Builder:
         self._live.show(served, Event("error", text))
 
 
-def report_text(result: BuildResult, colour: bool, site: Path | None = None) -> str:
-    """The build's diagnostics and summary line, as ``check`` prints them; with the lines
-    of ``site``'s files they point at, if given (the terminal; not the page overlay)."""
+def report_text(
+    result: BuildResult, colour: bool, site: Path | None = None, language: Language = ENGLISH
+) -> str:
+    """The build's diagnostics and summary line, as ``check`` prints them, in ``language``;
+    with the lines of ``site``'s files they point at, if given (the terminal; not the page
+    overlay)."""
     checked = result.check
-    closing = summary(checked.diagnostics, checked.briefs, checked.sources)
-    shown = diagnostics_text(result.check.diagnostics, colour, site)
+    closing = summary(checked.diagnostics, checked.briefs, checked.sources, language)
+    shown = diagnostics_text(result.check.diagnostics, colour, site, language)
     return "\n".join([shown, closing]).lstrip("\n")
 
 
 def diagnostics_text(
-    diagnostics: Sequence[Diagnostic], colour: bool, site: Path | None = None
+    diagnostics: Sequence[Diagnostic],
+    colour: bool,
+    site: Path | None = None,
+    language: Language = ENGLISH,
 ) -> str:
     """Diagnostics as ``check`` prints them, one after the other."""
-    return "\n".join(text_report(diagnostics, site, colour))
+    return "\n".join(text_report(diagnostics, site, colour, language))
 
 
 def _listing(paths: list[str], shown: int = 3) -> str:
