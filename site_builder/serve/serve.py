@@ -8,6 +8,7 @@ nothing that is served: the editor sees its diagnostics in the terminal and over
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 import traceback
@@ -25,9 +26,10 @@ from ..progress import Progress, no_progress
 from ..render.urls import Urls
 from ..report import format_text, summary
 from ..search.search_bundle import SearchIndexError
+from .publish_timer import Clock, PublishTimer
 from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
-from .watch import WatchOptions, refreshed, snapshot, watch
+from .watch import Reactions, WatchOptions, refreshed, snapshot, watch
 
 CACHE_FOLDER = ".site-builder-cache"
 HOST = "127.0.0.1"
@@ -45,11 +47,14 @@ def serve_folder(root: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
-    """``port`` 0 picks a free port. ``build.out`` None means ``serve_folder``."""
+    """``port`` 0 picks a free port. ``build.out`` None means ``serve_folder``. ``clock``
+    is read for each build, and a scheduled brief's moment passing makes a rebuild; None:
+    every build uses ``build.clock`` (fixed by ``SOURCE_DATE_EPOCH``), nothing is timed."""
 
     build: BuildOptions = field(default_factory=BuildOptions)
     port: int = 8000
     watch: WatchOptions = field(default_factory=WatchOptions)
+    clock: Clock | None = None
 
 
 def _no_progress_display() -> Progress:
@@ -72,8 +77,16 @@ class Builder:
     The documents and what was made of them stay in memory between builds (``Resident``),
     so a rebuild parses the edited files only and renders only the pages they touch."""
 
-    def __init__(self, root: Path, options: BuildOptions, live: LiveSite, console: Console):
+    def __init__(
+        self,
+        root: Path,
+        options: BuildOptions,
+        live: LiveSite,
+        console: Console,
+        clock: Clock | None = None,
+    ):
         self._root, self._options, self._live, self._console = root, options, live, console
+        self._timer = PublishTimer(clock, options.drafts)
         self._builds = 0
         self._resident = Resident()
         self._search_pending = False
@@ -94,6 +107,15 @@ class Builder:
             # The first build may have found the last session's output up to date and
             # loaded nothing: then the site is loaded (``catch_up``) once the files are quiet.
             self._load_pending = not self._resident.documents
+
+    def publish_due(self) -> bool:
+        """Rebuild if a scheduled brief's ``publish_at`` has passed; whether it did."""
+        due = self._timer.due()
+        if due is None:
+            return False
+        self._console.say(f"publish_at reached: {_listing(list(due.paths))}; rebuilding")
+        self.build([])
+        return True
 
     def catch_up(self) -> None:
         """Load the site into memory if the first build did not, and bring the search index
@@ -129,6 +151,25 @@ class Builder:
 
     def _built(self, options: BuildOptions) -> BuildResult | None:
         """A build with ``options``, or None when it failed (and the failure was shown)."""
+        clock = self._timer.now()
+        if clock is not None:
+            options = replace(options, clock=clock)
+        result = self._attempt(options)
+        self._note_schedule(result, options.clock)
+        return result
+
+    def _note_schedule(self, result: BuildResult | None, clock: datetime.datetime | None) -> None:
+        """Note the next scheduled brief; say when it changed (an editor scheduling a
+        brief sees when the preview will show it)."""
+        before = self._timer.next
+        self._timer.noted(None if result is None else result.check.corpus.briefs, clock)
+        upcoming = self._timer.next
+        if upcoming is not None and upcoming != before:
+            when = upcoming.moment.isoformat()
+            listing = _listing(list(upcoming.paths))
+            self._console.say(f"scheduled: {listing} due at {when} (serve rebuilds then)")
+
+    def _attempt(self, options: BuildOptions) -> BuildResult | None:
         try:
             progress = self._console.progress()
             return build_site(self._root, options, progress, self._resident)
@@ -254,16 +295,15 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
     live = LiveSite(Served(out, base_path))
     server = open_server(options.port, live)  # first: a busy port fails before a long build
     try:
-        builder = Builder(root, replace(options.build, out=out), live, console)
-        baseline = snapshot(root)
+        builder = Builder(root, replace(options.build, out=out), live, console, options.clock)
+        baseline = snapshot(root, out)
         builder.build([])  # before any thread starts, so the loader may still fork
     except BaseException:
         server.server_close()
         raise
     baseline = refreshed(root, baseline, ("citations.lock",))
-    watcher = partial(
-        watch, root, baseline, builder.build, options=options.watch, on_quiet=builder.catch_up
-    )
+    reactions = Reactions(builder.build, console.say, builder.catch_up, builder.publish_due)
+    watcher = partial(watch, root, baseline, reactions, options=options.watch, skip=out)
     running = DevServer(server, live, watcher)
     running.start()
     return running
@@ -280,7 +320,8 @@ def open_server(port: int, live: LiveSite) -> DevHTTPServer:
 def serve(root: Path, options: ServeOptions, console: Console) -> None:
     """``serve``: build, serve on 127.0.0.1 and rebuild on change, until Ctrl-C."""
     running = start_server(root, options, console)
-    console.say(f"serving {running.url} (rebuilds on change; Ctrl-C stops)")
+    noticed = f", polling every {options.watch.interval:g} s" if options.watch.poll else ""
+    console.say(f"serving {running.url} (rebuilds on change{noticed}; Ctrl-C stops)")
     try:
         running.wait()
     finally:
