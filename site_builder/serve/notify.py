@@ -47,10 +47,12 @@ class Targets:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """Something may have changed. ``restart``: a folder appeared or a watched folder went,
-    so the watchers must start again to cover the site as it now is (inotify adds a watch
-    for a new folder on its own, but says nothing when its limit refuses one)."""
+    """Something may have changed: ``paths`` (absolute) were reported, maybe not all.
+    ``restart``: a folder appeared or a watched folder went, so the watchers must start
+    again to cover the site as it now is (inotify adds a watch for a new folder on its
+    own, but says nothing when its limit refuses one)."""
 
+    paths: tuple[str, ...] = ()
     restart: bool = False
 
 
@@ -87,15 +89,24 @@ class Notifier:
         self._gave_up = False
 
     def start(self) -> None:
-        """Start watching the site as it is now."""
+        """Start watching the site as it is now; return once the watchers are listening
+        (or have failed: ``next`` says so), so a change made after this is noticed."""
         self._stop = threading.Event()
         folders = tuple(name for name in self._targets.folders if os.path.isdir(self._path(name)))
-        self._threads = [self._thread("watch-site", (self._targets.root,), recursive=False)]
+        watched: list[tuple[str, tuple[str, ...], bool]] = [
+            ("watch-site", (self._targets.root,), False)
+        ]
         if folders:
-            paths = tuple(self._path(name) for name in folders)
-            self._threads.append(self._thread("watch-folders", paths, recursive=True))
+            watched.append(("watch-folders", tuple(self._path(f) for f in folders), True))
+        readiness = [threading.Event() for _ in watched]
+        self._threads = [
+            self._thread(name, paths, recursive, ready)
+            for (name, paths, recursive), ready in zip(watched, readiness, strict=True)
+        ]
         for thread in self._threads:
             thread.start()
+        for ready in readiness:
+            ready.wait()
 
     def restart(self) -> None:
         """Start again: new folders are then watched, or the failure is reported at once."""
@@ -124,7 +135,11 @@ class Notifier:
         return Notice()
 
     def _failed(self, reason: str) -> None:
+        if self._gave_up:
+            return
         self.close()
+        # The other watcher's failure or notices: the watcher looks at everything anyway.
+        self._drain()
         if self._poll:
             self._gave_up = True
             self._say(f"cannot watch the site for changes: {reason}; restart serve to try again")
@@ -136,7 +151,6 @@ class Notifier:
             f"{seconds:g} s instead (serve --poll does so from the start)"
         )
         self.start()
-        self._drain()  # the failed watchers' notices: the snapshot looks at everything now
 
     def _drain(self) -> None:
         while True:
@@ -148,13 +162,17 @@ class Notifier:
     def _path(self, name: str) -> str:
         return os.path.join(self._targets.root, name)
 
-    def _thread(self, name: str, paths: tuple[str, ...], *, recursive: bool) -> threading.Thread:
+    def _thread(
+        self, name: str, paths: tuple[str, ...], recursive: bool, ready: threading.Event
+    ) -> threading.Thread:
         accepts = self._below if recursive else self._at_top
         pump = _Pump(paths, recursive, accepts, self._notice, self._poll, self._poll_delay_ms)
-        return threading.Thread(target=pump.run, args=(self._stop, self._notices), name=name)
+        arguments = (self._stop, self._notices, ready)
+        return threading.Thread(target=pump.run, args=arguments, name=name)
 
     def _notice(self, changes: set[FileChange]) -> Notice:
-        return Notice(restart=any(self._restarts(change, path) for change, path in changes))
+        restart = any(self._restarts(change, path) for change, path in changes)
+        return Notice(tuple(sorted(path for _, path in changes)), restart)
 
     def _restarts(self, change: watchfiles.Change, path: str) -> bool:
         """A new folder anywhere, or a watched folder gone from the site's top."""
@@ -190,7 +208,12 @@ class _Pump:
     poll: bool
     poll_delay_ms: int
 
-    def run(self, stop: threading.Event, notices: queue.Queue[Notice | _Failure]) -> None:
+    def run(
+        self, stop: threading.Event, notices: queue.Queue[Notice | _Failure], ready: threading.Event
+    ) -> None:
+        """Put a notice on ``notices`` for every batch of changes until ``stop``; set
+        ``ready`` once watchfiles is listening (its first look found nothing yet, or
+        something), or has failed."""
         try:
             for changes in watchfiles.watch(
                 *self.paths,
@@ -203,13 +226,20 @@ class _Pump:
                 poll_delay_ms=self.poll_delay_ms,
                 step=STEP_MS,
                 debounce=DEBOUNCE_MS,
+                # An empty batch after each quiet step: the first one says "listening".
+                rust_timeout=STEP_MS,
+                yield_on_timeout=True,
                 raise_interrupt=False,
             ):
-                notices.put(self.notice(changes))
+                ready.set()
+                if changes:
+                    notices.put(self.notice(changes))
         except FileNotFoundError:
-            notices.put(Notice(restart=True))  # a folder went between listing and watching
+            notices.put(Notice((), restart=True))  # a folder went between listing and watching
         except (OSError, RuntimeError) as exc:  # WatchfilesRustInternalError: RuntimeError
             notices.put(_Failure(failure_reason(exc)))
+        finally:
+            ready.set()
 
 
 def failure_reason(exc: BaseException) -> str:

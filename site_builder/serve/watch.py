@@ -84,6 +84,13 @@ class WatchOptions:
     poll: bool = False
 
 
+# watchfiles' polling (notify's PollWatcher) compares modification times in whole seconds:
+# a second save within the same second as the change it last saw, or as its first scan,
+# goes unreported (samuelcolvin/watchfiles#319). So the watcher looks once more a little
+# over a second after every notice and every start: a few milliseconds of stat calls.
+SECOND_LOOK = 1.1
+
+
 def _nothing() -> None:
     return None
 
@@ -128,52 +135,61 @@ def watch(
     )
     notifier.start()
     try:
-        _watch_notices(
-            root,
-            baseline,
-            reactions,
-            stop,
-            notifier=notifier,
-            options=options,
-            skip=skip,
-            written_by_build=written_by_build,
+        _Watcher(root, skip, written_by_build, reactions, notifier, dict(baseline)).run(
+            stop, options
         )
     finally:
         notifier.close()
 
 
-def _watch_notices(
-    root: Path,
-    baseline: Snapshot,
-    reactions: Reactions,
-    stop: threading.Event,
-    *,
-    notifier: Notifier,
-    options: WatchOptions,
-    skip: Path | None,
-    written_by_build: tuple[str, ...],
-) -> None:
-    last_change = time.monotonic()
-    while not stop.is_set():
-        notice = notifier.next(options.interval)
-        if notice is None:
-            if reactions.publish_due():
-                baseline = refreshed(root, baseline, written_by_build)
+@dataclass
+class _Watcher:
+    """The site at ``root`` as the last build saw it (``baseline``), and what to do when
+    ``notifier`` says it may have changed."""
+
+    root: Path
+    skip: Path | None
+    written_by_build: tuple[str, ...]
+    reactions: Reactions
+    notifier: Notifier
+    baseline: dict[str, tuple[int, int]]
+
+    def run(self, stop: threading.Event, options: WatchOptions) -> None:
+        # The first look: what changed between the baseline and the watchers' start.
+        self.look()
+        last_change = time.monotonic()
+        second_look: float | None = last_change + SECOND_LOOK
+        while not stop.is_set():
+            notice = self.notifier.next(options.interval)
+            now = time.monotonic()
+            if notice is not None:
+                restart = _settled(self.notifier, stop, options.settle)
+                if restart is None:
+                    return
+                if restart or notice.restart:
+                    self.notifier.restart()  # before the look: what comes after is noticed
+                if self.look():
+                    last_change = time.monotonic()
+                second_look = time.monotonic() + SECOND_LOOK
+            elif second_look is not None and now >= second_look:
+                second_look = None
+                if self.look():
+                    last_change = time.monotonic()
+            elif self.reactions.publish_due():
+                self.baseline = refreshed(self.root, self.baseline, self.written_by_build)
                 last_change = time.monotonic()
-            elif time.monotonic() - last_change >= options.quiet:
-                reactions.catch_up()
-            continue
-        restart = _settled(notifier, stop, options.settle)
-        if restart is None:
-            return
-        if restart or notice.restart:
-            notifier.restart()  # before the snapshot: what comes after it is noticed
-        current = snapshot(root, skip)
-        changed = changed_paths(baseline, current)
-        if changed:
-            reactions.rebuild(changed)
-            baseline = refreshed(root, current, written_by_build)
-            last_change = time.monotonic()
+            elif now - last_change >= options.quiet:
+                self.reactions.catch_up()
+
+    def look(self) -> bool:
+        """Rebuild if a watched file changed since the baseline; whether it did."""
+        current = snapshot(self.root, self.skip)
+        changed = changed_paths(self.baseline, current)
+        if not changed:
+            return False
+        self.reactions.rebuild(changed)
+        self.baseline = refreshed(self.root, current, self.written_by_build)
+        return True
 
 
 def _settled(notifier: Notifier, stop: threading.Event, settle: float) -> bool | None:
