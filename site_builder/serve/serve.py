@@ -8,7 +8,6 @@ nothing that is served: the editor sees its diagnostics in the terminal and over
 
 from __future__ import annotations
 
-import datetime
 import threading
 import time
 import traceback
@@ -26,7 +25,7 @@ from ..progress import Progress, no_progress
 from ..render.urls import Urls
 from ..report import format_text, summary
 from ..search.search_bundle import SearchIndexError
-from .publish_timer import Clock, PublishTimer
+from .publish_timer import Clock, Publication, PublishTimer
 from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
 from .watch import Reactions, WatchOptions, refreshed, snapshot, watch
@@ -96,6 +95,11 @@ class Builder:
         """Build now; ``changed`` names the files that caused it (none for the first). With
         search on, the previous search index stays until ``catch_up``: on a large site
         Pagefind takes most of a rebuild, and the editor wants to see the edit."""
+        before = self._timer.next
+        self._build(changed)
+        self._tell_schedule(before)
+
+    def _build(self, changed: list[str]) -> None:
         if changed:
             self._console.say(f"changed: {_listing(changed)}; rebuilding")
         started = time.monotonic()
@@ -121,6 +125,11 @@ class Builder:
         """Load the site into memory if the first build did not, and bring the search index
         up to date if the last build kept the previous one (the watcher calls this once the
         files have been quiet for a moment); open search pages reload."""
+        before = self._timer.next
+        self._catch_up()
+        self._tell_schedule(before)
+
+    def _catch_up(self) -> None:
         if self._load_pending:
             self._load_pending = False
             started = time.monotonic()
@@ -155,18 +164,15 @@ class Builder:
         if clock is not None:
             options = replace(options, clock=clock)
         result = self._attempt(options)
-        self._note_schedule(result, options.clock)
+        self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
         return result
 
-    def _note_schedule(self, result: BuildResult | None, clock: datetime.datetime | None) -> None:
-        """Note the next scheduled brief; say when it changed (an editor scheduling a
-        brief sees when the preview will show it)."""
-        before = self._timer.next
-        self._timer.noted(None if result is None else result.check.corpus.briefs, clock)
+    def _tell_schedule(self, before: Publication | None) -> None:
+        """Say when the next scheduled brief appears, if that changed: an editor who
+        scheduled a brief sees when the preview will show it."""
         upcoming = self._timer.next
         if upcoming is not None and upcoming != before:
-            when = upcoming.moment.isoformat()
-            listing = _listing(list(upcoming.paths))
+            listing, when = _listing(list(upcoming.paths)), upcoming.moment.isoformat()
             self._console.say(f"scheduled: {listing} due at {when} (serve rebuilds then)")
 
     def _attempt(self, options: BuildOptions) -> BuildResult | None:
