@@ -157,6 +157,28 @@ def test_the_notifier_reports_no_event_for_ignored_files(tmp_path: Path) -> None
     assert said == []
 
 
+@pytest.mark.parametrize("poll", [False, True])
+def test_only_a_new_folder_or_a_watched_folder_gone_restarts_the_watchers(
+    tmp_path: Path, poll: bool
+) -> None:
+    """Polling reports content/ modified whenever a file in it is: that is no new folder."""
+    site = _site(tmp_path, {"pages/impressum.md": "x"})
+    os.utime(site / "content", (0, 0))  # polling compares whole seconds: surely changed
+    notifier = _notifier(site, [], poll=poll)
+    notifier.start()
+    try:
+        (site / "content/zweite.md").write_text("x")
+        assert not _notices_until(notifier, str(site / "content/zweite.md"))[1]
+        (site / "content/neu").mkdir()
+        assert _notices_until(notifier, str(site / "content/neu"))[1]
+        notifier.restart()
+        (site / "pages/impressum.md").unlink()
+        (site / "pages").rmdir()
+        assert _notices_until(notifier, str(site / "pages"))[1]
+    finally:
+        notifier.close()
+
+
 def test_a_burst_of_changes_makes_one_rebuild(tmp_path: Path) -> None:
     """A ``git checkout`` of 50 files: one rebuild naming them all, and no second one."""
     options = WatchOptions(interval=0.02, settle=1.0, quiet=3600)
@@ -249,6 +271,20 @@ def test_polling_notices_edits_and_new_folders(
         assert running.next_rebuild() == ["pages/impressum.md"]
     assert asked and all(kwargs["force_polling"] is True for kwargs in asked)
     assert {kwargs["poll_delay_ms"] for kwargs in asked} == {50}
+
+
+def test_polling_notices_a_save_within_the_same_second(tmp_path: Path) -> None:
+    """watchfiles' polling compares modification times in whole seconds (watchfiles#319):
+    a save that leaves the second as it was is seen by the watcher's second look."""
+    site = _site(tmp_path)
+    first = (site / "briefs/a.md").stat().st_mtime_ns
+    options = WatchOptions(interval=0.05, settle=0.2, quiet=3600, poll=True)
+    with watching(site, options) as running:
+        running.settle_in()
+        (site / "briefs/a.md").write_text(EDITED, encoding="utf-8")
+        same_second = first - first % 1_000_000_000 + (first + 1) % 1_000_000_000
+        os.utime(site / "briefs/a.md", ns=(same_second, same_second))
+        assert running.next_rebuild() == ["briefs/a.md"]
 
 
 def test_without_poll_watchfiles_decides_so_its_environment_variable_counts(
@@ -487,19 +523,27 @@ def test_serve_poll_command_notices_an_edit_and_stops_on_ctrl_c(tmp_path: Path) 
 SERVE_OPTIONS = ("--port", "0", "--poll", "--no-search")
 
 
-def _notifier(site: Path, said: list[str]) -> Notifier:
+def _notifier(site: Path, said: list[str], poll: bool = False) -> Notifier:
     targets = Targets(os.path.abspath(site), WATCHED_FOLDERS, WATCHED_FILES)
-    return Notifier(targets, is_ignored_name, poll=False, poll_delay_ms=20, say=said.append)
+    return Notifier(targets, is_ignored_name, poll=poll, poll_delay_ms=20, say=said.append)
 
 
 def _paths_until(notifier: Notifier, path: str) -> set[str]:
     """Every path the notifier reported up to and with ``path``."""
+    return _notices_until(notifier, path)[0]
+
+
+def _notices_until(notifier: Notifier, path: str) -> tuple[set[str], bool]:
+    """Every path the notifier reported up to and with ``path``, and whether any of those
+    notices asked for a restart."""
     reported: set[str] = set()
+    restart = False
     while path not in reported:
         notice = notifier.next(TIMEOUT)
         assert isinstance(notice, Notice), f"no notice of {path}; reported {reported}"
         reported.update(notice.paths)
-    return reported
+        restart = restart or notice.restart
+    return reported, restart
 
 
 def _spy_on_watchfiles(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:

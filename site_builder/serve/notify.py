@@ -178,8 +178,10 @@ class Notifier:
         """A new folder anywhere, or a watched folder gone from the site's top."""
         if change == watchfiles.Change.added:
             return os.path.isdir(path)
+        # Not on "modified": polling reports a folder modified whenever a file in it is.
         parent, name = os.path.split(path)
-        return parent == self._targets.root and name in self._targets.folders
+        gone = change == watchfiles.Change.deleted
+        return gone and parent == self._targets.root and name in self._targets.folders
 
     def _at_top(self, change: watchfiles.Change, path: str) -> bool:
         """The watched files and folders at the site's top; not ``public/``, ``.git/``."""
