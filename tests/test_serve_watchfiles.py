@@ -64,7 +64,7 @@ class Watching:
     def write(self, relative: str, text: str = "x\n") -> None:
         path = self.site / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        _save(path, text)
 
     def next_rebuild(self) -> list[str]:
         return self.rebuilds.get(timeout=TIMEOUT)
@@ -207,7 +207,7 @@ def test_a_change_during_a_rebuild_is_not_lost(tmp_path: Path) -> None:
     )
     thread.start()
     try:
-        (site / "briefs/a.md").write_text(EDITED, encoding="utf-8")
+        _save(site / "briefs/a.md", EDITED)
         assert rebuilds.get(timeout=TIMEOUT) == ["briefs/a.md"]
         assert rebuilds.get(timeout=TIMEOUT) == ["briefs/b.md"]
     finally:
@@ -475,6 +475,8 @@ def test_with_a_fixed_clock_nothing_is_scheduled() -> None:
     assert timer.now() is None
     timer.noted([_brief("briefs/a.md", MOMENT)], None)
     assert timer.next is None and timer.due() is None
+    timer.noted([_brief("briefs/a.md", MOMENT)], MOMENT - datetime.timedelta(hours=1))
+    assert timer.next is None and timer.due() is None
 
 
 def test_a_build_that_failed_schedules_nothing(tmp_path: Path) -> None:
@@ -518,9 +520,52 @@ def test_serve_poll_command_notices_an_edit_and_stops_on_ctrl_c(tmp_path: Path) 
     assert "Traceback" not in process.stderr.read()
 
 
+def test_serve_schedules_by_the_wall_clock_but_not_with_source_date_epoch(
+    tmp_path: Path,
+) -> None:
+    far = PLAN.replace("2025-03-02T06:00:00+01:00", "2099-01-01T06:00:00+01:00")
+    site = _site(tmp_path, {"briefs/plan.md": brief("Plan [@quelle#p1].\n", far)})
+    scheduled = "scheduled: briefs/plan.md due at 2099-01-01T06:00:00+01:00 (serve rebuilds then)"
+    assert scheduled in _said_until_serving(site, {})
+    assert not any(line.startswith("scheduled") for line in _said_until_serving(site, {EPOCH: "0"}))
+
+
 # Helpers.
 
+EPOCH = "SOURCE_DATE_EPOCH"
+
+
+def _said_until_serving(site: Path, environ: dict[str, str]) -> list[str]:
+    """What ``serve`` says up to its "serving" line (then it is stopped)."""
+    base = {k: v for k, v in os.environ.items() if k != EPOCH}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), *SERVE_OPTIONS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**base, "NO_COLOR": "1", **environ},
+    )
+    try:
+        lines = _lines_of(process)
+        said = []
+        while not said or not said[-1].startswith("serving "):
+            said.append(lines.get(timeout=TIMEOUT * 2))
+        return said
+    finally:
+        process.kill()
+        process.wait()
+
+
 SERVE_OPTIONS = ("--port", "0", "--poll", "--no-search")
+
+
+def _save(path: Path, text: str) -> None:
+    """Save as many editors do: whole, by renaming a new file over the old. A look at a
+    file half written would see it change once more (one more rebuild, which a test that
+    counts rebuilds would take for a bug)."""
+    fresh = path.parent / f".{path.name}.neu"
+    fresh.write_text(text, encoding="utf-8")
+    os.replace(fresh, path)
 
 
 def _notifier(site: Path, said: list[str], poll: bool = False) -> Notifier:

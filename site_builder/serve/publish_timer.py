@@ -57,8 +57,8 @@ class PublishTimer:
     def noted(self, briefs: Iterable[Brief] | None, clock: datetime.datetime | None) -> None:
         """After a build at ``clock`` that loaded ``briefs`` (None: the build failed before
         loading; then nothing is scheduled until the next edit, or a broken ``site.yaml``
-        would be rebuilt on every look at the clock)."""
-        if briefs is None or clock is None:
+        would be rebuilt on every look at the clock). A fixed clock schedules nothing."""
+        if briefs is None or clock is None or self._clock is None:
             self.next = None
             return
         self.next = next_publication(briefs, clock, drafts=self._drafts)
