@@ -56,6 +56,7 @@ from .report import FORMATS, format_github, format_json, plural, printable, summ
 from .report_lines import text_report
 from .search.search_bundle import SearchIndexError
 from .serve.serve import Console, PortError, ServeOptions, serve
+from .serve.watch import WatchOptions
 
 # The cycle collector's young generation, in new objects (Python's default: 700). A build
 # makes millions of short-lived, cycle-free objects; collecting every 700 of them cost a
@@ -216,11 +217,18 @@ def _add_serve(
         help="build, serve on localhost, rebuild on change",
         description="Build the site into .site-builder-cache/serve/ (not public/), serve it "
         "on http://127.0.0.1:PORT/ under its base_url path, rebuild when content/, briefs/, "
-        "templates/, site.yaml or citations.lock change, and reload open pages. A content "
-        "error shows in the terminal and over the page; the last good build stays served.",
+        "pages/, templates/, site.yaml or citations.lock change, or when a scheduled brief's "
+        "publish_at passes, and reload open pages. A content error shows in the terminal and "
+        "over the page; the last good build stays served.",
     )
     serve_command.add_argument(
         "--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0: any free)"
+    )
+    serve_command.add_argument(
+        "--poll",
+        action="store_true",
+        help="notice changes by polling the files every 0.3 s, for network mounts and "
+        "container bind mounts, where file system events do not arrive",
     )
     serve_command.set_defaults(run=run_serve)
 
@@ -367,8 +375,11 @@ def run_serve(args: argparse.Namespace) -> int:
     console = Console(
         say=_say, colour=use_colour(sys.stdout), progress=_progress, language=args.report_language
     )
+    # A fixed clock (SOURCE_DATE_EPOCH) stays fixed: the preview shows what build makes.
+    clock = None if "SOURCE_DATE_EPOCH" in os.environ else wall_clock
+    options = ServeOptions(build, args.port, WatchOptions(poll=args.poll), clock)
     try:
-        serve(args.site, ServeOptions(build, args.port), console)
+        serve(args.site, options, console)
     except OutputFolderError as exc:
         raise UsageError(f"cannot build for serve: {exc}") from exc
     except PortError as exc:
@@ -399,11 +410,16 @@ def _base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def wall_clock() -> datetime.datetime:
+    """Now, to the second (what a build's clock is when ``SOURCE_DATE_EPOCH`` is not set)."""
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+
+
 def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
     """Now, or ``SOURCE_DATE_EPOCH`` (reproducible builds) when it is set."""
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None:
-        return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+        return wall_clock()
     problem = UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
     if not re.fullmatch(r"[0-9]+", value, flags=re.ASCII):
         raise problem  # str.isdigit() would take '²', which int() refuses

@@ -27,9 +27,10 @@ from ..render.urls import Urls
 from ..report import summary
 from ..report_lines import text_report
 from ..search.search_bundle import SearchIndexError
+from .publish_timer import Clock, Publication, PublishTimer
 from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
-from .watch import WatchOptions, refreshed, snapshot, watch
+from .watch import Reactions, WatchOptions, refreshed, snapshot, watch
 
 CACHE_FOLDER = ".site-builder-cache"
 HOST = "127.0.0.1"
@@ -47,11 +48,14 @@ def serve_folder(root: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
-    """``port`` 0 picks a free port. ``build.out`` None means ``serve_folder``."""
+    """``port`` 0 picks a free port. ``build.out`` None means ``serve_folder``. ``clock``
+    is read for each build, and a scheduled brief's moment passing makes a rebuild; None:
+    every build uses ``build.clock`` (fixed by ``SOURCE_DATE_EPOCH``), nothing is timed."""
 
     build: BuildOptions = field(default_factory=BuildOptions)
     port: int = 8000
     watch: WatchOptions = field(default_factory=WatchOptions)
+    clock: Clock | None = None
 
 
 def _no_progress_display() -> Progress:
@@ -76,8 +80,16 @@ class Builder:
     The documents and what was made of them stay in memory between builds (``Resident``),
     so a rebuild parses the edited files only and renders only the pages they touch."""
 
-    def __init__(self, root: Path, options: BuildOptions, live: LiveSite, console: Console):
+    def __init__(
+        self,
+        root: Path,
+        options: BuildOptions,
+        live: LiveSite,
+        console: Console,
+        clock: Clock | None = None,
+    ):
         self._root, self._options, self._live, self._console = root, options, live, console
+        self._timer = PublishTimer(clock, options.drafts)
         self._builds = 0
         self._resident = Resident()
         self._search_pending = False
@@ -87,6 +99,11 @@ class Builder:
         """Build now; ``changed`` names the files that caused it (none for the first). With
         search on, the previous search index stays until ``catch_up``: on a large site
         Pagefind takes most of a rebuild, and the editor wants to see the edit."""
+        before = self._timer.next
+        self._build(changed)
+        self._tell_schedule(before)
+
+    def _build(self, changed: list[str]) -> None:
         if changed:
             self._console.say(f"changed: {_listing(changed)}; rebuilding")
         started = time.monotonic()
@@ -99,10 +116,24 @@ class Builder:
             # loaded nothing: then the site is loaded (``catch_up``) once the files are quiet.
             self._load_pending = not self._resident.documents
 
+    def publish_due(self) -> bool:
+        """Rebuild if a scheduled brief's ``publish_at`` has passed; whether it did."""
+        due = self._timer.due()
+        if due is None:
+            return False
+        self._console.say(f"publish_at reached: {_listing(list(due.paths))}; rebuilding")
+        self.build([])
+        return True
+
     def catch_up(self) -> None:
         """Load the site into memory if the first build did not, and bring the search index
         up to date if the last build kept the previous one (the watcher calls this once the
         files have been quiet for a moment); open search pages reload."""
+        before = self._timer.next
+        self._catch_up()
+        self._tell_schedule(before)
+
+    def _catch_up(self) -> None:
         if self._load_pending:
             self._load_pending = False
             started = time.monotonic()
@@ -133,6 +164,22 @@ class Builder:
 
     def _built(self, options: BuildOptions) -> BuildResult | None:
         """A build with ``options``, or None when it failed (and the failure was shown)."""
+        clock = self._timer.now()
+        if clock is not None:
+            options = replace(options, clock=clock)
+        result = self._attempt(options)
+        self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
+        return result
+
+    def _tell_schedule(self, before: Publication | None) -> None:
+        """Say when the next scheduled brief appears, if that changed: an editor who
+        scheduled a brief sees when the preview will show it."""
+        upcoming = self._timer.next
+        if upcoming is not None and upcoming != before:
+            listing, when = _listing(list(upcoming.paths)), upcoming.moment.isoformat()
+            self._console.say(f"scheduled: {listing} due at {when} (serve rebuilds then)")
+
+    def _attempt(self, options: BuildOptions) -> BuildResult | None:
         try:
             progress = self._console.progress()
             return build_site(self._root, options, progress, self._resident)
@@ -271,16 +318,15 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
     live = LiveSite(Served(out, base_path))
     server = open_server(options.port, live)  # first: a busy port fails before a long build
     try:
-        builder = Builder(root, replace(options.build, out=out), live, console)
-        baseline = snapshot(root)
+        builder = Builder(root, replace(options.build, out=out), live, console, options.clock)
+        baseline = snapshot(root, out)
         builder.build([])  # before any thread starts, so the loader may still fork
     except BaseException:
         server.server_close()
         raise
     baseline = refreshed(root, baseline, ("citations.lock",))
-    watcher = partial(
-        watch, root, baseline, builder.build, options=options.watch, on_quiet=builder.catch_up
-    )
+    reactions = Reactions(builder.build, console.say, builder.catch_up, builder.publish_due)
+    watcher = partial(watch, root, baseline, reactions, options=options.watch, skip=out)
     running = DevServer(server, live, watcher)
     running.start()
     return running
@@ -297,7 +343,8 @@ def open_server(port: int, live: LiveSite) -> DevHTTPServer:
 def serve(root: Path, options: ServeOptions, console: Console) -> None:
     """``serve``: build, serve on 127.0.0.1 and rebuild on change, until Ctrl-C."""
     running = start_server(root, options, console)
-    console.say(f"serving {running.url} (rebuilds on change; Ctrl-C stops)")
+    noticed = f", polling every {options.watch.interval:g} s" if options.watch.poll else ""
+    console.say(f"serving {running.url} (rebuilds on change{noticed}; Ctrl-C stops)")
     try:
         running.wait()
     finally:

@@ -1,18 +1,24 @@
-"""Notice changes to a site's inputs by polling, for ``serve``.
+"""Watch a site's inputs for ``serve``: notice a change (``notify``: watchfiles' events, or
+polling), let a burst of changes settle, and say which files changed.
 
-Polling file sizes and modification times needs no extra dependency and works the same on
-every file system (network mounts and containers included, where change events often do
-not arrive). A site of thousands of files is polled in milliseconds.
+Which files changed is found by comparing snapshots (size and modification time of every
+watched file) before and after, never read from the events: an event may be merged, late,
+or lost (inotify's queue overflows on a huge checkout), and an event that changed neither
+size nor time (a ``chmod``, an editor's probe file made and removed at once) must not cost
+a rebuild. A site of thousands of files is snapshot in milliseconds, and only after a notice.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .notify import Notifier, Targets
 
 # What a build reads: the folders and files whose change makes a new site.
 WATCHED_FOLDERS = ("content", "briefs", "pages", "templates")
@@ -21,27 +27,41 @@ WATCHED_FILES = ("site.yaml", "citations.lock")
 Snapshot = Mapping[str, tuple[int, int]]
 """Site-relative path → (modification time in ns, size) of every watched file."""
 
+# Vim probes whether it may write a folder with a file named 4913 (then 5036, 5159, …).
+_PROBE = re.compile(r"[0-9]+", flags=re.ASCII)
 
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """The current state of every watched file of the site at ``root``."""
+
+def is_ignored_name(name: str) -> bool:
+    """True for names that are never a site's input: hidden files and folders (``.git``,
+    ``.x.swp``, Emacs' ``.#x``), backups (``x~``), Emacs' autosaves (``#x#``) and Vim's
+    write probes (``4913``). Their coming and going must not cause a rebuild."""
+    return name.startswith((".", "#")) or name.endswith("~") or bool(_PROBE.fullmatch(name))
+
+
+def snapshot(root: Path, skip: Path | None = None) -> dict[str, tuple[int, int]]:
+    """The current state of every watched file of the site at ``root``, but for those in
+    ``skip`` (an output folder inside the site)."""
     state: dict[str, tuple[int, int]] = {}
-    for path in _watched_paths(root):
+    for path in _watched_paths(root, skip):
         try:
             stat = os.stat(root / path)
         except OSError:
-            continue  # removed between listing and stat: the next poll sees it gone
+            continue  # removed between listing and stat: the next look sees it gone
         state[path] = (stat.st_mtime_ns, stat.st_size)
     return state
 
 
-def _watched_paths(root: Path) -> Iterator[str]:
+def _watched_paths(root: Path, skip: Path | None) -> Iterator[str]:
     yield from (name for name in WATCHED_FILES if (root / name).is_file())
+    skipped = os.path.abspath(skip) if skip is not None else None
     for folder in WATCHED_FOLDERS:
         for parent, folders, files in os.walk(root / folder):
-            # Hidden folders and files (.git, editors' swap files) are not site inputs.
-            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            if skipped is not None and os.path.abspath(parent) == skipped:
+                folders.clear()
+                continue
+            folders[:] = sorted(f for f in folders if not is_ignored_name(f))
             relative = Path(parent).relative_to(root)
-            yield from ((relative / f).as_posix() for f in files if not f.startswith("."))
+            yield from ((relative / f).as_posix() for f in files if not is_ignored_name(f))
 
 
 def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
@@ -51,60 +71,141 @@ def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class WatchOptions:
-    """``interval``: seconds between polls. ``settle``: a change is acted on only once the
-    files have stayed unchanged this long, so saving ten files (a ``git checkout``) makes
-    one rebuild, not ten. ``quiet``: after a build, how long the files must stay unchanged
-    before deferred work (the search index) is done."""
+    """``poll``: poll for changes every ``interval`` seconds instead of waiting for the
+    file system's events (which do not arrive through some network mounts and container
+    bind mounts). ``interval`` is also how often the clock is looked at (``publish_due``).
+    ``settle``: a change is acted on only once no other came for this long, so saving ten
+    files (a ``git checkout``) makes one rebuild, not ten. ``quiet``: after a build, how
+    long the files must stay unchanged before deferred work (the search index) is done."""
 
     interval: float = 0.3
     settle: float = 0.2
     quiet: float = 1.5
+    poll: bool = False
 
 
-OnChange = Callable[[list[str]], None]
-"""Called with the changed paths, in the watching thread; the next poll waits for it."""
+# watchfiles' polling (notify's PollWatcher) compares modification times in whole seconds:
+# a second save within the same second as the change it last saw, or as its first scan,
+# goes unreported (samuelcolvin/watchfiles#319). So the watcher looks once more a little
+# over a second after every notice and every start: a few milliseconds of stat calls.
+SECOND_LOOK = 1.1
+
+
+def _nothing() -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Reactions:
+    """What the watcher does, in its own thread, one thing at a time: ``rebuild`` with the
+    changed paths; ``catch_up`` on every look once nothing changed for ``quiet`` seconds
+    (it returns at once when it has nothing to do); ``publish_due`` on every look (True
+    when it rebuilt because a scheduled brief's moment passed); ``say`` a line."""
+
+    rebuild: Callable[[list[str]], None]
+    say: Callable[[str], None]
+    catch_up: Callable[[], None] = field(default=_nothing)
+    publish_due: Callable[[], bool] = field(default=_never)
 
 
 def watch(
     root: Path,
     baseline: Snapshot,
-    on_change: OnChange,
+    reactions: Reactions,
     stop: threading.Event,
     *,
     options: WatchOptions,
+    skip: Path | None = None,
     written_by_build: tuple[str, ...] = ("citations.lock",),
-    on_quiet: Callable[[], None] = lambda: None,
 ) -> None:
-    """Poll until ``stop`` is set; call ``on_change`` for every settled change since
-    ``baseline``, and ``on_quiet`` on every poll once nothing changed for ``options.quiet``
-    seconds (it returns at once when it has nothing to do). Changes that ``on_change``
-    itself makes to ``written_by_build`` (``check`` records new citations in the lock) do
-    not count, or every rebuild would cause another."""
-    last_change = time.monotonic()
-    while not stop.wait(options.interval):
-        current = snapshot(root)
-        if current == baseline:
-            if time.monotonic() - last_change >= options.quiet:
-                on_quiet()
-            continue
-        settled = _settled(root, current, stop, options.settle)
-        if settled is None:
-            return
-        on_change(changed_paths(baseline, settled))
-        baseline = refreshed(root, settled, written_by_build)
+    """Watch until ``stop`` is set, rebuilding on every settled change since ``baseline``.
+    Changes that a rebuild itself makes to ``written_by_build`` (``check`` records new
+    citations in the lock) do not count, or every rebuild would cause another. ``skip``:
+    an output folder inside the site, never watched."""
+    notifier = Notifier(
+        Targets(os.path.abspath(root), WATCHED_FOLDERS, WATCHED_FILES, _absolute(skip)),
+        is_ignored_name,
+        poll=options.poll,
+        poll_delay_ms=max(1, round(options.interval * 1000)),
+        say=reactions.say,
+    )
+    notifier.start()
+    try:
+        _Watcher(root, skip, written_by_build, reactions, notifier, dict(baseline)).run(
+            stop, options
+        )
+    finally:
+        notifier.close()
+
+
+@dataclass
+class _Watcher:
+    """The site at ``root`` as the last build saw it (``baseline``), and what to do when
+    ``notifier`` says it may have changed."""
+
+    root: Path
+    skip: Path | None
+    written_by_build: tuple[str, ...]
+    reactions: Reactions
+    notifier: Notifier
+    baseline: dict[str, tuple[int, int]]
+
+    def run(self, stop: threading.Event, options: WatchOptions) -> None:
+        # The first look: what changed between the baseline and the watchers' start.
+        self.look()
         last_change = time.monotonic()
+        second_look: float | None = last_change + SECOND_LOOK
+        while not stop.is_set():
+            notice = self.notifier.next(options.interval)
+            now = time.monotonic()
+            if notice is not None:
+                restart = _settled(self.notifier, stop, options.settle)
+                if restart is None:
+                    return
+                if restart or notice.restart:
+                    self.notifier.restart()  # before the look: what comes after is noticed
+                if self.look():
+                    last_change = time.monotonic()
+                second_look = time.monotonic() + SECOND_LOOK
+            elif second_look is not None and now >= second_look:
+                second_look = None
+                if self.look():
+                    last_change = time.monotonic()
+            elif self.reactions.publish_due():
+                self.baseline = refreshed(self.root, self.baseline, self.written_by_build)
+                last_change = time.monotonic()
+            elif now - last_change >= options.quiet:
+                self.reactions.catch_up()
+
+    def look(self) -> bool:
+        """Rebuild if a watched file changed since the baseline; whether it did."""
+        current = snapshot(self.root, self.skip)
+        changed = changed_paths(self.baseline, current)
+        if not changed:
+            return False
+        self.reactions.rebuild(changed)
+        self.baseline = refreshed(self.root, current, self.written_by_build)
+        return True
 
 
-def _settled(
-    root: Path, current: dict[str, tuple[int, int]], stop: threading.Event, settle: float
-) -> dict[str, tuple[int, int]] | None:
-    """The snapshot once nothing changed for ``settle`` seconds; None when stopped."""
-    while not stop.wait(settle):
-        latest = snapshot(root)
-        if latest == current:
-            return current
-        current = latest
+def _settled(notifier: Notifier, stop: threading.Event, settle: float) -> bool | None:
+    """Once no notice came for ``settle`` seconds: whether one asked for a restart. None
+    when stopped."""
+    restart = False
+    while not stop.is_set():
+        notice = notifier.next(settle)
+        if notice is None:
+            return restart
+        restart = restart or notice.restart
     return None
+
+
+def _absolute(path: Path | None) -> str | None:
+    return None if path is None else os.path.abspath(path)
 
 
 def refreshed(root: Path, before: Snapshot, paths: tuple[str, ...]) -> dict[str, tuple[int, int]]:
