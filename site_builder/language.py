@@ -3,8 +3,8 @@
 English is the source language (the templates in the code); German has a gettext catalogue
 in ``site_builder/locale/de/LC_MESSAGES/site_builder.mo``, read with the standard library.
 Which one a command speaks (``choose_language``): ``--lang`` (or ``SITE_BUILDER_LANG``),
-else the environment as gettext reads it when it names a language with a catalogue, else
-the site's ``language``.
+else the locale as gettext reads it (``LC_MESSAGES``/``LC_ALL`` either language, ``LANG``/
+``LANGUAGE`` only German), else the site's ``language``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ LANGUAGES = ("de", "en")
 # gettext's own order: the first variable that is set decides (LANGUAGE may list several).
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _CATALOGUED = frozenset({"de"})
+_DELIBERATE = frozenset(LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,9 @@ def load_language(code: str) -> Language:
 def choose_language(
     option: str | None, environ: Mapping[str, str], site_language: Callable[[], str | None]
 ) -> str:
-    """``de`` or ``en``: ``option`` (``--lang``) first; then the locale, but only when it
-    names a language with a catalogue (German): an English or ``C`` locale is what most
-    machines have without anyone choosing it (``C.UTF-8`` on CI runners, ``en_US.UTF-8``
-    on a newsroom laptop), so it does not override the site; then the site's language
-    (``site_language`` reads it only when it is needed)."""
+    """``de`` or ``en``: ``option`` (``--lang``) first; then the locale (see
+    ``environment_language``); then the site's language (``site_language`` reads it only
+    when it is needed)."""
     if option:
         return option
     chosen = environment_language(environ)
@@ -72,15 +71,24 @@ def choose_language(
 
 
 def environment_language(environ: Mapping[str, str]) -> str | None:
-    """The catalogued language the locale variables ask for, read as Python's ``gettext``
-    reads them: the first variable set, its ``:``-separated list in order of preference,
-    ``C``/``POSIX`` ending the list."""
-    value = next((environ[name] for name in _LOCALE_VARIABLES if environ.get(name)), "")
-    for entry in value.split(":"):
+    """The language the locale variables ask for, read as Python's ``gettext`` reads them:
+    the first variable set, its ``:``-separated list in order of preference, ``C``/``POSIX``
+    ending the list.
+
+    ``LC_MESSAGES`` and ``LC_ALL`` are set on purpose (they exist to choose a language for
+    messages), so either language there overrides the site. ``LANG`` and ``LANGUAGE`` are
+    what an installer or a desktop session sets for everything (``en_US.UTF-8`` on a
+    newsroom laptop, ``C.UTF-8`` on CI runners): only German there overrides, so a German
+    desk's diagnostics do not turn English because nobody chose otherwise."""
+    name = next((name for name in _LOCALE_VARIABLES if environ.get(name)), None)
+    if name is None:
+        return None
+    wanted = _DELIBERATE if name in ("LC_ALL", "LC_MESSAGES") else _CATALOGUED
+    for entry in environ[name].split(":"):
         language = entry.split(".")[0].split("@")[0].split("_")[0].split("-")[0].lower()
         if language in ("c", "posix"):
             return None
-        if language in _CATALOGUED:
+        if language in wanted:
             return language
     return None
 

@@ -288,9 +288,14 @@ def test_the_closing_line_counts_in_german() -> None:
         ({"LANGUAGE": "fr:de", "LANG": "en_US.UTF-8"}, "en", "de"),  # a preference list
         ({"LC_ALL": "C", "LANG": "de_DE.UTF-8"}, "en", "en"),  # LC_ALL comes first
         ({"LANGUAGE": "", "LANG": "de_AT.UTF-8@euro"}, "en", "de"),
+        # LC_MESSAGES and LC_ALL are set on purpose: either language there wins.
+        ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "de_DE.UTF-8"}, "de", "en"),
+        ({"LC_ALL": "en_GB.UTF-8"}, "de", "en"),
+        ({"LC_MESSAGES": "fr_FR.UTF-8"}, "de", "de"),  # no catalogue: the site decides
+        ({"LANGUAGE": "en_US:en"}, "de", "de"),  # a desktop session's default
     ],
 )
-def test_the_locale_overrides_the_site_only_to_ask_for_german(
+def test_the_locale_overrides_the_site_when_chosen_for_messages_or_german(
     environ: dict[str, str], site: str, expected: str
 ) -> None:
     assert choose_language(None, environ, lambda: site) == expected
