@@ -32,8 +32,9 @@ from .cli_common import (
     stop_printing,
     use_colour,
 )
-from .import_cli import add_import
-from .init_cli import add_init
+from .create.import_cli import add_import
+from .create.init_cli import add_init
+from .create.new_brief import create_brief
 from .language import ENGLISH, Language
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
@@ -42,7 +43,6 @@ from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
 from .names import shown
-from .new_brief import create_brief
 from .output.write import OutputBusyError, OutputFolderError, OutputWriteError, left_as_it_was
 from .pipeline import (
     BuildOptions,

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.cli import main
-from site_builder.import_source import field_problem, source_file_text
+from site_builder.create.import_source import field_problem, source_file_text
+from site_builder.create.verbatim import Block, markdown_body, paragraph_text
 from site_builder.load.load_sources import load_source
 from site_builder.load.markdown import create_markdown
 from site_builder.model import Source
-from site_builder.verbatim import Block, markdown_body, paragraph_text
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 FIXTURES = REPOSITORY / "tests" / "fixtures" / "import"

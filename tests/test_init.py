@@ -22,16 +22,16 @@ from packaging.requirements import Requirement
 from pre_commit.clientlib import load_config, load_manifest
 
 from site_builder.cli import main
-from site_builder.init_cli import site_settings
-from site_builder.init_site import SiteSettings, pre_commit_config, site_files, write_site
-from site_builder.load.config import load_config as load_site_config
-from site_builder.pinning import (
+from site_builder.create.init_cli import site_settings
+from site_builder.create.init_site import SiteSettings, pre_commit_config, site_files, write_site
+from site_builder.create.pinning import (
     Pin,
     pin_from_direct_url,
     pin_from_spec,
     pinned_dependencies,
     reachable_address,
 )
+from site_builder.load.config import load_config as load_site_config
 
 ROOT = Path(__file__).parent.parent
 INIT_FILES = {
@@ -680,6 +680,6 @@ def test_site_files_are_composed_without_touching_the_disk(tmp_path: Path) -> No
 def test_the_starter_files_ship_in_the_package() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
     package_data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]
-    assert {"starter/*", "starter/**/*"} <= set(package_data["site_builder"])
-    starter = ROOT / "site_builder/starter"
+    assert {"starter/*", "starter/**/*"} <= set(package_data["site_builder.create"])
+    starter = ROOT / "site_builder/create/starter"
     assert all(not p.name.startswith(".") for p in starter.rglob("*"))  # globs skip those

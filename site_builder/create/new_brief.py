@@ -8,9 +8,9 @@ from pathlib import Path
 
 import frontmatter
 
-from .dates import parse_partial_date
-from .load.discover import BRIEFS_DIR
-from .load.slugs import slugify
+from ..dates import parse_partial_date
+from ..load.discover import BRIEFS_DIR
+from ..load.slugs import slugify
 
 # The longest slug ``new`` makes from a title: about ten German words. A headline's slug
 # rarely passes it, and a longer one is a poor URL; the slug limit (``MAX_SLUG_LENGTH``,

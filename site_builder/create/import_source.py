@@ -20,19 +20,19 @@ from typing import NoReturn
 import frontmatter
 import yaml
 
-from .diagnostics import Span
+from ..diagnostics import Span
+from ..load.config import load_config
+from ..load.discover import SOURCES_DIR
+from ..load.fields import SOURCE_FIELDS, SOURCE_WORDING, read_fields
+from ..load.front_matter import MAX_FILE_BYTES
+from ..load.load_sources import load_source
+from ..load.markdown import create_markdown
+from ..load.slugs import is_slug
+from ..names import MAX_SLUG_LENGTH, is_reserved_device, shown
+from ..pipeline import load_corpus
+from ..safe_files import create_text_file
 from .import_html import Extracted, ExtractionError, extract_article
-from .load.config import load_config
-from .load.discover import SOURCES_DIR
-from .load.fields import SOURCE_FIELDS, SOURCE_WORDING, read_fields
-from .load.front_matter import MAX_FILE_BYTES
-from .load.load_sources import load_source
-from .load.markdown import create_markdown
-from .load.slugs import is_slug
-from .names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from .new_brief import brief_slug
-from .pipeline import load_corpus
-from .safe_files import create_text_file
 from .verbatim import Block, markdown_body, paragraph_text, text_paragraphs
 
 _BOM = b"\xef\xbb\xbf"

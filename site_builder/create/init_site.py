@@ -1,7 +1,7 @@
 """``init``: a new site repository a newsroom can push to GitHub and publish.
 
 The files are composed in memory first (``site_files``), from the settings, the pin of
-site-builder and the starter files shipped in the package (``site_builder/starter/``: a
+site-builder and the starter files shipped in the package (``site_builder/create/starter/``: a
 real article kept verbatim and a brief citing it); only then is anything written, each
 file created anew (``O_EXCL | O_NOFOLLOW``), into a folder that was empty or missing.
 """
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic
-from .load.base_url import base_url_problem
-from .load.fields import SHORT_TEXT, is_language_code
-from .load.front_matter import has_control_character
-from .names import shown
+from ..diagnostics import Diagnostic
+from ..load.base_url import base_url_problem
+from ..load.fields import SHORT_TEXT, is_language_code
+from ..load.front_matter import has_control_character
+from ..names import shown
+from ..pipeline import CheckOptions, check_site
 from .pinning import Pin
-from .pipeline import CheckOptions, check_site
 
 # Starter files in the package → where they go in the site. The dot files are stored
 # without their dot: package data globs skip hidden files.
@@ -105,7 +105,7 @@ def site_files(
 
 
 def _starter(name: str) -> bytes:
-    return resources.files("site_builder").joinpath("starter", name).read_bytes()
+    return resources.files("site_builder.create").joinpath("starter", name).read_bytes()
 
 
 def site_yaml(settings: SiteSettings) -> str:

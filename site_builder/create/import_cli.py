@@ -9,10 +9,10 @@ import stat
 import sys
 from pathlib import Path
 
-from .anchors import anchor_lines, find_source
-from .cli_common import EXIT_OK, UsageError, printing
+from ..anchors import anchor_lines, find_source
+from ..cli_common import EXIT_OK, UsageError, printing
+from ..load.front_matter import MAX_FILE_BYTES
 from .import_source import ImportOptions, SourceImportError, import_source
-from .load.front_matter import MAX_FILE_BYTES
 
 
 def add_import(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems
+from ..cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems
 from .init_site import (
     EXAMPLE_BRIEF,
     EXAMPLE_SOURCE,
