@@ -16,11 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import htmldate
-import trafilatura
-from trafilatura.settings import Document
-from trafilatura.utils import load_html
-
 from .verbatim import Block, paragraph_text
 
 # The libraries log what they discard as warnings; an editor needs none of that.
@@ -51,6 +46,12 @@ class ExtractionError(Exception):
 
 def extract_article(html: str) -> Extracted:
     """The article in ``html`` (a whole page, decoded)."""
+    # Imported here, not at the top: they take a fifth of a second to import, which every
+    # other command would pay at start.
+    import htmldate  # noqa: PLC0415 (see above)
+    import trafilatura  # noqa: PLC0415 (lazy: see extract_article)
+    from trafilatura.settings import Document  # noqa: PLC0415 (lazy: see extract_article)
+
     with _quiet_libraries():
         try:
             document = trafilatura.bare_extraction(
@@ -98,6 +99,8 @@ def _quiet_libraries() -> Iterator[None]:
 
 
 def _page_language(html: str) -> str | None:
+    from trafilatura.utils import load_html  # noqa: PLC0415 (lazy: see extract_article)
+
     tree = load_html(html)
     return None if tree is None else _text(tree.get("lang"))
 
