@@ -616,6 +616,19 @@ def test_a_checkout_without_a_remote_is_pinned_locally_and_said_so() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("remote", "address"), [("/srv/site-builder", "/srv/site-builder"), ("../sb", "/home/r/sb")]
+)
+def test_a_checkout_whose_remote_is_a_folder_is_pinned_as_a_file_url_and_said_so(
+    remote: str, address: str
+) -> None:
+    """A clone of a clone names its origin as a path: pip cannot read ``git+/srv/…``."""
+    direct_url = {"url": "file:///home/r/site-builder", "dir_info": {}}
+    pin = pin_from_direct_url(direct_url, "0.1.0", lambda _: (remote, "abc123"))
+    assert pin.requirement == f"site-builder @ git+file://{address}@abc123"
+    assert pin.unreachable == f"a folder on this computer (file://{address})"
+
+
 def test_a_folder_that_is_no_git_checkout_is_named_as_a_folder() -> None:
     direct_url = {"url": "file:///tmp/sb", "dir_info": {}}
     pin = pin_from_direct_url(direct_url, "0.1.0", lambda _: None)

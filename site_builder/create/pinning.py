@@ -109,7 +109,17 @@ def _folder_pin(url: str, git_info: GitInfo) -> Pin:
     if found is None:
         return _url_pin(url)
     remote, commit = found
+    if remote is not None and _is_local_path(remote):
+        # A clone of a clone: its remote is a folder here, named as git keeps it (a path,
+        # relative to the checkout when written so). pip needs a file: URL.
+        remote = (folder / remote).resolve().as_uri()
     return git_pin(folder.as_uri() if remote is None else remote, commit)
+
+
+def _is_local_path(remote: str) -> bool:
+    """A git remote that is a folder path (``/srv/site-builder``, ``../sb``), not a URL or
+    git's short ssh form (``git@host:path``)."""
+    return "://" not in remote and _SCP_LIKE.fullmatch(remote) is None
 
 
 def git_pin(repository: str, commit: str) -> Pin:
