@@ -193,6 +193,7 @@ def _refused(site: Path, out: Path, capsys: pytest.CaptureFixture[str], reason: 
         ("content", "inside the site's content/ folder"),
         ("content/sub", "inside the site's content/ folder"),
         ("briefs", "inside the site's briefs/ folder"),
+        ("pages/x", "inside the site's pages/ folder"),
         ("templates/static", "inside the site's templates/ folder"),
     ],
 )

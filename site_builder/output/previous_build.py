@@ -20,12 +20,11 @@ from pathlib import Path
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
-from ..load.discover import BRIEFS_DIR, PAGES_DIR, SOURCES_DIR
 from ..load.file_states import SETTLE_NS, TreeEntry, tree_entries
 from ..render.render import OutputFile
-from .write import MARKER, KnownFile, Spare, spare_folder
+from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
 
-_INPUT_FOLDERS = (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR, "templates")
+_INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
 
 

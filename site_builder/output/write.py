@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from ..load.discover import BRIEFS_DIR, PAGES_DIR, SOURCES_DIR
 from ..pickling import quick_pickle
 from ..render.render import DEFAULT_THEME, OutputFile
 from ..safe_files import new_folder
@@ -38,7 +39,8 @@ except ImportError:  # Windows
 
 MARKER = ".site-builder-output"
 _MARKER_TEXT = "This folder is written by site-builder; it is replaced on every build.\n"
-PROTECTED = ("content", "briefs", "templates")
+# The site's inputs: an output inside one would be read back, or replace what an editor wrote.
+PROTECTED = (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR, "templates")
 
 
 class OutputFolderError(Exception):
