@@ -42,7 +42,7 @@ from .load.schema import front_matter_schema
 from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
-from .messages import Message, msg, msg_n
+from .messages import Message, exception_text, msg, msg_n
 from .names import shown
 from .output.write import OutputBusyError, OutputFolderError, OutputWriteError, left_as_it_was
 from .pipeline import (
@@ -315,17 +315,24 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.site, options, _progress())
     except OutputBusyError as exc:
-        raise UsageError(f"{exc}; nothing was written or deleted") from exc
+        busy = msg("{reason}; nothing was written or deleted", reason=exception_text(exc))
+        raise UsageError(busy) from exc
     except OutputFolderError as exc:
-        raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
+        refused = msg("--out: {reason}; nothing was written or deleted", reason=exception_text(exc))
+        raise UsageError(refused) from exc
     except SearchIndexError as exc:
         out = args.out or args.site / "public"
-        raise UsageError(
-            f"search index: {exc}; {left_as_it_was(out)} ('build --no-search' builds without it)"
-        ) from exc
+        failed = msg(
+            "search index: {reason}; {left} ('build --no-search' builds without it)",
+            reason=exception_text(exc),
+            left=left_as_it_was(out),
+        )
+        raise UsageError(failed) from exc
     except OutputWriteError as exc:
         out = args.out or args.site / "public"
-        raise UsageError(f"could not write {out}: {exc}") from exc
+        raise UsageError(
+            msg("could not write {out}: {reason}", out=out, reason=exception_text(exc))
+        ) from exc
     status = EXIT_OK if result.written else EXIT_CONTENT
     with printing(status):
         _report_build(result, args)
@@ -399,9 +406,11 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         serve(args.site, options, console)
     except OutputFolderError as exc:
-        raise UsageError(msg("cannot build for serve: {reason}", reason=str(exc))) from exc
+        raise UsageError(
+            msg("cannot build for serve: {reason}", reason=exception_text(exc))
+        ) from exc
     except PortError as exc:
-        raise UsageError(msg("--port: {reason}", reason=str(exc))) from exc
+        raise UsageError(msg("--port: {reason}", reason=exception_text(exc))) from exc
     except KeyboardInterrupt:
         _say(args.report_language(msg("stopped")))
     return EXIT_OK
@@ -438,7 +447,9 @@ def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return wall_clock()
-    problem = UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
+    problem = UsageError(
+        msg("SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'", value=value)
+    )
     if not re.fullmatch(r"[0-9]+", value, flags=re.ASCII):
         raise problem  # str.isdigit() would take '²', which int() refuses
     try:

@@ -15,6 +15,7 @@ from typing import TextIO
 from .diagnostics import Diagnostic
 from .language import ENGLISH, LANGUAGES, Language, choose_language, load_language
 from .load.config import site_language
+from .messages import exception_text
 from .report_lines import text_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -26,8 +27,7 @@ class UsageError(Exception):
 
     def said(self, language: Language) -> str:
         """The error's text in ``language`` (a ``Message`` translated, other text as is)."""
-        text = self.args[0] if self.args else ""
-        return language(text) if isinstance(text, str) else str(self)
+        return language(exception_text(self))
 
 
 class ClosedPipeError(Exception):

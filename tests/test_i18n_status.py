@@ -216,3 +216,16 @@ def test_serve_says_its_lines_in_german(make_site: MakeSite) -> None:
         assert said[-1] == "nicht neu gebaut: der letzte gute Build wird weiter bereitgestellt"
     finally:
         server.close()
+
+
+def test_build_refuses_an_output_folder_in_german(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"briefs/b.md": ONE_CITATION})
+    out = site / "briefs" / "public"
+    status, _, err = run(capsys, "build", "--out", str(out), "--site", str(site))
+    assert status == 2
+    assert err == (
+        f"site-builder: Fehler: --out: {out} liegt im Ordner briefs/ der Website; nichts "
+        "wurde geschrieben oder gelöscht\n"
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..anchors import anchor_lines, find_source
 from ..cli_common import EXIT_OK, UsageError, printing
 from ..load.front_matter import MAX_FILE_BYTES
-from ..messages import msg
+from ..messages import exception_text, msg
 from .import_source import ImportOptions, SourceImportError, import_source
 
 
@@ -84,7 +84,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         imported = import_source(args.site, data, name, options, datetime.date.today())
     except SourceImportError as exc:
-        raise UsageError(exc.args[0]) from exc
+        raise UsageError(exception_text(exc)) from exc
     language = args.report_language
     for note in imported.notes:
         print(language(msg("note: {note}", note=note)), file=sys.stderr)

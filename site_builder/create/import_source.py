@@ -151,12 +151,13 @@ def _declared_text(data: bytes, is_html: bool) -> str | None:
 
 def _not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> NoReturn:
     line = data[: exc.start].count(b"\n") + 1
+    byte = f"{data[exc.start]:02X}"
     raise SourceImportError(
         msg(
             "{name} is not UTF-8 (byte 0x{byte} on line {line}) and declares no character set "
             "it is written in; convert it, e.g. 'iconv -f WINDOWS-1252 -t UTF-8'",
             name=name,
-            byte=f"{data[exc.start]:02X}",
+            byte=byte,
             line=line,
         )
     )

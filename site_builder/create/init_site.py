@@ -56,7 +56,8 @@ def title_problem(title: str) -> str | None:
         return msg("the title is longer than {limit} characters", limit=SHORT_TEXT)
     character = has_control_character(title)
     if character is not None:
-        return msg("the title holds the control character U+{code}", code=f"{ord(character):04X}")
+        code = f"{ord(character):04X}"
+        return msg("the title holds the control character U+{code}", code=code)
     return None
 
 

@@ -89,13 +89,11 @@ def pin_from_direct_url(
 
 
 def _index_pin(version: str) -> Pin:
-    return Pin(
-        f"{DISTRIBUTION}=={version}",
-        unreachable=msg(
-            "{requirement} from a package index, where it is not published",
-            requirement=f"{DISTRIBUTION}=={version}",
-        ),
+    requirement = f"{DISTRIBUTION}=={version}"
+    unpublished = msg(
+        "{requirement} from a package index, where it is not published", requirement=requirement
     )
+    return Pin(requirement, unreachable=unpublished)
 
 
 def _url_pin(url: str) -> Pin:

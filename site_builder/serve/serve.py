@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic
 from ..language import ENGLISH, Language
 from ..load.config import ConfigError, load_config
 from ..lock.lock import LockWriteError
-from ..messages import msg, msg_n
+from ..messages import exception_text, msg, msg_n
 from ..output.write import OutputFolderError, OutputWriteError, check_output_folder
 from ..pipeline import BuildOptions, BuildResult, build_site
 from ..progress import Progress, no_progress
@@ -202,12 +202,18 @@ class Builder:
         except ConfigError as exc:
             self._fail(exc.problems)
         except SearchIndexError as exc:
-            problem = self._console.language(msg("search index: {reason}", reason=str(exc)))
+            problem = self._console.language(
+                msg("search index: {reason}", reason=exception_text(exc))
+            )
             self._console.say(problem)
             self._show_error(problem)
         except (OutputFolderError, OutputWriteError) as exc:
             problem = self._console.language(
-                msg("could not write {out}: {reason}", out=self._options.out, reason=str(exc))
+                msg(
+                    "could not write {out}: {reason}",
+                    out=self._options.out,
+                    reason=exception_text(exc),
+                )
             )
             self._console.say(problem)
             self._show_error(problem)
