@@ -79,13 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print_problems(exc.problems, sys.stderr, getattr(args, "site", None), args.report_language)
         return EXIT_USAGE
-    except UsageError as exc:
+    except (UsageError, LockWriteError) as exc:
+        # (A wrong SITE_BUILDER_LANG fails before a language is chosen: said in English.)
         language = getattr(args, "report_language", ENGLISH)
-        error = msg("site-builder: error: {message}", message=exc.said(language))
+        error = msg("site-builder: error: {message}", message=exception_text(exc))
         print(language(error), file=sys.stderr)
-        return EXIT_USAGE
-    except LockWriteError as exc:
-        print(f"site-builder: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ClosedPipeError as exc:
         # The reader went away (`check | head -1`): stop quietly, as Unix tools do, with

@@ -15,7 +15,6 @@ from typing import TextIO
 from .diagnostics import Diagnostic
 from .language import ENGLISH, LANGUAGES, Language, choose_language, load_language
 from .load.config import site_language
-from .messages import exception_text
 from .report_lines import text_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -23,11 +22,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """A mistake in how the command was called (exit status 2). Its text may be a
-    ``Message``: ``cli.main`` prints it in the command's language (``said``)."""
-
-    def said(self, language: Language) -> str:
-        """The error's text in ``language`` (a ``Message`` translated, other text as is)."""
-        return language(exception_text(self))
+    ``Message``: ``cli.main`` prints it in the command's language."""
 
 
 class ClosedPipeError(Exception):
