@@ -7,6 +7,7 @@ from pathlib import Path
 from .check.quotes import normalise
 from .diagnostics import Diagnostic
 from .load.config import load_config
+from .messages import msg
 from .model import Source
 from .pipeline import load_corpus
 from .suggest import did_you_mean
@@ -21,10 +22,18 @@ def find_source(root: Path, source_id: str) -> tuple[Source, list[Diagnostic]] |
     source = corpus.sources_by_id.get(source_id)
     if source is not None:
         return source, [p for p in problems if p.span.path == source.path and p.is_error]
-    known = ", ".join(sorted(corpus.sources_by_id)) or "none"
-    return (
-        f"there is no source '{source_id}'; {did_you_mean(source_id, corpus.sources_by_id)}"
-        f"sources: {known}"
+    suggestion = did_you_mean(source_id, corpus.sources_by_id)
+    if not corpus.sources_by_id:
+        return msg(
+            "there is no source '{id}'; {suggestion}sources: none",
+            id=source_id,
+            suggestion=suggestion,
+        )
+    return msg(
+        "there is no source '{id}'; {suggestion}sources: {known}",
+        id=source_id,
+        suggestion=suggestion,
+        known=", ".join(sorted(corpus.sources_by_id)),
     )
 
 

@@ -33,7 +33,7 @@ from .cli_common import (
     use_colour,
 )
 from .create.import_cli import add_import
-from .create.init_cli import add_init
+from .create.init_cli import add_init, init_language
 from .create.new_brief import create_brief
 from .language import ENGLISH, Language
 from .load.base_url import base_url_problem
@@ -42,6 +42,7 @@ from .load.schema import front_matter_schema
 from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .lock.stale import STALE_CODES
+from .messages import Message, exception_text, msg, msg_n
 from .names import shown
 from .output.write import OutputBusyError, OutputFolderError, OutputWriteError, left_as_it_was
 from .pipeline import (
@@ -52,7 +53,7 @@ from .pipeline import (
     build_site,
 )
 from .progress import Progress, progress_for
-from .report import FORMATS, format_github, format_json, plural, printable, summary
+from .report import FORMATS, format_github, format_json, printable, summary
 from .report_lines import text_report
 from .search.search_bundle import SearchIndexError
 from .serve.serve import Console, PortError, ServeOptions, serve
@@ -79,7 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(exc.problems, sys.stderr, getattr(args, "site", None), args.report_language)
         return EXIT_USAGE
     except (UsageError, LockWriteError) as exc:
-        print(f"site-builder: error: {exc}", file=sys.stderr)
+        # (A wrong SITE_BUILDER_LANG fails before a language is chosen: said in English.)
+        language = getattr(args, "report_language", ENGLISH)
+        error = msg("site-builder: error: {message}", message=exception_text(exc))
+        print(language(error), file=sys.stderr)
         return EXIT_USAGE
     except ClosedPipeError as exc:
         # The reader went away (`check | head -1`): stop quietly, as Unix tools do, with
@@ -94,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _language(args: argparse.Namespace) -> Language:
-    """The language of diagnostics (commands without a site print none)."""
+    """The language of diagnostics and status lines: ``init`` speaks the language of the
+    site it creates; other commands without a site (``schema``) print no words to translate."""
+    if args.command == "init":
+        return init_language(args, os.environ)
     if not hasattr(args, "site"):
         return ENGLISH
     return output_language(args.lang, args.site, os.environ)
@@ -290,11 +297,12 @@ def run_check(args: argparse.Namespace) -> int:
     with printing(status):
         _report(result, args.format, args.site, args.report_language)
         if result.lock_changes:
-            _tell(
-                f"citations.lock: recorded {result.lock_changes} citation change(s); "
-                "commit it with the briefs",
-                args.format,
+            recorded = msg_n(
+                "citations.lock: recorded {n} citation change; commit it with the briefs",
+                "citations.lock: recorded {n} citation changes; commit it with the briefs",
+                result.lock_changes,
             )
+            _tell(recorded, args.format, args.report_language)
     return status
 
 
@@ -305,17 +313,24 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(args.site, options, _progress())
     except OutputBusyError as exc:
-        raise UsageError(f"{exc}; nothing was written or deleted") from exc
+        busy = msg("{reason}; nothing was written or deleted", reason=exception_text(exc))
+        raise UsageError(busy) from exc
     except OutputFolderError as exc:
-        raise UsageError(f"--out: {exc}; nothing was written or deleted") from exc
+        refused = msg("--out: {reason}; nothing was written or deleted", reason=exception_text(exc))
+        raise UsageError(refused) from exc
     except SearchIndexError as exc:
         out = args.out or args.site / "public"
-        raise UsageError(
-            f"search index: {exc}; {left_as_it_was(out)} ('build --no-search' builds without it)"
-        ) from exc
+        failed = msg(
+            "search index: {reason}; {left} ('build --no-search' builds without it)",
+            reason=exception_text(exc),
+            left=left_as_it_was(out),
+        )
+        raise UsageError(failed) from exc
     except OutputWriteError as exc:
         out = args.out or args.site / "public"
-        raise UsageError(f"could not write {out}: {exc}") from exc
+        raise UsageError(
+            msg("could not write {out}: {reason}", out=out, reason=exception_text(exc))
+        ) from exc
     status = EXIT_OK if result.written else EXIT_CONTENT
     with printing(status):
         _report_build(result, args)
@@ -324,34 +339,42 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
     _report(result.check, args.format, args.site, args.report_language)
+    language = args.report_language
     for broken in result.broken_links:
-        _tell(f"broken link: {broken}", args.format)
+        _tell(msg("broken link: {link}", link=broken), args.format, language)
     if not result.written:
-        _tell(_not_built(result.out), args.format)
+        _tell(_not_built(result.out), args.format, language)
         return
     stale = sum(1 for d in result.check.diagnostics if d.code in STALE_CODES)
     if stale and args.allow_stale:
-        _tell(
-            f"published with {plural(stale, 'stale citation')} (--allow-stale): review them "
-            "with 'site-builder review' and build again",
-            args.format,
+        published = msg_n(
+            "published with {n} stale citation (--allow-stale): review it with "
+            "'site-builder review' and build again",
+            "published with {n} stale citations (--allow-stale): review them with "
+            "'site-builder review' and build again",
+            stale,
         )
-    _tell(f"built {result.files} files into {result.out}", args.format)
+        _tell(published, args.format, language)
+    built = msg_n(
+        "built {n} file into {out}", "built {n} files into {out}", result.files, out=result.out
+    )
+    _tell(built, args.format, language)
 
 
-def _tell(message: str, output_format: str) -> None:
-    """A line saying what a command did ("built …", "not built: …", "citations.lock: …"):
-    on stdout, after the report it closes, in the order it was printed; on stderr beside
-    ``--format json``, whose document must stand alone on stdout for the tools that read it."""
-    print(message, file=sys.stderr if output_format == "json" else sys.stdout)
+def _tell(message: str, output_format: str, language: Language) -> None:
+    """A line saying what a command did ("built …", "not built: …", "citations.lock: …"),
+    in ``language``: on stdout, after the report it closes, in the order it was printed; on
+    stderr beside ``--format json``, whose document must stand alone on stdout for the
+    tools that read it."""
+    print(language(message), file=sys.stderr if output_format == "json" else sys.stdout)
 
 
-def _not_built(out: Path) -> str:
+def _not_built(out: Path) -> Message:
     """The closing line of a build that wrote nothing: a first build (no ``out`` yet) has
     no previous output to leave as it was."""
     if out.exists() or out.is_symlink():
-        return f"not built: {out} was left as it was"
-    return f"not built: nothing was written to {out}"
+        return msg("not built: {out} was left as it was", out=out)
+    return msg("not built: nothing was written to {out}", out=out)
 
 
 def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
@@ -381,11 +404,13 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         serve(args.site, options, console)
     except OutputFolderError as exc:
-        raise UsageError(f"cannot build for serve: {exc}") from exc
+        raise UsageError(
+            msg("cannot build for serve: {reason}", reason=exception_text(exc))
+        ) from exc
     except PortError as exc:
-        raise UsageError(f"--port: {exc}") from exc
+        raise UsageError(msg("--port: {reason}", reason=exception_text(exc))) from exc
     except KeyboardInterrupt:
-        _say("stopped")
+        _say(args.report_language(msg("stopped")))
     return EXIT_OK
 
 
@@ -420,7 +445,9 @@ def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return wall_clock()
-    problem = UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'")
+    problem = UsageError(
+        msg("SOURCE_DATE_EPOCH must be whole seconds since 1970, not '{value}'", value=value)
+    )
     if not re.fullmatch(r"[0-9]+", value, flags=re.ASCII):
         raise problem  # str.isdigit() would take '²', which int() refuses
     try:
@@ -440,7 +467,10 @@ def run_anchors(args: argparse.Namespace) -> int:
             print(line)
         if errors:  # the list may lack text (nesting too deep, Markdown too costly): say why
             print_problems(errors, sys.stderr, args.site, args.report_language)
-            print(f"{source.path} has errors: its paragraphs may be incomplete", file=sys.stderr)
+            incomplete = msg(
+                "{path} has errors: its paragraphs may be incomplete", path=source.path
+            )
+            print(args.report_language(incomplete), file=sys.stderr)
     return status
 
 
@@ -448,10 +478,22 @@ def run_new(args: argparse.Namespace) -> int:
     created = create_brief(args.site, args.title, args.date)
     if isinstance(created, str):
         raise UsageError(created)
-    print(f"created {created.as_posix()} (a draft: set 'draft: false' to publish)")
+    language = args.report_language
     print(
-        "write the body; cite sources as [@source#p1] ('site-builder anchors SOURCE' "
-        "lists paragraphs)"
+        language(
+            msg(
+                "created {path} (a draft: set 'draft: false' to publish)",
+                path=created.as_posix(),
+            )
+        )
+    )
+    print(
+        language(
+            msg(
+                "write the body; cite sources as [@source#p1] ('site-builder anchors "
+                "SOURCE' lists paragraphs)"
+            )
+        )
     )
     return EXIT_OK
 

@@ -8,7 +8,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -21,7 +21,8 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
-    """A mistake in how the command was called (exit status 2)."""
+    """A mistake in how the command was called (exit status 2). Its text may be a
+    ``Message``: ``cli.main`` prints it in the command's language."""
 
 
 class ClosedPipeError(Exception):
@@ -84,12 +85,20 @@ def add_language_option(parser: argparse.ArgumentParser) -> None:
 def output_language(option: str | None, site: Path, environ: Mapping[str, str]) -> Language:
     """The language a command prints diagnostics in: ``--lang`` (``option``), else
     ``SITE_BUILDER_LANG``, else the locale or the site's ``language`` (``choose_language``)."""
+    return language_for(option, environ, lambda: site_language(site))
+
+
+def language_for(
+    option: str | None, environ: Mapping[str, str], site_language: Callable[[], str | None]
+) -> Language:
+    """``output_language`` for a site whose ``language`` ``site_language`` tells (``init``:
+    the site it is about to create)."""
     chosen = option or environ.get(LANGUAGE_VARIABLE) or None
     if chosen is not None and chosen not in LANGUAGES:
         raise UsageError(
             f"{LANGUAGE_VARIABLE} must be one of {', '.join(LANGUAGES)}, not '{chosen}'"
         )
-    return load_language(choose_language(chosen, environ, lambda: site_language(site)))
+    return load_language(choose_language(chosen, environ, site_language))
 
 
 def use_colour(stream: TextIO) -> bool:

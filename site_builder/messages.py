@@ -91,6 +91,13 @@ def maybe(message: Message | None) -> Message:
     return message if message is not None else NO_WORDS
 
 
+def exception_text(exc: BaseException) -> str:
+    """What ``exc`` says: its ``Message`` when it was raised with one (``str(exc)`` would
+    keep only the English), else its text."""
+    text = exc.args[0] if len(exc.args) == 1 else None
+    return text if isinstance(text, Message) else str(exc)
+
+
 def translate(text: str, catalogue: gettext.NullTranslations, formatter: string.Formatter) -> str:
     """``text`` in the catalogue's language: a ``Message`` translated (with its arguments),
     any other text as it is (an editor's words are never translated)."""

@@ -156,7 +156,7 @@ def test_check_cli_tells_the_editor_the_lock_changed(
     site = make_site({"briefs/b.md": BRIEF})
     assert main(["check", "--site", str(site)]) == 0
     assert capsys.readouterr().out.endswith(
-        "citations.lock: recorded 2 citation change(s); commit it with the briefs\n"
+        "citations.lock: recorded 2 citation changes; commit it with the briefs\n"
     )
 
 

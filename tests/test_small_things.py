@@ -175,7 +175,7 @@ def test_success_lines_go_to_stdout_after_the_report(
     assert code == 0 and err == ""
     assert out.splitlines() == [
         "ok: 1 brief and 1 source checked, no problems",
-        "citations.lock: recorded 1 citation change(s); commit it with the briefs",
+        "citations.lock: recorded 1 citation change; commit it with the briefs",
     ]
     code, out, err = _run(capsys, "build", "--no-search", "--site", str(site))
     assert code == 0 and err == ""

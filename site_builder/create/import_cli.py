@@ -12,6 +12,7 @@ from pathlib import Path
 from ..anchors import anchor_lines, find_source
 from ..cli_common import EXIT_OK, UsageError, printing
 from ..load.front_matter import MAX_FILE_BYTES
+from ..messages import exception_text, msg
 from .import_source import ImportOptions, SourceImportError, import_source
 
 
@@ -62,7 +63,7 @@ def add_import(
 
 def run_import(args: argparse.Namespace) -> int:
     if not args.site.is_dir():
-        raise UsageError(f"--site: {args.site} is not a folder")
+        raise UsageError(msg("--site: {site} is not a folder", site=args.site))
     name = "stdin" if args.file == "-" else args.file
     data = read_stdin() if args.file == "-" else read_file(Path(args.file))
     given = {
@@ -83,15 +84,19 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         imported = import_source(args.site, data, name, options, datetime.date.today())
     except SourceImportError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(exception_text(exc)) from exc
+    language = args.report_language
     for note in imported.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(language(msg("note: {note}", note=note)), file=sys.stderr)
     found = find_source(args.site, imported.source_id)
     with printing(EXIT_OK):
         if not isinstance(found, str):
             for line in anchor_lines(found[0]):
                 print(line)
-        print(f"created {imported.path} (cite it as [@{imported.source_id}#p1])")
+        created = msg(
+            "created {path} (cite it as [@{id}#p1])", path=imported.path, id=imported.source_id
+        )
+        print(language(created))
     return EXIT_OK
 
 
@@ -101,11 +106,12 @@ def read_file(path: Path) -> bytes:
     try:
         # Asked before opening: opening a pipe waits for a writer.
         if not stat.S_ISREG(os.stat(path).st_mode):
-            raise UsageError(f"{path} is not a regular file")
+            raise UsageError(msg("{path} is not a regular file", path=path))
         with path.open("rb") as stream:
             return _limited(stream.read(MAX_FILE_BYTES + 1), str(path))
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or str(exc)
+        raise UsageError(msg("cannot read {path}: {reason}", path=path, reason=reason)) from exc
 
 
 def read_stdin() -> bytes:
@@ -114,5 +120,11 @@ def read_stdin() -> bytes:
 
 def _limited(data: bytes, name: str) -> bytes:
     if len(data) > MAX_FILE_BYTES:
-        raise UsageError(f"{name} is over 1 MiB; an article is read up to {MAX_FILE_BYTES:,} bytes")
+        raise UsageError(
+            msg(
+                "{name} is over 1 MiB; an article is read up to {limit:,} bytes",
+                name=name,
+                limit=MAX_FILE_BYTES,
+            )
+        )
     return data

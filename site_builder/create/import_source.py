@@ -28,6 +28,7 @@ from ..load.front_matter import MAX_FILE_BYTES
 from ..load.load_sources import load_source
 from ..load.markdown import create_markdown
 from ..load.slugs import is_slug
+from ..messages import Message, msg
 from ..names import MAX_SLUG_LENGTH, is_reserved_device, shown
 from ..pipeline import load_corpus
 from ..safe_files import create_text_file
@@ -91,7 +92,12 @@ def import_source(
     """Write ``content/<id>.md`` in the site ``root`` from ``data`` (read from ``name``)."""
     if len(data) > MAX_FILE_BYTES:
         raise SourceImportError(
-            f"{name} has {len(data):,} bytes; at most 1 MiB ({MAX_FILE_BYTES:,} bytes) is read"
+            msg(
+                "{name} has {size:,} bytes; at most 1 MiB ({limit:,} bytes) is read",
+                name=name,
+                size=len(data),
+                limit=MAX_FILE_BYTES,
+            )
         )
     is_html = options.input_kind == "html" or (options.input_kind is None and looks_like_html(data))
     text = decode_input(data, name, is_html)
@@ -124,7 +130,9 @@ def decode_input(data: bytes, name: str, is_html: bool) -> str:
     except UnicodeDecodeError as exc:
         text = _declared_text(data, is_html) or _not_utf8(name, data, exc)
     if "\x00" in text:
-        raise SourceImportError(f"{name} holds a NUL character: it is not a text or HTML file")
+        raise SourceImportError(
+            msg("{name} holds a NUL character: it is not a text or HTML file", name=name)
+        )
     return text
 
 
@@ -143,9 +151,15 @@ def _declared_text(data: bytes, is_html: bool) -> str | None:
 
 def _not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> NoReturn:
     line = data[: exc.start].count(b"\n") + 1
+    byte = f"{data[exc.start]:02X}"
     raise SourceImportError(
-        f"{name} is not UTF-8 (byte 0x{data[exc.start]:02X} on line {line}) and declares no "
-        "character set it is written in; convert it, e.g. 'iconv -f WINDOWS-1252 -t UTF-8'"
+        msg(
+            "{name} is not UTF-8 (byte 0x{byte} on line {line}) and declares no character set "
+            "it is written in; convert it, e.g. 'iconv -f WINDOWS-1252 -t UTF-8'",
+            name=name,
+            byte=byte,
+            line=line,
+        )
     )
 
 
@@ -155,13 +169,17 @@ def _read_article(text: str, name: str, is_html: bool) -> Extracted:
             article = extract_article(text)
         except ExtractionError as exc:
             raise SourceImportError(
-                f"{name}: {exc}; if it is plain text, import it with '--as text'"
+                msg(
+                    "{name}: {reason}; if it is plain text, import it with '--as text'",
+                    name=name,
+                    reason=str(exc),
+                )
             ) from exc
     else:
         blocks = tuple(Block(paragraph) for paragraph in text_paragraphs(text))
         article = Extracted(blocks, None, None, (), None, None, None)
     if not article_paragraphs(article.blocks):
-        raise SourceImportError(f"{name} holds no paragraph of text to import")
+        raise SourceImportError(msg("{name} holds no paragraph of text to import", name=name))
     return article
 
 
@@ -193,7 +211,7 @@ def front_matter_values(
         if value is not None:
             problem = field_problem(key, _yaml_value(value))
             if problem is not None:
-                raise SourceImportError(f"{option}: {problem}")
+                raise SourceImportError(msg("{option}: {problem}", option=option, problem=problem))
             values[key] = _yaml_value(value)
             continue
         extracted = found.get(key)
@@ -203,7 +221,14 @@ def front_matter_values(
         if problem is None:
             values[key] = _yaml_value(extracted)
         else:
-            notes.append(f"left out the page's {key} ({problem}); give it with {option}")
+            notes.append(
+                msg(
+                    "left out the page's {field} ({problem}); give it with {option}",
+                    field=key,
+                    problem=problem,
+                    option=option,
+                )
+            )
     return values, notes
 
 
@@ -236,12 +261,15 @@ def field_problem(key: str, value: object) -> str | None:
 def _require(values: Mapping[str, object], name: str) -> None:
     if "title" not in values:
         raise SourceImportError(
-            f'{name} names no title; give the article\'s headline with --title "…"'
+            msg('{name} names no title; give the article\'s headline with --title "…"', name=name)
         )
     if "outlet" not in values and "url" not in values:
         raise SourceImportError(
-            f"{name} does not say where the article appeared; give --outlet NAME or --url URL "
-            "(--outlet unbekannt when nobody knows)"
+            msg(
+                "{name} does not say where the article appeared; give --outlet NAME or --url "
+                "URL (--outlet unbekannt when nobody knows)",
+                name=name,
+            )
         )
 
 
@@ -249,17 +277,27 @@ def _source_id(given: str | None, title: str) -> str:
     source_id = brief_slug(title, MAX_IMPORT_ID) if given is None else given
     if given is None and not source_id:
         raise SourceImportError(
-            f"the title '{shown(title)}' has no letters or digits to make an id from; "
-            "give one with --id"
+            msg(
+                "the title '{title}' has no letters or digits to make an id from; "
+                "give one with --id",
+                title=shown(title),
+            )
         )
     if not is_slug(source_id) or len(source_id) > MAX_SLUG_LENGTH:
         raise SourceImportError(
-            f"--id: '{shown(source_id)}' is not an id: write lower-case letters, digits and "
-            f"single hyphens, at most {MAX_SLUG_LENGTH} characters (e.g. kreml-gebiete)"
+            msg(
+                "--id: '{id}' is not an id: write lower-case letters, digits and single "
+                "hyphens, at most {limit} characters (e.g. kreml-gebiete)",
+                id=shown(source_id),
+                limit=MAX_SLUG_LENGTH,
+            )
         )
     if is_reserved_device(source_id):
         raise SourceImportError(
-            f"--id: '{source_id}' is a device name Windows reserves; choose another with --id"
+            msg(
+                "--id: '{id}' is a device name Windows reserves; choose another with --id",
+                id=source_id,
+            )
         )
     return source_id
 
@@ -277,31 +315,50 @@ def _verify(relative: str, file_text: str, blocks: Sequence[Block]) -> None:
     errors = [p for p in problems if p.is_error]
     if errors or source is None:
         first = errors[0] if errors else None
-        reason = f"{first.message} ({first.code})" if first else "it cannot be read"
-        raise SourceImportError(f"the source would not be usable: {reason}; nothing was written")
+        reason = (
+            msg("{message} ({code})", message=first.message, code=first.code)
+            if first
+            else msg("it cannot be read")
+        )
+        raise SourceImportError(
+            msg("the source would not be usable: {reason}; nothing was written", reason=reason)
+        )
     if [p.text for p in source.paragraphs] != article_paragraphs(blocks):
         raise SourceImportError(
-            "the article's text could not be kept verbatim in Markdown; nothing was written "
-            "(please report this with the file)"
+            msg(
+                "the article's text could not be kept verbatim in Markdown; nothing was "
+                "written (please report this with the file)"
+            )
         )
 
 
 def _refuse_existing(root: Path, source_id: str, relative: str) -> None:
-    taken = f"{relative} exists already; give the new source another name with --id"
+    taken = _taken(relative)
     if os.path.lexists(root / relative):
         raise SourceImportError(taken)
     corpus, _problems, _digests = load_corpus(load_config(root))
     existing = corpus.sources_by_id.get(source_id)
     if existing is not None:
         raise SourceImportError(
-            f"the site has a source '{source_id}' already ({existing.path}); "
-            "give the new source another name with --id"
+            msg(
+                "the site has a source '{id}' already ({path}); give the new source another "
+                "name with --id",
+                id=source_id,
+                path=existing.path,
+            )
         )
 
 
-def _write_problem(relative: str, problem: str) -> str:
+def _taken(relative: str) -> Message:
+    return msg("{path} exists already; give the new source another name with --id", path=relative)
+
+
+def _write_problem(relative: str, problem: str) -> Message:
     if problem == "exists":
-        return f"{relative} exists already; give the new source another name with --id"
+        return _taken(relative)
     if problem == "link":
-        return f"{SOURCES_DIR}/ is a symbolic link or no folder; 'import' writes only into a folder"
-    return f"cannot write {relative}: {problem}"
+        return msg(
+            "{folder}/ is a symbolic link or no folder; 'import' writes only into a folder",
+            folder=SOURCES_DIR,
+        )
+    return msg("cannot write {path}: {reason}", path=relative, reason=problem)

@@ -6,11 +6,20 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems
+from ..cli_common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    UsageError,
+    add_language_option,
+    language_for,
+    print_problems,
+)
+from ..language import ENGLISH, Language
+from ..messages import Message, msg
 from .init_site import (
     EXAMPLE_BRIEF,
     EXAMPLE_SOURCE,
@@ -57,30 +66,49 @@ def add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="where CI and pre-commit install site-builder from: git+URL@COMMIT (default: "
         "where this site-builder was installed from)",
     )
+    add_language_option(init)
     init.set_defaults(run=run_init)
+
+
+def init_language(args: argparse.Namespace, environ: Mapping[str, str]) -> Language:
+    """The language ``init`` speaks: that of the site it creates (``--language``, else
+    German), unless ``--lang``, ``SITE_BUILDER_LANG`` or the locale choose, as for every
+    command (``output_language``)."""
+    return language_for(args.lang, environ, lambda: args.language or DEFAULT_LANGUAGE)
 
 
 def run_init(args: argparse.Namespace) -> int:
     target: Path = args.folder
+    language: Language = args.report_language
     refused = target_problem(target)
     if refused is not None:
-        raise UsageError(f"init: {refused}; nothing was written")
+        raise UsageError(_refusal(refused))
     pin = _pin(args.site_builder)
     ask = _ask if sys.stdin.isatty() else None
-    settings = site_settings(args, _default_title(target), ask)
+    settings = site_settings(args, _default_title(target), ask, language)
     files = site_files(settings, pin, pinned_dependencies(), _python_version())
     try:
         write_site(target, files)
         problems = record_citations(target)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise UsageError(f"init: could not write {exc.filename or target}: {reason}") from exc
+        failed = msg(
+            "init: could not write {path}: {reason}", path=exc.filename or target, reason=reason
+        )
+        raise UsageError(failed) from exc
     if problems:  # the starter files check clean: this is a bug, said as such
-        print_problems(problems, sys.stderr, target)
-        print("init: the example site has problems (please report this)", file=sys.stderr)
+        print_problems(problems, sys.stderr, target, language)
+        print(
+            language(msg("init: the example site has problems (please report this)")),
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
-    print("\n".join(made_lines(target, settings, pin)))
+    print("\n".join(made_lines(target, settings, pin, language)))
     return EXIT_OK
+
+
+def _refusal(problem: str) -> Message:
+    return msg("init: {problem}; nothing was written", problem=problem)
 
 
 def _pin(spec: str | None) -> Pin:
@@ -88,7 +116,7 @@ def _pin(spec: str | None) -> Pin:
         return installed_pin()
     pin = pin_from_spec(spec)
     if isinstance(pin, str):
-        raise UsageError(f"init: {pin}; nothing was written")
+        raise UsageError(_refusal(pin))
     return pin
 
 
@@ -111,52 +139,59 @@ class Setting:
     option: str
     default: str
     problem: Check
-    question: str
+    question: Message
 
 
 SETTINGS = (
-    Setting("--title", "", title_problem, "Title"),
-    Setting("--language", DEFAULT_LANGUAGE, language_problem, "Language"),
+    Setting("--title", "", title_problem, msg("Title")),
+    Setting("--language", DEFAULT_LANGUAGE, language_problem, msg("Language")),
     Setting(
         "--base-url",
         "",
         lambda url: address_problem(url) if url else None,
-        "Public address, e.g. https://example.org/ (empty: GitHub Pages' address)",
+        msg("Public address, e.g. https://example.org/ (empty: GitHub Pages' address)"),
     ),
 )
 
 
-def site_settings(args: argparse.Namespace, default_title: str, ask: Ask | None) -> SiteSettings:
+def site_settings(
+    args: argparse.Namespace,
+    default_title: str,
+    ask: Ask | None,
+    language: Language = ENGLISH,
+) -> SiteSettings:
     """The settings from the options; what they leave out is asked for when ``ask`` is
-    given (a terminal), else the default. An option that is wrong is a usage error."""
+    given (a terminal), in ``language``, else the default. An option that is wrong is a
+    usage error."""
     given = (args.title, args.language, args.base_url)
     title_setting, language_setting, url_setting = SETTINGS
-    title = _value(replace(title_setting, default=default_title), given[0], ask)
-    language = _value(language_setting, given[1], ask)
-    base_url = _value(url_setting, given[2], ask)
+    title = _value(replace(title_setting, default=default_title), given[0], ask, language)
+    site_language = _value(language_setting, given[1], ask, language)
+    base_url = _value(url_setting, given[2], ask, language)
     if base_url and not base_url.endswith("/"):
         base_url += "/"
-    return SiteSettings(title.strip(), language, base_url or None)
+    return SiteSettings(title.strip(), site_language, base_url or None)
 
 
-def _value(setting: Setting, given: str | None, ask: Ask | None) -> str:
+def _value(setting: Setting, given: str | None, ask: Ask | None, language: Language) -> str:
     if given is not None:
         found = setting.problem(given)
         if found is not None:
-            raise UsageError(f"init: {setting.option}: {found}; nothing was written")
+            problem = msg("{option}: {problem}", option=setting.option, problem=found)
+            raise UsageError(_refusal(problem))
         return given
     if ask is None:
         return setting.default
     default = f" [{setting.default}]" if setting.default else ""
     while True:
-        answer = ask(f"{setting.question}{default}: ")
+        answer = ask(f"{language(setting.question)}{default}: ")
         value = setting.default if answer is None or not answer.strip() else answer.strip()
         found = setting.problem(value)
         if found is None:
             return value
         if answer is None:  # the input ended: asking again would loop for ever
-            raise UsageError(f"init: {found}; nothing was written")
-        print(f"  {found}", file=sys.stderr)
+            raise UsageError(_refusal(found))
+        print(f"  {language(found)}", file=sys.stderr)
 
 
 def _ask(prompt: str) -> str | None:
@@ -166,40 +201,65 @@ def _ask(prompt: str) -> str | None:
         return None
     except KeyboardInterrupt:
         print(file=sys.stderr)
-        raise UsageError("init: stopped; nothing was written") from None
+        raise UsageError(_refusal(msg("stopped"))) from None
 
 
-def made_lines(target: Path, settings: SiteSettings, pin: Pin) -> list[str]:
-    """What ``init`` tells: the files it made, the one thing to change if site-builder
-    came from a folder CI cannot reach, and the next steps."""
+def made_lines(
+    target: Path, settings: SiteSettings, pin: Pin, language: Language = ENGLISH
+) -> list[str]:
+    """What ``init`` tells, in ``language``: the files it made, the one thing to change if
+    site-builder came from a folder CI cannot reach, and the next steps."""
     folder = target.as_posix()
-    address = settings.base_url or "none yet: the workflow builds for GitHub Pages' address"
+    address = settings.base_url or msg("none yet: the workflow builds for GitHub Pages' address")
     made = [
-        ("site.yaml", f"title, language ({settings.language}), base_url ({address})"),
-        (f"content/{EXAMPLE_SOURCE}.md", "an example source: a real article, kept verbatim"),
-        (EXAMPLE_BRIEF, "an example brief citing it"),
-        ("citations.lock", "the text of every cited paragraph, as checked"),
-        ("requirements.txt", "the site-builder CI installs, and its libraries, pinned"),
-        (".pre-commit-config.yaml", "'site-builder check --frozen' before every commit"),
-        (WORKFLOW, "check, build, and publish main with GitHub Pages"),
-        (".gitignore", "what builds and serve leave in the site"),
+        (
+            "site.yaml",
+            msg(
+                "title, language ({language}), base_url ({address})",
+                language=settings.language,
+                address=address,
+            ),
+        ),
+        (
+            f"content/{EXAMPLE_SOURCE}.md",
+            msg("an example source: a real article, kept verbatim"),
+        ),
+        (EXAMPLE_BRIEF, msg("an example brief citing it")),
+        ("citations.lock", msg("the text of every cited paragraph, as checked")),
+        ("requirements.txt", msg("the site-builder CI installs, and its libraries, pinned")),
+        (".pre-commit-config.yaml", msg("'site-builder check --frozen' before every commit")),
+        (WORKFLOW, msg("check, build, and publish main with GitHub Pages")),
+        (".gitignore", msg("what builds and serve leave in the site")),
     ]
     width = max(len(path) for path, _ in made)
-    lines = [f"created the site '{settings.title}' in {folder}/:"]
-    lines += [f"  {path:<{width}}  {meaning}" for path, meaning in made]
+    said = [msg("created the site '{title}' in {folder}/:", title=settings.title, folder=folder)]
+    lines = [language(line) for line in said]
+    lines += [f"  {path:<{width}}  {language(meaning)}" for path, meaning in made]
     if pin.unreachable is not None:
-        lines.append(
-            f"note: requirements.txt and .pre-commit-config.yaml name {pin.unreachable}, "
-            "which CI cannot reach: replace it with an address it can, e.g. "
-            "git+https://github.com/OWNER/site-builder@COMMIT"
+        note = msg(
+            "note: requirements.txt and .pre-commit-config.yaml name {what}, which CI cannot "
+            "reach: replace it with an address it can, e.g. "
+            "git+https://github.com/OWNER/site-builder@COMMIT",
+            what=pin.unreachable,
         )
-    lines += [
-        "next steps:",
-        f"  cd {shlex.quote(folder)}",
-        '  site-builder new "Titel der Meldung"   write a brief; cite sources as '
-        f"[@{EXAMPLE_SOURCE}#p1]",
-        "  site-builder serve                     preview the site on http://127.0.0.1:8000/",
-        "  publish: commit everything to a GitHub repository, then choose Settings → Pages → "
-        "Source: GitHub Actions",
+        lines.append(language(note))
+    # The commands line up in one column; what follows each is said in the language.
+    steps = [
+        (f"cd {shlex.quote(folder)}", None),
+        (
+            'site-builder new "Titel der Meldung"',
+            msg("write a brief; cite sources as [@{source}#p1]", source=EXAMPLE_SOURCE),
+        ),
+        ("site-builder serve", msg("preview the site on http://127.0.0.1:8000/")),
     ]
+    command_width = max(len(command) for command, meaning in steps if meaning is not None)
+    lines.append(language(msg("next steps:")))
+    for command, meaning in steps:
+        shown_meaning = "" if meaning is None else language(meaning)
+        lines.append(f"  {command:<{command_width}}   {shown_meaning}".rstrip())
+    publish = msg(
+        "publish: commit everything to a GitHub repository, then choose Settings → Pages → "
+        "Source: GitHub Actions"
+    )
+    lines.append(f"  {language(publish)}")
     return lines

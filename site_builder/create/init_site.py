@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic
 from ..load.base_url import base_url_problem
 from ..load.fields import SHORT_TEXT, is_language_code
 from ..load.front_matter import has_control_character
+from ..messages import msg
 from ..names import shown
 from ..pipeline import CheckOptions, check_site
 from .pinning import Pin
@@ -50,43 +51,52 @@ class SiteSettings:
 def title_problem(title: str) -> str | None:
     """Why ``title`` cannot be a site's title, or None."""
     if not title.strip():
-        return "the title is empty"
+        return msg("the title is empty")
     if len(title) > SHORT_TEXT:
-        return f"the title is longer than {SHORT_TEXT} characters"
+        return msg("the title is longer than {limit} characters", limit=SHORT_TEXT)
     character = has_control_character(title)
     if character is not None:
-        return f"the title holds the control character U+{ord(character):04X}"
+        code = f"{ord(character):04X}"
+        return msg("the title holds the control character U+{code}", code=code)
     return None
 
 
 def language_problem(language: str) -> str | None:
     if is_language_code(language):
         return None
-    return f"'{shown(language)}' is not a language code (BCP 47, e.g. de, de-AT, en)"
+    return msg(
+        "'{language}' is not a language code (BCP 47, e.g. de, de-AT, en)",
+        language=shown(language),
+    )
 
 
 def address_problem(url: str) -> str | None:
     """Why ``url`` cannot be the site's public address (an absolute http(s) URL), or None."""
     problem = base_url_problem(url, path_allowed=False)
-    return None if problem is None else f"'{shown(url)}' cannot be the address: {problem}"
+    if problem is None:
+        return None
+    return msg("'{url}' cannot be the address: {problem}", url=shown(url), problem=problem)
 
 
 def target_problem(target: Path) -> str | None:
     """Why ``init`` must not write into ``target``, or None: only an empty folder or a
     missing one whose parent exists will do, never a symbolic link."""
     if target.is_symlink():
-        return f"{target} is a symbolic link; give the real folder"
+        return msg("{target} is a symbolic link; give the real folder", target=target)
     if not target.exists():
         parent = target.absolute().parent
-        return None if parent.is_dir() else f"the folder {parent} does not exist"
+        return None if parent.is_dir() else msg("the folder {folder} does not exist", folder=parent)
     if not target.is_dir():
-        return f"{target} is not a folder"
+        return msg("{target} is not a folder", target=target)
     try:
         empty = next(os.scandir(target), None) is None
     except OSError as exc:
-        return f"cannot read {target}: {exc.strerror or exc}"
+        return msg("cannot read {path}: {reason}", path=target, reason=exc.strerror or str(exc))
     if not empty:
-        return f"{target} is not empty; init makes a new site only in an empty or new folder"
+        return msg(
+            "{target} is not empty; init makes a new site only in an empty or new folder",
+            target=target,
+        )
     return None
 
 

@@ -11,6 +11,7 @@ import frontmatter
 from ..dates import parse_partial_date
 from ..load.discover import BRIEFS_DIR
 from ..load.slugs import slugify
+from ..messages import msg
 
 # The longest slug ``new`` makes from a title: about ten German words. A headline's slug
 # rarely passes it, and a longer one is a poor URL; the slug limit (``MAX_SLUG_LENGTH``,
@@ -23,18 +24,25 @@ def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
     The title stays whole in the front matter; the file name is cut (``brief_slug``)."""
     slug = brief_slug(title)
     if not slug:
-        return f"the title '{title}' has no letters or digits to make a file name from"
+        return msg(
+            "the title '{title}' has no letters or digits to make a file name from", title=title
+        )
     day = datetime.date.today().isoformat() if date is None else date
     parsed = parse_partial_date(day)
     if isinstance(parsed, str) or not parsed.has_day:
-        return f"--date: {parsed if isinstance(parsed, str) else 'needs YYYY-MM-DD'}"
+        reason = parsed if isinstance(parsed, str) else msg("needs YYYY-MM-DD")
+        return msg("--date: {reason}", reason=reason)
     relative = Path(BRIEFS_DIR) / f"{slug}.md"
     target = root / relative
-    exists = f"{relative.as_posix()} exists already; choose another title or edit that file"
+    exists = msg(
+        "{path} exists already; choose another title or edit that file", path=relative.as_posix()
+    )
     if os.path.lexists(target):  # (a dangling link too: it would lead the write elsewhere)
         return exists
     if target.parent.is_symlink():
-        return f"{BRIEFS_DIR}/ is a symbolic link; 'new' writes only into a real folder"
+        return msg(
+            "{folder}/ is a symbolic link; 'new' writes only into a real folder", folder=BRIEFS_DIR
+        )
     post = frontmatter.Post(
         "",
         title=title,
@@ -47,7 +55,8 @@ def create_brief(root: Path, title: str, date: str | None = None) -> Path | str:
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"
     problem = _write_new(target, text)
     if problem is not None:
-        return exists if problem == "exists" else f"cannot write {relative.as_posix()}: {problem}"
+        failed = msg("cannot write {path}: {reason}", path=relative.as_posix(), reason=problem)
+        return exists if problem == "exists" else failed
     return relative
 
 

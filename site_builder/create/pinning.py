@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..messages import Message, msg
 
 DISTRIBUTION = "site-builder"
 
@@ -88,10 +89,11 @@ def pin_from_direct_url(
 
 
 def _index_pin(version: str) -> Pin:
-    return Pin(
-        f"{DISTRIBUTION}=={version}",
-        unreachable=f"{DISTRIBUTION}=={version} from a package index, where it is not published",
+    requirement = f"{DISTRIBUTION}=={version}"
+    unpublished = msg(
+        "{requirement} from a package index, where it is not published", requirement=requirement
     )
+    return Pin(requirement, unreachable=unpublished)
 
 
 def _url_pin(url: str) -> Pin:
@@ -99,8 +101,8 @@ def _url_pin(url: str) -> Pin:
     return Pin(f"{DISTRIBUTION} @ {url}", unreachable=_on_this_computer(url) if folder else None)
 
 
-def _on_this_computer(url: str) -> str:
-    return f"a folder on this computer ({url})"
+def _on_this_computer(url: str) -> Message:
+    return msg("a folder on this computer ({url})", url=url)
 
 
 def _folder_pin(url: str, git_info: GitInfo) -> Pin:
@@ -180,16 +182,20 @@ def pin_from_spec(spec: str) -> Pin | str:
     url = url[named.end() :] if named else url
     character = next((c for c in url if unicodedata.category(c)[0] in "CZ"), None)
     if character is not None:
-        return f"--site-builder: '{spec}' holds a space or control character"
+        return msg("--site-builder: '{spec}' holds a space or control character", spec=spec)
     if not re.match(r"(git\+)?[a-z][a-z0-9+.-]*://", url):
-        return f"--site-builder: '{spec}' is no address; give git+URL@COMMIT or a URL pip reads"
+        return msg(
+            "--site-builder: '{spec}' is no address; give git+URL@COMMIT or a URL pip reads",
+            spec=spec,
+        )
     if not url.startswith("git+"):
         return _url_pin(url)
     repository, at, revision = url.rpartition("@")
     if not at or "/" in revision or "://" not in repository or not revision:
-        return (
-            f"--site-builder: '{spec}' names no commit; pin one, as git+URL@COMMIT "
-            "(a commit or tag: CI must install the same site-builder every time)"
+        return msg(
+            "--site-builder: '{spec}' names no commit; pin one, as git+URL@COMMIT "
+            "(a commit or tag: CI must install the same site-builder every time)",
+            spec=spec,
         )
     # As given: an address the editor chose (ssh for a private repository, say) stays.
     repository = repository.removeprefix("git+")

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from typing import TypeAlias
 
 from ..cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems, printing, use_colour
-from ..report import plural
+from ..language import Language
+from ..messages import Message, joined, literal, msg, msg_n
 from ..suggest import did_you_mean
 from .lock import LOCK_NAME
 from .lock_workflow import LockOutcome, LockPlan, moved_keys, plan_lock, settle_lock
@@ -64,31 +65,34 @@ def add_reanchor(commands: Commands, site: argparse.ArgumentParser) -> None:
 
 def run_lock(args: argparse.Namespace) -> int:
     if args.all and args.keys:
-        raise UsageError("name the citations to accept or give --all, not both")
+        raise UsageError(msg("name the citations to accept or give --all, not both"))
+    language: Language = args.report_language
     plan = plan_lock(args.site)
     if plan.broken and not args.all:
         with printing(EXIT_CONTENT):
             print_problems(plan.broken, sys.stdout, args.site, args.report_language)
-            print(
-                # The problems above say what is wrong (a merge conflict, a newer version, a
-                # link out of the site ...); this line says only what was done and the ways
-                # out.
-                f"{LOCK_NAME} was left as it was: fix what is named above or restore it (git "
-                f"checkout {LOCK_NAME}); 'site-builder lock --all' writes it anew from the "
-                "current texts"
+            # The problems above say what is wrong (a merge conflict, a newer version, a
+            # link out of the site ...); this line says only what was done and the ways out.
+            left_alone = msg(
+                "{lock} was left as it was: fix what is named above or restore it (git "
+                "checkout {lock}); 'site-builder lock --all' writes it anew from the current "
+                "texts",
+                lock=LOCK_NAME,
             )
+            print(language(left_alone))
         return EXIT_CONTENT
     colour = use_colour(sys.stdout)
     reviewing = not args.all and not args.keys and bool(plan.changed) and _interactive()
     if args.all:
         decisions = Decisions(frozenset(c.key for c in plan.changed if c.moved_to is None))
     elif args.keys:
-        decisions = Decisions(frozenset(_named_changes(plan, args.keys)))
+        decisions = Decisions(frozenset(_named_changes(plan, args.keys, language)))
     elif reviewing:
         try:
-            decisions = review_changes(plan.changed, _ask, print, colour)
+            decisions = review_changes(plan.changed, _ask, print, colour, language)
         except KeyboardInterrupt:
-            print(f"\nstopped: {LOCK_NAME} and the briefs were left as they were")
+            stopped = msg("stopped: {lock} and the briefs were left as they were", lock=LOCK_NAME)
+            print("\n" + language(stopped))
             return EXIT_CONTENT
     else:
         decisions = Decisions()
@@ -97,7 +101,7 @@ def run_lock(args: argparse.Namespace) -> int:
     failed = plan.errors or (listed and outcome.left) or outcome.held or outcome.refused
     status = EXIT_CONTENT if failed else EXIT_OK
     with printing(status):
-        _print_outcome(outcome, colour, listed)
+        _print_outcome(outcome, colour, listed, language)
         print_problems(plan.problems, sys.stdout, args.site, args.report_language)
     return status
 
@@ -114,7 +118,7 @@ def _ask(prompt: str) -> str | None:
         return None
 
 
-def _named_changes(plan: LockPlan, named: Iterable[str]) -> list[str]:
+def _named_changes(plan: LockPlan, named: Iterable[str], language: Language) -> list[str]:
     """The changed citations among ``named`` (written as cited, ``[@…]`` or ``@…`` too);
     an unchanged one is mentioned, one that no brief cites or that names no paragraph is
     a usage error."""
@@ -123,75 +127,114 @@ def _named_changes(plan: LockPlan, named: Iterable[str]) -> list[str]:
         key = name.strip().removeprefix("[").removesuffix("]").removeprefix("@")
         if key not in plan.cited:
             raise UsageError(
-                f"no brief cites {key}; {did_you_mean(key, plan.cited)}"
-                "'site-builder review' lists the changed citations"
+                msg(
+                    "no brief cites {key}; {suggestion}'site-builder review' lists the changed "
+                    "citations",
+                    key=key,
+                    suggestion=did_you_mean(key, plan.cited),
+                )
             )
         if plan.cited[key].paragraph is None:
             raise UsageError(
-                f"{key} names no paragraph of the source now, so there is no text to accept; "
-                "correct the citation in the brief ('site-builder reanchor' follows a "
-                "paragraph that moved)"
+                msg(
+                    "{key} names no paragraph of the source now, so there is no text to "
+                    "accept; correct the citation in the brief ('site-builder reanchor' "
+                    "follows a paragraph that moved)",
+                    key=key,
+                )
             )
         if plan.change(key) is None:
-            print(f"{key} is unchanged since it was checked; nothing to accept")
+            unchanged = msg("{key} is unchanged since it was checked; nothing to accept", key=key)
+            print(language(unchanged))
         else:
             keys.append(key)
     return keys
 
 
-def _print_outcome(outcome: LockOutcome, colour: bool, list_left: bool) -> None:
+def _print_outcome(outcome: LockOutcome, colour: bool, list_left: bool, language: Language) -> None:
     """What was accepted and rewritten, what is left (each in full with ``list_left``),
-    and a closing line on the lock."""
+    and a closing line on the lock, in ``language``."""
     for change in outcome.accepted:
-        print(f"accepted {change.where}: {shown_diff(change, colour)}")
-    _print_rewrites(outcome)
+        accepted = msg(
+            "accepted {where}: {diff}", where=change.where, diff=shown_diff(change, colour)
+        )
+        print(language(accepted))
+    _print_rewrites(outcome, language)
+    if outcome.left:
+        _print_left(outcome.left, colour, list_left, language)
+    print(language(lock_summary(outcome)))
+
+
+def lock_summary(outcome: LockOutcome) -> Message:
+    """The closing line of ``lock``: how many cited paragraphs the lock holds, what this
+    run changed, and how many changes still wait."""
     done = []
     if outcome.accepted:
-        done.append(f"{plural(len(outcome.accepted), 'change')} accepted")
+        n = len(outcome.accepted)
+        done.append(msg_n("{n} change accepted", "{n} changes accepted", n))
     if outcome.recorded:
-        done.append(f"{plural(outcome.recorded, 'new citation')} recorded")
+        n = outcome.recorded
+        done.append(msg_n("{n} new citation recorded", "{n} new citations recorded", n))
     if outcome.dropped:
-        unused = "unused entry" if outcome.dropped == 1 else "unused entries"
-        done.append(f"{outcome.dropped} {unused} dropped")
+        n = outcome.dropped
+        done.append(msg_n("{n} unused entry dropped", "{n} unused entries dropped", n))
+    locked = msg_n(
+        "{lock}: {n} cited paragraph locked",
+        "{lock}: {n} cited paragraphs locked",
+        outcome.locked,
+        lock=LOCK_NAME,
+    )
+    parts = [locked]
+    if done:
+        parts += [literal(" ("), joined(done, ", "), literal(")")]
     if outcome.left:
-        _print_left(outcome.left, colour, full=list_left)
-    details = f" ({', '.join(done)})" if done else ""
-    left = f"; {plural(len(outcome.left), 'change')} waiting for review" if outcome.left else ""
-    print(f"{LOCK_NAME}: {plural(outcome.locked, 'cited paragraph')} locked{details}{left}")
+        n = len(outcome.left)
+        parts.append(
+            msg_n("; {n} change waiting for review", "; {n} changes waiting for review", n)
+        )
+    return joined(parts)
 
 
-def _print_rewrites(outcome: LockOutcome) -> None:
+def _print_rewrites(outcome: LockOutcome, language: Language) -> None:
     """Every citation rewritten to follow its paragraph, every move held back and every
     brief file left alone, with the reason."""
     for rewrite in outcome.rewritten:
-        print(f"reanchored {rewrite}")
+        print(language(msg("reanchored {rewrite}", rewrite=str(rewrite))))
     for held in outcome.held:
-        print(f"not followed: {held.key}: {held.reason}")
+        print(language(msg("not followed: {key}: {reason}", key=held.key, reason=held.reason)))
     for reason in outcome.refused:
-        print(f"not rewritten: {reason}")
+        print(language(msg("not rewritten: {reason}", reason=reason)))
 
 
-def _print_left(left: tuple[ChangedCitation, ...], colour: bool, full: bool) -> None:
+def _print_left(
+    left: tuple[ChangedCitation, ...], colour: bool, full: bool, language: Language
+) -> None:
     """The changed citations still waiting: each with its diff and briefs (``full``), or
     named in one line after a review or a named accept."""
     if not full:
         keys = ", ".join(change.key for change in left)
-        print(f"still to review: {keys} ('site-builder review')")
+        print(language(msg("still to review: {keys} ('site-builder review')", keys=keys)))
         return
-    print(
-        f"{plural(len(left), 'cited paragraph')} changed since the citations were checked; "
-        "none was accepted:"
+    changed_since = msg_n(
+        "{n} cited paragraph changed since the citations were checked; it was not accepted:",
+        "{n} cited paragraphs changed since the citations were checked; none was accepted:",
+        len(left),
     )
+    print(language(changed_since))
     for change in left:
-        print("\n".join(change_lines(change, colour)))
-    ways = ["review them on a terminal: 'site-builder review'"]
+        print("\n".join(change_lines(change, colour, language)))
+    ways = [msg("review them on a terminal: 'site-builder review'")]
     changed = [c.key for c in left if c.moved_to is None]
     if changed:
-        example = changed[0]
-        ways.append(f"or check each brief and accept the change: 'site-builder lock {example}'")
+        ways.append(
+            msg(
+                "or check each brief and accept the change: 'site-builder lock {example}'",
+                example=changed[0],
+            )
+        )
     if len(changed) < len(left):
-        ways.append("'site-builder reanchor' follows the moved ones")
-    print("; ".join(ways))
+        ways.append(msg("'site-builder reanchor' follows the moved ones"))
+    print(language(joined(ways, "; ")))
 
 
 def run_reanchor(args: argparse.Namespace) -> int:
@@ -200,18 +243,22 @@ def run_reanchor(args: argparse.Namespace) -> int:
         with printing(EXIT_CONTENT):
             print_problems(plan.broken, sys.stdout, args.site, args.report_language)
         return EXIT_CONTENT
+    language: Language = args.report_language
     moved = moved_keys(plan)
     if not moved:
-        print("reanchor: no cited paragraph moved; nothing to rewrite")
+        print(language(msg("reanchor: no cited paragraph moved; nothing to rewrite")))
         return EXIT_OK
     outcome = settle_lock(args.site, plan, follow=moved)
     status = EXIT_CONTENT if outcome.held or outcome.refused else EXIT_OK
     with printing(status):
-        _print_rewrites(outcome)
+        _print_rewrites(outcome, language)
         files = len({rewrite.span.path for rewrite in outcome.rewritten})
-        print(
-            f"reanchor: rewrote {plural(len(outcome.rewritten), 'citation')} in "
-            f"{plural(files, 'brief')} and updated {LOCK_NAME}; 'site-builder check' shows "
-            "what is left"
+        rewrote = msg(
+            "reanchor: rewrote {citations} in {briefs} and updated {lock}; 'site-builder "
+            "check' shows what is left",
+            citations=msg_n("{n} citation", "{n} citations", len(outcome.rewritten)),
+            briefs=msg_n("{n} brief", "{n} briefs", files),
+            lock=LOCK_NAME,
         )
+        print(language(rewrote))
     return status

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ..language import ENGLISH, Language
+from ..messages import msg
 from ..report import paint_word_diff, printable
 from .stale import ChangedCitation
 
@@ -44,38 +46,55 @@ def shown_diff(change: ChangedCitation, colour: bool, context: int = 4) -> str:
     return paint_word_diff(diff) if colour else diff
 
 
-def change_lines(change: ChangedCitation, colour: bool, context: int = 4) -> list[str]:
-    """A changed citation as an editor reads it: what changed (a word diff, or where the
-    paragraph moved), then every brief sentence that cites it."""
+def change_lines(
+    change: ChangedCitation, colour: bool, language: Language = ENGLISH, context: int = 4
+) -> list[str]:
+    """A changed citation as an editor reads it, in ``language``: what changed (a word
+    diff, or where the paragraph moved), then every brief sentence that cites it."""
     lines = []
     if change.moved_to is None:
-        lines += [f"{change.where} changed:", f"  {shown_diff(change, colour, context)}"]
+        changed = msg("{where} changed:", where=change.where)
+        lines += [language(changed), f"  {shown_diff(change, colour, context)}"]
     else:
-        lines += [
-            f"{change.where} now reads as #{change.moved_to}: {change.move_reason}",
-            f"  the text these citations were checked against stands word for word at "
-            f"#{change.moved_to}",
-        ]
+        moved = msg(
+            "{where} now reads as #{anchor}: {reason}",
+            where=change.where,
+            anchor=change.moved_to,
+            reason=change.move_reason,
+        )
+        stands = msg(
+            "the text these citations were checked against stands word for word at #{anchor}",
+            anchor=change.moved_to,
+        )
+        lines += [language(moved), f"  {language(stands)}"]
     refs, sentences = change.cited.refs, change.cited.sentences
-    lines += [
-        f"  cited in {ref.span.path}:{ref.span.line}: {printable(sentence)}"
-        for ref, sentence in zip(refs, sentences, strict=True)
-    ]
+    for ref, sentence in zip(refs, sentences, strict=True):
+        cited = msg(
+            "cited in {path}:{line}: {sentence}",
+            path=ref.span.path,
+            line=ref.span.line,
+            sentence=printable(sentence),
+        )
+        lines.append(f"  {language(cited)}")
     return lines
 
 
 def review_changes(
-    changes: Sequence[ChangedCitation], ask: Ask, say: Say, colour: bool
+    changes: Sequence[ChangedCitation],
+    ask: Ask,
+    say: Say,
+    colour: bool,
+    language: Language = ENGLISH,
 ) -> Decisions:
-    """Walk through ``changes`` one at a time: show each, ask, and collect the answers.
-    ``quit`` (or the end of input) keeps what was decided so far."""
+    """Walk through ``changes`` one at a time: show each, ask (in ``language``), and
+    collect the answers. ``quit`` (or the end of input) keeps what was decided so far."""
     accepted: set[str] = set()
     followed: set[str] = set()
     for number, change in enumerate(changes, start=1):
         say("")
-        lines = change_lines(change, colour, REVIEW_CONTEXT)
+        lines = change_lines(change, colour, language, REVIEW_CONTEXT)
         say(f"[{number}/{len(changes)}] " + "\n".join(lines))
-        answer = _answer(change, ask, say)
+        answer = _answer(change, ask, say, language)
         if answer == "quit":
             return Decisions(frozenset(accepted), frozenset(followed), stopped=True)
         if answer == "accept":
@@ -85,14 +104,18 @@ def review_changes(
     return Decisions(frozenset(accepted), frozenset(followed))
 
 
-def _answer(change: ChangedCitation, ask: Ask, say: Say) -> str:
-    """``accept``, ``follow``, ``skip`` or ``quit``, asked until the answer is one of them."""
+def _answer(change: ChangedCitation, ask: Ask, say: Say, language: Language) -> str:
+    """``accept``, ``follow``, ``skip`` or ``quit``, asked until the answer is one of them.
+    The letters stay a, r, s and q in every language (a script or a habit keeps working)."""
     if change.moved_to is None:
-        prompt = "accept the new text for these citations? [a]ccept, [s]kip, [q]uit: "
+        question = msg("accept the new text for these citations? [a]ccept, [s]kip, [q]uit: ")
         meanings = {"accept": _ACCEPT, "skip": _SKIP, "quit": _QUIT}
     else:
-        prompt = f"follow it to #{change.moved_to}? [r]eanchor, [s]kip, [q]uit: "
+        question = msg(
+            "follow it to #{anchor}? [r]eanchor, [s]kip, [q]uit: ", anchor=change.moved_to
+        )
         meanings = {"follow": _FOLLOW, "skip": _SKIP, "quit": _QUIT}
+    prompt = language(question)
     while True:
         answer = ask(prompt)
         if answer is None:
@@ -100,4 +123,4 @@ def _answer(change: ChangedCitation, ask: Ask, say: Say) -> str:
         for meaning, words in meanings.items():
             if answer.strip().casefold() in words:
                 return meaning
-        say("please answer with one of the letters in brackets")
+        say(language(msg("please answer with one of the letters in brackets")))

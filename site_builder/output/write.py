@@ -27,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..load.discover import BRIEFS_DIR, PAGES_DIR, SOURCES_DIR
+from ..messages import Message, msg
 from ..pickling import quick_pickle
 from ..render.render import DEFAULT_THEME, OutputFile
 from ..safe_files import new_folder
@@ -57,25 +58,35 @@ def check_output_folder(out: Path, site_root: Path) -> None:
     site = site_root.resolve()
     home = Path.home().resolve()
     if out.is_symlink():
-        raise OutputFolderError(f"{out} is a symbolic link; give the real folder")
+        raise OutputFolderError(msg("{out} is a symbolic link; give the real folder", out=out))
     if Path(os.path.abspath(out)).is_relative_to(os.path.abspath(site_root)) and not (
         target.is_relative_to(site)
     ):  # a link planted in the site (``.site-builder-cache -> ~``) must not lead writes out
-        raise OutputFolderError(f"{out} leads out of the site through a symbolic link")
+        raise OutputFolderError(msg("{out} leads out of the site through a symbolic link", out=out))
     if target == Path(target.anchor) or target == home:
-        raise OutputFolderError(f"{out} is {'the home folder' if target == home else '/'}")
+        if target == home:
+            raise OutputFolderError(msg("{out} is the home folder", out=out))
+        raise OutputFolderError(msg("{out} is /", out=out))
     if site.is_relative_to(target):
-        raise OutputFolderError(f"{out} holds the site itself ({site_root})")
+        raise OutputFolderError(
+            msg("{out} holds the site itself ({site})", out=out, site=site_root)
+        )
     for name in PROTECTED:
         if target.is_relative_to(site / name):
-            raise OutputFolderError(f"{out} is inside the site's {name}/ folder")
+            raise OutputFolderError(
+                msg("{out} is inside the site's {folder}/ folder", out=out, folder=name)
+            )
     if target.is_relative_to(DEFAULT_THEME.resolve()):
-        raise OutputFolderError(f"{out} is inside site-builder's default theme")
+        raise OutputFolderError(msg("{out} is inside site-builder's default theme", out=out))
     if target.exists() and not target.is_dir():
-        raise OutputFolderError(f"{out} exists and is not a folder")
+        raise OutputFolderError(msg("{out} exists and is not a folder", out=out))
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise OutputFolderError(
-            f"{out} is not empty and was not written by site-builder (no {MARKER} in it)"
+            msg(
+                "{out} is not empty and was not written by site-builder (no {marker} in it)",
+                out=out,
+                marker=MARKER,
+            )
         )
 
 
@@ -107,18 +118,23 @@ def output_lock(out: Path) -> Iterator[None]:
         descriptor = os.open(path, flags, 0o666)
     except OSError as exc:
         reason = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
-        raise OutputFolderError(f"cannot open the lock {path}: {reason}; remove it") from exc
+        refused = msg("cannot open the lock {path}: {reason}; remove it", path=path, reason=reason)
+        raise OutputFolderError(refused) from exc
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
-            raise OutputFolderError(f"{path} is not a plain file; remove it")
+            raise OutputFolderError(msg("{path} is not a plain file; remove it", path=path))
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(descriptor, 20, 0).decode("ascii", "replace").strip()
-            process = f" (process {holder})" if holder.isdigit() else ""
+            process = msg(" (process {pid})", pid=holder) if holder.isdigit() else ""
             raise OutputBusyError(
-                f"another build is running into {out}{process}; try again when it has finished"
+                msg(
+                    "another build is running into {out}{process}; try again when it has finished",
+                    out=out,
+                    process=process,
+                )
             ) from None
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
@@ -203,12 +219,12 @@ def write_output(
     return written
 
 
-def left_as_it_was(out: Path) -> str:
+def left_as_it_was(out: Path) -> Message:
     """What a build that stopped before writing did to ``out``: nothing. Said as it is
     true: a first build (no ``out`` yet) has no previous output to leave as it was."""
     if out.exists() or out.is_symlink():
-        return "the previous output was left as it was"
-    return f"nothing was written to {out}"
+        return msg("the previous output was left as it was")
+    return msg("nothing was written to {out}", out=out)
 
 
 class _SwapUndoneError(OSError):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import watchfiles
 from watchfiles.main import FileChange
 
+from ..messages import msg
 from ..names import shown
 from ..report import printable
 
@@ -142,13 +143,22 @@ class Notifier:
         self._drain()
         if self._poll:
             self._gave_up = True
-            self._say(f"cannot watch the site for changes: {reason}; restart serve to try again")
+            self._say(
+                msg(
+                    "cannot watch the site for changes: {reason}; restart serve to try again",
+                    reason=reason,
+                )
+            )
             return
         self._poll = True
         seconds = self._poll_delay_ms / 1000
         self._say(
-            f"file system events are not available ({reason}): polling for changes every "
-            f"{seconds:g} s instead (serve --poll does so from the start)"
+            msg(
+                "file system events are not available ({reason}): polling for changes every "
+                "{seconds:g} s instead (serve --poll does so from the start)",
+                reason=reason,
+                seconds=seconds,
+            )
         )
         self.start()
 

@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic
 from ..language import ENGLISH, Language
 from ..load.config import ConfigError, load_config
 from ..lock.lock import LockWriteError
+from ..messages import exception_text, msg, msg_n
 from ..output.write import OutputFolderError, OutputWriteError, check_output_folder
 from ..pipeline import BuildOptions, BuildResult, build_site
 from ..progress import Progress, no_progress
@@ -73,6 +74,11 @@ class Console:
     progress: Callable[[], Progress] = field(default=_no_progress_display)
     language: Language = ENGLISH
 
+    def tell(self, text: str) -> None:
+        """Say ``text`` in the console's language (a ``Message`` translated, other text,
+        such as a report already in that language, as it is)."""
+        self.say(self.language(text))
+
 
 class Builder:
     """Builds the site into the serve folder and shows the outcome: the new build and a
@@ -105,7 +111,7 @@ class Builder:
 
     def _build(self, changed: list[str]) -> None:
         if changed:
-            self._console.say(f"changed: {_listing(changed)}; rebuilding")
+            self._console.tell(msg("changed: {files}; rebuilding", files=_listing(changed)))
         started = time.monotonic()
         options = replace(self._options, search_later=self._options.search)
         result = self._built(options)
@@ -121,7 +127,9 @@ class Builder:
         due = self._timer.due()
         if due is None:
             return False
-        self._console.say(f"publish_at reached: {_listing(list(due.paths))}; rebuilding")
+        self._console.tell(
+            msg("publish_at reached: {files}; rebuilding", files=_listing(list(due.paths)))
+        )
         self.build([])
         return True
 
@@ -144,8 +152,9 @@ class Builder:
             finally:
                 self._resident.load_always = False
             if loaded is not None and loaded.written:
-                self._console.say(
-                    f"site loaded for quick rebuilds in {time.monotonic() - started:.1f} s"
+                seconds = time.monotonic() - started
+                self._console.tell(
+                    msg("site loaded for quick rebuilds in {seconds:.1f} s", seconds=seconds)
                 )
                 self._search_pending = loaded.search_pending
             return
@@ -159,7 +168,8 @@ class Builder:
         if not result.written:
             self._show_result(result, time.monotonic() - started)
             return
-        self._console.say(f"search index up to date in {time.monotonic() - started:.1f} s")
+        seconds = time.monotonic() - started
+        self._console.tell(msg("search index up to date in {seconds:.1f} s", seconds=seconds))
         self._live.show(self._live.served(), Event("search", str(self._builds)))
 
     def _built(self, options: BuildOptions) -> BuildResult | None:
@@ -177,7 +187,13 @@ class Builder:
         upcoming = self._timer.next
         if upcoming is not None and upcoming != before:
             listing, when = _listing(list(upcoming.paths)), upcoming.moment.isoformat()
-            self._console.say(f"scheduled: {listing} due at {when} (serve rebuilds then)")
+            self._console.tell(
+                msg(
+                    "scheduled: {files} due at {when} (serve rebuilds then)",
+                    files=listing,
+                    when=when,
+                )
+            )
 
     def _attempt(self, options: BuildOptions) -> BuildResult | None:
         try:
@@ -186,11 +202,19 @@ class Builder:
         except ConfigError as exc:
             self._fail(exc.problems)
         except SearchIndexError as exc:
-            problem = f"search index: {exc}"
+            problem = self._console.language(
+                msg("search index: {reason}", reason=exception_text(exc))
+            )
             self._console.say(problem)
             self._show_error(problem)
         except (OutputFolderError, OutputWriteError) as exc:
-            problem = f"could not write {self._options.out}: {exc}"
+            problem = self._console.language(
+                msg(
+                    "could not write {out}: {reason}",
+                    out=self._options.out,
+                    reason=exception_text(exc),
+                )
+            )
             self._console.say(problem)
             self._show_error(problem)
         except LockWriteError as exc:
@@ -213,8 +237,15 @@ class Builder:
         self._builds += 1
         base_path = Urls(self._options.base_url or result.check.config.base_url).base_path
         if base_path != self._live.served().base_path:
-            self._console.say(f"base_url changed: now served under {base_path}")
-        self._console.say(f"built {result.files} files in {seconds:.1f} s")
+            self._console.tell(msg("base_url changed: now served under {path}", path=base_path))
+        self._console.tell(
+            msg_n(
+                "built {n} file in {seconds:.1f} s",
+                "built {n} files in {seconds:.1f} s",
+                result.files,
+                seconds=seconds,
+            )
+        )
         self._live.show(Served(result.out, base_path), Event("reload", str(self._builds)))
 
     def _fail(self, problems: list[Diagnostic]) -> None:
@@ -224,9 +255,9 @@ class Builder:
 
     def _show_error(self, text: str) -> None:
         if self._live.served().folder.is_dir():
-            self._console.say("not rebuilt: still serving the last good build")
+            self._console.tell(msg("not rebuilt: still serving the last good build"))
         else:
-            self._console.say("not built: fix the errors above (open pages show them too)")
+            self._console.tell(msg("not built: fix the errors above (open pages show them too)"))
         served = replace(self._live.served(), error=text)
         self._live.show(served, Event("error", text))
 
@@ -325,7 +356,7 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
         server.server_close()
         raise
     baseline = refreshed(root, baseline, ("citations.lock",))
-    reactions = Reactions(builder.build, console.say, builder.catch_up, builder.publish_due)
+    reactions = Reactions(builder.build, console.tell, builder.catch_up, builder.publish_due)
     watcher = partial(watch, root, baseline, reactions, options=options.watch, skip=out)
     running = DevServer(server, live, watcher)
     running.start()
@@ -343,8 +374,15 @@ def open_server(port: int, live: LiveSite) -> DevHTTPServer:
 def serve(root: Path, options: ServeOptions, console: Console) -> None:
     """``serve``: build, serve on 127.0.0.1 and rebuild on change, until Ctrl-C."""
     running = start_server(root, options, console)
-    noticed = f", polling every {options.watch.interval:g} s" if options.watch.poll else ""
-    console.say(f"serving {running.url} (rebuilds on change{noticed}; Ctrl-C stops)")
+    if options.watch.poll:
+        serving = msg(
+            "serving {url} (rebuilds on change, polling every {seconds:g} s; Ctrl-C stops)",
+            url=running.url,
+            seconds=options.watch.interval,
+        )
+    else:
+        serving = msg("serving {url} (rebuilds on change; Ctrl-C stops)", url=running.url)
+    console.tell(serving)
     try:
         running.wait()
     finally:
