@@ -44,7 +44,7 @@ from site_builder.serve.watch import (
     watch,
 )
 from tests.sitefiles import brief, write_site
-from tests.test_serve import EventStream, Running, fetch
+from tests.test_serve import EventStream, Running, _lines_of, fetch
 
 TIMEOUT = 10.0
 FAST = WatchOptions(interval=0.02, settle=0.1, quiet=3600)
@@ -625,19 +625,6 @@ def _wait_for(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.01)
-
-
-def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:
-    lines: queue.Queue[str] = queue.Queue()
-    assert process.stdout is not None
-    stdout = process.stdout
-
-    def pump() -> None:
-        for line in stdout:
-            lines.put(line.rstrip("\n"))
-
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
 
 
 def _wait_for_line(lines: queue.Queue[str], prefix: str) -> str:
