@@ -17,14 +17,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import importlib.metadata
 import os
 import pickle
+import re
 import secrets
 import stat
 import sys
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -148,20 +148,75 @@ def _new_key(path: Path) -> bytes:
 @functools.cache
 def builder_fingerprint() -> str:
     """What site-builder's output depends on besides the site: its own code and templates,
-    the Python version and the libraries' versions. Any change is a cold start."""
+    the Python version and the libraries' versions. Any change is a cold start.
+
+    Every build asks, a build that finds nothing changed too: so the package is walked
+    with ``os.scandir`` on strings, and the versions are read from the names of the
+    libraries' ``.dist-info`` folders (``importlib.metadata`` alone took longer to import
+    than the rest of this)."""
     digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for relative in sorted(_package_files(package)):
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        with open(os.path.join(package, relative), "rb") as stream:
+            digest.update(stream.read())
+    versions = library_versions(_LIBRARIES, sys.path)
     for library in _LIBRARIES:
-        try:
-            version = importlib.metadata.version(library)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{library}={version}\0".encode())
+        digest.update(f"{library}={versions[library]}\0".encode())
     return digest.hexdigest()
+
+
+def _package_files(folder: str, prefix: str = "") -> list[str]:
+    """Every file below ``folder`` (``__pycache__`` left out), as a relative POSIX path;
+    like ``Path.rglob``, links to folders are not entered (in a checkout ``render/theme``
+    links to the templates, which page keys cover)."""
+    files: list[str] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    files += _package_files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                files.append(prefix + entry.name)
+    return files
+
+
+def library_versions(names: Sequence[str], search_path: Sequence[str]) -> dict[str, str]:
+    """The installed version of each distribution of ``names`` ("-" when not installed):
+    from the first ``NAME-VERSION.dist-info`` folder on ``search_path``, as
+    ``importlib.metadata`` finds it; a distribution installed otherwise (an ``.egg-info``)
+    is asked of ``importlib.metadata`` itself."""
+    wanted = {_project_key(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in search_path:
+        try:
+            listing = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in listing:
+            project, dash, version = entry.removesuffix(".dist-info").partition("-")
+            name = wanted.get(_project_key(project))
+            if entry.endswith(".dist-info") and dash and name and name not in found:
+                found[name] = version
+    for name in names:
+        if name not in found:
+            found[name] = _metadata_version(name)
+    return found
+
+
+def _project_key(name: str) -> str:
+    """A distribution's name as packaging compares it (``Jinja2``, ``jinja2`` and a
+    folder's ``markdown_it_py`` for ``markdown-it-py``)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _metadata_version(name: str) -> str:
+    import importlib.metadata  # noqa: PLC0415 (rarely needed: see library_versions)
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
 
 
 # --- sharded tables: one edited file rewrites one shard, not the whole table ---------------

@@ -1,6 +1,11 @@
 """The ``site-builder`` command line. Parses options, calls one pipeline function, prints.
 
 Exit status: 0 success, 1 content errors, 2 usage or configuration error.
+
+Every command starts a new process, so what this module imports is paid by every run:
+the parser is built from cheap modules, and each command imports the stages it runs
+when it runs (``serve`` its server, ``check`` its checker, ``anchors`` the loaders).
+A build that finds nothing changed thus never imports the loaders or the renderer.
 """
 
 from __future__ import annotations
@@ -17,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .anchors import anchor_lines, find_source
-from .check.quick_check import check_quickly
 from .cli_common import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -34,14 +37,12 @@ from .cli_common import (
 )
 from .create.import_cli import add_import
 from .create.init_cli import add_init, init_language
-from .create.new_brief import create_brief
+from .diagnostics import Diagnostic
 from .language import ENGLISH, Language
 from .load.base_url import base_url_problem
 from .load.config import ConfigError
-from .load.schema import front_matter_schema
 from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
-from .lock.stale import STALE_CODES
 from .messages import Message, exception_text, msg, msg_n
 from .names import shown
 from .output.write import OutputBusyError, OutputFolderError, OutputWriteError, left_as_it_was
@@ -55,9 +56,7 @@ from .pipeline import (
 from .progress import Progress, progress_for
 from .report import FORMATS, format_github, format_json, printable, summary
 from .report_lines import text_report
-from .search.search_bundle import SearchIndexError
-from .serve.serve import Console, PortError, ServeOptions, serve
-from .serve.watch import WatchOptions
+from .search.search_error import SearchIndexError
 
 # The cycle collector's young generation, in new objects (Python's default: 700). A build
 # makes millions of short-lived, cycle-free objects; collecting every 700 of them cost a
@@ -286,6 +285,8 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from .check.quick_check import check_quickly  # noqa: PLC0415 (see the module docstring)
+
     options = CheckOptions(
         strict=args.strict,
         frozen=args.frozen,
@@ -345,8 +346,22 @@ def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
     if not result.written:
         _tell(_not_built(result.out), args.format, language)
         return
-    stale = sum(1 for d in result.check.diagnostics if d.code in STALE_CODES)
-    if stale and args.allow_stale:
+    if args.allow_stale and result.check.diagnostics:
+        _tell_published_stale(result.check.diagnostics, args.format, language)
+    built = msg_n(
+        "built {n} file into {out}", "built {n} files into {out}", result.files, out=result.out
+    )
+    _tell(built, args.format, language)
+
+
+def _tell_published_stale(
+    diagnostics: Sequence[Diagnostic], output_format: str, language: Language
+) -> None:
+    """The line after a build published despite stale citations (``--allow-stale``)."""
+    from .lock.stale import STALE_CODES  # noqa: PLC0415 (see the module docstring)
+
+    stale = sum(1 for d in diagnostics if d.code in STALE_CODES)
+    if stale:
         published = msg_n(
             "published with {n} stale citation (--allow-stale): review it with "
             "'site-builder review' and build again",
@@ -354,11 +369,7 @@ def _report_build(result: BuildResult, args: argparse.Namespace) -> None:
             "'site-builder review' and build again",
             stale,
         )
-        _tell(published, args.format, language)
-    built = msg_n(
-        "built {n} file into {out}", "built {n} files into {out}", result.files, out=result.out
-    )
-    _tell(built, args.format, language)
+        _tell(published, output_format, language)
 
 
 def _tell(message: str, output_format: str, language: Language) -> None:
@@ -392,6 +403,9 @@ def _build_options(args: argparse.Namespace, **only_build: Any) -> BuildOptions:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from .serve.serve import Console, PortError, ServeOptions, serve  # noqa: PLC0415 (see the module docstring)
+    from .serve.watch import WatchOptions  # noqa: PLC0415 (see the module docstring)
+
     # A preview shows the site despite stale citations (warnings), unless --frozen.
     # A preview is served under a path and publishes nothing: no relative-base-url warning.
     build = _build_options(args, allow_stale=not args.frozen, warn_relative_base_url=False)
@@ -457,6 +471,8 @@ def build_clock(environ: Mapping[str, str]) -> datetime.datetime:
 
 
 def run_anchors(args: argparse.Namespace) -> int:
+    from .anchors import anchor_lines, find_source  # noqa: PLC0415 (see the module docstring)
+
     found = find_source(args.site, args.source)
     if isinstance(found, str):
         raise UsageError(found)
@@ -475,6 +491,8 @@ def run_anchors(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from .create.new_brief import create_brief  # noqa: PLC0415 (see the module docstring)
+
     created = create_brief(args.site, args.title, args.date)
     if isinstance(created, str):
         raise UsageError(created)
@@ -499,6 +517,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from .load.schema import front_matter_schema  # noqa: PLC0415 (see the module docstring)
+
     print(json.dumps(front_matter_schema(args.kind), ensure_ascii=False, indent=2))
     return EXIT_OK
 

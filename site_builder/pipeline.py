@@ -6,6 +6,11 @@ With the build cache (``cache``; on unless ``use_cache`` is off) ``load`` parses
 whose bytes changed, ``render`` renders only pages whose data changed, the search bundle is
 rebuilt only when a search record changed, and a build whose inputs, options and output are
 all as the previous build left them does nothing (``previous_build``).
+
+The stages are imported where a function runs them, not at the top: a build that finds
+its output up to date, and every command that loads this module, must not pay for
+importing the loaders, the renderer, Jinja2, markdown-it and Pagefind's client (at
+start-up that was most of a no-change build).
 """
 
 from __future__ import annotations
@@ -19,11 +24,10 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import BuildCache, builder_fingerprint, open_cache
-from .check.check import build_corpus, check_corpus
 from .check.schedule import dating, future_date_warnings
-from .check.site_check import LoadedStore, check_summaries, loaded_summaries
 from .diagnostics import (
     Diagnostic,
     count_errors,
@@ -32,12 +36,8 @@ from .diagnostics import (
 )
 from .load.config import SiteConfig, load_config, relative_base_url_warning
 from .load.discover import discover
-from .load.document_cache import load_with_cache
-from .lock.lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock
-from .lock.stale import lock_problems
 from .memo import NO_MEMO, Memo
 from .model import Corpus
-from .output.linkcheck import BrokenLink, check_links
 from .output.previous_build import (
     BuildRecord,
     PreviousOutput,
@@ -55,14 +55,12 @@ from .output.write import (
     write_output,
 )
 from .progress import Progress, no_progress
-from .render.page_keys import document_identities
-from .render.pages import latest_date
-from .render.render import OutputFile, RenderOptions, render_stream
-from .render.site_index import SiteIndex, build_index, schedule_state
-from .render.urls import SEARCH_BUNDLE, Urls
-from .search.search_bundle import build_search_bundle
-from .search.search_records import search_records
-from .serve.resident import Resident
+from .render.output_file import OutputFile
+
+if TYPE_CHECKING:
+    from .output.linkcheck import BrokenLink
+    from .render.site_index import SiteIndex
+    from .serve.resident import Resident
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +105,10 @@ def load_corpus(
 ) -> tuple[Corpus, list[Diagnostic], dict[str, str]]:
     """Discover and load every source and brief, then assemble the corpus; with the
     digest of every loaded file."""
+    # Imported when run, not at the top (see the module docstring).
+    from .check.check import build_corpus  # noqa: PLC0415
+    from .load.document_cache import load_with_cache  # noqa: PLC0415
+
     files, problems = discover(config.root)
     loaded = load_with_cache(config.root, files, cache, progress)
     corpus, corpus_problems = build_corpus(loaded.sources, loaded.briefs, loaded.pages)
@@ -125,6 +127,11 @@ def check_site(
 ) -> CheckResult:
     """``check``: every problem of the site in one run; records new citations in the lock
     unless ``options.frozen``. Raises ``ConfigError`` for an unreadable site."""
+    # Imported when run, not at the top (see the module docstring).
+    from .check.check import check_corpus  # noqa: PLC0415
+    from .lock.lock import cited_anchors, lock_changes, read_lock, updated_lock, write_lock  # noqa: PLC0415
+    from .lock.stale import lock_problems  # noqa: PLC0415
+
     config = load_config(root)
     cache = open_cache(root) if options.use_cache else None
     if resident is not None:
@@ -150,6 +157,11 @@ def _check_with_cache(
 ) -> CheckResult:
     """``check_site`` with every document loaded (``build`` renders them), each brief's
     problems kept in the cache and the site-wide checks run over file summaries."""
+    # Imported when run, not at the top (see the module docstring).
+    from .check.check import build_corpus  # noqa: PLC0415
+    from .check.site_check import LoadedStore, check_summaries, loaded_summaries  # noqa: PLC0415
+    from .load.document_cache import load_with_cache  # noqa: PLC0415
+
     files, problems = discover(config.root)
     loaded = load_with_cache(config.root, files, cache, progress)
     corpus, _ = build_corpus(loaded.sources, loaded.briefs, loaded.pages)  # (found below)
@@ -168,6 +180,10 @@ def _check_resident(
 ) -> CheckResult:
     """``check_site`` for ``serve``: the documents, their summaries and each brief's
     problems stay in memory between builds; only what an edit touched is checked again."""
+    # Imported when run, not at the top (see the module docstring).
+    from .check.check import build_corpus  # noqa: PLC0415
+    from .check.site_check import LoadedStore, check_summaries  # noqa: PLC0415
+
     files, problems = discover(config.root)
     kept = resident.load(config.root, files, progress)
     corpus, _ = build_corpus(kept.sources, kept.briefs, kept.pages)  # (found below)
@@ -274,6 +290,11 @@ def _build_locked(
     if not must_load and is_up_to_date(record, _options_key(options, clock), scan[1], out):
         assert record is not None
         return _unchanged_build(root, out, record)
+    # Imported when run, not at the top (see the module docstring).
+    from .output.linkcheck import check_links  # noqa: PLC0415
+    from .render.pages import latest_date  # noqa: PLC0415
+    from .render.site_index import build_index, schedule_state  # noqa: PLC0415
+
     check_options = CheckOptions(
         options.strict,
         options.frozen,
@@ -345,6 +366,11 @@ def _site_files(
     """Every file of the site (files of the previous build that are still right are kept).
     The search bundle is made first (Pagefind needs all records at once); the pages are
     rendered while they are written."""
+    # Imported when run, not at the top (see the module docstring).
+    from .render.page_keys import document_identities  # noqa: PLC0415
+    from .render.render import RenderOptions, render_stream  # noqa: PLC0415
+    from .render.urls import Urls  # noqa: PLC0415
+
     base_url = _base_url(checked, options)
     corpus = checked.corpus
     identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
@@ -354,6 +380,10 @@ def _site_files(
     if stale is not None:
         bundle, key = stale
     elif options.search:
+        # Pagefind's client is imported only by builds that index.
+        from .search.search_bundle import build_search_bundle  # noqa: PLC0415
+        from .search.search_records import search_records  # noqa: PLC0415
+
         progress("indexing for search", 0, 1)
         records = search_records(index, Urls(base_url))
         key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
@@ -436,6 +466,9 @@ def _options_key(
 def _with_result(
     record: BuildRecord, checked: CheckResult, files: Iterable[OutputFile], search_key: str | None
 ) -> BuildRecord:
+    # Imported when run, not at the top (see the module docstring).
+    from .render.urls import SEARCH_BUNDLE  # noqa: PLC0415
+
     return replace(
         record,
         search_key=search_key,

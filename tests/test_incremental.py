@@ -26,7 +26,7 @@ from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
 from site_builder.render import forked, render
-from site_builder.render.render import DEFAULT_THEME
+from site_builder.render.output_file import DEFAULT_THEME
 from tests.test_build import tree
 
 Edit = Callable[[Path, random.Random], str]

@@ -8,7 +8,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.output.linkcheck import BrokenLink, check_links
-from site_builder.render.render import OutputFile
+from site_builder.render.output_file import OutputFile
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 

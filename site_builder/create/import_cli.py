@@ -1,4 +1,8 @@
-"""The ``import`` command: options, reading FILE or stdin, and what it prints."""
+"""The ``import`` command: options, reading FILE or stdin, and what it prints.
+
+The command line builds its parser from this module on every run, so the importer
+(trafilatura, the loaders) is imported when ``import`` runs.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,9 @@ import stat
 import sys
 from pathlib import Path
 
-from ..anchors import anchor_lines, find_source
 from ..cli_common import EXIT_OK, UsageError, printing
 from ..load.front_matter import MAX_FILE_BYTES
 from ..messages import exception_text, msg
-from .import_source import ImportOptions, SourceImportError, import_source
 
 
 def add_import(
@@ -62,6 +64,9 @@ def add_import(
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from ..anchors import anchor_lines, find_source  # noqa: PLC0415 (see the module docstring)
+    from .import_source import ImportOptions, SourceImportError, import_source  # noqa: PLC0415 (see the module docstring)
+
     if not args.site.is_dir():
         raise UsageError(msg("--site: {site} is not a folder", site=args.site))
     name = "stdin" if args.file == "-" else args.file

@@ -12,7 +12,6 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -115,6 +114,9 @@ def site_files(
 
 
 def _starter(name: str) -> bytes:
+    # Imported here: the command line loads this module (``init``'s options) on every run.
+    from importlib import resources  # noqa: PLC0415
+
     return resources.files("site_builder.create").joinpath("starter", name).read_bytes()
 
 

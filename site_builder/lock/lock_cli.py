@@ -6,6 +6,9 @@ after a source changed, never accepting a change the editor was not shown.
   ``reanchor`` instead) and lists each;
 - bare ``lock`` records new citations and drops unused entries; a changed citation is
   reviewed one at a time on a terminal, and elsewhere listed with exit status 1.
+
+The command line builds its parser from this module on every run, so what the commands
+run (loading and checking the site) is imported when they run.
 """
 
 from __future__ import annotations
@@ -13,16 +16,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..cli_common import EXIT_CONTENT, EXIT_OK, UsageError, print_problems, printing, use_colour
 from ..language import Language
 from ..messages import Message, joined, literal, msg, msg_n
 from ..suggest import did_you_mean
 from .lock import LOCK_NAME
-from .lock_workflow import LockOutcome, LockPlan, moved_keys, plan_lock, settle_lock
-from .review import Decisions, change_lines, review_changes, shown_diff
-from .stale import ChangedCitation
+
+if TYPE_CHECKING:
+    from .lock_workflow import LockOutcome, LockPlan
+    from .stale import ChangedCitation
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -64,6 +68,9 @@ def add_reanchor(commands: Commands, site: argparse.ArgumentParser) -> None:
 
 
 def run_lock(args: argparse.Namespace) -> int:
+    from .lock_workflow import plan_lock, settle_lock  # noqa: PLC0415 (see the module docstring)
+    from .review import Decisions, review_changes  # noqa: PLC0415 (see the module docstring)
+
     if args.all and args.keys:
         raise UsageError(msg("name the citations to accept or give --all, not both"))
     language: Language = args.report_language
@@ -154,6 +161,8 @@ def _named_changes(plan: LockPlan, named: Iterable[str], language: Language) -> 
 def _print_outcome(outcome: LockOutcome, colour: bool, list_left: bool, language: Language) -> None:
     """What was accepted and rewritten, what is left (each in full with ``list_left``),
     and a closing line on the lock, in ``language``."""
+    from .review import shown_diff  # noqa: PLC0415 (see the module docstring)
+
     for change in outcome.accepted:
         accepted = msg(
             "accepted {where}: {diff}", where=change.where, diff=shown_diff(change, colour)
@@ -211,6 +220,8 @@ def _print_left(
 ) -> None:
     """The changed citations still waiting: each with its diff and briefs (``full``), or
     named in one line after a review or a named accept."""
+    from .review import change_lines  # noqa: PLC0415 (see the module docstring)
+
     if not full:
         keys = ", ".join(change.key for change in left)
         print(language(msg("still to review: {keys} ('site-builder review')", keys=keys)))
@@ -238,6 +249,8 @@ def _print_left(
 
 
 def run_reanchor(args: argparse.Namespace) -> int:
+    from .lock_workflow import moved_keys, plan_lock, settle_lock  # noqa: PLC0415 (see the module docstring)
+
     plan = plan_lock(args.site)
     if plan.broken:
         with printing(EXIT_CONTENT):

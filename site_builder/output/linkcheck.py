@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..render.render import OutputFile
+from ..render.output_file import OutputFile
 from ..render.urls import Urls
 
 _LINK_ATTRIBUTES = {

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
 from ..load.file_states import SETTLE_NS, TreeEntry, tree_entries
-from ..render.render import OutputFile
+from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
 
 _INPUT_FOLDERS = PROTECTED

@@ -29,7 +29,7 @@ from types import ModuleType
 from ..load.discover import BRIEFS_DIR, PAGES_DIR, SOURCES_DIR
 from ..messages import Message, msg
 from ..pickling import quick_pickle
-from ..render.render import DEFAULT_THEME, OutputFile
+from ..render.output_file import DEFAULT_THEME, OutputFile
 from ..safe_files import new_folder
 
 fcntl: ModuleType | None

@@ -24,40 +24,16 @@ from ..load.config import SiteConfig
 from ..load.invisible import close_bidi
 from ..memo import NO_MEMO, Memo
 from .forked import stream_forked
+from .output_file import DEFAULT_THEME, OutputFile
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, footer_links, latest_date, rendered_context
 from .render_markdown import PreviewTexts, preview_texts
 from .site_index import SiteIndex
 from .urls import Urls, output_path
 
-DEFAULT_THEME = Path(__file__).parent / "theme"
 STATIC = "static"
 # Below this many pages to render, forking a second process costs more than it saves.
 PARALLEL_FROM = 200
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    """A file of the site: its bytes, or ``origin``, a file of the previous output that
-    holds them already (kept, or linked into the new output: not written again). ``key``
-    says what the bytes were made from: the page key for a page, else their sha256."""
-
-    path: str
-    content: bytes | None = None
-    origin: str | None = None  # a path (text: made for every kept page of a build)
-    key: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.key is None and self.content is not None:
-            # Files that are not pages are known by their bytes.
-            object.__setattr__(self, "key", "sha256:" + hashlib.sha256(self.content).hexdigest())
-
-    @property
-    def data(self) -> bytes:
-        if self.content is not None:
-            return self.content
-        assert self.origin is not None, "an output file has content or an origin"
-        return Path(self.origin).read_bytes()
 
 
 # path, key → a file of the previous output written for that key and unchanged since

@@ -27,8 +27,9 @@ import cbor2
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
-from ..render.render import OutputFile
+from ..render.output_file import OutputFile
 from ..render.urls import SEARCH_BUNDLE
+from .search_error import SearchIndexError
 from .search_records import SearchRecord
 
 # Records in flight at once: Pagefind's service indexes them concurrently; the bundle does
@@ -40,10 +41,6 @@ _SIGNATURE = b"pagefind_dcd"
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The largest answer the service may send: the whole bundle, base64-encoded.
 _ANSWER_LIMIT = 2**31 - 1
-
-
-class SearchIndexError(Exception):
-    """Pagefind failed (binary missing or crashed); the build stops, output untouched."""
 
 
 def build_search_bundle(records: Sequence[SearchRecord], language: str) -> list[OutputFile]:

@@ -27,7 +27,7 @@ from ..progress import Progress, no_progress
 from ..render.urls import Urls
 from ..report import summary
 from ..report_lines import text_report
-from ..search.search_bundle import SearchIndexError
+from ..search.search_error import SearchIndexError
 from .publish_timer import Clock, Publication, PublishTimer
 from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
