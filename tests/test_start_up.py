@@ -1,0 +1,126 @@
+"""What a command imports before it does its work: every run is a new process, and a
+build that finds nothing changed must not pay for the loaders, the renderer or Pagefind.
+
+Each case runs a new interpreter (``sys.modules`` of the test process holds everything
+the other tests imported) and reads which modules it loaded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.output import previous_build
+from tests.sitefiles import brief
+
+from .conftest import MakeSite
+
+# Libraries only some commands need: Markdown and templates (loading, rendering), the
+# search index, the server and watcher, the HTML importer, package metadata (init).
+HEAVY_LIBRARIES = (
+    "jinja2",
+    "markdown_it",
+    "pagefind",
+    "asyncio",
+    "watchfiles",
+    "trafilatura",
+    "importlib.metadata",
+)
+# Stages a no-change build must not import (``render.output_file`` and
+# ``search.search_error`` are what the output stage and the command line share with them).
+HEAVY_STAGES = (
+    "site_builder.render.render",
+    "site_builder.render.pages",
+    "site_builder.render.site_index",
+    "site_builder.search.search_bundle",
+    "site_builder.load.load",
+    "site_builder.load.markdown",
+    "site_builder.check.check",
+    "site_builder.lock.stale",
+    "site_builder.serve.serve",
+    "site_builder.anchors",
+)
+
+# Runs the command line in a new interpreter, then prints the modules it loaded (stderr,
+# after a marker line). The settle time is off, as in the other no-change tests: the files
+# were written a moment before the first build, and would otherwise not count as settled.
+_RUN = """
+import sys
+from site_builder.output import previous_build
+previous_build.SETTLE_NS = 0
+from site_builder.cli import main
+try:
+    status = main(sys.argv[1:])
+except SystemExit as exc:  # --help, --version
+    status = exc.code
+print("-- modules --", *sorted(sys.modules), sep="\\n", file=sys.stderr)
+sys.exit(status)
+"""
+
+
+def _run(*argv: str) -> tuple[set[str], str]:
+    """The modules a new interpreter loaded running ``site-builder ARGV``, and its stdout."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _RUN, *argv], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    _, _, modules = completed.stderr.partition("-- modules --\n")
+    return set(modules.split()), completed.stdout
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if name in modules]
+
+
+def test_importing_the_command_line_imports_no_stage_and_no_heavy_library() -> None:
+    code = "import sys, site_builder.cli; print(*sys.modules)"
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    modules = set(completed.stdout.split())
+    assert "site_builder.cli" in modules
+    assert _loaded(modules, HEAVY_LIBRARIES) == []
+    assert _loaded(modules, HEAVY_STAGES) == []
+
+
+def test_a_build_that_finds_nothing_changed_imports_no_stage(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/b.md": brief("Peskow sprach. [@quelle#p1]\n")})
+    out = tmp_path / "out"
+    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
+    assert main(["lock", "--site", str(site)]) == 0
+    build = ["build", "--frozen", "--no-search", "--site", str(site), "--out", str(out)]
+    assert main(build) == 0
+    modules, printed = _run(*build)
+    assert "built" in printed
+    assert _loaded(modules, HEAVY_LIBRARIES) == []
+    assert _loaded(modules, HEAVY_STAGES) == []
+
+
+def test_a_build_that_finds_a_change_still_builds_it(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/b.md": brief("Peskow sprach. [@quelle#p1]\n")})
+    out = tmp_path / "out"
+    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
+    assert main(["lock", "--site", str(site)]) == 0
+    build = ["build", "--frozen", "--no-search", "--site", str(site), "--out", str(out)]
+    assert main(build) == 0
+    (site / "briefs/b.md").write_text(brief("Peskow schwieg. [@quelle#p1]\n"), "utf-8")
+    modules, printed = _run(*build)
+    assert "built" in printed
+    assert "site_builder.render.render" in modules
+    assert "Peskow schwieg" in (out / "briefs/b/index.html").read_text("utf-8")
+
+
+def test_version_and_help_work_without_the_stages() -> None:
+    modules, printed = _run("--version")
+    assert printed.startswith("site-builder ")
+    assert _loaded(modules, HEAVY_STAGES) == []
+    modules, printed = _run("build", "--help")
+    assert "--no-search" in printed
+    assert _loaded(modules, HEAVY_STAGES) == []
