@@ -12,6 +12,7 @@ kept; a hand-edited output folder is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -100,8 +101,7 @@ def input_entries(root: Path) -> tuple[TreeEntry, ...]:
     ``templates/``, ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read."""
     entries: list[TreeEntry] = []
     for folder in _INPUT_FOLDERS:
-        for path, mode, size, changed, inode in tree_entries(root / folder):
-            entries.append((f"{folder}/{path}", mode, size, changed, inode))
+        entries += tree_entries(root / folder, f"{folder}/")
     for name in _INPUT_FILES:
         try:
             info = (root / name).stat()
@@ -123,6 +123,9 @@ def folder_identity(folder: Path) -> tuple[int, int] | None:
     return info.st_ino, info.st_mtime_ns
 
 
+_changed = operator.itemgetter(3)  # of a ``TreeEntry``
+
+
 def is_up_to_date(
     record: BuildRecord | None, options: str, inputs: tuple[TreeEntry, ...], out: Path
 ) -> bool:
@@ -135,7 +138,7 @@ def is_up_to_date(
     per file); ``build --no-cache`` rewrites everything."""
     if record is None or record.options != options or record.inputs != inputs:
         return False
-    if any(entry[3] >= record.scanned_ns - SETTLE_NS for entry in inputs):
+    if max(map(_changed, inputs), default=0) >= record.scanned_ns - SETTLE_NS:
         return False
     return folder_identity(out) == record.out
 
