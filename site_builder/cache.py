@@ -194,9 +194,11 @@ def library_versions(names: Sequence[str], search_path: Sequence[str]) -> dict[s
         except OSError:
             continue
         for entry in listing:
+            if not entry.endswith(".dist-info"):
+                continue
             project, dash, version = entry.removesuffix(".dist-info").partition("-")
             name = wanted.get(_project_key(project))
-            if entry.endswith(".dist-info") and dash and name and name not in found:
+            if dash and name and name not in found:
                 found[name] = version
     for name in names:
         if name not in found:
