@@ -251,7 +251,7 @@ def test_a_bug_in_a_rebuild_is_shown_and_serving_goes_on(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("site_builder.pipeline.render_stream", broken)
+    monkeypatch.setattr("site_builder.render.render.render_stream", broken)
     running.write("briefs/a.md", RENAMED)
     assert events.next_event() == ("error", "site-builder failed: RuntimeError: boom")
     assert any("Traceback" in message for message in running.messages)
