@@ -6,12 +6,14 @@ the other tests imported) and reads which modules it loaded."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from site_builder.cache import library_versions
 from site_builder.cli import main
 from site_builder.output import previous_build
 from tests.sitefiles import brief
@@ -124,3 +126,25 @@ def test_version_and_help_work_without_the_stages() -> None:
     modules, printed = _run("build", "--help")
     assert "--no-search" in printed
     assert _loaded(modules, HEAVY_STAGES) == []
+
+
+def test_library_versions_are_those_importlib_metadata_finds(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, names in (
+        (first, ["markdown_it_py-9.1.dist-info", "notes.txt", "PyYAML-7.0.dist-info"]),
+        (second, ["Jinja2-8.0.dist-info", "pyyaml-1.0.dist-info"]),
+    ):
+        for name in names:
+            (folder / name).mkdir(parents=True)
+    names = ("markdown-it-py", "PyYAML", "Jinja2", "no-such-library")
+    found = library_versions(names, [str(first), str(tmp_path / "missing"), str(second)])
+    # The first folder on the path wins, names compare as packaging normalises them.
+    assert found == {
+        "markdown-it-py": "9.1",
+        "PyYAML": "7.0",
+        "Jinja2": "8.0",
+        "no-such-library": "-",
+    }
+    installed = ("markdown-it-py", "Jinja2", "PyYAML", "pagefind", "MarkupSafe")
+    expected = {name: importlib.metadata.version(name) for name in installed}
+    assert library_versions(installed, sys.path) == expected
