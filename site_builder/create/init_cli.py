@@ -1,5 +1,8 @@
 """The ``init`` command: asks for what is missing (on a terminal), writes a new site with
-``init_site``, and says what it made and what to do next."""
+``init_site``, and says what it made and what to do next.
+
+The command line builds its parser from this module on every run, so ``pinning`` (package
+metadata, git) is imported when ``init`` runs."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cli_common import (
     EXIT_CONTENT,
@@ -33,7 +37,9 @@ from .init_site import (
     title_problem,
     write_site,
 )
-from .pinning import Pin, installed_pin, pin_from_spec, pinned_dependencies
+
+if TYPE_CHECKING:
+    from .pinning import Pin
 
 # A question's prompt → the answer, or None at the end of input.
 Ask = Callable[[str], str | None]
@@ -78,6 +84,8 @@ def init_language(args: argparse.Namespace, environ: Mapping[str, str]) -> Langu
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from .pinning import pinned_dependencies  # noqa: PLC0415 (see the module docstring)
+
     target: Path = args.folder
     language: Language = args.report_language
     refused = target_problem(target)
@@ -112,6 +120,8 @@ def _refusal(problem: str) -> Message:
 
 
 def _pin(spec: str | None) -> Pin:
+    from .pinning import installed_pin, pin_from_spec  # noqa: PLC0415 (see the module docstring)
+
     if spec is None:
         return installed_pin()
     pin = pin_from_spec(spec)

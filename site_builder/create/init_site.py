@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,7 +24,9 @@ from ..load.front_matter import has_control_character
 from ..messages import msg
 from ..names import shown
 from ..pipeline import CheckOptions, check_site
-from .pinning import Pin
+
+if TYPE_CHECKING:
+    from .pinning import Pin
 
 # Starter files in the package → where they go in the site. The dot files are stored
 # without their dot: package data globs skip hidden files.

@@ -5,15 +5,14 @@ site-builder is not on PyPI: CI installs it from where this copy came from, as P
 ``direct_url.json`` of the installed distribution records it (a git repository and commit,
 an archive, a local folder). Its dependencies are pinned to the versions installed here,
 so CI renders byte for byte what the editor previews, with the same Pagefind.
-
-``importlib.metadata`` and ``subprocess`` are imported where they are used: the command
-line loads this module (through ``init``'s options) on every run, and only ``init`` asks.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
+import subprocess
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -53,8 +52,6 @@ GitInfo = Callable[[Path], tuple[str | None, str] | None]
 
 def installed_pin(git_info: GitInfo | None = None) -> Pin:
     """The pin of the site-builder installed here (see ``pin_from_direct_url``)."""
-    import importlib.metadata  # noqa: PLC0415 (see the module docstring)
-
     try:
         distribution = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
@@ -164,8 +161,6 @@ def git_origin(folder: Path) -> tuple[str | None, str] | None:
 
 
 def _git(folder: Path, *args: str) -> str | None:
-    import subprocess  # noqa: PLC0415 (see the module docstring)
-
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), *args],
@@ -234,8 +229,6 @@ def pinned_dependencies(name: str = DISTRIBUTION) -> list[str]:
 
 def _requirements(name: str, extras: frozenset[str]) -> Iterator[tuple[str, frozenset[str], str]]:
     """The distributions ``name`` (with ``extras``) requires: key, extras, marker."""
-    import importlib.metadata  # noqa: PLC0415 (see the module docstring)
-
     distribution = importlib.metadata.distribution(name)
     for line in distribution.requires or []:
         found = _REQUIREMENT.match(line)
@@ -261,8 +254,6 @@ def _note_marker(markers: dict[str, set[str] | None], key: str, marker: str, kno
 
 
 def _installed_version(key: str) -> str | None:
-    import importlib.metadata  # noqa: PLC0415 (see the module docstring)
-
     try:
         return importlib.metadata.version(key)
     except importlib.metadata.PackageNotFoundError:

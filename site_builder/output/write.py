@@ -14,7 +14,6 @@ the cost follows what changed, and the swap stays one atomic step.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import re
@@ -340,6 +339,9 @@ def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths atomically; False where the system cannot (then nothing changed)."""
     if sys.platform != "linux":
         return False
+    # Imported here: only a build that writes swaps, and every build imports this module.
+    import ctypes  # noqa: PLC0415
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
