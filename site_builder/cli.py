@@ -40,7 +40,7 @@ from .create.init_cli import add_init, init_language
 from .diagnostics import Diagnostic
 from .language import ENGLISH, Language
 from .load.base_url import base_url_problem
-from .load.config import ConfigError
+from .load.config import ConfigError, load_config
 from .lock.lock import LockWriteError
 from .lock.lock_cli import add_lock, add_reanchor
 from .messages import Message, exception_text, msg, msg_n
@@ -493,6 +493,9 @@ def run_anchors(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     from .create.new_brief import create_brief  # noqa: PLC0415 (see the module docstring)
 
+    # A mistyped --site must not become a new folder with one brief in it: the folder must
+    # be a site by the rule every other command applies (ConfigError: exit 2, nothing made).
+    load_config(args.site)
     created = create_brief(args.site, args.title, args.date)
     if isinstance(created, str):
         raise UsageError(created)

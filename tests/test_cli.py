@@ -187,6 +187,20 @@ def test_new_refuses_to_overwrite(make_site: MakeSite, capsys: pytest.CaptureFix
     assert (site / "briefs/meldung.md").read_text("utf-8") == GOOD
 
 
+@pytest.mark.parametrize("where", ["missing/site", "empty"])
+def test_new_refuses_a_folder_that_is_no_site(
+    tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --site used to become a new folder holding one brief."""
+    (tmp_path / "empty").mkdir()
+    folder = tmp_path / where
+    code, _, err = run(capsys, "new", "Meldung", "--site", str(folder))
+    assert code == 2
+    assert "no-site" in err
+    assert not (folder / "briefs").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
 def test_new_with_impossible_date_is_a_usage_error(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
