@@ -285,7 +285,10 @@ def _build_locked(
     if checked.errors:
         return BuildResult(checked, out)
     memo = resident.memo if resident is not None else NO_MEMO
-    index = build_index(checked.corpus, drafts=options.drafts, memo=memo, clock=options.clock)
+    if resident is not None:
+        index = resident.site_index(checked.corpus, options.drafts, options.clock)
+    else:
+        index = build_index(checked.corpus, drafts=options.drafts, clock=options.clock)
     previous = PreviousOutput.of(out, with_files(cache, out, record))
     site = _site_files(checked, index, options, previous, progress, memo=memo)
     files: Iterable[OutputFile] = site.files

@@ -13,7 +13,7 @@ import functools
 import math
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates import PartialDate, german_moment
@@ -22,7 +22,14 @@ from ..memo import NO_MEMO, Memo
 from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
 from ..search.search_records import BRIEF_TYPE, SOURCE_TYPE
-from .render_markdown import PreviewTexts, cited_in_html, render_brief_body, render_source_body
+from .excerpts import excerpt
+from .render_markdown import (
+    AllCiting,
+    PreviewTexts,
+    cited_in_html,
+    render_brief_body,
+    render_source_body,
+)
 from .site_index import (
     CitedParagraph,
     CitedSource,
@@ -33,9 +40,15 @@ from .site_index import (
     cited_sources,
     source_count,
 )
-from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
+from .urls import SEARCH_PAGE, Urls, brief_page, citing_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
+# Briefs a source paragraph's "Zitiert in" names, newest first; a paragraph cited more
+# often links to the listing of them all (``citing_pages``), ``CITING_PER_PAGE`` to a
+# page. At 20,000 briefs a popular paragraph is cited by 1,700: one box of them all made
+# the source page megabytes, rendered again whenever any of them was edited.
+CITED_IN_SHOWN = 10
+CITING_PER_PAGE = 50
 # Tags a brief's card in a list shows; more are counted („+ 3 weitere“) and all are on the
 # brief's own page. A card stands on each of its tags' pages, so a card naming every tag
 # made a site grow with the square of a brief's tags (issue 16).
@@ -68,10 +81,12 @@ class BriefBody:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class SourceBody:
-    """A source's body as the page shows it: under paragraph ``n`` the briefs citing it."""
+    """A source's body as the page shows it: under paragraph ``n`` the newest briefs citing
+    it (``CITED_IN_SHOWN`` at most), and, when there are more, how many (``totals``)."""
 
     source: Source
     citing: dict[int, tuple[Citing, ...]]
+    totals: dict[int, int] = field(default_factory=dict)
 
 
 @quick_pickle
@@ -106,6 +121,7 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
     pages += [brief_detail(b, index, memo, listings) for b in index.briefs]
     pages.append(sources_list(index))
     pages += [source_detail(s, index, memo) for s in index.sources]
+    pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
     pages.append(tags_list(index))
     pages += [page for tag in index.tags for page in tag_detail(tag, index, listings)]
     pages.append(search_page(index))
@@ -313,7 +329,11 @@ def rendered_context(
         return urls.link(brief_page(citing.brief.slug))
 
     def cited_in(number: int) -> str:
-        return cited_in_html(body.citing.get(number, ()), citing_link)
+        total = body.totals.get(number)
+        everyone = None
+        if total is not None:
+            everyone = AllCiting(total, number, urls.link(citing_page(body.source.id, number)))
+        return cited_in_html(body.citing.get(number, ()), citing_link, everyone)
 
     return {"body": render_source_body(body.source.html, cited_in)}
 
@@ -384,24 +404,34 @@ def _cited_count(source: Source, index: SiteIndex) -> int:
 
 def source_detail(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
     """A source's page; the same object as in the last build (``memo``) when the source,
-    its count of citing briefs and every ``Citing`` under its paragraphs are."""
-    citing: list[int | Citing] = []  # paragraph index, then the entries citing it, …
+    its count of citing briefs and the ``Citing`` entries its paragraphs show are. A
+    paragraph shows its ``CITED_IN_SHOWN`` newest citing briefs: an edit of an older one
+    does not change the page."""
+    citing: list[int | Citing] = []  # paragraph index, how many cite it, the shown, …
     for paragraph in source.paragraphs:
         entries = index.citing.get((source.id, paragraph.index), ())
         if entries:
-            citing += [paragraph.index, *entries]
+            citing += [paragraph.index, len(entries), *entries[:CITED_IN_SHOWN]]
     return memo.call(_source_page, source, _cited_count(source, index), *citing)
 
 
 def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
     by_paragraph: dict[int, list[Citing]] = {}
+    totals: dict[int, int] = {}
     entries: list[Citing] = []
+    paragraph = None  # an int after a paragraph's index is its count of citing briefs
     for part in citing:
-        if isinstance(part, int):
+        if isinstance(part, Citing):
+            entries.append(part)
+        elif paragraph is None:
+            paragraph = part
             entries = by_paragraph.setdefault(part, [])
         else:
-            entries.append(part)
+            if part > CITED_IN_SHOWN:
+                totals[paragraph] = part
+            paragraph = None
     description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
+    body = SourceBody(source, {n: tuple(found) for n, found in by_paragraph.items()}, totals)
     return Page(
         source_page(source.id),
         "source.html",
@@ -413,7 +443,53 @@ def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
             # What kind of text it is, unless an original article: "Nachrichtenaggregator".
             "kind_name": KIND_NAMES.get(source.kind),
         },
-        body=SourceBody(source, {n: tuple(found) for n, found in by_paragraph.items()}),
+        body=body,
+    )
+
+
+def citing_pages(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> list[Page]:
+    """For each paragraph of ``source`` cited by more briefs than its box shows, the
+    listing of them all, newest first, ``CITING_PER_PAGE`` to a page
+    (``sources/<id>/p4/``, ``sources/<id>/p4/page/2/``). A page is the same object as in
+    the last build (``memo``) while the briefs it shows are: an edit re-renders one page."""
+    pages = []
+    for paragraph in source.paragraphs:
+        entries = index.citing.get((source.id, paragraph.index), ())
+        if len(entries) <= CITED_IN_SHOWN:
+            continue
+        count = math.ceil(len(entries) / CITING_PER_PAGE)
+        for number in range(1, count + 1):
+            chunk = entries[(number - 1) * CITING_PER_PAGE : number * CITING_PER_PAGE]
+            where = (paragraph.index, number, count, len(entries))
+            pages.append(memo.call(_citing_page, source, *where, *chunk))
+    return pages
+
+
+def _citing_page(
+    source: Source, paragraph: int, number: int, count: int, total: int, *chunk: Citing
+) -> Page:
+    pager = _pager(number, count, lambda n: citing_page(source.id, paragraph, n))
+    suffix = f" – Seite {number}" if number > 1 else ""
+    text = source.paragraphs[paragraph - 1].text
+    return Page(
+        citing_page(source.id, paragraph, number),
+        "citing.html",
+        f"Meldungen, die Absatz {paragraph} zitieren: {source.title}{suffix}",
+        f"Alle {total} Meldungen, die Absatz {paragraph} von „{source.title}“ zitieren{suffix}.",
+        {
+            "source": {"id": source.id, "title": source.title, "outlet": source.outlet},
+            "paragraph": paragraph,
+            "quote": excerpt(text),
+            "total": total,
+            "citing": [
+                {"brief": c.brief, "page": brief_page(c.brief.slug), "contexts": c.contexts}
+                for c in chunk
+            ],
+            "pager": pager,
+        },
+        # A listing of links, not content of its own: search engines find the briefs
+        # through the sitemap already.
+        in_sitemap=False,
     )
 
 

@@ -26,7 +26,7 @@ from ..memo import NO_MEMO, Memo
 from .forked import stream_forked
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, footer_links, latest_date, rendered_context
-from .render_markdown import PreviewTexts, preview_texts
+from .render_markdown import LazyPreviews, PreviewTexts, nest_quotes
 from .site_index import SiteIndex
 from .urls import Urls, output_path
 
@@ -117,7 +117,7 @@ def render_stream(
     footer = footer_links(index)
     env = create_environment(folders, urls, assets, footer)
     site_key = _site_key(folders, config, options, footer)
-    previews = preview_texts(index)
+    previews = LazyPreviews(index.sources)
     pages = all_pages(index, config, memo)
     to_render: list[tuple[Page, str | None]] = []
     for page in pages:
@@ -162,7 +162,9 @@ def create_environment(
         asset=_asset_link(urls, assets),
         footer_pages=footer,
     )
-    env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
+    env.filters.update(
+        german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date, nest_quotes=nest_quotes
+    )
     # ``tojson`` (a brief's JSON-LD) without the spaces after "," and ":": read by machines,
     # written into every brief page.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
