@@ -114,16 +114,18 @@ class Page:
 
 
 def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
-    """Every page; a brief's page is the same object as in the last build (``memo``) when
-    the brief, its cited paragraphs and its tags are."""
-    listings = Listings(index)
-    pages = home_pages(index, config, listings)
+    """Every page. With a ``memo`` (``serve``), a page is the same object as in the last
+    build while what it shows is (the same briefs' listings, the same citing entries), so
+    its key is found, not made: at 20,000 pages re-keying every home and tag page took
+    a second per rebuild."""
+    listings = Listings(index, memo)
+    pages = home_pages(index, config, listings, memo)
     pages += [brief_detail(b, index, memo, listings) for b in index.briefs]
-    pages.append(sources_list(index))
+    pages.append(sources_list(index, memo))
     pages += [source_detail(s, index, memo) for s in index.sources]
     pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
-    pages.append(tags_list(index))
-    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings)]
+    pages.append(tags_list(index, memo))
+    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings, memo)]
     pages.append(search_page(index))
     pages += [site_page(page) for page in index.pages]
     pages.append(
@@ -140,45 +142,58 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
 
 
 class Listings:
-    """What lists show of each brief (``listing``), made once per build: a brief stands on
-    a home page, on each of its tags' pages and on its own."""
+    """What lists show of each brief (``listing``), made once per build (a brief stands on
+    a home page, on each of its tags' pages and on its own), and kept by ``memo`` while
+    the brief, its cited paragraphs, its tags' names and its schedule are the same."""
 
-    def __init__(self, index: SiteIndex) -> None:
-        self._index = index
+    def __init__(self, index: SiteIndex, memo: Memo = NO_MEMO) -> None:
+        self._index, self._memo = index, memo
         self._made: dict[str, dict[str, Any]] = {}
 
     def of(self, brief: Brief) -> dict[str, Any]:
         made = self._made.get(brief.path)
         if made is None:
-            made = self._made[brief.path] = _listing(brief, self._index)
+            index = self._index
+            tags = [part for tag in index.tags_of(brief) for part in (tag.name, tag.slug)]
+            scheduled = _scheduled_text(brief, index)
+            made = self._memo.call(_listing, brief, index.cited[brief.path], scheduled, *tags)
+            self._made[brief.path] = made
         return made
 
 
 def home_pages(
-    index: SiteIndex, config: SiteConfig, listings: Listings | None = None
+    index: SiteIndex,
+    config: SiteConfig,
+    listings: Listings | None = None,
+    memo: Memo = NO_MEMO,
 ) -> list[Page]:
     listings = listings or Listings(index)
     count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
     pages = []
     for number in range(1, count + 1):
         chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        pager = _pager(number, count, home_page)
         title = config.title if number == 1 else f"{config.title} – Seite {number}"
-        pages.append(
-            Page(
-                home_page(number),
-                "home.html",
-                title,
-                config.description or config.title,
-                {"briefs": [listings.of(b) for b in chunk], "pager": pager},
-            )
-        )
+        description = config.description or config.title
+        shown = [listings.of(b) for b in chunk]
+        pages.append(memo.call(_home_page, number, count, title, description, *shown))
     return pages
 
 
-def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
-    made = listing(brief, index.cited[brief.path], _tag_links(brief, index))
-    made["scheduled"] = _scheduled_text(brief, index)  # cards mark it as its page does
+def _home_page(
+    number: int, count: int, title: str, description: str, *shown: dict[str, Any]
+) -> Page:
+    pager = _pager(number, count, home_page)
+    context = {"briefs": list(shown), "pager": pager}
+    return Page(home_page(number), "home.html", title, description, context)
+
+
+def _listing(
+    brief: Brief, cited: tuple[CitedParagraph, ...], scheduled: str, *tags: str
+) -> dict[str, Any]:
+    """``tags``: name, slug, name, slug … (strings, so ``Memo`` finds them by value)."""
+    links = tuple((name, tag_page(slug)) for name, slug in zip(tags[::2], tags[1::2], strict=True))
+    made = listing(brief, cited, links)
+    made["scheduled"] = scheduled  # cards mark it as its page does
     return made
 
 
@@ -199,18 +214,13 @@ def listing(
     }
 
 
-def _tag_links(brief: Brief, index: SiteIndex) -> tuple[tuple[str, str], ...]:
-    return tuple((tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief))
-
-
 def brief_detail(
     brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO, listings: Listings | None = None
 ) -> Page:
     """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
-    links = listings.of(brief)["tags"] if listings else _tag_links(brief, index)
-    tags = [part for link in links for part in link]
-    scheduled = _scheduled_text(brief, index)
-    return memo.call(_brief_page, brief, index.cited[brief.path], scheduled, *tags)
+    made = (listings or Listings(index)).of(brief)
+    tags = [part for link in made["tags"] for part in link]
+    return memo.call(_brief_page, brief, index.cited[brief.path], made["scheduled"], *tags)
 
 
 def _scheduled_text(brief: Brief, index: SiteIndex) -> str:
@@ -384,10 +394,19 @@ def _citation_ld(source: Source, urls: Urls) -> dict[str, Any]:
     return data
 
 
-def sources_list(index: SiteIndex) -> Page:
+def sources_list(index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
     sources = sorted(index.sources, key=lambda s: (s.title.casefold(), s.id))
+    counted = [part for s in sources for part in (s, _cited_count(s, index))]
+    return memo.call(_sources_list, *counted)
+
+
+def _sources_list(*counted: Source | int) -> Page:
+    """``counted``: source, how many briefs cite it, source, … in the list's order."""
+    sources = [s for s in counted[::2] if isinstance(s, Source)]
+    counts = [n for n in counted[1::2] if isinstance(n, int)]
     entries = [
-        {"source": s, "page": source_page(s.id), "cited": _cited_count(s, index)} for s in sources
+        {"source": s, "page": source_page(s.id), "cited": n}
+        for s, n in zip(sources, counts, strict=True)
     ]
     return Page(
         "sources/",
@@ -404,34 +423,23 @@ def _cited_count(source: Source, index: SiteIndex) -> int:
 
 def source_detail(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
     """A source's page; the same object as in the last build (``memo``) when the source,
-    its count of citing briefs and the ``Citing`` entries its paragraphs show are. A
-    paragraph shows its ``CITED_IN_SHOWN`` newest citing briefs: an edit of an older one
-    does not change the page."""
-    citing: list[int | Citing] = []  # paragraph index, how many cite it, the shown, …
-    for paragraph in source.paragraphs:
-        entries = index.citing.get((source.id, paragraph.index), ())
-        if entries:
-            citing += [paragraph.index, len(entries), *entries[:CITED_IN_SHOWN]]
+    its count of citing briefs and the citing list of each paragraph are (``serve``'s
+    index keeps a list no edit touched as the same tuple). A paragraph shows its
+    ``CITED_IN_SHOWN`` newest citing briefs: an edit of an older one changes no byte."""
+    citing = [index.citing.get((source.id, p.index), ()) for p in source.paragraphs]
     return memo.call(_source_page, source, _cited_count(source, index), *citing)
 
 
-def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
-    by_paragraph: dict[int, list[Citing]] = {}
+def _source_page(source: Source, cited: int, *citing: tuple[Citing, ...]) -> Page:
+    """``citing``: each paragraph's citing briefs, newest first, in the source's order."""
+    shown: dict[int, tuple[Citing, ...]] = {}
     totals: dict[int, int] = {}
-    entries: list[Citing] = []
-    paragraph = None  # an int after a paragraph's index is its count of citing briefs
-    for part in citing:
-        if isinstance(part, Citing):
-            entries.append(part)
-        elif paragraph is None:
-            paragraph = part
-            entries = by_paragraph.setdefault(part, [])
-        else:
-            if part > CITED_IN_SHOWN:
-                totals[paragraph] = part
-            paragraph = None
+    for paragraph, entries in zip(source.paragraphs, citing, strict=True):
+        if entries:
+            shown[paragraph.index] = entries[:CITED_IN_SHOWN]
+        if len(entries) > CITED_IN_SHOWN:
+            totals[paragraph.index] = len(entries)
     description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
-    body = SourceBody(source, {n: tuple(found) for n, found in by_paragraph.items()}, totals)
     return Page(
         source_page(source.id),
         "source.html",
@@ -443,7 +451,7 @@ def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
             # What kind of text it is, unless an original article: "Nachrichtenaggregator".
             "kind_name": KIND_NAMES.get(source.kind),
         },
-        body=body,
+        body=SourceBody(source, shown, totals),
     )
 
 
@@ -451,17 +459,26 @@ def citing_pages(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> list
     """For each paragraph of ``source`` cited by more briefs than its box shows, the
     listing of them all, newest first, ``CITING_PER_PAGE`` to a page
     (``sources/<id>/p4/``, ``sources/<id>/p4/page/2/``). A page is the same object as in
-    the last build (``memo``) while the briefs it shows are: an edit re-renders one page."""
-    pages = []
+    the last build (``memo``) while the briefs it shows are: an edit re-keys the pages of
+    the lists it touched, and re-renders those whose briefs changed."""
+    pages: list[Page] = []
     for paragraph in source.paragraphs:
         entries = index.citing.get((source.id, paragraph.index), ())
-        if len(entries) <= CITED_IN_SHOWN:
-            continue
-        count = math.ceil(len(entries) / CITING_PER_PAGE)
-        for number in range(1, count + 1):
-            chunk = entries[(number - 1) * CITING_PER_PAGE : number * CITING_PER_PAGE]
-            where = (paragraph.index, number, count, len(entries))
-            pages.append(memo.call(_citing_page, source, *where, *chunk))
+        if len(entries) > CITED_IN_SHOWN:
+            made = memo.call(_paragraph_pages, source, paragraph.index, entries, memo=memo)
+            pages += made
+    return pages
+
+
+def _paragraph_pages(
+    source: Source, paragraph: int, entries: tuple[Citing, ...], *, memo: Memo
+) -> list[Page]:
+    count = math.ceil(len(entries) / CITING_PER_PAGE)
+    pages = []
+    for number in range(1, count + 1):
+        chunk = entries[(number - 1) * CITING_PER_PAGE : number * CITING_PER_PAGE]
+        where = (paragraph, number, count, len(entries))
+        pages.append(memo.call(_citing_page, source, *where, *chunk))
     return pages
 
 
@@ -493,17 +510,23 @@ def _citing_page(
     )
 
 
-def tags_list(index: SiteIndex) -> Page:
+def tags_list(index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
+    return memo.call(_tags_list, *index.tags)
+
+
+def _tags_list(*tags: Tag) -> Page:
     return Page(
         "tags/",
         "tags.html",
         "Themen",
         "Alle Themen der Meldungen.",
-        {"tags": [(t, tag_page(t.slug)) for t in index.tags]},
+        {"tags": [(t, tag_page(t.slug)) for t in tags]},
     )
 
 
-def tag_detail(tag: Tag, index: SiteIndex, listings: Listings | None = None) -> list[Page]:
+def tag_detail(
+    tag: Tag, index: SiteIndex, listings: Listings | None = None, memo: Memo = NO_MEMO
+) -> list[Page]:
     """The briefs of one tag, each with what the home page shows of it (``_listing``),
     ``BRIEFS_PER_PAGE`` to a page like the home page: a tag of a large site has thousands,
     and one page of them all would be megabytes, rendered again for every edit of any."""
@@ -512,24 +535,23 @@ def tag_detail(tag: Tag, index: SiteIndex, listings: Listings | None = None) -> 
     pages = []
     for number in range(1, count + 1):
         chunk = tag.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        pager = _pager(number, count, lambda n: tag_page(tag.slug, n))
-        suffix = f" – Seite {number}" if number > 1 else ""
-        pages.append(
-            Page(
-                tag_page(tag.slug, number),
-                "tag.html",
-                f"Thema: {tag.name}{suffix}",
-                f"Meldungen zum Thema {tag.name}{suffix}.",
-                # The tag's name, not its Tag: that holds every brief of the tag, and a page
-                # must not depend on briefs it does not show (see ``page_keys``).
-                {
-                    "tag": {"name": tag.name, "slug": tag.slug},
-                    "briefs": [listings.of(b) for b in chunk],
-                    "pager": pager,
-                },
-            )
-        )
+        shown = [listings.of(b) for b in chunk]
+        pages.append(memo.call(_tag_page, tag.name, tag.slug, number, count, *shown))
     return pages
+
+
+def _tag_page(name: str, slug: str, number: int, count: int, *shown: dict[str, Any]) -> Page:
+    pager = _pager(number, count, lambda n: tag_page(slug, n))
+    suffix = f" – Seite {number}" if number > 1 else ""
+    return Page(
+        tag_page(slug, number),
+        "tag.html",
+        f"Thema: {name}{suffix}",
+        f"Meldungen zum Thema {name}{suffix}.",
+        # The tag's name, not its Tag: that holds every brief of the tag, and a page
+        # must not depend on briefs it does not show (see ``page_keys``).
+        {"tag": {"name": name, "slug": slug}, "briefs": list(shown), "pager": pager},
+    )
 
 
 def _pager(number: int, count: int, page: Callable[[int], str]) -> dict[str, Any]:
