@@ -27,6 +27,7 @@ from .render_markdown import (
     AllCiting,
     PreviewTexts,
     cited_in_html,
+    german_number,
     render_brief_body,
     render_source_body,
 )
@@ -492,12 +493,13 @@ def _citing_page(
         citing_page(source.id, paragraph, number),
         "citing.html",
         f"Meldungen, die Absatz {paragraph} zitieren: {source.title}{suffix}",
-        f"Alle {total} Meldungen, die Absatz {paragraph} von „{source.title}“ zitieren{suffix}.",
+        f"Alle {german_number(total)} Meldungen, die Absatz {paragraph} von „{source.title}“ "
+        f"zitieren{suffix}.",
         {
             "source": {"id": source.id, "title": source.title, "outlet": source.outlet},
             "paragraph": paragraph,
             "quote": excerpt(text),
-            "total": total,
+            "total": german_number(total),
             "citing": [
                 {"brief": c.brief, "page": brief_page(c.brief.slug), "contexts": c.contexts}
                 for c in chunk
