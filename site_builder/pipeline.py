@@ -383,7 +383,7 @@ def _recorded(files: Iterable[OutputFile], made: list[OutputFile]) -> Iterator[O
     """``files``, each appended to ``made`` without its bytes once it is handed on."""
     for file in files:
         yield file
-        made.append(replace(file, content=None, origin=None))
+        made.append(OutputFile(file.path, key=file.key))  # (``replace`` cost 0.1 s a build)
 
 
 def _kept_bundle(previous: PreviousOutput, key: str) -> list[OutputFile] | None:

@@ -121,7 +121,7 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
     a second per rebuild."""
     listings = Listings(index, memo)
     pages = home_pages(index, config, listings, memo)
-    pages += [brief_detail(b, index, memo, listings) for b in index.briefs]
+    pages += [listings.page(b) for b in index.briefs]
     pages.append(sources_list(index, memo))
     pages += [source_detail(s, index, memo) for s in index.sources]
     pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
@@ -143,21 +143,29 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
 
 
 class Listings:
-    """What lists show of each brief (``listing``), made once per build (a brief stands on
-    a home page, on each of its tags' pages and on its own), and kept by ``memo`` while
-    the brief, its cited paragraphs, its tags' names and its schedule are the same."""
+    """What lists show of each brief (``listing``) and the brief's own page, made once per
+    build (a brief stands on a home page, on each of its tags' pages and on its own), and
+    kept by ``memo`` while the brief, its cited paragraphs, its tags' names and its
+    schedule are the same."""
 
     def __init__(self, index: SiteIndex, memo: Memo = NO_MEMO) -> None:
         self._index, self._memo = index, memo
-        self._made: dict[str, dict[str, Any]] = {}
+        self._made: dict[str, tuple[dict[str, Any], Page]] = {}
 
     def of(self, brief: Brief) -> dict[str, Any]:
+        return self._both(brief)[0]
+
+    def page(self, brief: Brief) -> Page:
+        return self._both(brief)[1]
+
+    def _both(self, brief: Brief) -> tuple[dict[str, Any], Page]:
         made = self._made.get(brief.path)
         if made is None:
             index = self._index
             tags = [part for tag in index.tags_of(brief) for part in (tag.name, tag.slug)]
             scheduled = _scheduled_text(brief, index)
-            made = self._memo.call(_listing, brief, index.cited[brief.path], scheduled, *tags)
+            cited = index.cited[brief.path]
+            made = self._memo.call(_listing_and_page, brief, cited, scheduled, *tags)
             self._made[brief.path] = made
         return made
 
@@ -188,14 +196,14 @@ def _home_page(
     return Page(home_page(number), "home.html", title, description, context)
 
 
-def _listing(
+def _listing_and_page(
     brief: Brief, cited: tuple[CitedParagraph, ...], scheduled: str, *tags: str
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Page]:
     """``tags``: name, slug, name, slug … (strings, so ``Memo`` finds them by value)."""
     links = tuple((name, tag_page(slug)) for name, slug in zip(tags[::2], tags[1::2], strict=True))
     made = listing(brief, cited, links)
     made["scheduled"] = scheduled  # cards mark it as its page does
-    return made
+    return made, _brief_page(brief, cited, scheduled, links)
 
 
 def listing(
@@ -215,15 +223,6 @@ def listing(
     }
 
 
-def brief_detail(
-    brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO, listings: Listings | None = None
-) -> Page:
-    """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
-    made = (listings or Listings(index)).of(brief)
-    tags = [part for link in made["tags"] for part in link]
-    return memo.call(_brief_page, brief, index.cited[brief.path], made["scheduled"], *tags)
-
-
 def _scheduled_text(brief: Brief, index: SiteIndex) -> str:
     """„geplant für 1. Dezember 2026, 06:00 Uhr“ for a brief shown before its
     ``publish_at`` (``--drafts``), else "". A string: the page key sees it by value."""
@@ -233,17 +232,18 @@ def _scheduled_text(brief: Brief, index: SiteIndex) -> str:
 
 
 def _brief_page(
-    brief: Brief, cited: tuple[CitedParagraph, ...], scheduled: str, *tags: str
+    brief: Brief,
+    cited: tuple[CitedParagraph, ...],
+    scheduled: str,
+    tags: tuple[tuple[str, str], ...],
 ) -> Page:
-    """``tags``: name, page, name, page … (strings, so ``Memo`` finds them by value)."""
-    links = tuple(zip(tags[::2], tags[1::2], strict=True))
     return Page(
         brief_page(brief.slug),
         "brief.html",
         brief.title,
         brief.summary or brief.title,
         {"brief": brief, "scheduled": scheduled},
-        body=BriefBody(brief, cited, links),
+        body=BriefBody(brief, cited, tags),
     )
 
 
