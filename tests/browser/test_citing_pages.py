@@ -5,6 +5,7 @@ fit a phone, and lead a reader from the paragraph to every brief."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 
@@ -88,3 +89,35 @@ def test_a_reader_reaches_every_citing_brief_from_the_paragraph(
     assert seen == [f"Meldung {n}" for n in range(CITING, 0, -1)]
     page.get_by_role("link", name="Zur Quelle").click()
     expect(page).to_have_url(citing_site.page("/sources/quelle/"))
+
+
+def test_from_an_older_brief_than_the_box_shows_the_way_back_is_the_page_left(
+    new_page: NewPage, citing_site: Served
+) -> None:
+    """Meldung 1 is not among the ten newest under p1: its citation still leads back."""
+    page = new_page(width=1280, height=800)
+    page.goto(citing_site.page("/briefs/m01/"))
+    page.locator(".brief-body .citation").first.click()
+    page.locator(".citation-preview:popover-open").get_by_role("link", name="Zur Quelle").click()
+    expect(page).to_have_url(re.compile(r"/sources/quelle/\?von=m01#p1$"))
+    back = page.locator(".back-to-brief a")
+    expect(back).to_have_text("← zurück zur Meldung")
+    back.click()
+    expect(page).to_have_url(citing_site.page("/briefs/m01/"))
+
+
+def test_without_a_referrer_an_unlisted_brief_gets_no_way_back(
+    new_page: NewPage, citing_site: Served
+) -> None:
+    """Typed or forged (``?von=m01`` without coming from it): nothing is built from ``von``."""
+    page = new_page(width=1280, height=800)
+    page.goto(citing_site.page("/sources/quelle/?von=m01#p1"))
+    expect(page.locator("#p1")).to_be_visible()
+    expect(page.locator(".back-to-brief")).to_have_count(0)
+    claimed = citing_site.page("/sources/quelle/?von=m01#p1")
+    page.goto(claimed, referer=citing_site.page("/briefs/m02/"))  # from m02, claiming m01
+    expect(page.locator("#p1")).to_be_visible()
+    expect(page.locator(".back-to-brief")).to_have_count(0)
+    page.goto(claimed, referer="https://example.org/briefs/m01/")  # another site's m01
+    expect(page.locator("#p1")).to_be_visible()
+    expect(page.locator(".back-to-brief")).to_have_count(0)
