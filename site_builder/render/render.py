@@ -115,8 +115,12 @@ def render_stream(
     folders = theme_folders(config.root)
     assets = static_files(folders)
     footer = footer_links(index)
-    env = create_environment(folders, urls, assets, footer)
     site_key = _site_key(folders, config, options, footer)
+    # A new environment compiles each template again: ``serve`` keeps it while the site
+    # key (every theme file, site.yaml, the options, the footer) is the same.
+    env = memo.call(
+        _environment, site_key, folders=folders, urls=urls, assets=assets, footer=footer
+    )
     previews = LazyPreviews(index.sources)
     pages = all_pages(index, config, memo)
     to_render: list[tuple[Page, str | None]] = []
@@ -137,6 +141,18 @@ def render_stream(
     yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
     yield from _feeds(env, index, pages, (config, options), memo=memo, site_key=site_key)
     yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items()))
+
+
+def _environment(
+    site_key: str,
+    *,
+    folders: list[Path],
+    urls: Urls,
+    assets: dict[str, bytes],
+    footer: tuple[tuple[str, str], ...],
+) -> jinja2.Environment:
+    """``create_environment`` for the theme, options and footer ``site_key`` digests."""
+    return create_environment(folders, urls, assets, footer)
 
 
 def create_environment(
