@@ -11,6 +11,7 @@ site-builder and Hugo share whatever the machine was doing at the time.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .edits import Edits, Pristine, WordEdit
-from .measure import run_timed
+from .measure import Sample, run_timed
 
 CACHE = ".site-builder-cache"
 KEYS = (
@@ -31,6 +32,7 @@ KEYS = (
     "rebuild-source",
     "rebuild-source-cited",
     "check-brief",
+    "serve-edit-brief",
     "hugo-minimal-cold",
     "hugo-minimal-pagefind-cold",
     "hugo-cold",
@@ -151,6 +153,9 @@ class Scenario:
     notes: tuple[str, ...] = ()
     cold: bool = False  # every run starts from nothing: may alternate with other cold ones
     output: Path | None = None  # what a run writes, measured after the last run
+    # Times all runs at once in one process (``serve_edit``), given the number of runs,
+    # instead of running ``commands`` once per run.
+    in_process: Callable[[int], tuple[Sample, ...]] | None = None
 
 
 def _cold(ws: Workspace, warmth: Warmth, key: str, title: str, argv: Argv) -> Scenario:
@@ -268,6 +273,7 @@ def site_builder_scenarios(ws: Workspace, warmth: Warmth, edits: Edits) -> list[
                 also_saved=[lock],
             )
         )
+    scenarios.append(_serve_edit(ws, warmth, edits.brief))
     scenarios.append(
         _edited(
             ws,
@@ -280,6 +286,42 @@ def site_builder_scenarios(ws: Workspace, warmth: Warmth, edits: Edits) -> list[
         )
     )
     return scenarios
+
+
+# ``serve-edit-brief`` times at least this many edits (its process loads the site once).
+SERVE_EDITS = 5
+
+
+def _serve_edit(ws: Workspace, warmth: Warmth, edit: WordEdit) -> Scenario:
+    """``serve``'s resident rebuild after editing one brief, timed inside one process that
+    loaded the site as ``serve`` does (``benchmarks.serve_edit``), without search."""
+
+    def in_process(runs: int) -> tuple[Sample, ...]:
+        results = ws.out.parent / "serve-edit.json"
+        argv = (
+            sys.executable,
+            "-m",
+            "benchmarks.serve_edit",
+            str(ws.site),
+            str(ws.out),
+            f"--edits={max(runs, SERVE_EDITS)}",
+            f"--json={results}",
+            f"--store={ws.pristine.store}",
+        )
+        warmth.forget()  # it builds into the output with options of its own
+        run_timed(argv, env=ws.env)
+        found = json.loads(results.read_text(encoding="utf-8"))
+        pairs = zip(found["seconds"], found["cpu_seconds"], strict=True)
+        return tuple(Sample(wall, cpu, found["peak_kib"]) for wall, cpu in pairs)
+
+    return Scenario(
+        "serve-edit-brief",
+        "`serve --no-search`: resident rebuild after editing one brief (in process)",
+        (),
+        teardown=ws.pristine.restore_all,
+        notes=(f"serve-edit-brief: {edit.label}",),
+        in_process=in_process,
+    )
 
 
 class UnavailableError(Exception):

@@ -25,28 +25,29 @@ class Memo:
     are the same objects (strings and numbers: the same values)."""
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
-        self._used: set[tuple[Any, ...]] = set()
+        # What this build asked for, and what the last build asked for: a result found
+        # in ``_last`` moves to ``_now``, so starting a build forgets the rest at once.
+        self._now: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._last: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
     def call(self, function: Callable[..., Result], *args: Any, **context: Any) -> Result:
         """``function(*args, **context)``; only ``args`` find the result: ``context`` must
         give the same result for the same ``args`` (a lookup table, say, that names the
         same objects the same way in every build)."""
         key = (function, *(arg if isinstance(arg, _VALUES) else id(arg) for arg in args))
-        entry = self._entries.get(key)
-        self._used.add(key)
+        entry = self._now.get(key) or self._last.get(key)
         if entry is not None and all(map(_same, entry[0], args)):
+            self._now[key] = entry
             result: Result = entry[1]
             return result
         result = function(*args, **context)
-        self._entries[key] = (args, result)
+        self._now[key] = (args, result)
         return result
 
     def new_build(self) -> None:
         """Forget the results the build just finished did not use: their arguments are
         gone (an edited brief), so nothing would find them again."""
-        self._entries = {key: self._entries[key] for key in self._used if key in self._entries}
-        self._used = set()
+        self._last, self._now = self._now, {}
 
 
 def _same(kept: Any, given: Any) -> bool:

@@ -4,6 +4,7 @@ the output is still a cold build's, byte for byte, after any sequence of edits."
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -16,13 +17,33 @@ from site_builder.load.discover import SiteFiles
 from site_builder.model import Brief
 from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions, build_site
-from site_builder.render import render
+from site_builder.render import pages, render
 from site_builder.render.pages import Page
 from site_builder.report_lines import text_report
 from site_builder.serve import resident
 from site_builder.serve.resident import Resident
 from tests.test_build import tree
-from tests.test_incremental import EDITS, brief_word, pristine  # noqa: F401  (a fixture)
+from tests.test_incremental import (  # noqa: F401  (pristine: a fixture)
+    EDITS,
+    _briefs,
+    brief_delete,
+    brief_new,
+    brief_word,
+    pristine,
+)
+
+
+def brief_date(site: Path, rng: random.Random) -> str:
+    """A brief moved in the site's order: its date set to another (maybe another brief's)."""
+    path = rng.choice(_briefs(site))
+    day = f"2024-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+    text = re.sub(r"\ndate: [^\n]*", f"\ndate: {day}", path.read_text("utf-8"), count=1)
+    path.write_text(text, "utf-8")
+    return f"date {day} of {path.name}"
+
+
+# What moves briefs across the pages of a paragraph's citing list, besides EDITS.
+LIST_EDITS = [brief_date, brief_date, brief_new, brief_delete, brief_word]
 
 
 def _resident_build(site: Path, out: Path, kept: Resident) -> tuple[bool, list[str]]:
@@ -37,15 +58,26 @@ def _cold_build(site: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tu
     return status == 0, capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case", [(3, None), (4, 0)], ids=["seed-3", "seed-4-stat-trusted"])
+@pytest.mark.parametrize(
+    "case",
+    [(3, None, False), (4, 0, False), (5, None, True)],
+    ids=["seed-3", "seed-4-stat-trusted", "seed-5-short-citing-lists"],
+)
 def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     pristine: Path,  # noqa: F811  (the fixture imported above)
     tmp_path: Path,
-    case: tuple[int, int | None],
+    case: tuple[int, int | None, bool],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seed, settle_ns = case
+    seed, settle_ns, short_lists = case
+    edits_to_make = EDITS
+    if short_lists:
+        # Boxes of one brief and listings of two a page: the generated site's citing
+        # lists then span pages, and edits move briefs across their boundaries.
+        monkeypatch.setattr(pages, "CITED_IN_SHOWN", 1)
+        monkeypatch.setattr(pages, "CITING_PER_PAGE", 2)
+        edits_to_make = EDITS + LIST_EDITS
     if settle_ns is not None:  # trust stat at once, so unchanged files are never read
         monkeypatch.setattr(file_states, "SETTLE_NS", settle_ns)
         monkeypatch.setattr(previous_build, "SETTLE_NS", settle_ns)
@@ -54,8 +86,9 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     served, cold = tmp_path / "served", tmp_path / "cold"
     kept = Resident()
     rng = random.Random(seed)
-    edits = rng.sample(EDITS, len(EDITS)) + rng.choices(EDITS, k=4)
+    edits = rng.sample(edits_to_make, len(edits_to_make)) + rng.choices(edits_to_make, k=4)
     history = []
+    spanned = 0  # pages 2, 3 … of paragraphs' citing lists seen
     for step, edit in enumerate(edits):
         history.append(edit(site, rng))
         written, diagnostics = _resident_build(site, served, kept)
@@ -64,7 +97,14 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
         for line in diagnostics:
             assert line in printed, f"step {step}: {history}"
         if written:
-            assert tree(served) == tree(cold), f"step {step}: {history}"
+            built = tree(served)
+            assert built == tree(cold), f"step {step}: {history}"
+            spanned += sum(bool(_LATER_CITING.fullmatch(path)) for path in built)
+    # The short lists did what they are for: citing lists of more than one page.
+    assert spanned or not short_lists
+
+
+_LATER_CITING = re.compile(r"sources/[^/]+/p\d+/page/\d+/index\.html")
 
 
 def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(

@@ -13,7 +13,7 @@ import functools
 import math
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates import PartialDate, german_moment
@@ -22,7 +22,15 @@ from ..memo import NO_MEMO, Memo
 from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
 from ..search.search_records import BRIEF_TYPE, SOURCE_TYPE
-from .render_markdown import PreviewTexts, cited_in_html, render_brief_body, render_source_body
+from .excerpts import excerpt
+from .render_markdown import (
+    AllCiting,
+    PreviewTexts,
+    cited_in_html,
+    german_number,
+    render_brief_body,
+    render_source_body,
+)
 from .site_index import (
     CitedParagraph,
     CitedSource,
@@ -33,9 +41,15 @@ from .site_index import (
     cited_sources,
     source_count,
 )
-from .urls import SEARCH_PAGE, Urls, brief_page, home_page, source_page, tag_page
+from .urls import SEARCH_PAGE, Urls, brief_page, citing_page, home_page, source_page, tag_page
 
 BRIEFS_PER_PAGE = 20
+# Briefs a source paragraph's "Zitiert in" names, newest first; a paragraph cited more
+# often links to the listing of them all (``citing_pages``), ``CITING_PER_PAGE`` to a
+# page. At 20,000 briefs a popular paragraph is cited by 1,700: one box of them all made
+# the source page megabytes, rendered again whenever any of them was edited.
+CITED_IN_SHOWN = 10
+CITING_PER_PAGE = 50
 # Tags a brief's card in a list shows; more are counted („+ 3 weitere“) and all are on the
 # brief's own page. A card stands on each of its tags' pages, so a card naming every tag
 # made a site grow with the square of a brief's tags (issue 16).
@@ -68,10 +82,12 @@ class BriefBody:
 @quick_pickle
 @dataclass(frozen=True, slots=True)
 class SourceBody:
-    """A source's body as the page shows it: under paragraph ``n`` the briefs citing it."""
+    """A source's body as the page shows it: under paragraph ``n`` the newest briefs citing
+    it (``CITED_IN_SHOWN`` at most), and, when there are more, how many (``totals``)."""
 
     source: Source
     citing: dict[int, tuple[Citing, ...]]
+    totals: dict[int, int] = field(default_factory=dict)
 
 
 @quick_pickle
@@ -99,15 +115,18 @@ class Page:
 
 
 def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
-    """Every page; a brief's page is the same object as in the last build (``memo``) when
-    the brief, its cited paragraphs and its tags are."""
-    listings = Listings(index)
-    pages = home_pages(index, config, listings)
-    pages += [brief_detail(b, index, memo, listings) for b in index.briefs]
-    pages.append(sources_list(index))
+    """Every page. With a ``memo`` (``serve``), a page is the same object as in the last
+    build while what it shows is (the same briefs' listings, the same citing entries), so
+    its key is found, not made: at 20,000 pages re-keying every home and tag page took
+    a second per rebuild."""
+    listings = Listings(index, memo)
+    pages = home_pages(index, config, listings, memo)
+    pages += [listings.page(b) for b in index.briefs]
+    pages.append(sources_list(index, memo))
     pages += [source_detail(s, index, memo) for s in index.sources]
-    pages.append(tags_list(index))
-    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings)]
+    pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
+    pages.append(tags_list(index, memo))
+    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings, memo)]
     pages.append(search_page(index))
     pages += [site_page(page) for page in index.pages]
     pages.append(
@@ -124,46 +143,67 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
 
 
 class Listings:
-    """What lists show of each brief (``listing``), made once per build: a brief stands on
-    a home page, on each of its tags' pages and on its own."""
+    """What lists show of each brief (``listing``) and the brief's own page, made once per
+    build (a brief stands on a home page, on each of its tags' pages and on its own), and
+    kept by ``memo`` while the brief, its cited paragraphs, its tags' names and its
+    schedule are the same."""
 
-    def __init__(self, index: SiteIndex) -> None:
-        self._index = index
-        self._made: dict[str, dict[str, Any]] = {}
+    def __init__(self, index: SiteIndex, memo: Memo = NO_MEMO) -> None:
+        self._index, self._memo = index, memo
+        self._made: dict[str, tuple[dict[str, Any], Page]] = {}
 
     def of(self, brief: Brief) -> dict[str, Any]:
+        return self._both(brief)[0]
+
+    def page(self, brief: Brief) -> Page:
+        return self._both(brief)[1]
+
+    def _both(self, brief: Brief) -> tuple[dict[str, Any], Page]:
         made = self._made.get(brief.path)
         if made is None:
-            made = self._made[brief.path] = _listing(brief, self._index)
+            index = self._index
+            tags = [part for tag in index.tags_of(brief) for part in (tag.name, tag.slug)]
+            scheduled = _scheduled_text(brief, index)
+            cited = index.cited[brief.path]
+            made = self._memo.call(_listing_and_page, brief, cited, scheduled, *tags)
+            self._made[brief.path] = made
         return made
 
 
 def home_pages(
-    index: SiteIndex, config: SiteConfig, listings: Listings | None = None
+    index: SiteIndex,
+    config: SiteConfig,
+    listings: Listings | None = None,
+    memo: Memo = NO_MEMO,
 ) -> list[Page]:
     listings = listings or Listings(index)
     count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
     pages = []
     for number in range(1, count + 1):
         chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        pager = _pager(number, count, home_page)
         title = config.title if number == 1 else f"{config.title} – Seite {number}"
-        pages.append(
-            Page(
-                home_page(number),
-                "home.html",
-                title,
-                config.description or config.title,
-                {"briefs": [listings.of(b) for b in chunk], "pager": pager},
-            )
-        )
+        description = config.description or config.title
+        shown = [listings.of(b) for b in chunk]
+        pages.append(memo.call(_home_page, number, count, title, description, *shown))
     return pages
 
 
-def _listing(brief: Brief, index: SiteIndex) -> dict[str, Any]:
-    made = listing(brief, index.cited[brief.path], _tag_links(brief, index))
-    made["scheduled"] = _scheduled_text(brief, index)  # cards mark it as its page does
-    return made
+def _home_page(
+    number: int, count: int, title: str, description: str, *shown: dict[str, Any]
+) -> Page:
+    pager = _pager(number, count, home_page)
+    context = {"briefs": list(shown), "pager": pager}
+    return Page(home_page(number), "home.html", title, description, context)
+
+
+def _listing_and_page(
+    brief: Brief, cited: tuple[CitedParagraph, ...], scheduled: str, *tags: str
+) -> tuple[dict[str, Any], Page]:
+    """``tags``: name, slug, name, slug … (strings, so ``Memo`` finds them by value)."""
+    links = tuple((name, tag_page(slug)) for name, slug in zip(tags[::2], tags[1::2], strict=True))
+    made = listing(brief, cited, links)
+    made["scheduled"] = scheduled  # cards mark it as its page does
+    return made, _brief_page(brief, cited, scheduled, links)
 
 
 def listing(
@@ -183,20 +223,6 @@ def listing(
     }
 
 
-def _tag_links(brief: Brief, index: SiteIndex) -> tuple[tuple[str, str], ...]:
-    return tuple((tag.name, tag_page(tag.slug)) for tag in index.tags_of(brief))
-
-
-def brief_detail(
-    brief: Brief, index: SiteIndex, memo: Memo = NO_MEMO, listings: Listings | None = None
-) -> Page:
-    """A brief's page; its data is a small recipe (``BriefBody``), see ``rendered_context``."""
-    links = listings.of(brief)["tags"] if listings else _tag_links(brief, index)
-    tags = [part for link in links for part in link]
-    scheduled = _scheduled_text(brief, index)
-    return memo.call(_brief_page, brief, index.cited[brief.path], scheduled, *tags)
-
-
 def _scheduled_text(brief: Brief, index: SiteIndex) -> str:
     """„geplant für 1. Dezember 2026, 06:00 Uhr“ for a brief shown before its
     ``publish_at`` (``--drafts``), else "". A string: the page key sees it by value."""
@@ -206,17 +232,18 @@ def _scheduled_text(brief: Brief, index: SiteIndex) -> str:
 
 
 def _brief_page(
-    brief: Brief, cited: tuple[CitedParagraph, ...], scheduled: str, *tags: str
+    brief: Brief,
+    cited: tuple[CitedParagraph, ...],
+    scheduled: str,
+    tags: tuple[tuple[str, str], ...],
 ) -> Page:
-    """``tags``: name, page, name, page … (strings, so ``Memo`` finds them by value)."""
-    links = tuple(zip(tags[::2], tags[1::2], strict=True))
     return Page(
         brief_page(brief.slug),
         "brief.html",
         brief.title,
         brief.summary or brief.title,
         {"brief": brief, "scheduled": scheduled},
-        body=BriefBody(brief, cited, links),
+        body=BriefBody(brief, cited, tags),
     )
 
 
@@ -313,7 +340,11 @@ def rendered_context(
         return urls.link(brief_page(citing.brief.slug))
 
     def cited_in(number: int) -> str:
-        return cited_in_html(body.citing.get(number, ()), citing_link)
+        total = body.totals.get(number)
+        everyone = None
+        if total is not None:
+            everyone = AllCiting(total, number, urls.link(citing_page(body.source.id, number)))
+        return cited_in_html(body.citing.get(number, ()), citing_link, everyone)
 
     return {"body": render_source_body(body.source.html, cited_in)}
 
@@ -364,10 +395,19 @@ def _citation_ld(source: Source, urls: Urls) -> dict[str, Any]:
     return data
 
 
-def sources_list(index: SiteIndex) -> Page:
+def sources_list(index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
     sources = sorted(index.sources, key=lambda s: (s.title.casefold(), s.id))
+    counted = [part for s in sources for part in (s, _cited_count(s, index))]
+    return memo.call(_sources_list, *counted)
+
+
+def _sources_list(*counted: Source | int) -> Page:
+    """``counted``: source, how many briefs cite it, source, … in the list's order."""
+    sources = [s for s in counted[::2] if isinstance(s, Source)]
+    counts = [n for n in counted[1::2] if isinstance(n, int)]
     entries = [
-        {"source": s, "page": source_page(s.id), "cited": _cited_count(s, index)} for s in sources
+        {"source": s, "page": source_page(s.id), "cited": n}
+        for s, n in zip(sources, counts, strict=True)
     ]
     return Page(
         "sources/",
@@ -384,23 +424,22 @@ def _cited_count(source: Source, index: SiteIndex) -> int:
 
 def source_detail(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
     """A source's page; the same object as in the last build (``memo``) when the source,
-    its count of citing briefs and every ``Citing`` under its paragraphs are."""
-    citing: list[int | Citing] = []  # paragraph index, then the entries citing it, …
-    for paragraph in source.paragraphs:
-        entries = index.citing.get((source.id, paragraph.index), ())
-        if entries:
-            citing += [paragraph.index, *entries]
+    its count of citing briefs and the citing list of each paragraph are (``serve``'s
+    index keeps a list no edit touched as the same tuple). A paragraph shows its
+    ``CITED_IN_SHOWN`` newest citing briefs: an edit of an older one changes no byte."""
+    citing = [index.citing.get((source.id, p.index), ()) for p in source.paragraphs]
     return memo.call(_source_page, source, _cited_count(source, index), *citing)
 
 
-def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
-    by_paragraph: dict[int, list[Citing]] = {}
-    entries: list[Citing] = []
-    for part in citing:
-        if isinstance(part, int):
-            entries = by_paragraph.setdefault(part, [])
-        else:
-            entries.append(part)
+def _source_page(source: Source, cited: int, *citing: tuple[Citing, ...]) -> Page:
+    """``citing``: each paragraph's citing briefs, newest first, in the source's order."""
+    shown: dict[int, tuple[Citing, ...]] = {}
+    totals: dict[int, int] = {}
+    for paragraph, entries in zip(source.paragraphs, citing, strict=True):
+        if entries:
+            shown[paragraph.index] = entries[:CITED_IN_SHOWN]
+        if len(entries) > CITED_IN_SHOWN:
+            totals[paragraph.index] = len(entries)
     description = f"Quelle: {source.title}" + (f" ({source.outlet})" if source.outlet else "")
     return Page(
         source_page(source.id),
@@ -413,21 +452,83 @@ def _source_page(source: Source, cited: int, *citing: int | Citing) -> Page:
             # What kind of text it is, unless an original article: "Nachrichtenaggregator".
             "kind_name": KIND_NAMES.get(source.kind),
         },
-        body=SourceBody(source, {n: tuple(found) for n, found in by_paragraph.items()}),
+        body=SourceBody(source, shown, totals),
     )
 
 
-def tags_list(index: SiteIndex) -> Page:
+def citing_pages(source: Source, index: SiteIndex, memo: Memo = NO_MEMO) -> list[Page]:
+    """For each paragraph of ``source`` cited by more briefs than its box shows, the
+    listing of them all, newest first, ``CITING_PER_PAGE`` to a page
+    (``sources/<id>/p4/``, ``sources/<id>/p4/page/2/``). A page is the same object as in
+    the last build (``memo``) while the briefs it shows are: an edit re-keys the pages of
+    the lists it touched, and re-renders those whose briefs changed."""
+    pages: list[Page] = []
+    for paragraph in source.paragraphs:
+        entries = index.citing.get((source.id, paragraph.index), ())
+        if len(entries) > CITED_IN_SHOWN:
+            made = memo.call(_paragraph_pages, source, paragraph.index, entries, memo=memo)
+            pages += made
+    return pages
+
+
+def _paragraph_pages(
+    source: Source, paragraph: int, entries: tuple[Citing, ...], *, memo: Memo
+) -> list[Page]:
+    count = math.ceil(len(entries) / CITING_PER_PAGE)
+    pages = []
+    for number in range(1, count + 1):
+        chunk = entries[(number - 1) * CITING_PER_PAGE : number * CITING_PER_PAGE]
+        where = (paragraph, number, count, len(entries))
+        pages.append(memo.call(_citing_page, source, *where, *chunk))
+    return pages
+
+
+def _citing_page(
+    source: Source, paragraph: int, number: int, count: int, total: int, *chunk: Citing
+) -> Page:
+    pager = _pager(number, count, lambda n: citing_page(source.id, paragraph, n))
+    suffix = f" – Seite {number}" if number > 1 else ""
+    text = source.paragraphs[paragraph - 1].text
+    return Page(
+        citing_page(source.id, paragraph, number),
+        "citing.html",
+        f"Meldungen, die Absatz {paragraph} zitieren: {source.title}{suffix}",
+        f"Alle {german_number(total)} Meldungen, die Absatz {paragraph} von „{source.title}“ "
+        f"zitieren{suffix}.",
+        {
+            "source": {"id": source.id, "title": source.title, "outlet": source.outlet},
+            "paragraph": paragraph,
+            "quote": excerpt(text),
+            "total": german_number(total),
+            "citing": [
+                {"brief": c.brief, "page": brief_page(c.brief.slug), "contexts": c.contexts}
+                for c in chunk
+            ],
+            "pager": pager,
+        },
+        # A listing of links, not content of its own: search engines find the briefs
+        # through the sitemap already.
+        in_sitemap=False,
+    )
+
+
+def tags_list(index: SiteIndex, memo: Memo = NO_MEMO) -> Page:
+    return memo.call(_tags_list, *index.tags)
+
+
+def _tags_list(*tags: Tag) -> Page:
     return Page(
         "tags/",
         "tags.html",
         "Themen",
         "Alle Themen der Meldungen.",
-        {"tags": [(t, tag_page(t.slug)) for t in index.tags]},
+        {"tags": [(t, tag_page(t.slug)) for t in tags]},
     )
 
 
-def tag_detail(tag: Tag, index: SiteIndex, listings: Listings | None = None) -> list[Page]:
+def tag_detail(
+    tag: Tag, index: SiteIndex, listings: Listings | None = None, memo: Memo = NO_MEMO
+) -> list[Page]:
     """The briefs of one tag, each with what the home page shows of it (``_listing``),
     ``BRIEFS_PER_PAGE`` to a page like the home page: a tag of a large site has thousands,
     and one page of them all would be megabytes, rendered again for every edit of any."""
@@ -436,24 +537,23 @@ def tag_detail(tag: Tag, index: SiteIndex, listings: Listings | None = None) -> 
     pages = []
     for number in range(1, count + 1):
         chunk = tag.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        pager = _pager(number, count, lambda n: tag_page(tag.slug, n))
-        suffix = f" – Seite {number}" if number > 1 else ""
-        pages.append(
-            Page(
-                tag_page(tag.slug, number),
-                "tag.html",
-                f"Thema: {tag.name}{suffix}",
-                f"Meldungen zum Thema {tag.name}{suffix}.",
-                # The tag's name, not its Tag: that holds every brief of the tag, and a page
-                # must not depend on briefs it does not show (see ``page_keys``).
-                {
-                    "tag": {"name": tag.name, "slug": tag.slug},
-                    "briefs": [listings.of(b) for b in chunk],
-                    "pager": pager,
-                },
-            )
-        )
+        shown = [listings.of(b) for b in chunk]
+        pages.append(memo.call(_tag_page, tag.name, tag.slug, number, count, *shown))
     return pages
+
+
+def _tag_page(name: str, slug: str, number: int, count: int, *shown: dict[str, Any]) -> Page:
+    pager = _pager(number, count, lambda n: tag_page(slug, n))
+    suffix = f" – Seite {number}" if number > 1 else ""
+    return Page(
+        tag_page(slug, number),
+        "tag.html",
+        f"Thema: {name}{suffix}",
+        f"Meldungen zum Thema {name}{suffix}.",
+        # The tag's name, not its Tag: that holds every brief of the tag, and a page
+        # must not depend on briefs it does not show (see ``page_keys``).
+        {"tag": {"name": name, "slug": slug}, "briefs": list(shown), "pager": pager},
+    )
 
 
 def _pager(number: int, count: int, page: Callable[[int], str]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from .forked import stream_forked
 from .output_file import DEFAULT_THEME, OutputFile
 from .page_keys import Identities, page_key
 from .pages import Page, all_pages, footer_links, latest_date, rendered_context
-from .render_markdown import PreviewTexts, preview_texts
+from .render_markdown import LazyPreviews, PreviewTexts, nest_quotes
 from .site_index import SiteIndex
 from .urls import Urls, output_path
 
@@ -91,9 +91,13 @@ def render_stream(
     folders = theme_folders(config.root)
     assets = static_files(folders)
     footer = footer_links(index)
-    env = create_environment(folders, urls, assets, footer)
     site_key = _site_key(folders, config, options, footer)
-    previews = preview_texts(index)
+    # A new environment compiles each template again: ``serve`` keeps it while the site
+    # key (every theme file, site.yaml, the options, the footer) is the same.
+    env = memo.call(
+        _environment, site_key, folders=folders, urls=urls, assets=assets, footer=footer
+    )
+    previews = LazyPreviews(index.sources)
     pages = all_pages(index, config, memo)
     to_render: list[tuple[Page, str | None]] = []
     for page in pages:
@@ -113,6 +117,18 @@ def render_stream(
     yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
     yield from _feeds(env, index, pages, (config, options), memo=memo, site_key=site_key)
     yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items()))
+
+
+def _environment(
+    site_key: str,
+    *,
+    folders: list[Path],
+    urls: Urls,
+    assets: dict[str, bytes],
+    footer: tuple[tuple[str, str], ...],
+) -> jinja2.Environment:
+    """``create_environment`` for the theme, options and footer ``site_key`` digests."""
+    return create_environment(folders, urls, assets, footer)
 
 
 def create_environment(
@@ -138,7 +154,9 @@ def create_environment(
         asset=_asset_link(urls, assets),
         footer_pages=footer,
     )
-    env.filters.update(german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date)
+    env.filters.update(
+        german_date=_german_date, iso_date=_iso_date, atom_date=_atom_date, nest_quotes=nest_quotes
+    )
     # ``tojson`` (a brief's JSON-LD) without the spaces after "," and ":": read by machines,
     # written into every brief page.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}

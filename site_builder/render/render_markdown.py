@@ -13,13 +13,14 @@ brief that cites the paragraph; it is the paragraph, or an excerpt of a long one
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from html import escape
+from typing import Protocol
 
 from ..load.invisible import close_bidi
 from ..load.markdown_html import SLOT, MarkerRuns
-from ..model import CitationGroup
+from ..model import CitationGroup, Paragraph, Source
 from .excerpts import PREVIEW_CHARS, excerpt
 from .site_index import CitedParagraph, Citing, SiteIndex
 
@@ -45,7 +46,11 @@ class PreviewText:
     quote: str
 
 
-PreviewTexts = Mapping[tuple[str, int], PreviewText]  # by (source id, paragraph index)
+class PreviewTexts(Protocol):
+    """The popover text of a cited paragraph by (source id, paragraph index): a dict of
+    them all (``preview_texts``), or made when asked (``LazyPreviews``)."""
+
+    def __getitem__(self, key: tuple[str, int], /) -> PreviewText: ...
 
 
 @dataclass
@@ -70,16 +75,40 @@ def preview_texts(index: SiteIndex) -> dict[tuple[str, int], PreviewText]:
     return texts
 
 
+class LazyPreviews:
+    """The popover text of each cited paragraph, made when a page first asks for it and
+    then shared by every page that cites it. Making them all before rendering walked every
+    citation of the site (about a second per build at 20,000 pages), while a rebuild in
+    ``serve`` renders a few pages; forked renderers each make what their pages need."""
+
+    def __init__(self, sources: Iterable[Source]) -> None:
+        self._sources: dict[str, Source] = {}
+        for source in sources:  # the first of a duplicated id, as ``sources_by_id``
+            self._sources.setdefault(source.id, source)
+        self._made: dict[tuple[str, int], PreviewText] = {}
+
+    def __getitem__(self, key: tuple[str, int], /) -> PreviewText:
+        made = self._made.get(key)
+        if made is None:
+            source = self._sources[key[0]]
+            made = self._made[key] = _preview_text(source, source.paragraphs[key[1] - 1])
+        return made
+
+
 def preview_text(entry: CitedParagraph) -> PreviewText:
     """The popover text of ``entry``'s paragraph (``preview_texts`` makes each once)."""
-    outlet = f"{close_bidi(entry.source.outlet)}: " if entry.source.outlet else ""
-    work = f"{outlet}{close_bidi(entry.source.title)}"
-    return PreviewText(escape(work), _quote_html(entry))
+    return _preview_text(entry.source, entry.paragraph)
 
 
-def _quote_html(entry: CitedParagraph, quotes: Sequence[str] = ()) -> str:
+def _preview_text(source: Source, paragraph: Paragraph) -> PreviewText:
+    outlet = f"{close_bidi(source.outlet)}: " if source.outlet else ""
+    work = f"{outlet}{close_bidi(source.title)}"
+    return PreviewText(escape(work), _quote_html(paragraph))
+
+
+def _quote_html(paragraph: Paragraph, quotes: Sequence[str] = ()) -> str:
     # Bidi controls are closed after cutting: an excerpt may end inside an isolate.
-    return escape(close_bidi(excerpt(entry.paragraph.text, quotes)))
+    return escape(close_bidi(excerpt(paragraph.text, quotes)))
 
 
 def render_brief_body(
@@ -136,7 +165,7 @@ def _preview(entry: CitedParagraph, previews: PreviewTexts, quotes: Sequence[str
     shared = previews[(entry.source.id, entry.paragraph.index)]
     if not quotes or len(entry.paragraph.text) <= PREVIEW_CHARS:
         return shared
-    return replace(shared, quote=_quote_html(entry, quotes))
+    return replace(shared, quote=_quote_html(entry.paragraph, quotes))
 
 
 def _markers_html(keys: Sequence[str], state: _BriefEnv) -> str:
@@ -213,19 +242,47 @@ def render_source_body(html: str, cited_in: Callable[[int], str]) -> str:
 CITED_IN_OPEN_MAX = 3
 
 
-def cited_in_html(citing: Sequence[Citing], link: Callable[[Citing], str]) -> str:
+@dataclass(frozen=True, slots=True)
+class AllCiting:
+    """Where every brief citing a paragraph is listed, when its box shows only the newest:
+    how many there are, the paragraph's number and the listing's address."""
+
+    total: int
+    paragraph: int
+    href: str
+
+
+def cited_in_html(
+    citing: Sequence[Citing], link: Callable[[Citing], str], everyone: AllCiting | None = None
+) -> str:
     """The "Zitiert in" list under a source paragraph: each citing brief once, with the
     first sentence it cites the paragraph in and how many more there are; folded when
     there are more than ``CITED_IN_OPEN_MAX`` briefs. Each brief link carries its slug
-    (``data-brief``): ``landing.js`` accepts a ``?von=`` slug only if it is one of them."""
+    (``data-brief``): ``landing.js`` accepts a ``?von=`` slug only if it is one of them.
+    With ``everyone``, ``citing`` are the newest of ``everyone.total`` briefs, and the box
+    ends with a link to the listing of them all."""
     if not citing:
         return ""
     items = "".join(_cited_in_item(c, link(c)) for c in citing)
+    if everyone is not None:
+        total = german_number(everyone.total)
+        label = f'<summary class="cited-in-label">Zitiert in {total} Meldungen</summary>'
+        newest = f'<p class="cited-in-newest">Die neuesten {len(citing)}:</p>'
+        more = (
+            f'<p class="cited-in-all"><a href="{escape(everyone.href)}">Alle {total} '
+            f"Meldungen, die Absatz {everyone.paragraph} zitieren</a></p>"
+        )
+        return f'<details class="cited-in">{label}{newest}<ul>{items}</ul>{more}</details>\n'
     if len(citing) > CITED_IN_OPEN_MAX:
         label = f'<summary class="cited-in-label">Zitiert in {len(citing)} Meldungen</summary>'
         return f'<details class="cited-in">{label}<ul>{items}</ul></details>\n'
     label = '<p class="cited-in-label">Zitiert in:</p>'
     return f'<div class="cited-in">{label}<ul>{items}</ul></div>\n'
+
+
+def german_number(number: int) -> str:
+    """``1700`` as German writes it: ``1.700``."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _cited_in_item(citing: Citing, href: str) -> str:

@@ -54,6 +54,13 @@ def source_page(source_id: str) -> str:
     return f"sources/{source_id}/"
 
 
+def citing_page(source_id: str, paragraph: int, number: int = 1) -> str:
+    """The briefs citing paragraph ``paragraph`` of a source, page ``number``: below the
+    source's own address, named by the paragraph's anchor (``sources/x/p4/``)."""
+    first = f"sources/{source_id}/p{paragraph}/"
+    return first if number == 1 else f"{first}page/{number}/"
+
+
 def tag_page(slug: str, number: int = 1) -> str:
     """A tag's briefs, page ``number`` (the first is the tag's own address)."""
     return f"tags/{slug}/" if number == 1 else f"tags/{slug}/page/{number}/"

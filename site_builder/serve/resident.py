@@ -9,6 +9,7 @@ with random edit sequences in ``tests/test_resident.py``).
 
 from __future__ import annotations
 
+import datetime
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,9 @@ from ..load.discover import SiteFiles
 from ..load.file_states import Scan, scan_files
 from ..load.load import Document, load_documents
 from ..memo import Memo
-from ..model import Brief, SitePage, Source
+from ..model import Brief, Corpus, SitePage, Source
 from ..progress import Progress, no_progress
+from ..render.site_index import IndexState, SiteIndex, updated_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ class Resident:
     # Set while the site is being loaded into memory: a build must not stop at "the
     # output is up to date" then (it would load nothing).
     load_always: bool = False
+    # The index of the last build, updated by the next one (``site_index.updated_index``).
+    index: IndexState | None = None
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
@@ -86,6 +90,13 @@ class Resident:
         self.documents, self.scan = kept, scan
         self.memo.new_build()
         return _assembled(files, kept, unreadable)
+
+    def site_index(
+        self, corpus: Corpus, drafts: bool, clock: datetime.datetime | None
+    ) -> SiteIndex:
+        """The index of ``corpus``: the last build's, updated by what changed since."""
+        self.index = updated_index(self.index, corpus, drafts, self.memo, clock)
+        return self.index.index
 
 
 def _without(files: SiteFiles, known: set[str]) -> SiteFiles:

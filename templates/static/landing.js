@@ -26,16 +26,25 @@ function targetElement(hash) {
 
 // "← zurück zur Meldung: <title>", only for a slug this page's "Zitiert in" lists link to:
 // the link is that list's own link (its href and title), never anything built from `von`.
+// A paragraph cited by more briefs than its list shows names only the newest: for an older
+// brief, "← zurück zur Meldung" leads to the page the reader came from, when that is the
+// brief's page on this site (`cameFromBrief`).
 function showWayBack(slug) {
   const article = document.querySelector("article.source");
   if (!slug || !article) return;
   const citing = [...document.querySelectorAll(".cited-in a[data-brief]")].find(
     (link) => link.dataset.brief === slug,
   );
-  if (!citing) return;
   const link = document.createElement("a");
-  link.href = citing.getAttribute("href");
-  link.textContent = `← zurück zur Meldung: ${citing.textContent}`;
+  if (citing) {
+    link.href = citing.getAttribute("href");
+    link.textContent = `← zurück zur Meldung: ${citing.textContent}`;
+  } else {
+    const from = cameFromBrief(slug);
+    if (!from) return;
+    link.href = from;
+    link.textContent = "← zurück zur Meldung";
+  }
   // Straight from that brief (the previous page of this tab), going back is the browser's
   // own Back: the reader returns to the sentence they left, not to the brief's top.
   link.addEventListener("click", (event) => {
@@ -50,6 +59,20 @@ function showWayBack(slug) {
   // First in the article: read first by a screen reader, reached first by Tab. The
   // stylesheet fixes it to the bottom of the window, so nothing on the page moves.
   article.prepend(bar);
+}
+
+// The path of the page the reader came from, if it is this site's page of the brief
+// `slug` (same origin, a path ending in /briefs/<slug>/), else null.
+function cameFromBrief(slug) {
+  try {
+    const from = new URL(document.referrer);
+    const brief = `/briefs/${encodeURIComponent(slug)}/`;
+    return from.origin === window.location.origin && from.pathname.endsWith(brief)
+      ? from.pathname
+      : null;
+  } catch {
+    return null; // no referrer, or not an address
+  }
 }
 
 // Did the reader come here from `href`? The referrer tells (same site: the full address).
