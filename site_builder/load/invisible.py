@@ -32,7 +32,7 @@ def close_bidi(text: str) -> str:
     isolate it leaves open, counted as the Unicode bidi algorithm does (rules X6a, X7): a
     PDF closes the innermost embedding only inside the current isolate, a PDI closes its
     isolate and every embedding opened within. The characters of ``text`` are kept."""
-    if _BIDI_CONTROL.search(text) is None:
+    if text.isascii() or _BIDI_CONTROL.search(text) is None:  # (``isascii`` reads a flag)
         return text
     stack: list[str] = []
     for match in _BIDI_CONTROL.finditer(text):
