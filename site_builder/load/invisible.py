@@ -52,7 +52,9 @@ def close_bidi(text: str) -> str:
 def invisible_characters(text: str, path: str) -> list[Diagnostic]:
     """A warning for each line of the file ``text`` that holds an invisible character,
     at the first one; the message names it and counts the others on the line."""
-    problems = []
+    problems: list[Diagnostic] = []
+    if _INVISIBLE.search(text) is None:  # one scan of the file, not one per line
+        return problems
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         found = [match.start() for match in _INVISIBLE.finditer(line)]
         if not found:
