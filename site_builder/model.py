@@ -33,7 +33,10 @@ class Paragraph:
     quotable: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "quotable", normalise(self.text))
+        quotable = normalise(self.text)
+        # Most paragraphs compare as they read: then one string, not two equal ones, in
+        # memory and in the build cache (a pickle keeps one copy of the same object).
+        object.__setattr__(self, "quotable", self.text if quotable == self.text else quotable)
 
     @property
     def anchor(self) -> str:
@@ -57,7 +60,6 @@ class Source:
     id: str
     path: str
     title: str
-    body: str
     body_line: int
     paragraphs: tuple[Paragraph, ...]
     anchors: Mapping[str, int]
@@ -157,7 +159,6 @@ class Brief:
     slug: str
     title: str
     date: PartialDate | None
-    body: str
     body_line: int
     paragraphs: tuple[BriefParagraph, ...]
     citations: tuple[CitationGroup, ...]

@@ -19,7 +19,6 @@ def source(source_id: str, *texts: str, language: str | None = None) -> Source:
         id=source_id,
         path=f"content/{source_id}.md",
         title=source_id,
-        body="\n\n".join(texts),
         body_line=5,
         paragraphs=paragraphs,
         anchors={p.anchor: p.index for p in paragraphs},

@@ -27,7 +27,6 @@ def _source(source_id: str, title: str = "Titel") -> Source:
         id=source_id,
         path=f"content/{source_id}.md",
         title=title,
-        body="",
         body_line=1,
         paragraphs=paragraphs,
         anchors={"p1": 1, "p2": 2},

@@ -29,7 +29,7 @@ def test_a_sentence_inside_german_quotes_nests_its_own_quotes(text: str, nested:
 
 
 def _brief(slug: str, title: str) -> Brief:
-    return Brief(f"briefs/{slug}.md", slug, title, None, "", 1, (), ())
+    return Brief(f"briefs/{slug}.md", slug, title, None, 1, (), ())
 
 
 def _link(citing: Citing) -> str:

@@ -198,7 +198,7 @@ def big_source(paragraphs: int, names: Sequence[str] = ()) -> Source:
     anchors: dict[str, int] = {}
     for item in items:
         anchors.update(dict.fromkeys(item.anchors, item.index))
-    return Source("viele", "content/viele.md", "Viele", "", 6, items, anchors, span)
+    return Source("viele", "content/viele.md", "Viele", 6, items, anchors, span)
 
 
 def compared(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -250,7 +250,7 @@ def test_standard_front_matter_values(md: MarkdownIt) -> None:
     assert result.date == PartialDate(2025, 2, 27)
     assert result.slug == "test"
     assert result.body_line == 5
-    assert result.body == "Text [@a#p1].\n"
+    assert result.paragraphs[0].text == "Text."
     assert (result.summary, result.tags, result.authors) == (None, (), ())
     assert (result.draft, result.updated, result.corrections) == (False, None, ())
 

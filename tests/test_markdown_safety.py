@@ -81,7 +81,6 @@ CITED = CitedParagraph(
         id="quelle",
         path="content/quelle.md",
         title="Titel " + HOSTILE,
-        body="",
         body_line=1,
         paragraphs=(),
         anchors={},

@@ -617,7 +617,7 @@ def _events_fail(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
 
 def _brief(path: str, publish_at: datetime.datetime | None, draft: bool = False) -> Brief:
     slug = Path(path).stem
-    return Brief(path, slug, "T", None, "", 1, (), (), publish_at=publish_at, draft=draft)
+    return Brief(path, slug, "T", None, 1, (), (), publish_at=publish_at, draft=draft)
 
 
 def _wait_for(condition: Callable[[], bool]) -> None:

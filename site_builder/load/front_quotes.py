@@ -41,6 +41,8 @@ def front_matter_quotes(
         if field is None or not isinstance(value, str):
             continue
         found = find_quotations(value)
+        if not found.closed and not found.unclosed:
+            continue  # most titles quote no one: then no positions are needed
         place = _locator(document, lines, node)
         for quotation in found.closed:
             words = " ".join(quotation.inner(value).split())

@@ -32,7 +32,7 @@ def close_bidi(text: str) -> str:
     isolate it leaves open, counted as the Unicode bidi algorithm does (rules X6a, X7): a
     PDF closes the innermost embedding only inside the current isolate, a PDI closes its
     isolate and every embedding opened within. The characters of ``text`` are kept."""
-    if _BIDI_CONTROL.search(text) is None:
+    if text.isascii() or _BIDI_CONTROL.search(text) is None:  # (``isascii`` reads a flag)
         return text
     stack: list[str] = []
     for match in _BIDI_CONTROL.finditer(text):
@@ -52,7 +52,9 @@ def close_bidi(text: str) -> str:
 def invisible_characters(text: str, path: str) -> list[Diagnostic]:
     """A warning for each line of the file ``text`` that holds an invisible character,
     at the first one; the message names it and counts the others on the line."""
-    problems = []
+    problems: list[Diagnostic] = []
+    if _INVISIBLE.search(text) is None:  # one scan of the file, not one per line
+        return problems
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         found = [match.start() for match in _INVISIBLE.finditer(line)]
         if not found:

@@ -23,6 +23,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from ..diagnostics import Diagnostic, Span, error
+from ..heap import release_freed_memory
 from ..messages import msg
 from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
@@ -72,6 +73,9 @@ class LoadedDocuments:
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 500
 _CHUNK = 200
+# While unpacking, freed pickles are given back every this many files: often enough that
+# they never pile up under the documents, rarely enough that the heap walks cost nothing.
+_RELEASE_EVERY = 500
 
 
 def load_documents(
@@ -155,11 +159,13 @@ def _unpack_all(
     problems: list[Diagnostic] = []
     documents: dict[str, Document] = {}
     file_problems: dict[str, tuple[Diagnostic, ...]] = {}
-    for path in files.every:
+    for count, path in enumerate(files.every, 1):
         file = loaded[path]
         document, document_problems = file.unpacked()
         if drop:
             loaded[path] = LoadedFile(file.path, file.digest, b"")
+            if count % _RELEASE_EVERY == 0:
+                release_freed_memory()  # the pickles freed so far (see ``heap``)
         problems += document_problems
         file_problems[path] = tuple(document_problems)
         if document is not None:
@@ -170,6 +176,8 @@ def _unpack_all(
             briefs.append(document)
         elif isinstance(document, SitePage):
             pages.append(document)
+    if drop:
+        release_freed_memory()
     return LoadedDocuments(sources, briefs, problems, loaded, pages, documents, file_problems)
 
 

@@ -123,7 +123,6 @@ def _brief(
         slug=slug,
         title=str(values.get("title", slug)),
         date=date if isinstance(date, PartialDate) else None,
-        body=document.body,
         body_line=document.body_line,
         paragraphs=paragraphs,
         citations=groups,

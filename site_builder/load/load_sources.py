@@ -105,7 +105,6 @@ def _source(
         id=source_id,
         path=document.path,
         title=str(values.get("title", source_id)),
-        body=document.body,
         body_line=document.body_line,
         paragraphs=paragraphs,
         anchors=anchors,
@@ -167,6 +166,8 @@ def read_paragraphs(
             problems += name_problems
             named.setdefault(name, marker_span)
             name = None if name_problems else name
+        # Most paragraphs are plain text: their Markdown is then the text, one string.
+        source_text = text if source_text == text else source_text
         paragraphs.append(Paragraph(index, name, text, source_text, positions.span(0)))
     return tuple(paragraphs), problems
 

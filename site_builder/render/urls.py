@@ -4,7 +4,7 @@ works under a sub-path such as https://example.org/news/) and absolute canonical
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,11 +12,12 @@ class Urls:
     """``base_url`` is absolute (``https://example.org/news/``) or a path (``/``)."""
 
     base_url: str
+    # Made once: every page makes about thirty links.
+    base_path: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def base_path(self) -> str:
+    def __post_init__(self) -> None:
         path = urllib.parse.urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        object.__setattr__(self, "base_path", path if path.endswith("/") else path + "/")
 
     @property
     def is_absolute(self) -> bool:
