@@ -19,19 +19,16 @@ from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
 from ..load.file_states import scan_files
 from ..load.load import Document, LoadedFile, load_chunk, load_documents
+from ..lock.lock import LockEntry, lock_changes, write_lock
+from ..lock.lock_cache import KeptLock, read_kept_lock
 from ..model import Corpus, Source
 from ..pipeline import CheckOptions, CheckResult, check_site
 from ..progress import Progress, no_progress
+from .check_cache import KeptResults
+from .incremental import Changes, check_changes, lock_result
 from .schedule import future_date_warnings
-from .site_check import check_summaries
-from .summaries import (
-    BriefSummary,
-    FileSummary,
-    SourceSummary,
-    read_summaries,
-    summarise,
-    write_summaries,
-)
+from .site_state import SiteState, SummaryStore, read_state, write_state
+from .summaries import FileSummary, read_summaries, summarise, write_summaries
 
 
 def check_quickly(
@@ -45,24 +42,101 @@ def check_quickly(
         return check_site(root, options, progress)
     files, problems = discover(root)
     store = _CachedStore(root, cache, files)
-    summaries = _summaries(files, store, progress)
-    lock_options = options.frozen, options.stale_blocks
-    found, changes = check_summaries(config, summaries, store, cache, lock_options)
+    kept = SummaryStore(cache)
+    state, changes = _changes(files, store, kept, progress)
+    if state is None:  # nothing kept (or not what was counted): count every file
+        kept = SummaryStore(cache, fresh=True)
+        state, changes = SiteState(), _every_file(files, store, progress)
+    store.expect(_digests_now(state, changes))
+    reading = (_SummariesNow(kept, changes).summary, store)
+    results = KeptResults(cache)
+    found = check_changes(state, changes, reading, config, results)
+    lock = read_kept_lock(root, cache)
+    lock_found, entries = lock_result(state, reading, lock, (options.frozen, options.stale_blocks))
+    lock_changed = _write_lock(config.root, lock, entries)
+    for path, (_, new) in changes.items():
+        kept.put(path, new)
+    kept.write()
+    results.write()
+    write_state(cache, state)  # last: it vouches for the summaries written before it
+    found += lock_found
     if options.clock is not None:
-        datings = (
-            s.document.dating for s in summaries.values() if isinstance(s.document, BriefSummary)
-        )
-        found = found + future_date_warnings(datings, options.clock)
+        found += future_date_warnings(state.datings.values(), options.clock)
     diagnostics = sorted_diagnostics(problems + found)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)
-    kinds = [summary.document for summary in summaries.values()]
-    counts = {
-        "briefs": sum(isinstance(kind, BriefSummary) for kind in kinds),
-        "sources": sum(isinstance(kind, SourceSummary) for kind in kinds),
-    }
-    digests = {path: s.digest for path, s in summaries.items() if s.digest is not None}
-    return CheckResult(config, Corpus((), ()), diagnostics, changes, digests, **counts)
+    counts = {"briefs": len(state.brief_slugs), "sources": len(state.sources)}
+    digests = {path: digest for path, digest in state.digests.items() if digest is not None}
+    return CheckResult(config, Corpus((), ()), diagnostics, lock_changed, digests, **counts)
+
+
+def _write_lock(root: Path, lock: KeptLock, entries: Mapping[str, LockEntry] | None) -> int:
+    """Write the updated lock when it differs (as ``check_summaries`` does); how many of
+    its entries changed."""
+    if entries is None:
+        return 0
+    changes = lock_changes(lock.entries() or {}, entries)
+    if changes or (lock.fingerprints is None and entries):
+        write_lock(root, entries)
+    return changes
+
+
+def _changes(
+    files: SiteFiles, store: _CachedStore, kept: SummaryStore, progress: Progress
+) -> tuple[SiteState | None, Changes]:
+    """The kept state and, for each file whose bytes are not those it counted, its
+    summary then and now; no state when none is kept or a summary it counted is not."""
+    state = read_state(store.cache)
+    if state is None:
+        return None, {}
+    started = time.time_ns()
+    scan = scan_files(store.root, files.every, read_scan(store.cache), started)
+    write_scan(store.cache, scan)
+    now = set(files.every)
+    changed = [
+        path
+        for path in files.every
+        if path not in state.digests
+        or scan.files.get(path) is None
+        or state.digests[path] != scan.files[path].digest
+    ]
+    changed += [path for path in state.digests if path not in now]
+    before: dict[str, FileSummary | None] = {}
+    for path in changed:
+        old = kept.summary(path) if path in state.digests else None
+        if path in state.digests and (old is None or old.digest != state.digests[path]):
+            return None, {}
+        before[path] = old
+    digests = {path: file.digest for path, file in scan.files.items()}
+    after = _summarise(files, [path for path in changed if path in now], store, digests, progress)
+    return state, {path: (before[path], after.get(path)) for path in changed}
+
+
+def _every_file(files: SiteFiles, store: _CachedStore, progress: Progress) -> Changes:
+    summaries = _summaries(files, store, progress)
+    return {path: (None, summary) for path, summary in summaries.items()}
+
+
+def _digests_now(state: SiteState, changes: Changes) -> dict[str, str | None]:
+    digests = dict(state.digests)
+    for path, (_, new) in changes.items():
+        if new is None:
+            digests.pop(path, None)
+        else:
+            digests[path] = new.digest
+    return digests
+
+
+class _SummariesNow:
+    """Each file's summary now: the new one of a changed file, else the kept one."""
+
+    def __init__(self, kept: SummaryStore, changes: Changes) -> None:
+        self._kept, self._changes = kept, changes
+
+    def summary(self, path: str) -> FileSummary | None:
+        if path in self._changes:
+            return self._changes[path][1]
+        return self._kept.summary(path)
 
 
 def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dict[str, FileSummary]:
@@ -78,10 +152,26 @@ def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dic
     ]
     summaries = {path: kept[path] for path in fresh}
     stale = [path for path in files.every if path not in summaries]
-    to_load = [path for path in stale if not store.has(path, digests.get(path))]
+    summaries.update(_summarise(files, stale, store, digests, progress))
+    write_scan(cache, scan)
+    write_summaries(cache, summaries, kept)
+    return {path: summaries[path] for path in files.every}
+
+
+def _summarise(
+    files: SiteFiles,
+    paths: list[str],
+    store: _CachedStore,
+    digests: Mapping[str, str],
+    progress: Progress,
+) -> dict[str, FileSummary]:
+    """The summaries of ``paths``, from their kept load results where the digest holds,
+    else from loading them (the new load results are kept)."""
+    to_load = [path for path in paths if not store.has(path, digests.get(path))]
     loaded = load_documents(store.root, _only(files, set(to_load)), progress=progress)
     store.add(loaded.files, loaded.documents)
-    for path in stale:
+    summaries = {}
+    for path in paths:
         file = store.file(path)
         assert file is not None, "every stale file was kept or loaded"
         if path in loaded.file_problems:  # unpickled by the load already
@@ -89,11 +179,8 @@ def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dic
         else:
             document, found = file.unpacked()
         summaries[path] = summarise(path, file.digest, document, found)
-    keep_documents(cache, loaded.files)
-    write_scan(cache, scan)
-    write_summaries(cache, summaries, kept)
-    store.expect({path: s.digest for path, s in summaries.items()})
-    return {path: summaries[path] for path in files.every}
+    keep_documents(store.cache, loaded.files)
+    return summaries
 
 
 def _only(files: SiteFiles, paths: set[str]) -> SiteFiles:

@@ -1,0 +1,132 @@
+"""The site's check brought up to date by the files that changed: the site-wide checks from
+the kept ``site_state.SiteState``, each brief keyed again only when the state says one of
+its key's inputs can have changed, the lock's checks from each cited paragraph's
+fingerprint now. What it finds is what ``site_check.check_summaries`` finds over every
+summary (``tests/test_check_cache.py`` compares them over random edits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..cache import builder_fingerprint
+from ..diagnostics import Diagnostic
+from ..load.config import SiteConfig
+from ..lock.lock import LockEntry
+from ..lock.lock_cache import KeptLock
+from ..lock.lock_summaries import kept_lock_check
+from ..messages import msg
+from .check import duplicate_source_ids, slug_collisions
+from .check_cache import BriefCheck, BriefKeys, Documents, checked_brief
+from .site_state import SiteState, SummaryReader, refresh_now, update
+from .summaries import BriefSummary, FileSummary
+
+# What changed: path → (the summary counted in the state, the summary now); None: no file.
+Changes = Mapping[str, tuple[FileSummary | None, FileSummary | None]]
+
+
+class Results(Protocol):
+    """Each brief's kept ``BriefCheck`` (``check_cache.KeptResults``, or a dict)."""
+
+    def get(self, path: str) -> BriefCheck | None: ...
+    def put(self, path: str, result: BriefCheck | None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StateFacts:
+    """``check_cache.SiteFacts`` of a ``SiteState``."""
+
+    state: SiteState
+    sources_by_id: Mapping[str, str]
+    known_outlets: frozenset[str]
+    tag_names: Mapping[str, str]
+
+    @classmethod
+    def of(cls, state: SiteState) -> StateFacts:
+        return cls(state, state.holders(), frozenset(state.outlets), state.tag_names())
+
+    def source_paths(self) -> Iterator[str]:
+        return iter(sorted(self.state.sources))
+
+    def digest(self, path: str) -> str | None:
+        return self.state.digests[path]
+
+
+def shared_key(config: SiteConfig) -> str:
+    """What every brief's check reads besides the files (``BriefKeys``'s shared part,
+    outlets aside): when it changes, every brief is keyed again."""
+    return "\0".join(
+        [builder_fingerprint(), config.language, str(config.require_citation_per_paragraph)]
+    )
+
+
+def check_changes(
+    state: SiteState,
+    changes: Changes,
+    reading: tuple[SummaryReader, Documents],
+    config: SiteConfig,
+    results: Results,
+) -> list[Diagnostic]:
+    """Bring ``state`` up to date with ``changes`` and return every problem of the site but
+    the lock's: ``reading`` gives the summary (as now) and the document of any file."""
+    summaries, documents = reading
+    rekey = update(state, changes, shared_key(config))
+    refresh_now(state, rekey.source_ids, summaries)
+    facts = StateFacts.of(state)
+    keys = BriefKeys(facts, config)
+    for path in rekey.gone:
+        results.put(path, None)
+    for path in sorted(state.brief_slugs if rekey.every_brief else rekey.briefs):
+        summary = summaries(path)
+        brief = summary.document if summary is not None else None
+        assert isinstance(brief, BriefSummary), "a brief to key has a brief's summary"
+        old = results.get(path)
+        if old is not None and old.key == keys.of(path, brief, old.all_sources):
+            result = old
+        else:
+            result = checked_brief(path, brief, facts, documents, (config, keys))
+            results.put(path, result)
+        _note(state, path, result)
+    return site_problems(state)
+
+
+def _note(state: SiteState, path: str, result: BriefCheck) -> None:
+    if result.problems:
+        state.brief_problems[path] = result.problems
+    else:
+        state.brief_problems.pop(path, None)
+    if result.all_sources:
+        state.every_source.add(path)
+    else:
+        state.every_source.discard(path)
+
+
+def site_problems(state: SiteState) -> list[Diagnostic]:
+    """``check_cache.site_problems`` and the briefs' kept problems, from the state."""
+    problems = _flat(state.file_problems.values())
+    sources = sorted(state.sources.items())
+    problems += duplicate_source_ids([(path, i, span) for path, (i, span) in sources])
+    problems += slug_collisions(sorted(state.brief_slugs.items()), msg("this brief"), "/briefs/{}/")
+    problems += slug_collisions(sorted(state.page_slugs.items()), msg("this page"), "/{}/")
+    return problems + _flat(state.brief_problems.values())
+
+
+def _flat(groups: Iterable[tuple[Diagnostic, ...]]) -> list[Diagnostic]:
+    return [problem for group in groups for problem in group]
+
+
+def lock_result(
+    state: SiteState,
+    reading: tuple[SummaryReader, Documents],
+    lock: KeptLock,
+    lock_options: tuple[bool, bool],
+) -> tuple[list[Diagnostic], dict[str, LockEntry] | None]:
+    """The lock's problems (those of reading it among them) and the entries to write,
+    None when there is nothing to write (frozen, broken, or no change)."""
+    frozen, stale_is_error = lock_options
+    found, entries = kept_lock_check(state, reading, lock, frozen, stale_is_error)
+    if frozen or lock.broken or entries is None:
+        return lock.broken + found, None
+    return lock.broken + found, entries
