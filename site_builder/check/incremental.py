@@ -7,6 +7,7 @@ summary (``tests/test_check_cache.py`` compares them over random edits).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,7 +18,7 @@ from ..load.config import SiteConfig
 from ..lock.lock import LockEntry
 from ..lock.lock_cache import KeptLock
 from ..lock.lock_summaries import kept_lock_check
-from ..messages import msg
+from ..messages import Message, msg
 from .check import duplicate_source_ids, slug_collisions
 from .check_cache import BriefCheck, BriefKeys, Documents, checked_brief
 from .site_state import SiteState, SummaryReader, refresh_now, update
@@ -73,7 +74,7 @@ def check_changes(
     the lock's: ``reading`` gives the summary (as now) and the document of any file."""
     summaries, documents = reading
     rekey = update(state, changes, shared_key(config))
-    refresh_now(state, rekey.source_ids, summaries)
+    refresh_now(state, rekey, summaries)
     facts = StateFacts.of(state)
     keys = BriefKeys(facts, config)
     for path in rekey.gone:
@@ -93,6 +94,8 @@ def check_changes(
 
 
 def _note(state: SiteState, path: str, result: BriefCheck) -> None:
+    """Count the brief's result in the state (``changed`` when it differs)."""
+    before = state.brief_problems.get(path, ()), path in state.every_source
     if result.problems:
         state.brief_problems[path] = result.problems
     else:
@@ -101,16 +104,34 @@ def _note(state: SiteState, path: str, result: BriefCheck) -> None:
         state.every_source.add(path)
     else:
         state.every_source.discard(path)
+    if before != (result.problems, result.all_sources):
+        state.changed = True
 
 
 def site_problems(state: SiteState) -> list[Diagnostic]:
     """``check_cache.site_problems`` and the briefs' kept problems, from the state."""
     problems = _flat(state.file_problems.values())
-    sources = sorted(state.sources.items())
-    problems += duplicate_source_ids([(path, i, span) for path, (i, span) in sources])
-    problems += slug_collisions(sorted(state.brief_slugs.items()), msg("this brief"), "/briefs/{}/")
-    problems += slug_collisions(sorted(state.page_slugs.items()), msg("this page"), "/{}/")
+    ids = {path: source_id for path, (source_id, _) in state.sources.items()}
+    shared = _shared(ids)
+    sources = sorted((p, i, state.sources[p][1]) for p, i in ids.items() if i in shared)
+    problems += duplicate_source_ids(sources)
+    problems += _collisions(state.brief_slugs, msg("this brief"), "/briefs/{}/")
+    problems += _collisions(state.page_slugs, msg("this page"), "/{}/")
     return problems + _flat(state.brief_problems.values())
+
+
+def _collisions(slugs: Mapping[str, str], what: Message, address: str) -> list[Diagnostic]:
+    """``slug_collisions`` of the documents whose slug another one has (the others have
+    none: no need to sort them)."""
+    shared = _shared(slugs)
+    return slug_collisions(
+        sorted(item for item in slugs.items() if item[1] in shared), what, address
+    )
+
+
+def _shared(values: Mapping[str, str]) -> set[str]:
+    """The values more than one key has."""
+    return {value for value, count in Counter(values.values()).items() if count > 1}
 
 
 def _flat(groups: Iterable[tuple[Diagnostic, ...]]) -> list[Diagnostic]:

@@ -8,16 +8,17 @@ The diagnostics are those of ``pipeline.check_site``: the same checks run
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..cache import BuildCache, open_cache, shard_of
-from ..diagnostics import promote_warnings, sorted_diagnostics
+from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
-from ..load.file_states import scan_files
+from ..load.file_states import SETTLE_NS, Scan, scan_files
 from ..load.load import Document, LoadedFile, load_chunk, load_documents
 from ..lock.lock import LockEntry, lock_changes, write_lock
 from ..lock.lock_cache import KeptLock, read_kept_lock
@@ -27,8 +28,8 @@ from ..progress import Progress, no_progress
 from .check_cache import KeptResults
 from .incremental import Changes, check_changes, lock_result
 from .schedule import future_date_warnings
-from .site_state import SiteState, SummaryStore, read_state, write_state
-from .summaries import FileSummary, read_summaries, summarise, write_summaries
+from .site_state import SiteState, SummaryReader, SummaryStore, read_state, write_state
+from .summaries import BriefSummary, FileSummary, read_summaries, summarise, write_summaries
 
 
 def check_quickly(
@@ -58,16 +59,29 @@ def check_quickly(
         kept.put(path, new)
     kept.write()
     results.write()
-    write_state(cache, state)  # last: it vouches for the summaries written before it
+    if changes or state.changed:
+        write_state(cache, state)  # last: it vouches for the summaries written before it
     found += lock_found
     if options.clock is not None:
-        found += future_date_warnings(state.datings.values(), options.clock)
+        found += _future_dates(state, reading[0], options.clock)
     diagnostics = sorted_diagnostics(problems + found)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)
     counts = {"briefs": len(state.brief_slugs), "sources": len(state.sources)}
     digests = {path: digest for path, digest in state.digests.items() if digest is not None}
     return CheckResult(config, Corpus((), ()), diagnostics, lock_changed, digests, **counts)
+
+
+def _future_dates(
+    state: SiteState, summaries: SummaryReader, clock: datetime.datetime
+) -> list[Diagnostic]:
+    """``future_date_warnings`` of the briefs that can be dated after ``clock``."""
+    datings = []
+    for path in state.future_candidates(clock):
+        summary = summaries(path)
+        if summary is not None and isinstance(summary.document, BriefSummary):
+            datings.append(summary.document.dating)
+    return future_date_warnings(datings, clock)
 
 
 def _write_lock(root: Path, lock: KeptLock, entries: Mapping[str, LockEntry] | None) -> int:
@@ -90,8 +104,10 @@ def _changes(
     if state is None:
         return None, {}
     started = time.time_ns()
-    scan = scan_files(store.root, files.every, read_scan(store.cache), started)
-    write_scan(store.cache, scan)
+    previous = read_scan(store.cache)
+    scan = scan_files(store.root, files.every, previous, started)
+    if previous is None or not _same_scan(previous, scan):
+        write_scan(store.cache, scan)
     now = set(files.every)
     changed = [
         path
@@ -110,6 +126,16 @@ def _changes(
     digests = {path: file.digest for path, file in scan.files.items()}
     after = _summarise(files, [path for path in changed if path in now], store, digests, progress)
     return state, {path: (before[path], after.get(path)) for path in changed}
+
+
+def _same_scan(previous: Scan, scan: Scan) -> bool:
+    """Whether writing ``scan`` would teach the next run nothing: the same states, none
+    too recent for ``stat`` to vouch for (those are read again until a scan is kept
+    after they settled)."""
+    settled = previous.started_ns - SETTLE_NS
+    return scan.files == previous.files and all(
+        max(state.mtime_ns, state.ctime_ns) < settled for state in scan.files.values()
+    )
 
 
 def _every_file(files: SiteFiles, store: _CachedStore, progress: Progress) -> Changes:

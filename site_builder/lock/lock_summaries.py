@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from ..check.check_cache import Documents, Site
-from ..check.site_state import NO_ANCHOR, NO_SOURCE, SiteState, SummaryReader
+from ..check.site_state import NO_SOURCE, SiteState, SummaryReader, citing_key
 from ..check.summaries import BriefSummary
 from ..diagnostics import Diagnostic
 from ..model import Brief, Corpus, Source
@@ -91,7 +91,7 @@ def kept_lock_check(
     when they are the lock's own (nothing to write, the texts need not be read)."""
     fingerprints = lock.fingerprints
     every = state.cite_counts.keys()
-    unsettled = {key for key in every if _unsettled_now(fingerprints, state.now.get(key), key)}
+    unsettled = _unsettled_keys(fingerprints, state.now)
     unused = fingerprints is not None and not fingerprints.keys() <= every
     if not unsettled and fingerprints is not None:
         problems = unused_lock_entries(every, fingerprints) if frozen else []
@@ -117,16 +117,18 @@ def _kept(
     return {key: e for key, e in entries.items() if key in every and key not in unsettled}
 
 
-def _unsettled_now(fingerprints: Mapping[str, str] | None, now: str | None, key: str) -> bool:
-    """``_unsettled`` from the key's fingerprint now (``SiteState.now``)."""
+def _unsettled_keys(fingerprints: Mapping[str, str] | None, now: Mapping[str, str]) -> set[str]:
+    """The keys ``_unsettled`` is true of, from each cited key's fingerprint now
+    (``SiteState.now``: a fingerprint, ``NO_ANCHOR`` or ``NO_SOURCE``)."""
     if fingerprints is None:
-        return True
-    if now is None or now == NO_SOURCE:
-        return False
-    locked = fingerprints.get(key)
-    if now == NO_ANCHOR:
-        return locked is not None
-    return locked is None or locked != now
+        return set(now)
+    # NO_ANCHOR is "": unsettled when locked (the locked text may have moved), as a
+    # fingerprint is when the lock has none or another one.
+    return {
+        key
+        for key, found in now.items()
+        if found != NO_SOURCE and fingerprints.get(key) != (found or None)
+    }
 
 
 def _citing_kept(
@@ -135,7 +137,7 @@ def _citing_kept(
     """``_citing`` with the briefs found through ``SiteState.citing``."""
     summaries, documents = reading
     ids = {key.partition("#")[0] for key in keys}
-    candidates = sorted(set().union(*(state.citing.get(i, set()) for i in ids)))
+    candidates = sorted(set().union(*(state.briefs_by.get(citing_key(i)) for i in ids)))
     briefs = []
     source_ids: set[str] = set()
     for path in candidates:
