@@ -113,6 +113,9 @@ _TABLES = (
     "dated",
     "brief_problems",
     "every_source",
+    "lock_digest",
+    "unsettled",
+    "unused",
 )
 
 
@@ -138,7 +141,14 @@ class SiteState:
     dated: dict[str, int] = field(default_factory=dict)
     brief_problems: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
     every_source: set[str] = field(default_factory=set)  # briefs whose problems read all
+    # For the lock of ``lock_digest``: the cited keys unsettled under it, its keys no
+    # brief cites (``lock_summaries._settle``).
+    lock_digest: str | None = None
+    unsettled: set[str] = field(default_factory=set)
+    unused: set[str] = field(default_factory=set)
     changed: bool = True
+    # Cited keys whose count or fingerprint changed in this run (not kept).
+    touched: set[str] = field(default_factory=set)
     token: str | None = None  # of the run that wrote the tables (``write_state``)
 
     def holders(self) -> dict[str, str]:
@@ -319,8 +329,10 @@ def _is_brief(summary: FileSummary | None) -> bool:
 
 def refresh_now(state: SiteState, rekey: Rekey, source_of: SummaryReader) -> None:
     """Resolve again each cited key of the sources whose file changed and each key newly
-    cited; drop keys no longer cited."""
+    cited; drop keys no longer cited. Every key of a changed brief is ``touched``, and
+    every key whose resolution changed."""
     holders = state.holders()
+    state.touched.update(rekey.cited_keys)
     for key in rekey.cited_keys:
         if key not in state.cite_counts:
             if state.now.pop(key, None) is not None:
@@ -347,6 +359,7 @@ def _resolve(
         resolved = source.fingerprint(anchor) or NO_ANCHOR
     if state.now.get(key) != resolved:
         state.now[key], state.changed = resolved, True
+        state.touched.add(key)
 
 
 class SummaryStore:

@@ -91,10 +91,9 @@ def kept_lock_check(
     when they are the lock's own (nothing to write, the texts need not be read)."""
     fingerprints = lock.fingerprints
     every = state.cite_counts.keys()
-    unsettled = _unsettled_keys(fingerprints, state.now)
-    unused = fingerprints is not None and not fingerprints.keys() <= every
+    unsettled, unused = _settle(state, lock)
     if not unsettled and fingerprints is not None:
-        problems = unused_lock_entries(every, fingerprints) if frozen else []
+        problems = unused_lock_entries(every, dict.fromkeys(unused)) if frozen else []
         return problems, None if not unused else _kept(lock.entries() or {}, every, set())
     cited = {
         key: anchor
@@ -104,8 +103,8 @@ def kept_lock_check(
     entries = lock.entries()
     part = None if entries is None else {k: entries[k] for k in sorted(unsettled) if k in entries}
     problems = lock_problems(cited, part, frozen, stale_is_error)
-    if frozen:
-        problems += unused_lock_entries(every, fingerprints)
+    if frozen and fingerprints is not None:
+        problems += unused_lock_entries(every, dict.fromkeys(unused))
     kept = _kept(entries or {}, every, unsettled)
     kept.update(updated_lock(cited, part))
     return problems, kept
@@ -117,18 +116,42 @@ def _kept(
     return {key: e for key, e in entries.items() if key in every and key not in unsettled}
 
 
-def _unsettled_keys(fingerprints: Mapping[str, str] | None, now: Mapping[str, str]) -> set[str]:
-    """The keys ``_unsettled`` is true of, from each cited key's fingerprint now
-    (``SiteState.now``: a fingerprint, ``NO_ANCHOR`` or ``NO_SOURCE``)."""
+def _settle(state: SiteState, lock: KeptLock) -> tuple[set[str], set[str]]:
+    """The cited keys ``_unsettled`` is true of, and the lock's keys no brief cites. Kept
+    in the state for the lock they were found for: for the same lock, only the keys
+    ``SiteState.touched`` are looked at again."""
+    fingerprints = lock.fingerprints
     if fingerprints is None:
-        return set(now)
+        if state.lock_digest is not None:  # what was kept is not kept up to date now
+            state.lock_digest, state.changed = None, True
+        return set(state.now), set()
+    if lock.digest is None or state.lock_digest != lock.digest:
+        state.unsettled = {
+            key for key, now in state.now.items() if _unsettled_now(fingerprints, key, now)
+        }
+        state.unused = set(fingerprints.keys() - state.cite_counts.keys())
+        state.lock_digest, state.changed = lock.digest, True
+        return state.unsettled, state.unused
+    for key in state.touched:
+        now = state.now.get(key)
+        unsettled = now is not None and _unsettled_now(fingerprints, key, now)
+        _mark(state, state.unsettled, key, unsettled)
+        _mark(state, state.unused, key, key in fingerprints and key not in state.cite_counts)
+    return state.unsettled, state.unused
+
+
+def _unsettled_now(fingerprints: Mapping[str, str], key: str, now: str) -> bool:
+    """``_unsettled`` from a cited key's fingerprint now (``SiteState.now``: a fingerprint,
+    ``NO_ANCHOR`` or ``NO_SOURCE``)."""
     # NO_ANCHOR is "": unsettled when locked (the locked text may have moved), as a
     # fingerprint is when the lock has none or another one.
-    return {
-        key
-        for key, found in now.items()
-        if found != NO_SOURCE and fingerprints.get(key) != (found or None)
-    }
+    return now != NO_SOURCE and fingerprints.get(key) != (now or None)
+
+
+def _mark(state: SiteState, keys: set[str], key: str, member: bool) -> None:
+    if member != (key in keys):
+        (keys.add if member else keys.discard)(key)
+        state.changed = True
 
 
 def _citing_kept(
