@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cache import BuildCache, builder_fingerprint
+from ..cache import SHARDS, BuildCache, builder_fingerprint, shard_of
 from ..diagnostics import Diagnostic, Span
 from ..render.site_index import tag_slug
 from .schedule import Dating
@@ -35,9 +34,6 @@ SummaryReader = Callable[[str], FileSummary | None]
 _STATE = "check-state"
 _DIGESTS = "check-digests"
 _SUMMARIES = "check-summaries"
-# Finer than ``cache.SHARDS``: an edit reads and rewrites the shard of each edited file
-# (before: every summary was unpickled), so a shard should hold few summaries.
-_SUMMARY_SHARDS = 256
 
 # ``SiteState.now``: what a cited ``source#anchor`` resolves to besides a fingerprint.
 NO_SOURCE = "-"  # no source has the id
@@ -372,21 +368,21 @@ class SummaryStore:
         self._shards: dict[int, dict[str, FileSummary]] = {}
         self._changed: set[int] = set()
         if fresh:
-            self._shards = {shard: {} for shard in range(_SUMMARY_SHARDS)}
+            self._shards = {shard: {} for shard in range(SHARDS)}
             self._changed = set(self._shards)
 
     def summary(self, path: str) -> FileSummary | None:
-        return self._shard(_shard_of(path)).get(path)
+        return self._shard(shard_of(path)).get(path)
 
     def put(self, path: str, summary: FileSummary | None) -> None:
         """Keep ``summary`` (None: forget the path's). An unreadable file's is kept too:
         the state counted its problems, and takes them out by it."""
-        shard = self._shard(_shard_of(path))
+        shard = self._shard(shard_of(path))
         if summary is None:
             shard.pop(path, None)
         else:
             shard[path] = summary
-        self._changed.add(_shard_of(path))
+        self._changed.add(shard_of(path))
 
     def write(self) -> None:
         for shard in sorted(self._changed):
@@ -399,10 +395,6 @@ class SummaryStore:
             valid = isinstance(table, tuple) and len(table) == 2
             self._shards[shard] = table[1] if valid and table[0] == builder_fingerprint() else {}
         return self._shards[shard]
-
-
-def _shard_of(path: str) -> int:
-    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % _SUMMARY_SHARDS
 
 
 def _shard_name(shard: int) -> str:
