@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from ..cache import builder_fingerprint
 from ..diagnostics import Diagnostic
 from ..load.config import SiteConfig
-from ..lock.lock import LockEntry
-from ..lock.lock_cache import KeptLock
+from ..lock.lock import LockEntry, lock_changes, write_lock
+from ..lock.lock_cache import KeptLock, read_lock_again
 from ..lock.lock_summaries import kept_lock_check
 from ..messages import Message, msg
 from .check import duplicate_source_ids, slug_collisions
@@ -151,3 +152,65 @@ def lock_result(
     if frozen or lock.broken or entries is None:
         return lock.broken + found, None
     return lock.broken + found, entries
+
+
+def write_updated_lock(root: Path, lock: KeptLock, entries: Mapping[str, LockEntry] | None) -> int:
+    """Write the updated lock when it differs (as ``site_check.check_summaries`` does); how
+    many of its entries changed. Raises ``LockWriteError``."""
+    if entries is None:
+        return 0
+    changes = lock_changes(lock.entries() or {}, entries)
+    if changes or (lock.fingerprints is None and entries):
+        write_lock(root, entries)
+    return changes
+
+
+class _Kept(dict[str, BriefCheck]):
+    """``Results`` in memory."""
+
+    def put(self, path: str, result: BriefCheck | None) -> None:
+        if result is None:
+            self.pop(path, None)
+        else:
+            self[path] = result
+
+
+@dataclass
+class MemoryCheck:
+    """The check of a process that keeps the site in memory between builds (``serve``):
+    the state, the summaries it counted (compared by identity with the next build's: an
+    unchanged file keeps its summary object), each brief's result and the lock."""
+
+    state: SiteState = field(default_factory=SiteState)
+    counted: dict[str, FileSummary] = field(default_factory=dict)
+    results: _Kept = field(default_factory=_Kept)
+    lock: KeptLock | None = None
+
+    def check(
+        self,
+        config: SiteConfig,
+        summaries: Mapping[str, FileSummary],
+        documents: Documents,
+        lock_options: tuple[bool, bool],
+    ) -> tuple[list[Diagnostic], int]:
+        """Every problem of the site whose files ``summaries`` describes (what
+        ``site_check.check_summaries`` finds), and how many lock entries changed (the lock
+        is written unless frozen)."""
+        counted = self.counted
+        changes = {
+            path: (counted.get(path), summaries.get(path))
+            for path in counted.keys() | summaries.keys()
+            if counted.get(path) is not summaries.get(path)
+        }
+        reading = (summaries.get, documents)
+        self.state.touched = set()
+        try:
+            found = check_changes(self.state, changes, reading, config, self.results)
+            self.lock = read_lock_again(config.root, self.lock)
+            lock_found, entries = lock_result(self.state, reading, self.lock, lock_options)
+        except BaseException:
+            # A state updated half way is no state: start from none next time.
+            self.state, self.counted, self.results = SiteState(), {}, _Kept()
+            raise
+        self.counted = dict(summaries)
+        return found + lock_found, write_updated_lock(config.root, self.lock, entries)

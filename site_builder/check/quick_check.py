@@ -20,13 +20,12 @@ from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
 from ..load.file_states import SETTLE_NS, Scan, scan_files
 from ..load.load import Document, LoadedFile, load_chunk, load_documents
-from ..lock.lock import LockEntry, lock_changes, write_lock
-from ..lock.lock_cache import KeptLock, read_kept_lock
+from ..lock.lock_cache import read_kept_lock
 from ..model import Corpus, Source
 from ..pipeline import CheckOptions, CheckResult, check_site
 from ..progress import Progress, no_progress
 from .check_cache import KeptResults
-from .incremental import Changes, check_changes, lock_result
+from .incremental import Changes, check_changes, lock_result, write_updated_lock
 from .schedule import future_date_warnings
 from .site_state import SiteState, SummaryReader, SummaryStore, read_state, write_state
 from .summaries import BriefSummary, FileSummary, read_summaries, summarise, write_summaries
@@ -54,7 +53,7 @@ def check_quickly(
     found = check_changes(state, changes, reading, config, results)
     lock = read_kept_lock(root, cache)
     lock_found, entries = lock_result(state, reading, lock, (options.frozen, options.stale_blocks))
-    lock_changed = _write_lock(config.root, lock, entries)
+    lock_changed = write_updated_lock(config.root, lock, entries)
     for path, (_, new) in changes.items():
         kept.put(path, new)
     kept.write()
@@ -82,17 +81,6 @@ def _future_dates(
         if summary is not None and isinstance(summary.document, BriefSummary):
             datings.append(summary.document.dating)
     return future_date_warnings(datings, clock)
-
-
-def _write_lock(root: Path, lock: KeptLock, entries: Mapping[str, LockEntry] | None) -> int:
-    """Write the updated lock when it differs (as ``check_summaries`` does); how many of
-    its entries changed."""
-    if entries is None:
-        return 0
-    changes = lock_changes(lock.entries() or {}, entries)
-    if changes or (lock.fingerprints is None and entries):
-        write_lock(root, entries)
-    return changes
 
 
 def _changes(

@@ -123,3 +123,17 @@ def _lstat(path: Path) -> _Stat | None:
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LOCK_BYTES:
         return None
     return _Stat(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def read_lock_again(root: Path, previous: KeptLock | None) -> KeptLock:
+    """The lock of the site at ``root`` for a process that keeps it in memory (``serve``):
+    parsed only when its bytes are not those of ``previous``."""
+    data = read_site_file(root, LOCK_NAME, MAX_LOCK_BYTES)
+    if data is None or isinstance(data, Diagnostic):
+        return KeptLock(root, None, [] if data is None else [data], None, None)
+    found = digest(data)
+    if previous is not None and previous.digest == found:
+        return previous
+    lock, broken = parse_lock(data)
+    fingerprints = None if lock is None else {k: e.fingerprint for k, e in lock.items()}
+    return KeptLock(root, fingerprints, broken, found, None, lock)
