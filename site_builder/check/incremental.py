@@ -21,7 +21,7 @@ from ..lock.lock_cache import KeptLock, read_lock_again
 from ..lock.lock_summaries import kept_lock_check
 from ..messages import Message, msg
 from .check import duplicate_source_ids, slug_collisions
-from .check_cache import BriefCheck, BriefKeys, Documents, checked_brief
+from .check_cache import BriefCheck, BriefKeys, Documents, EverySource, checked_brief
 from .site_state import SiteState, SummaryReader, refresh_now, update
 from .summaries import BriefSummary, FileSummary
 
@@ -77,7 +77,7 @@ def check_changes(
     rekey = update(state, changes, shared_key(config))
     refresh_now(state, rekey, summaries)
     facts = StateFacts.of(state)
-    keys = BriefKeys(facts, config)
+    keys, every = BriefKeys(facts, config), EverySource()
     for path in rekey.gone:
         results.put(path, None)
     for path in sorted(state.brief_slugs if rekey.every_brief else rekey.briefs):
@@ -88,7 +88,7 @@ def check_changes(
         if old is not None and old.key == keys.of(path, brief, old.all_sources):
             result = old
         else:
-            result = checked_brief(path, brief, facts, documents, (config, keys))
+            result = checked_brief(path, brief, facts, documents, (config, keys, every))
             results.put(path, result)
         _note(state, path, result)
     return site_problems(state)
