@@ -190,9 +190,7 @@ def _check_resident(
     gc.freeze()  # see load_corpus
     lock_options = options.frozen, options.stale_blocks
     documents = LoadedStore(kept.documents)
-    found, changes = check_summaries(
-        config, kept.summaries, documents, None, lock_options, kept_here=resident.checks
-    )
+    found, changes = resident.check.check(config, kept.summaries, documents, lock_options)
     return _result(config, corpus, problems + found, (changes, kept.digests), options)
 
 

@@ -16,10 +16,13 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.corpus import generate
+from site_builder.check import incremental
+from site_builder.check import quick_check as quick_check_module
 from site_builder.check.quick_check import check_quickly
 from site_builder.cli import main
 from site_builder.lock.lock import LOCK_NAME
@@ -27,6 +30,7 @@ from site_builder.pipeline import CheckOptions, CheckResult, check_site
 from tests.test_incremental import (
     Edit,
     _briefs,
+    _insert_after,
     _sources,
     brief_delete,
     brief_new,
@@ -119,6 +123,108 @@ def source_outlet(site: Path, rng: random.Random) -> str:
     return f"outlet of {path.name}"
 
 
+def source_removed(site: Path, rng: random.Random) -> str:
+    """A cited source goes: its citations name no source (and the lock keeps their
+    entries while they are cited)."""
+    path = rng.choice(_sources(site))
+    path.unlink()
+    return f"{path.name} removed"
+
+
+def source_renamed(site: Path, rng: random.Random) -> str:
+    """A source moves to another folder: same id, another path (and place in path order)."""
+    path = rng.choice(_sources(site))
+    folder = site / "content" / "zzz"
+    folder.mkdir(exist_ok=True)
+    path.rename(folder / path.name)
+    return f"{path.name} moved"
+
+
+def tag_variant_gone(site: Path, rng: random.Random) -> str:
+    """Every 'WAHL 2025' spelled 'Wahl 2025' again, or the other way round: the site's
+    spelling of the tag flips when the counts do."""
+    spellings = ["WAHL 2025", "Wahl 2025"]
+    rng.shuffle(spellings)
+    for path in _briefs(site):
+        text = path.read_text("utf-8")
+        if spellings[0] in text:
+            path.write_text(text.replace(spellings[0], spellings[1]), "utf-8")
+    return f"tag spelled {spellings[1]}"
+
+
+def lock_entry_changed(site: Path, rng: random.Random) -> str:
+    """A lock entry's text and fingerprint edited by hand: the citation is stale."""
+    lock = json.loads((site / LOCK_NAME).read_text("utf-8"))
+    if lock["citations"]:
+        key = rng.choice(sorted(lock["citations"]))
+        lock["citations"][key] = {"fingerprint": "sha256:" + "0" * 64, "text": "Anders."}
+    (site / LOCK_NAME).write_text(json.dumps(lock, ensure_ascii=False, indent=2), "utf-8")
+    return "lock entry changed"
+
+
+def lock_broken(site: Path, rng: random.Random) -> str:
+    """The lock cut short (a merge gone wrong), or gone; ``lock_restored`` undoes it."""
+    lock = site / LOCK_NAME
+    saved = site.parent / "lock.saved"
+    if lock.exists():
+        shutil.copyfile(lock, saved)
+    if rng.random() < 0.5:
+        lock.write_bytes(saved.read_bytes()[:200] if saved.exists() else b"{")
+        return "lock broken"
+    lock.unlink(missing_ok=True)
+    return "lock deleted"
+
+
+def lock_restored(site: Path, rng: random.Random) -> str:
+    saved = site.parent / "lock.saved"
+    if saved.exists():
+        shutil.copyfile(saved, site / LOCK_NAME)
+    return "lock restored"
+
+
+def config_changed(site: Path, rng: random.Random) -> str:
+    """The paragraph rule or the language changes: every brief's key changes."""
+    config = site / "site.yaml"
+    text = config.read_text("utf-8")
+    if "require_citation_per_paragraph" in text:
+        text = re.sub(r"\nrequire_citation_per_paragraph: \w+", "", text)
+    else:
+        text += "require_citation_per_paragraph: false\n"
+    if rng.random() < 0.5:
+        text = (
+            text.replace("language: de", "language: en")
+            if "language: de" in text
+            else (text.replace("language: en", "language: de"))
+        )
+    config.write_text(text, "utf-8")
+    return "config changed"
+
+
+def cache_deleted(site: Path, rng: random.Random) -> str:
+    shutil.rmtree(site / ".site-builder-cache", ignore_errors=True)
+    return "cache deleted"
+
+
+def state_behind(site: Path, rng: random.Random) -> str:
+    """The check's kept state put back to one of an earlier step, as a run stopped after
+    writing summaries and before the state would leave it (or a cache from an older
+    version of the site): the summaries it counted are not those kept."""
+    tables = site / ".site-builder-cache" / "build"
+    kept = site.parent / "state.saved"
+    names = ["check-state.pickle", "check-digests.pickle"]
+    if kept.is_dir():
+        for name in names:
+            if (kept / name).exists():
+                shutil.copyfile(kept / name, tables / name)
+    kept.mkdir(exist_ok=True)
+    for name in names:
+        if (tables / name).exists():
+            shutil.copyfile(tables / name, kept / name)
+    if rng.random() < 0.3:  # half a state: the digests of another run
+        (tables / names[1]).unlink(missing_ok=True)
+    return "state of an earlier step"
+
+
 EDITS: list[Edit] = [
     brief_word,
     brief_tag,
@@ -136,6 +242,15 @@ EDITS: list[Edit] = [
     misspelled_source,
     lock_entry_dropped,
     source_outlet,
+    source_removed,
+    source_renamed,
+    tag_variant_gone,
+    lock_entry_changed,
+    lock_broken,
+    lock_restored,
+    config_changed,
+    cache_deleted,
+    state_behind,
 ]
 
 
@@ -185,3 +300,53 @@ def test_a_cached_check_writes_the_lock_a_cold_check_writes(
         assert found.lock_changes == expected.lock_changes, step
         lock = (cached / LOCK_NAME).read_bytes()
         assert lock == (cold / LOCK_NAME).read_bytes(), step
+
+
+def _rechecked(site: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The briefs a quick check computes problems for (not finding them kept); it must
+    not read every file's summary."""
+    checked: list[str] = []
+    original = incremental.checked_brief
+
+    def counting(path: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(path)
+        return original(path, *args, **kwargs)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("an edit read every summary")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "checked_brief", counting)
+        patch.setattr(quick_check_module, "read_summaries", refuse)
+        check_quickly(site, CheckOptions(frozen=True))
+    return checked
+
+
+def test_an_edit_of_one_brief_checks_that_brief_again_and_no_other(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    check_quickly(site, CheckOptions(frozen=True))
+    path = _briefs(site)[3]
+    text = path.read_text("utf-8")
+    body = text.index("\n---\n", 4) + 5
+    path.write_text(text[:body] + "Neu: " + text[body:], "utf-8")
+    assert _rechecked(site, monkeypatch) == [path.relative_to(site).as_posix()]
+    assert _rechecked(site, monkeypatch) == []  # and then nothing
+
+
+def test_an_edit_of_a_source_checks_the_briefs_citing_it_again(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    cold = check_site(site, CheckOptions(frozen=True, use_cache=False))
+    source = cold.corpus.sources[0]
+    citing = sorted(
+        b.path for b in cold.corpus.briefs if any(r.source_id == source.id for r in b.refs())
+    )
+    assert citing, "the corpus cites its first source"
+    check_quickly(site, CheckOptions(frozen=True))
+    _insert_after(site / source.path, '\ntitle: "', "Geändert: ")
+    assert _rechecked(site, monkeypatch) == citing

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.check import check_cache
+from site_builder.check import incremental
 from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.load.discover import SiteFiles
@@ -123,13 +123,13 @@ def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(
 
     monkeypatch.setattr(render, "page_key", counted)
     checked: list[str] = []
-    check_one = check_cache._checked
+    check_one = incremental.checked_brief
 
     def recorded_check(path: str, *args: object) -> object:
         checked.append(path)
         return check_one(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(check_cache, "_checked", recorded_check)
+    monkeypatch.setattr(incremental, "checked_brief", recorded_check)
     kept = Resident()
     build_site(site, BuildOptions(out=tmp_path / "out"), resident=kept)
     keyed.clear()

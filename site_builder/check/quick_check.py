@@ -8,30 +8,27 @@ The diagnostics are those of ``pipeline.check_site``: the same checks run
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..cache import BuildCache, open_cache, shard_of
-from ..diagnostics import promote_warnings, sorted_diagnostics
+from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
-from ..load.file_states import scan_files
+from ..load.file_states import SETTLE_NS, Scan, scan_files
 from ..load.load import Document, LoadedFile, load_chunk, load_documents
+from ..lock.lock_cache import read_kept_lock
 from ..model import Corpus, Source
 from ..pipeline import CheckOptions, CheckResult, check_site
 from ..progress import Progress, no_progress
+from .check_cache import KeptResults
+from .incremental import Changes, check_changes, lock_result, write_updated_lock
 from .schedule import future_date_warnings
-from .site_check import check_summaries
-from .summaries import (
-    BriefSummary,
-    FileSummary,
-    SourceSummary,
-    read_summaries,
-    summarise,
-    write_summaries,
-)
+from .site_state import SiteState, SummaryReader, SummaryStore, read_state, write_state
+from .summaries import BriefSummary, FileSummary, read_summaries, summarise, write_summaries
 
 
 def check_quickly(
@@ -45,24 +42,115 @@ def check_quickly(
         return check_site(root, options, progress)
     files, problems = discover(root)
     store = _CachedStore(root, cache, files)
-    summaries = _summaries(files, store, progress)
-    lock_options = options.frozen, options.stale_blocks
-    found, changes = check_summaries(config, summaries, store, cache, lock_options)
+    kept = SummaryStore(cache)
+    state, changes = _changes(files, store, kept, progress)
+    if state is None:  # nothing kept (or not what was counted): count every file
+        kept = SummaryStore(cache, fresh=True)
+        state, changes = SiteState(), _every_file(files, store, progress)
+    store.expect(_digests_now(state, changes))
+    reading = (_SummariesNow(kept, changes).summary, store)
+    results = KeptResults(cache)
+    found = check_changes(state, changes, reading, config, results)
+    lock = read_kept_lock(root, cache)
+    lock_found, entries = lock_result(state, reading, lock, (options.frozen, options.stale_blocks))
+    lock_changed = write_updated_lock(config.root, lock, entries)
+    for path, (_, new) in changes.items():
+        kept.put(path, new)
+    kept.write()
+    results.write()
+    if changes or state.changed:
+        write_state(cache, state)  # last: it vouches for the summaries written before it
+    found += lock_found
     if options.clock is not None:
-        datings = (
-            s.document.dating for s in summaries.values() if isinstance(s.document, BriefSummary)
-        )
-        found = found + future_date_warnings(datings, options.clock)
+        found += _future_dates(state, reading[0], options.clock)
     diagnostics = sorted_diagnostics(problems + found)
     if options.strict:
         diagnostics = promote_warnings(diagnostics)
-    kinds = [summary.document for summary in summaries.values()]
-    counts = {
-        "briefs": sum(isinstance(kind, BriefSummary) for kind in kinds),
-        "sources": sum(isinstance(kind, SourceSummary) for kind in kinds),
-    }
-    digests = {path: s.digest for path, s in summaries.items() if s.digest is not None}
-    return CheckResult(config, Corpus((), ()), diagnostics, changes, digests, **counts)
+    counts = {"briefs": len(state.brief_slugs), "sources": len(state.sources)}
+    digests = {path: digest for path, digest in state.digests.items() if digest is not None}
+    return CheckResult(config, Corpus((), ()), diagnostics, lock_changed, digests, **counts)
+
+
+def _future_dates(
+    state: SiteState, summaries: SummaryReader, clock: datetime.datetime
+) -> list[Diagnostic]:
+    """``future_date_warnings`` of the briefs that can be dated after ``clock``."""
+    datings = []
+    for path in state.future_candidates(clock):
+        summary = summaries(path)
+        if summary is not None and isinstance(summary.document, BriefSummary):
+            datings.append(summary.document.dating)
+    return future_date_warnings(datings, clock)
+
+
+def _changes(
+    files: SiteFiles, store: _CachedStore, kept: SummaryStore, progress: Progress
+) -> tuple[SiteState | None, Changes]:
+    """The kept state and, for each file whose bytes are not those it counted, its
+    summary then and now; no state when none is kept or a summary it counted is not."""
+    state = read_state(store.cache)
+    if state is None:
+        return None, {}
+    started = time.time_ns()
+    previous = read_scan(store.cache)
+    scan = scan_files(store.root, files.every, previous, started)
+    if previous is None or not _same_scan(previous, scan):
+        write_scan(store.cache, scan)
+    now = set(files.every)
+    changed = [
+        path
+        for path in files.every
+        if path not in state.digests
+        or scan.files.get(path) is None
+        or state.digests[path] != scan.files[path].digest
+    ]
+    changed += [path for path in state.digests if path not in now]
+    before: dict[str, FileSummary | None] = {}
+    for path in changed:
+        old = kept.summary(path) if path in state.digests else None
+        if path in state.digests and (old is None or old.digest != state.digests[path]):
+            return None, {}
+        before[path] = old
+    digests = {path: file.digest for path, file in scan.files.items()}
+    after = _summarise(files, [path for path in changed if path in now], store, digests, progress)
+    return state, {path: (before[path], after.get(path)) for path in changed}
+
+
+def _same_scan(previous: Scan, scan: Scan) -> bool:
+    """Whether writing ``scan`` would teach the next run nothing: the same states, none
+    too recent for ``stat`` to vouch for (those are read again until a scan is kept
+    after they settled)."""
+    settled = previous.started_ns - SETTLE_NS
+    return scan.files == previous.files and all(
+        max(state.mtime_ns, state.ctime_ns) < settled for state in scan.files.values()
+    )
+
+
+def _every_file(files: SiteFiles, store: _CachedStore, progress: Progress) -> Changes:
+    summaries = _summaries(files, store, progress)
+    return {path: (None, summary) for path, summary in summaries.items()}
+
+
+def _digests_now(state: SiteState, changes: Changes) -> dict[str, str | None]:
+    digests = dict(state.digests)
+    for path, (_, new) in changes.items():
+        if new is None:
+            digests.pop(path, None)
+        else:
+            digests[path] = new.digest
+    return digests
+
+
+class _SummariesNow:
+    """Each file's summary now: the new one of a changed file, else the kept one."""
+
+    def __init__(self, kept: SummaryStore, changes: Changes) -> None:
+        self._kept, self._changes = kept, changes
+
+    def summary(self, path: str) -> FileSummary | None:
+        if path in self._changes:
+            return self._changes[path][1]
+        return self._kept.summary(path)
 
 
 def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dict[str, FileSummary]:
@@ -78,10 +166,26 @@ def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dic
     ]
     summaries = {path: kept[path] for path in fresh}
     stale = [path for path in files.every if path not in summaries]
-    to_load = [path for path in stale if not store.has(path, digests.get(path))]
+    summaries.update(_summarise(files, stale, store, digests, progress))
+    write_scan(cache, scan)
+    write_summaries(cache, summaries, kept)
+    return {path: summaries[path] for path in files.every}
+
+
+def _summarise(
+    files: SiteFiles,
+    paths: list[str],
+    store: _CachedStore,
+    digests: Mapping[str, str],
+    progress: Progress,
+) -> dict[str, FileSummary]:
+    """The summaries of ``paths``, from their kept load results where the digest holds,
+    else from loading them (the new load results are kept)."""
+    to_load = [path for path in paths if not store.has(path, digests.get(path))]
     loaded = load_documents(store.root, _only(files, set(to_load)), progress=progress)
     store.add(loaded.files, loaded.documents)
-    for path in stale:
+    summaries = {}
+    for path in paths:
         file = store.file(path)
         assert file is not None, "every stale file was kept or loaded"
         if path in loaded.file_problems:  # unpickled by the load already
@@ -89,11 +193,8 @@ def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dic
         else:
             document, found = file.unpacked()
         summaries[path] = summarise(path, file.digest, document, found)
-    keep_documents(cache, loaded.files)
-    write_scan(cache, scan)
-    write_summaries(cache, summaries, kept)
-    store.expect({path: s.digest for path, s in summaries.items()})
-    return {path: summaries[path] for path in files.every}
+    keep_documents(store.cache, loaded.files)
+    return summaries
 
 
 def _only(files: SiteFiles, paths: set[str]) -> SiteFiles:

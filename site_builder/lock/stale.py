@@ -11,7 +11,7 @@ a ``stale-citation``, shown as a word diff until an editor accepts it.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..check.word_diff import describe
@@ -161,8 +161,11 @@ def _frozen_problems(cited: Cited, lock: Lock | None) -> list[Diagnostic]:
     return problems
 
 
-def unused_lock_entries(cited: Collection[str], lock: Lock | None) -> list[Diagnostic]:
-    """A warning for each lock entry whose key no brief cites (``cited``: every cited key)."""
+def unused_lock_entries(
+    cited: Collection[str], lock: Mapping[str, object] | None
+) -> list[Diagnostic]:
+    """A warning for each lock entry whose key no brief cites (``cited``: every cited key;
+    ``lock``: the lock's entries, or anything else by the same keys)."""
     if lock is None:
         return []
     return [

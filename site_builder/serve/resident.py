@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..check.check_cache import BriefCheck
+from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
 from ..load.discover import SiteFiles
@@ -54,13 +54,14 @@ class ResidentLoad:
 @dataclass
 class Resident:
     """The documents of the last build (by path) with the scan that vouches for them, the
-    memo of what was made from them, and each brief's problems with the key of what they
-    were computed from (``check.check_cache``)."""
+    memo of what was made from them, and the check's state (``check.incremental``: what
+    the site-wide checks derived, each brief's problems with the key of what they were
+    computed from)."""
 
     memo: Memo = field(default_factory=Memo)
     documents: dict[str, KeptDocument] = field(default_factory=dict)
     scan: Scan | None = None
-    checks: dict[str, BriefCheck] = field(default_factory=dict)
+    check: MemoryCheck = field(default_factory=MemoryCheck)
     # Set while the site is being loaded into memory: a build must not stop at "the
     # output is up to date" then (it would load nothing).
     load_always: bool = False
