@@ -182,7 +182,7 @@ def _check_resident(
     problems stay in memory between builds; only what an edit touched is checked again."""
     # Imported when run, not at the top (see the module docstring).
     from .check.check import build_corpus  # noqa: PLC0415
-    from .check.site_check import LoadedStore, check_summaries  # noqa: PLC0415
+    from .check.site_check import LoadedStore  # noqa: PLC0415
 
     files, problems = discover(config.root)
     kept = resident.load(config.root, files, progress)
