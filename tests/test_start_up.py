@@ -88,15 +88,22 @@ def test_importing_the_command_line_imports_no_stage_and_no_heavy_library() -> N
     assert _loaded(modules, HEAVY_STAGES) == []
 
 
-def test_a_build_that_finds_nothing_changed_imports_no_stage(
-    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _built_site(
+    make_site: MakeSite, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, list[str]]:
+    """A locked site built once into ``out``, and the command line that built it."""
     site = make_site({"briefs/b.md": brief("Peskow sprach. [@quelle#p1]\n")})
-    out = tmp_path / "out"
     monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
     assert main(["lock", "--site", str(site)]) == 0
     build = ["build", "--frozen", "--no-search", "--site", str(site), "--out", str(out)]
     assert main(build) == 0
+    return site, build
+
+
+def test_a_build_that_finds_nothing_changed_imports_no_stage(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, build = _built_site(make_site, tmp_path / "out", monkeypatch)
     modules, printed = _run(*build)
     assert "built" in printed
     assert _loaded(modules, HEAVY_LIBRARIES) == []
@@ -106,12 +113,8 @@ def test_a_build_that_finds_nothing_changed_imports_no_stage(
 def test_a_build_that_finds_a_change_still_builds_it(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site({"briefs/b.md": brief("Peskow sprach. [@quelle#p1]\n")})
     out = tmp_path / "out"
-    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
-    assert main(["lock", "--site", str(site)]) == 0
-    build = ["build", "--frozen", "--no-search", "--site", str(site), "--out", str(out)]
-    assert main(build) == 0
+    site, build = _built_site(make_site, out, monkeypatch)
     (site / "briefs/b.md").write_text(brief("Peskow schwieg. [@quelle#p1]\n"), "utf-8")
     modules, printed = _run(*build)
     assert "built" in printed
