@@ -31,7 +31,7 @@ from watchfiles._rust_notify import WatchfilesRustInternalError
 from site_builder.model import Brief
 from site_builder.pipeline import BuildOptions
 from site_builder.serve import notify
-from site_builder.serve.notify import Notice, Notifier, Targets, failure_reason
+from site_builder.serve.notify import Ignored, Notice, Notifier, Targets, failure_reason
 from site_builder.serve.publish_timer import PublishTimer, next_publication
 from site_builder.serve.serve import Console, ServeOptions, start_server
 from site_builder.serve.watch import (
@@ -39,6 +39,7 @@ from site_builder.serve.watch import (
     WATCHED_FOLDERS,
     Reactions,
     WatchOptions,
+    is_ignored_folder,
     is_ignored_name,
     snapshot,
     watch,
@@ -136,6 +137,23 @@ def test_changes_in_public_git_the_cache_and_swap_files_make_no_rebuild(tmp_path
         assert running.next_rebuild() == ["briefs/a.md"]
         running.write("templates/base.html", "<p>neu</p>")
         assert running.next_rebuild() == ["templates/base.html"]
+
+
+def test_briefs_filed_in_year_folders_are_watched(tmp_path: Path) -> None:
+    """A folder named by digits (briefs/2025/) is an input: only a *file* of digits is
+    Vim's write probe. Once, such folders were skipped, and serve never saw an edit in
+    them (found serving the 20,000-page benchmark site, whose briefs are filed by year)."""
+    site = _site(tmp_path, {"briefs/2025/b.md": GOOD})
+    assert "briefs/2025/b.md" in snapshot(site)
+    with watching(site) as running:
+        running.write("briefs/2025/b.md", EDITED)
+        assert running.next_rebuild() == ["briefs/2025/b.md"]
+        running.write("briefs/2026/neu.md", GOOD)  # a new year's folder
+        assert running.next_rebuild() == ["briefs/2026/neu.md"]
+        running.write("briefs/2026/4913")  # Vim's probe in it is still no input
+        (site / "briefs/2026/4913").unlink()
+        running.write("briefs/2026/neu.md", EDITED)
+        assert running.next_rebuild() == ["briefs/2026/neu.md"]
 
 
 def test_the_notifier_reports_no_event_for_ignored_files(tmp_path: Path) -> None:
@@ -409,6 +427,10 @@ def test_is_ignored_name() -> None:
         assert is_ignored_name(name), name
     for name in ("a.md", "2025.md", "base.html", "impressum"):
         assert not is_ignored_name(name), name
+    for name in ("2025", "4913", "archiv"):  # folders: a year is no probe
+        assert not is_ignored_folder(name), name
+    for name in (".git", "alt~", "#x#"):
+        assert is_ignored_folder(name), name
 
 
 # Scheduled briefs in a running serve: the clock is injected and moved by hand.
@@ -570,7 +592,8 @@ def _save(path: Path, text: str) -> None:
 
 def _notifier(site: Path, said: list[str], poll: bool = False) -> Notifier:
     targets = Targets(os.path.abspath(site), WATCHED_FOLDERS, WATCHED_FILES)
-    return Notifier(targets, is_ignored_name, poll=poll, poll_delay_ms=20, say=said.append)
+    ignored = Ignored(is_ignored_folder, is_ignored_name)
+    return Notifier(targets, ignored, poll=poll, poll_delay_ms=20, say=said.append)
 
 
 def _paths_until(notifier: Notifier, path: str) -> set[str]:

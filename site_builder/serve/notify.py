@@ -64,7 +64,22 @@ class _Failure:
     reason: str
 
 
-IgnoredName = Callable[[str], bool]
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """Which names are no input: ``folder`` for each folder on a path, ``file`` for its
+    last name unless that is a folder (a digits-only name is Vim's probe as a file, a
+    year as a folder)."""
+
+    folder: Callable[[str], bool]
+    file: Callable[[str], bool]
+
+    def path(self, relative: str, absolute: str) -> bool:
+        *folders, name = relative.split(os.sep)
+        if any(self.folder(part) for part in folders):
+            return True
+        if self.folder(name):
+            return True
+        return self.file(name) and not os.path.isdir(absolute)
 
 
 class Notifier:
@@ -76,7 +91,7 @@ class Notifier:
     def __init__(
         self,
         targets: Targets,
-        ignored: IgnoredName,
+        ignored: Ignored,
         *,
         poll: bool,
         poll_delay_ms: int,
@@ -205,8 +220,7 @@ class Notifier:
         skip = self._targets.skip
         if skip is not None and (path == skip or path.startswith(skip + os.sep)):
             return False
-        relative = os.path.relpath(path, self._targets.root)
-        return not any(self._ignored(part) for part in relative.split(os.sep))
+        return not self._ignored.path(os.path.relpath(path, self._targets.root), path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .notify import Notifier, Targets
+from .notify import Ignored, Notifier, Targets
 
 # What a build reads: the folders and files whose change makes a new site.
 WATCHED_FOLDERS = ("content", "briefs", "pages", "templates")
@@ -31,11 +31,18 @@ Snapshot = Mapping[str, tuple[int, int]]
 _PROBE = re.compile(r"[0-9]+", flags=re.ASCII)
 
 
+def is_ignored_folder(name: str) -> bool:
+    """True for folders that never hold a site's input: hidden ones (``.git``) and
+    editors' leftovers (``x~``, ``#x#``), as ``discover`` skips them. A folder named by
+    digits only is an input: newsrooms file briefs by year (``briefs/2025/``)."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def is_ignored_name(name: str) -> bool:
-    """True for names that are never a site's input: hidden files and folders (``.git``,
-    ``.x.swp``, Emacs' ``.#x``), backups (``x~``), Emacs' autosaves (``#x#``) and Vim's
-    write probes (``4913``). Their coming and going must not cause a rebuild."""
-    return name.startswith((".", "#")) or name.endswith("~") or bool(_PROBE.fullmatch(name))
+    """True for files that are never a site's input: hidden files (``.x.swp``, Emacs'
+    ``.#x``), backups (``x~``), Emacs' autosaves (``#x#``) and Vim's write probes
+    (``4913``, a file). Their coming and going must not cause a rebuild."""
+    return is_ignored_folder(name) or bool(_PROBE.fullmatch(name))
 
 
 def snapshot(root: Path, skip: Path | None = None) -> dict[str, tuple[int, int]]:
@@ -59,7 +66,7 @@ def _watched_paths(root: Path, skip: Path | None) -> Iterator[str]:
             if skipped is not None and os.path.abspath(parent) == skipped:
                 folders.clear()
                 continue
-            folders[:] = sorted(f for f in folders if not is_ignored_name(f))
+            folders[:] = sorted(f for f in folders if not is_ignored_folder(f))
             relative = Path(parent).relative_to(root)
             yield from ((relative / f).as_posix() for f in files if not is_ignored_name(f))
 
@@ -128,7 +135,7 @@ def watch(
     an output folder inside the site, never watched."""
     notifier = Notifier(
         Targets(os.path.abspath(root), WATCHED_FOLDERS, WATCHED_FILES, _absolute(skip)),
-        is_ignored_name,
+        Ignored(is_ignored_folder, is_ignored_name),
         poll=options.poll,
         poll_delay_ms=max(1, round(options.interval * 1000)),
         say=reactions.say,
