@@ -9,7 +9,6 @@ The diagnostics are those of ``pipeline.check_site``: the same checks run
 from __future__ import annotations
 
 import datetime
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
-from ..load.file_states import SETTLE_NS, Scan, scan_files
+from ..load.file_states import SETTLE_NS, Scan, scan_site
 from ..load.load import Document, LoadedFile, load_chunk, load_documents
 from ..lock.lock_cache import read_kept_lock
 from ..model import Corpus, Source
@@ -91,9 +90,8 @@ def _changes(
     state = read_state(store.cache)
     if state is None:
         return None, {}
-    started = time.time_ns()
     previous = read_scan(store.cache)
-    scan = scan_files(store.root, files.every, previous, started)
+    scan = scan_site(store.root, files, previous)
     if previous is None or not _same_scan(previous, scan):
         write_scan(store.cache, scan)
     now = set(files.every)
@@ -156,9 +154,8 @@ class _SummariesNow:
 def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dict[str, FileSummary]:
     """The summary of every file: kept ones while the file's digest holds, the others made
     from the file's kept load result or, when its bytes are new, from loading it."""
-    started = time.time_ns()
     cache = store.cache
-    scan = scan_files(store.root, files.every, read_scan(cache), started)
+    scan = scan_site(store.root, files, read_scan(cache))
     kept = read_summaries(cache)
     digests = {path: state.digest for path, state in scan.files.items()}
     fresh = [

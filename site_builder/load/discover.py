@@ -14,8 +14,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
+import time
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Span, error
@@ -29,11 +31,17 @@ PAGES_DIR = "pages"
 
 @dataclass(frozen=True, slots=True)
 class SiteFiles:
-    """Paths relative to the site root, POSIX style, sorted."""
+    """Paths relative to the site root, POSIX style, sorted.
+
+    ``lstats``: the ``lstat`` the walk took of each plain file it found (a link has none),
+    taken no earlier than ``walked_ns``; ``file_states.scan_site`` uses them instead of
+    ``stat``-ing every file again (one walk of the inputs per command)."""
 
     sources: tuple[str, ...]
     briefs: tuple[str, ...]
     pages: tuple[str, ...] = ()
+    lstats: Mapping[str, os.stat_result] = field(default_factory=dict, compare=False, repr=False)
+    walked_ns: int = field(default=0, compare=False, repr=False)
 
     @property
     def every(self) -> tuple[str, ...]:
@@ -41,17 +49,23 @@ class SiteFiles:
 
 
 def discover(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
+    walked_ns = time.time_ns()  # before the first ``lstat`` (see ``SiteFiles``)
     problems: list[Diagnostic] = []
-    sources = _without_collisions(_markdown_files(root, SOURCES_DIR, problems), problems)
-    briefs = _without_collisions(_markdown_files(root, BRIEFS_DIR, problems), problems)
-    pages = _without_collisions(_markdown_files(root, PAGES_DIR, problems), problems)
-    return SiteFiles(sources, briefs, pages), problems
+    lstats: dict[str, os.stat_result] = {}
+    sources, briefs, pages = (
+        _without_collisions(_markdown_files(root, folder, problems, lstats), problems)
+        for folder in (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR)
+    )
+    return SiteFiles(sources, briefs, pages, lstats, walked_ns), problems
 
 
-def _markdown_files(root: Path, folder: str, problems: list[Diagnostic]) -> tuple[str, ...]:
+def _markdown_files(
+    root: Path, folder: str, problems: list[Diagnostic], lstats: dict[str, os.stat_result]
+) -> tuple[str, ...]:
     """Markdown files below ``root/folder``. Links are followed only when they stay inside
     the site; a link leading out is reported, never read. Linked folders are not entered
-    (their files would be read twice, or loop)."""
+    (their files would be read twice, or loop). The ``lstat`` of each plain file goes
+    into ``lstats``."""
     base = root / folder
     if not base.is_dir():
         return ()
@@ -72,22 +86,26 @@ def _markdown_files(root: Path, folder: str, problems: list[Diagnostic]) -> tupl
             # A plain file with a UTF-8 name, the common case, costs one lstat and no
             # pathlib (a 20,000-file site is discovered on every build and rebuild).
             full = os.path.join(directory, name)
-            if not (is_utf8(name) and _is_plain_file(full)):
+            info = _plain_file(full) if is_utf8(name) else None
+            if info is None:
                 problem = _file_problem(Path(full), root, real_root)
                 if problem is not None:
                     problems.append(problem)
                     continue
+            else:
+                lstats[prefix + name] = info
             problems.extend(_windows_name(name, prefix + name))
             found.append(prefix + name)
     return tuple(sorted(found))
 
 
-def _is_plain_file(path: str) -> bool:
-    """A regular file, not a link (``lstat``)."""
+def _plain_file(path: str) -> os.stat_result | None:
+    """The ``lstat`` of a regular file, None for a link or anything else."""
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        info = os.lstat(path)
     except OSError:
-        return False
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
 
 
 def _enter(folder: Path, root: Path, real_root: Path, problems: list[Diagnostic]) -> bool:

@@ -8,7 +8,6 @@ edited file rewrites one shard, not the whole corpus) and ``document-scan`` (the
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from ..cache import BuildCache, read_sharded, shard_of, write_shards
 from ..cache import read_shard as read_cache_shard
 from ..progress import Progress, no_progress
 from .discover import SiteFiles
-from .file_states import Scan, scan_files
+from .file_states import Scan, scan_site
 from .load import (
     LoadedDocuments,
     LoadedFile,
@@ -35,10 +34,9 @@ def load_with_cache(
     """``load.load_documents``, reusing what ``cache`` kept; keeps what it loads."""
     if cache is None:
         return load_documents(root, files, progress=progress)
-    started = time.time_ns()
     kept = _read_documents(cache)
     paths = files.every
-    scan = scan_files(root, paths, read_scan(cache), started)
+    scan = scan_site(root, files, read_scan(cache))
     known = {
         path: kept[path]
         for path in paths

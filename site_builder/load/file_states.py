@@ -15,11 +15,13 @@ import hashlib
 import operator
 import os
 import stat
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..pickling import quick_pickle
+from .discover import SiteFiles
 from .front_matter import MAX_FILE_BYTES
 
 SETTLE_NS = 2_000_000_000
@@ -47,36 +49,73 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def scan_files(root: Path, paths: Iterable[str], previous: Scan | None, now_ns: int) -> Scan:
+def scan_site(root: Path, files: SiteFiles, previous: Scan | None) -> Scan:
+    """``scan_files`` of every file ``discover`` found, with the ``lstat`` it took of each
+    plain file instead of a second ``stat`` (a link is ``stat``-ed here, through to its
+    target). The scan counts as started when the walk did: the racy-clean rule needs a
+    start no later than the look that recorded a file's times."""
+    started = files.walked_ns or time.time_ns()
+    return scan_files(root, files.every, previous, started, files.lstats)
+
+
+def scan_files(
+    root: Path,
+    paths: Iterable[str],
+    previous: Scan | None,
+    now_ns: int,
+    looked: Mapping[str, os.stat_result] | None = None,
+) -> Scan:
     """The state of each of ``paths`` that can be read (at most ``MAX_FILE_BYTES``: larger
-    ones are never read, the loader reports them); ``now_ns`` is when this scan started."""
+    ones are never read, the loader reports them); ``now_ns`` is when this scan started,
+    no later than its first ``stat``. ``looked``: the ``stat`` of some of the paths, taken
+    after ``now_ns`` (the others are ``stat``-ed here)."""
+    folder = os.fspath(root)
+    known = previous.files if previous is not None else {}
+    settled = previous.started_ns - SETTLE_NS if previous is not None else 0
+    seen = looked or {}
     files: dict[str, FileState] = {}
     for path in paths:
-        state = _state(root / path, _trusted(previous, path))
+        state = _state(folder, path, _trusted(known.get(path), settled), seen.get(path))
         if state is not None:
             files[path] = state
     return Scan(now_ns, files)
 
 
-def _trusted(previous: Scan | None, path: str) -> FileState | None:
-    if previous is None:
-        return None
-    state = previous.files.get(path)
-    if state is None or max(state.mtime_ns, state.ctime_ns) >= previous.started_ns - SETTLE_NS:
+def _trusted(state: FileState | None, settled: int) -> FileState | None:
+    """``state`` if it was recorded long enough after the file's last change (``settled``:
+    the previous scan's start less ``SETTLE_NS``) for ``stat`` to vouch for it."""
+    if state is None or state.mtime_ns >= settled or state.ctime_ns >= settled:
         return None
     return state
 
 
-def _state(path: Path, known: FileState | None) -> FileState | None:
+def _state(
+    folder: str, path: str, known: FileState | None, info: os.stat_result | None
+) -> FileState | None:
+    """The state of ``path``: ``known`` while ``info`` (its ``stat``, taken here when None)
+    matches it, else read."""
+    # Joined as strings, no ``Path``: this runs for every input of every command.
+    full = os.path.join(folder, path)
     try:
-        info = path.stat()
+        if info is None:
+            info = os.stat(full)
         if known is not None and _same(info, known):
             return known
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
-        data = path.read_bytes()
+        return _read_state(full)
     except OSError:
         return None
+
+
+def _read_state(full: str) -> FileState | None:
+    """The state of the regular file at ``full``, its times taken from the opened file: the
+    file may have been replaced since it was looked at (by a pipe, which is never read)."""
+    with os.fdopen(os.open(full, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        data = stream.read()
     return FileState(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest(data))
 
 

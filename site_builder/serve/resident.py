@@ -10,7 +10,6 @@ with random edit sequences in ``tests/test_resident.py``).
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
 from ..load.discover import SiteFiles
-from ..load.file_states import Scan, scan_files
+from ..load.file_states import Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
@@ -71,7 +70,7 @@ class Resident:
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
         ``stat``, or by digest where ``stat`` cannot vouch), else loaded anew."""
-        scan = scan_files(root, files.every, self.scan, time.time_ns())
+        scan = scan_site(root, files, self.scan)
         kept = {
             path: self.documents[path]
             for path in files.every

@@ -1,0 +1,116 @@
+"""One walk of the inputs per command: ``discover`` records the ``lstat`` of each plain file
+it finds and the input scan (``file_states.scan_site``) uses it instead of ``stat``-ing
+every file again, keeping the racy-clean rule (``SETTLE_NS``)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_builder.load import file_states
+from site_builder.load.discover import discover
+from site_builder.load.file_states import digest, scan_site
+from tests.sitefiles import brief
+
+from .conftest import MakeSite
+
+
+def _counting_stat(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every path ``os.stat`` is called with from now on."""
+    calls: list[str] = []
+    real: Callable[..., os.stat_result] = os.stat
+
+    def counted(path: str | os.PathLike[str], *args: object, **kwargs: object) -> os.stat_result:
+        calls.append(os.fspath(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", counted)
+    return calls
+
+
+def test_the_scan_takes_each_plain_file_from_the_walk(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    files, problems = discover(site)
+    assert problems == []
+    assert set(files.lstats) == set(files.every)
+    calls = _counting_stat(monkeypatch)
+    scan = scan_site(site, files, None)
+    assert calls == []
+    for path in files.every:
+        assert scan.files[path].digest == digest((site / path).read_bytes())
+
+
+def test_a_link_inside_the_site_is_scanned_through_to_its_target(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    (site / "briefs/b.md").symlink_to("a.md")
+    files, _ = discover(site)
+    assert "briefs/b.md" in files.briefs and "briefs/b.md" not in files.lstats
+    calls = _counting_stat(monkeypatch)
+    scan = scan_site(site, files, None)
+    assert calls == [os.path.join(site, "briefs/b.md")]
+    assert scan.files["briefs/b.md"].digest == scan.files["briefs/a.md"].digest
+
+
+def test_the_scan_starts_when_the_walk_did(make_site: MakeSite) -> None:
+    """The racy-clean rule compares a file's times with the start of the scan that recorded
+    them: that start must not be later than the ``lstat`` the scan trusts."""
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    files, _ = discover(site)
+    assert scan_site(site, files, None).started_ns == files.walked_ns
+
+
+def test_a_file_edited_after_the_walk_is_read_as_it_is_now(make_site: MakeSite) -> None:
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    files, _ = discover(site)
+    first = scan_site(site, files, None)
+    (site / "briefs/a.md").write_text(brief("Zwei. [@quelle#p1]\n"), "utf-8")
+    scan = scan_site(site, files, None)  # the walk's lstat is out of date: not trusted
+    assert scan.files["briefs/a.md"].digest == digest((site / "briefs/a.md").read_bytes())
+    # Its recorded state is the file's now, so the next scan may trust it.
+    again, _ = discover(site)
+    assert scan_site(site, again, scan).files == scan.files != first.files
+
+
+def test_a_file_edited_within_the_clock_tick_of_the_scan_is_read_again(
+    make_site: MakeSite,
+) -> None:
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    files, _ = discover(site)
+    scan = scan_site(site, files, None)  # the file was written just before: racily clean
+    path = site / "briefs/a.md"
+    state = scan.files["briefs/a.md"]
+    path.write_text(brief("Zwei. [@quelle#p1]\n"), "utf-8")  # the same size
+    # As a coarse clock would show it: the same size, times and inode as recorded.
+    again, _ = discover(site)
+    looked = {p: _as_recorded(again.lstats[p], scan.files[p]) for p in again.lstats}
+    rescanned = file_states.scan_files(site, again.every, scan, again.walked_ns, looked)
+    assert rescanned.files["briefs/a.md"].digest == digest(path.read_bytes()) != state.digest
+
+
+def _as_recorded(info: os.stat_result, state: file_states.FileState) -> os.stat_result:
+    fields = (*info[:1], state.inode, *info[2:6], state.size, *info[7:10])
+    return os.stat_result(fields, {"st_mtime_ns": state.mtime_ns, "st_ctime_ns": state.ctime_ns})
+
+
+def test_a_file_replaced_by_a_pipe_after_the_walk_is_not_read(make_site: MakeSite) -> None:
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    files, _ = discover(site)
+    (site / "briefs/a.md").unlink()
+    os.mkfifo(site / "briefs/a.md")
+    result: list[object] = []
+    scanning = threading.Thread(target=lambda: result.append(scan_site(site, files, None)))
+    scanning.start()
+    scanning.join(10)
+    if scanning.is_alive():  # opened for reading and blocked: unblock it to end the test
+        with Path(site / "briefs/a.md").open("wb"):
+            pass
+        scanning.join()
+    assert result and "briefs/a.md" not in result[0].files  # type: ignore[attr-defined]
