@@ -11,7 +11,6 @@ worker counted them again. ``malloc_trim`` gives every free page of the heap bac
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from collections.abc import Callable
 
@@ -28,6 +27,9 @@ def release_freed_memory() -> None:
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    # Imported here: a run that loads a file or two never trims.
+    import ctypes  # noqa: PLC0415
+
     try:
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # the process's own libc
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)

@@ -122,6 +122,33 @@ def test_a_build_that_finds_a_change_still_builds_it(
     assert "Peskow schwieg" in (out / "briefs/b/index.html").read_text("utf-8")
 
 
+# What a check after one edit does not need: it loads the edited file in this process (no
+# pool of workers) and frees nothing worth trimming (``heap``), and it renders nothing.
+NOT_FOR_ONE_EDIT = (
+    "multiprocessing",
+    "concurrent.futures",
+    "ctypes",
+    "jinja2",
+    "pagefind",
+    "site_builder.render.render",
+    "site_builder.render.pages",
+)
+
+
+def test_a_check_after_one_edit_imports_no_worker_pool(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"briefs/b.md": brief("Peskow sprach. [@quelle#p1]\n")})
+    assert main(["lock", "--site", str(site)]) == 0
+    check = ["check", "--frozen", "--site", str(site)]
+    assert main(check) == 0  # the cache filled
+    (site / "briefs/b.md").write_text(brief("Peskow schwieg. [@quelle#p1]\n"), "utf-8")
+    modules, printed = _run(*check)
+    assert "1 brief" in printed
+    assert "site_builder.check.quick_check" in modules
+    assert _loaded(modules, NOT_FOR_ONE_EDIT) == []
+
+
 def test_version_and_help_work_without_the_stages() -> None:
     modules, printed = _run("--version")
     assert printed.startswith("site-builder ")

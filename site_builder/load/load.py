@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,6 +201,12 @@ def _load_in_parallel(
 ) -> list[list[LoadedFile]] | None:
     """The jobs' results from worker processes; None if processes cannot be used here
     (the caller then loads in this process: slower, never wrong)."""
+    # Imported here: a check after one edit loads a file or two in this process, and
+    # must not pay for the process pool at start-up.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     counter = counter or _Counter(no_progress, 0)
     # fork starts fastest but is unsafe once threads run (serve's watcher); then forkserver.
     method = "fork" if threading.active_count() == 1 else "forkserver"
