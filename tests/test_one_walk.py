@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from site_builder import names
 from site_builder.load import file_states
 from site_builder.load.discover import discover
 from site_builder.load.file_states import digest, scan_site
@@ -114,3 +118,19 @@ def test_a_file_replaced_by_a_pipe_after_the_walk_is_not_read(make_site: MakeSit
             pass
         scanning.join()
     assert result and "briefs/a.md" not in result[0].files  # type: ignore[attr-defined]
+
+
+_NAME_CHARACTERS = "abcABC019_-. $:¹éÉ\u0301"
+
+
+@given(st.text(alphabet=_NAME_CHARACTERS, max_size=12))
+def test_the_quick_answers_for_plain_names_are_those_of_the_full_rules(name: str) -> None:
+    """``windows_problem``, ``name_key`` and ``is_utf8`` answer ASCII slugs (most names of a
+    site, checked on every run) without their full rules: the answers must not differ."""
+    if names._PLAIN.fullmatch(name):
+        assert not names.is_reserved_device(name)
+        assert not name.endswith((".", " ")) and names._NOT_ON_WINDOWS.search(name) is None
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    assert names.name_key(name) == folded
+    assert names.is_utf8(name)
+    assert not names.is_utf8(name + "\udcff")
