@@ -8,6 +8,7 @@ import os
 import threading
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from site_builder import names
+from site_builder.cache import open_cache
+from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.load.discover import discover
 from site_builder.load.file_states import digest, scan_site
+from site_builder.output import previous_build
 from tests.sitefiles import brief
 
 from .conftest import MakeSite
@@ -134,3 +138,25 @@ def test_the_quick_answers_for_plain_names_are_those_of_the_full_rules(name: str
     assert names.name_key(name) == folded
     assert names.is_utf8(name)
     assert not names.is_utf8(name + "\udcff")
+
+
+def test_inputs_walked_in_another_order_are_the_same_inputs(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A no-change build compares the inputs with the record's without sorting them first
+    (folders list their entries in one order while unchanged): any order must do."""
+    site = make_site({"briefs/b.md": brief("Peskow sprach. [@quelle#p1]\n")})
+    out = tmp_path / "out"
+    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
+    assert main(["lock", "--site", str(site)]) == 0
+    assert main(["build", "--frozen", "--no-search", "--site", str(site), "--out", str(out)]) == 0
+    record = previous_build.read_record(open_cache(site), out)
+    assert record is not None
+    inputs = previous_build.input_entries(site)
+    turned = replace(record, inputs=tuple(reversed(record.inputs)))
+    assert turned.inputs != inputs
+    assert previous_build.is_up_to_date(turned, record.options, inputs, out)
+    path, mode, size, changed, inode = inputs[0]
+    touched = (*inputs[1:], (path, mode, size, changed + 1, inode))
+    assert not previous_build.is_up_to_date(turned, record.options, touched, out)
+    assert not previous_build.is_up_to_date(turned, record.options, inputs[1:], out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,8 @@ def test_parallel_load_falls_back_to_this_process_when_workers_fail(
     def no_processes(*args: object, **kwargs: object) -> object:
         raise OSError("no processes here")
 
-    monkeypatch.setattr(load, "ProcessPoolExecutor", no_processes)
+    # (``load`` imports the pool when it forks: patched where it is imported from)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
     monkeypatch.setattr(load, "PARALLEL_FROM", 0)
     loaded = load.load_documents(site, found, workers=2)
     assert ([s.id for s in loaded.sources], [b.slug for b in loaded.briefs], loaded.problems) == (

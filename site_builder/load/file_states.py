@@ -12,11 +12,10 @@ time can be set back (``cp -p``, ``touch -d``) and the change time cannot.
 from __future__ import annotations
 
 import hashlib
-import operator
 import os
 import stat
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,28 +128,27 @@ TreeEntry = tuple[str, int, int, int, int]  # path, mode, size, max(mtime, ctime
 
 def tree_entries(folder: Path, prefix: str = "") -> list[TreeEntry]:
     """Every entry below ``folder`` as (path, mode, size, time, inode), without following
-    links, in walk order; links are entered as what they point at too (a link's target can
-    change while the link stays). Cheap: one ``lstat`` per entry, nothing read. Paths are
-    relative to ``folder``, with ``prefix`` before them."""
+    links, in the order the folders list them (compare two walks with ``same_entries``);
+    links are entered as what they point at too (a link's target can change while the link
+    stays). Cheap: one ``lstat`` per entry, nothing read. Paths are relative to ``folder``,
+    with ``prefix`` before them."""
     # A no-change build scans every input, so this is its largest cost after the stat
     # calls themselves: paths are joined from names (no ``relpath``, no ``Path``), and the
-    # entries of a folder are sorted by a key taken in C.
+    # listings are not sorted (``same_entries`` sorts only when the orders differ).
     entries: list[TreeEntry] = []
     stack = [(os.fspath(folder), prefix)]
     while stack:
         here, relative = stack.pop()
         try:
             with os.scandir(here) as listing:
-                found = sorted(listing, key=_by_name)
+                found = list(listing)
         except OSError:
             continue
         for entry in found:
             path = relative + entry.name
             try:
-                info = entry.stat(follow_symlinks=False)
                 link = entry.is_symlink()
-                if link:
-                    info = os.stat(entry.path)
+                info = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
             except OSError:
                 entries.append((path, -1, 0, 0, 0))
                 continue
@@ -161,4 +159,10 @@ def tree_entries(folder: Path, prefix: str = "") -> list[TreeEntry]:
     return entries
 
 
-_by_name = operator.attrgetter("name")
+def same_entries(first: Sequence[TreeEntry], second: Sequence[TreeEntry]) -> bool:
+    """Whether two walks (``tree_entries``) found the same entries, in whatever order: a
+    folder lists its entries in the same order while it is unchanged, so sorting is
+    rarely needed."""
+    if len(first) != len(second):
+        return False
+    return first == second or sorted(first) == sorted(second)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
-from ..load.file_states import SETTLE_NS, TreeEntry, tree_entries
+from ..load.file_states import SETTLE_NS, TreeEntry, same_entries, tree_entries
 from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
 
@@ -136,7 +136,7 @@ def is_up_to_date(
 
     Files edited by hand inside the output are not looked for (that would cost a ``stat``
     per file); ``build --no-cache`` rewrites everything."""
-    if record is None or record.options != options or record.inputs != inputs:
+    if record is None or record.options != options or not same_entries(record.inputs, inputs):
         return False
     if max(map(_changed, inputs), default=0) >= record.scanned_ns - SETTLE_NS:
         return False
