@@ -280,7 +280,9 @@ def _build_locked(
     """``build_site`` while this process alone writes ``out``."""
     recover_interrupted_swap(out)
     cache = open_cache(root) if options.use_cache else None
-    scan = time.time_ns(), input_entries(root)
+    # ``serve`` hands over the walk its watcher made just before (``serve.watch``).
+    handed = resident.inputs if resident is not None else None
+    scan = handed if handed is not None else (time.time_ns(), input_entries(root))
     record = read_record(cache, out)
     clock = record is not None and record.options == _options_key(options, clock=True)
     # ``serve`` filling its memory must load the site even when the output is up to date.

@@ -126,12 +126,15 @@ def _same(info: os.stat_result, known: FileState) -> bool:
 TreeEntry = tuple[str, int, int, int, int]  # path, mode, size, max(mtime, ctime), inode
 
 
-def tree_entries(folder: Path, prefix: str = "") -> list[TreeEntry]:
+def tree_entries(
+    folder: Path, prefix: str = "", files: dict[str, tuple[int, int]] | None = None
+) -> list[TreeEntry]:
     """Every entry below ``folder`` as (path, mode, size, time, inode), without following
     links, in the order the folders list them (compare two walks with ``same_entries``);
     links are entered as what they point at too (a link's target can change while the link
     stays). Cheap: one ``lstat`` per entry, nothing read. Paths are relative to ``folder``,
-    with ``prefix`` before them."""
+    with ``prefix`` before them. ``files``: filled with (modification time, size) of each
+    entry that is not a folder (``serve``'s watcher compares those)."""
     # A no-change build scans every input, so this is its largest cost after the stat
     # calls themselves: paths are joined from names (no ``relpath``, no ``Path``), and the
     # listings are not sorted (``same_entries`` sorts only when the orders differ).
@@ -154,8 +157,11 @@ def tree_entries(folder: Path, prefix: str = "") -> list[TreeEntry]:
                 continue
             changed = max(info.st_mtime_ns, info.st_ctime_ns)
             entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
-            if stat.S_ISDIR(info.st_mode) and not link:
-                stack.append((entry.path, path + "/"))
+            if stat.S_ISDIR(info.st_mode):
+                if not link:
+                    stack.append((entry.path, path + "/"))
+            elif files is not None:
+                files[path] = (info.st_mtime_ns, info.st_size)
     return entries
 
 

@@ -28,6 +28,10 @@ from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
 _INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
 
+InputScan = tuple[int, tuple[TreeEntry, ...]]
+"""When a walk of the inputs started (``time.time_ns``, before its first ``stat``) and what
+it found (``input_entries``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class BuildRecord:
@@ -96,17 +100,22 @@ def _is_part(value: object, kind: type) -> bool:
     return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], kind)
 
 
-def input_entries(root: Path) -> tuple[TreeEntry, ...]:
+def input_entries(
+    root: Path, files: dict[str, tuple[int, int]] | None = None
+) -> tuple[TreeEntry, ...]:
     """Every entry of the site a build reads (``content/``, ``briefs/``, ``pages/``,
-    ``templates/``, ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read."""
+    ``templates/``, ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read.
+    ``files``: see ``tree_entries`` (``site.yaml`` and the lock only when regular files)."""
     entries: list[TreeEntry] = []
     for folder in _INPUT_FOLDERS:
-        entries += tree_entries(root / folder, f"{folder}/")
+        entries += tree_entries(root / folder, f"{folder}/", files)
     for name in _INPUT_FILES:
         try:
             info = (root / name).stat()
             changed = max(info.st_mtime_ns, info.st_ctime_ns)
             entries.append((name, info.st_mode, info.st_size, changed, info.st_ino))
+            if files is not None and stat.S_ISREG(info.st_mode):
+                files[name] = (info.st_mtime_ns, info.st_size)
         except OSError:
             entries.append((name, -1, 0, 0, 0))
     return tuple(entries)
@@ -201,7 +210,7 @@ def new_record(
     files: Iterable[OutputFile],
     written: set[str],
     options: str,
-    scan: tuple[int, tuple[TreeEntry, ...]],
+    scan: InputScan,
 ) -> BuildRecord | None:
     """The record of the build that just wrote ``files`` into ``previous.out`` (``written``:
     the paths it wrote; the others stayed in place from the spare). The old output is the

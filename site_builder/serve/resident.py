@@ -21,6 +21,7 @@ from ..load.file_states import Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
+from ..output.previous_build import InputScan
 from ..progress import Progress, no_progress
 from ..render.site_index import IndexState, SiteIndex, updated_index
 
@@ -66,6 +67,9 @@ class Resident:
     load_always: bool = False
     # The index of the last build, updated by the next one (``site_index.updated_index``).
     index: IndexState | None = None
+    # The inputs as ``serve``'s watcher walked them just before this build (``watch.
+    # look_at_inputs``): the build takes them instead of walking the inputs again.
+    inputs: InputScan | None = None
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by

@@ -21,6 +21,7 @@ from ..language import ENGLISH, Language
 from ..load.config import ConfigError, load_config
 from ..lock.lock import LockWriteError
 from ..messages import exception_text, msg, msg_n
+from ..output.previous_build import InputScan
 from ..output.write import OutputFolderError, OutputWriteError, check_output_folder
 from ..pipeline import BuildOptions, BuildResult, build_site
 from ..progress import Progress, no_progress
@@ -100,21 +101,28 @@ class Builder:
         self._resident = Resident()
         self._search_pending = False
         self._load_pending = False
+        self._seen: InputScan | None = None
+
+    def seen(self, inputs: InputScan) -> None:
+        """The inputs as the watcher's look just found them: the next ``build`` (which the
+        watcher asks for at once) takes them instead of walking the inputs again."""
+        self._seen = inputs
 
     def build(self, changed: list[str]) -> None:
         """Build now; ``changed`` names the files that caused it (none for the first). With
         search on, the previous search index stays until ``catch_up``: on a large site
         Pagefind takes most of a rebuild, and the editor wants to see the edit."""
+        inputs, self._seen = self._seen, None  # for this build only, whatever happens
         before = self._timer.next
-        self._build(changed)
+        self._build(changed, inputs)
         self._tell_schedule(before)
 
-    def _build(self, changed: list[str]) -> None:
+    def _build(self, changed: list[str], inputs: InputScan | None) -> None:
         if changed:
             self._console.tell(msg("changed: {files}; rebuilding", files=_listing(changed)))
         started = time.monotonic()
         options = replace(self._options, search_later=self._options.search)
-        result = self._built(options)
+        result = self._built(options, inputs)
         if result is not None:
             self._show_result(result, time.monotonic() - started)
             self._search_pending = result.written and result.search_pending
@@ -172,12 +180,17 @@ class Builder:
         self._console.tell(msg("search index up to date in {seconds:.1f} s", seconds=seconds))
         self._live.show(self._live.served(), Event("search", str(self._builds)))
 
-    def _built(self, options: BuildOptions) -> BuildResult | None:
-        """A build with ``options``, or None when it failed (and the failure was shown)."""
+    def _built(self, options: BuildOptions, inputs: InputScan | None = None) -> BuildResult | None:
+        """A build with ``options``, or None when it failed (and the failure was shown).
+        ``inputs``: the watcher's walk of the inputs, None to walk them."""
         clock = self._timer.now()
         if clock is not None:
             options = replace(options, clock=clock)
-        result = self._attempt(options)
+        self._resident.inputs = inputs
+        try:
+            result = self._attempt(options)
+        finally:
+            self._resident.inputs = None
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
         return result
 
@@ -356,7 +369,9 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
         server.server_close()
         raise
     baseline = refreshed(root, baseline, ("citations.lock",))
-    reactions = Reactions(builder.build, console.tell, builder.catch_up, builder.publish_due)
+    reactions = Reactions(
+        builder.build, console.tell, builder.catch_up, builder.publish_due, builder.seen
+    )
     watcher = partial(watch, root, baseline, reactions, options=options.watch, skip=out)
     running = DevServer(server, live, watcher)
     running.start()

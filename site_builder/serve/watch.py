@@ -6,6 +6,13 @@ watched file) before and after, never read from the events: an event may be merg
 or lost (inotify's queue overflows on a huge checkout), and an event that changed neither
 size nor time (a ``chmod``, an editor's probe file made and removed at once) must not cost
 a rebuild. A site of thousands of files is snapshot in milliseconds, and only after a notice.
+
+The snapshot is taken by the walk a build makes of its inputs (``previous_build.
+input_entries``), and what that walk found is handed to the rebuild (``Reactions.seen``),
+which then does not walk the inputs again. That is as safe as the build's own walk: it is a
+full walk of every input, started just before the rebuild, that trusts no event; the build
+compares it with its record under the same racy-time rule (``SETTLE_NS``, from the walk's
+start); and a file changed after it is seen by the watcher's next look, which rebuilds.
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..output.previous_build import InputScan, input_entries
 from .notify import Ignored, Notifier, Targets
 
 # What a build reads: the folders and files whose change makes a new site.
@@ -48,27 +56,38 @@ def is_ignored_name(name: str) -> bool:
 def snapshot(root: Path, skip: Path | None = None) -> dict[str, tuple[int, int]]:
     """The current state of every watched file of the site at ``root``, but for those in
     ``skip`` (an output folder inside the site)."""
-    state: dict[str, tuple[int, int]] = {}
-    for path in _watched_paths(root, skip):
-        try:
-            stat = os.stat(root / path)
-        except OSError:
-            continue  # removed between listing and stat: the next look sees it gone
-        state[path] = (stat.st_mtime_ns, stat.st_size)
-    return state
+    return look_at_inputs(root, skip)[0]
 
 
-def _watched_paths(root: Path, skip: Path | None) -> Iterator[str]:
-    yield from (name for name in WATCHED_FILES if (root / name).is_file())
-    skipped = os.path.abspath(skip) if skip is not None else None
-    for folder in WATCHED_FOLDERS:
-        for parent, folders, files in os.walk(root / folder):
-            if skipped is not None and os.path.abspath(parent) == skipped:
-                folders.clear()
-                continue
-            folders[:] = sorted(f for f in folders if not is_ignored_folder(f))
-            relative = Path(parent).relative_to(root)
-            yield from ((relative / f).as_posix() for f in files if not is_ignored_name(f))
+def look_at_inputs(
+    root: Path, skip: Path | None = None
+) -> tuple[dict[str, tuple[int, int]], InputScan]:
+    """One walk of the site's inputs: the watcher's ``snapshot`` and what a build's walk
+    (``previous_build.input_entries``) finds, with the time the walk started."""
+    started = time.time_ns()
+    files: dict[str, tuple[int, int]] = {}
+    entries = input_entries(root, files)
+    skipped = _inside(root, skip)
+    state = {path: value for path, value in files.items() if _is_watched(path, skipped)}
+    return state, (started, entries)
+
+
+def _inside(root: Path, folder: Path | None) -> str | None:
+    """``folder`` relative to ``root`` with a slash at its end, when it is inside."""
+    if folder is None:
+        return None
+    relative = os.path.relpath(os.path.abspath(folder), os.path.abspath(root))
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return None if outside else relative.replace(os.sep, "/") + "/"
+
+
+def _is_watched(path: str, skipped: str | None) -> bool:
+    """Whether the file at ``path`` (in the site) counts: not in ``skipped``, in no ignored
+    folder, not an ignored name."""
+    if skipped is not None and path.startswith(skipped):
+        return False
+    *folders, name = path.split("/")
+    return not is_ignored_name(name) and not any(map(is_ignored_folder, folders))
 
 
 def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
@@ -106,17 +125,24 @@ def _never() -> bool:
     return False
 
 
+def _unused(inputs: InputScan) -> None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Reactions:
     """What the watcher does, in its own thread, one thing at a time: ``rebuild`` with the
     changed paths; ``catch_up`` on every look once nothing changed for ``quiet`` seconds
     (it returns at once when it has nothing to do); ``publish_due`` on every look (True
-    when it rebuilt because a scheduled brief's moment passed); ``say`` a line."""
+    when it rebuilt because a scheduled brief's moment passed); ``say`` a line. ``seen``
+    is told, just before ``rebuild``, what the look that found the change saw of the
+    inputs, for that rebuild (see the module docstring)."""
 
     rebuild: Callable[[list[str]], None]
     say: Callable[[str], None]
     catch_up: Callable[[], None] = field(default=_nothing)
     publish_due: Callable[[], bool] = field(default=_never)
+    seen: Callable[[InputScan], None] = field(default=_unused)
 
 
 def watch(
@@ -190,10 +216,11 @@ class _Watcher:
 
     def look(self) -> bool:
         """Rebuild if a watched file changed since the baseline; whether it did."""
-        current = snapshot(self.root, self.skip)
+        current, inputs = look_at_inputs(self.root, self.skip)
         changed = changed_paths(self.baseline, current)
         if not changed:
             return False
+        self.reactions.seen(inputs)
         self.reactions.rebuild(changed)
         self.baseline = refreshed(self.root, current, self.written_by_build)
         return True
