@@ -93,16 +93,16 @@ def _state(
 ) -> FileState | None:
     """The state of ``path``: ``known`` while ``info`` (its ``stat``, taken here when None)
     matches it, else read."""
-    # Joined as strings, no ``Path``: this runs for every input of every command.
-    full = os.path.join(folder, path)
+    # This runs for every input of every command: the path is joined only when it is
+    # needed, as a string (no ``Path``).
     try:
         if info is None:
-            info = os.stat(full)
+            info = os.stat(os.path.join(folder, path))
         if known is not None and _same(info, known):
             return known
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
-        return _read_state(full)
+        return _read_state(os.path.join(folder, path))
     except OSError:
         return None
 
