@@ -68,11 +68,18 @@ def read_record(cache: BuildCache | None, out: Path) -> BuildRecord | None:
 
 
 def with_files(
-    cache: BuildCache | None, out: Path, record: BuildRecord | None
+    cache: BuildCache | None,
+    out: Path,
+    record: BuildRecord | None,
+    kept: tuple[Path, BuildRecord] | None = None,
 ) -> BuildRecord | None:
-    """``record`` with its file lists, or None when they are not to be had."""
+    """``record`` with its file lists, or None when they are not to be had. ``kept``
+    (``serve``): the output folder and the whole record of this process's last build,
+    used instead of reading the lists back when ``record`` is the one it wrote."""
     if cache is None or record is None:
         return None
+    if kept is not None and kept[0] == out and _stamp(kept[1]) == _stamp(record):
+        return kept[1]
     files = cache.read(_record_name(out) + "-files")
     if not _is_part(files, tuple) or files[0] != _stamp(record):
         return None  # written by another build than the summary: trust neither
@@ -145,7 +152,14 @@ def is_up_to_date(
 
 @dataclass(frozen=True, slots=True)
 class PreviousOutput:
-    """The output folder ``out``, its spare, and the record of the build that made them."""
+    """The output folder ``out``, its spare, and the record of the build that made them.
+
+    ``checked``: ``kept`` offers a file only once ``lstat`` showed it is still the one
+    written. Otherwise (the usual case) it offers what the record names, and ``holds``
+    checks a file when ``write`` is about to link it: at most one ``lstat`` per file of a
+    build, since most files are kept in place in the spare (checked there by ``write``)
+    and never linked. A file that fails ``holds`` stops the write
+    (``KeptFileChangedError``); the build then starts again with ``checked``."""
 
     out: Path
     record: BuildRecord | None
@@ -153,9 +167,10 @@ class PreviousOutput:
     # ``out`` and its spare as text, joined with each file's path in ``kept``.
     out_text: str = ""
     spare_text: str = ""
+    checked: bool = False
 
     @classmethod
-    def of(cls, out: Path, record: BuildRecord | None) -> PreviousOutput:
+    def of(cls, out: Path, record: BuildRecord | None, checked: bool = False) -> PreviousOutput:
         """The spare is trusted when it is the folder the record describes."""
         spare = folder_identity(spare_folder(out.resolve()))
         trusted = (
@@ -165,7 +180,8 @@ class PreviousOutput:
             and spare[0] == record.spare_inode
         )
         out = out.resolve()
-        return cls(out, record, trusted, os.fspath(out), os.fspath(spare_folder(out)))
+        texts = os.fspath(out) + os.sep, os.fspath(spare_folder(out)) + os.sep
+        return cls(out, record, trusted, *texts, checked=checked)
 
     @property
     def search_key(self) -> str | None:
@@ -178,22 +194,38 @@ class PreviousOutput:
         return Spare(self.record.spare_inode, self.record.spare)
 
     def kept(self, path: str, key: str) -> str | None:
-        """Where a file made for ``key`` at ``path`` is still on disk: in the spare (then it
-        stays in place) or in the output (then it is linked), else None."""
+        """Where a file made for ``key`` at ``path`` is on disk: in the output (then it is
+        linked), or, ``checked``, in the spare (then it stays in place), else None."""
         if self.record is None:
             return None
         # Paths joined as strings: this runs for every page of every build.
-        if self.spare_trusted and self.record.spare is not None:
+        written = self.record.current.get(path)
+        if written is not None and written.key == key:
+            file = self.out_text + path
+            if not self.checked or written.matches(file):
+                return file
+        if self.checked and self.spare_trusted and self.record.spare is not None:
+            # (Only a list of files is made before ``write`` claims the spare: a stream's
+            # spare has moved by now, and ``write`` keeps what it holds anyway.)
             in_spare = self.record.spare.get(path)
             if in_spare is not None and in_spare.key == key:
-                file = os.path.join(self.spare_text, path)
+                file = self.spare_text + path
                 if in_spare.matches(file):
                     return file
-        written = self.record.current.get(path)
-        if written is None or written.key != key:
-            return None
-        file = os.path.join(self.out_text, path)
-        return file if written.matches(file) else None
+        return None
+
+    def holds(self, origin: str) -> bool:
+        """``origin`` (named by ``kept``) is still the file the record describes."""
+        record = self.record
+        if record is None:
+            return False
+        if origin.startswith(self.out_text):
+            known = record.current.get(origin[len(self.out_text) :])
+        elif origin.startswith(self.spare_text) and self.spare_trusted and record.spare:
+            known = record.spare.get(origin[len(self.spare_text) :])
+        else:
+            return False
+        return known is not None and known.matches(origin)
 
 
 def new_record(

@@ -22,6 +22,7 @@ from ..load.file_states import Scan, scan_files
 from ..load.load import Document, load_documents
 from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
+from ..output.previous_build import BuildRecord
 from ..progress import Progress, no_progress
 from ..render.site_index import IndexState, SiteIndex, updated_index
 
@@ -67,6 +68,10 @@ class Resident:
     load_always: bool = False
     # The index of the last build, updated by the next one (``site_index.updated_index``).
     index: IndexState | None = None
+    # The output folder and the record (with its file lists) of the last build that
+    # wrote one: the next build takes the lists from here when the record read from the
+    # cache is this one (``previous_build.with_files``).
+    output: tuple[Path, BuildRecord] | None = None
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
