@@ -36,7 +36,12 @@ class BuildRecord:
     (inode, mtime) after the build and ``current`` its files; ``spare_inode`` and
     ``spare`` the same of the spare folder (``write.Spare``), when its content is known.
     ``search_key`` and ``search`` say what the search bundle was made from and its files.
-    ``diagnostics`` and the counts are the build's result."""
+    ``diagnostics`` and the counts are the build's result.
+
+    ``slot`` (0 or 1) names the table that holds ``current``; the other holds ``spare``,
+    written by the build before as its ``current``, under that build's stamp
+    (``spare_stamp``). So a build writes one file list, not two: the spare's is on disk
+    already (the lists of 26,000 files took 0.3 s to pickle and write per build)."""
 
     options: str
     scanned_ns: int
@@ -51,6 +56,8 @@ class BuildRecord:
     briefs: int
     sources: int
     files: int
+    slot: int = 0
+    spare_stamp: str | None = None
 
 
 def _record_name(out: Path) -> str:
@@ -80,18 +87,30 @@ def with_files(
         return None
     if kept is not None and kept[0] == out and _stamp(kept[1]) == _stamp(record):
         return kept[1]
-    files = cache.read(_record_name(out) + "-files")
-    if not _is_part(files, tuple) or files[0] != _stamp(record):
+    current = _file_list(cache, out, record.slot, _stamp(record))
+    if current is None:
         return None  # written by another build than the summary: trust neither
-    current, spare = files[1]
+    spare = None
+    if record.spare_inode is not None and record.spare_stamp is not None:
+        spare = _file_list(cache, out, 1 - record.slot, record.spare_stamp)
     return replace(record, current=current, spare=spare)
 
 
+def _file_list(
+    cache: BuildCache, out: Path, slot: int, stamp: str
+) -> Mapping[str, KnownFile] | None:
+    """The file list in table ``slot``, if the build of ``stamp`` wrote it."""
+    files = cache.read(f"{_record_name(out)}-files-{slot}")
+    return files[1] if _is_part(files, dict) and files[0] == stamp else None
+
+
 def write_record(cache: BuildCache, out: Path, record: BuildRecord) -> None:
-    """Store ``record`` in two tables: its file lists (large) and the rest (small), both
-    marked with one stamp so a pair from two different builds is never mixed."""
+    """Store ``record`` in two tables: the file list of the output (large, in table
+    ``record.slot``) and the rest (small), both marked with one stamp so a pair from two
+    different builds is never mixed. The spare's list stays in the other table, where the
+    build before wrote it (``spare_stamp`` says which build)."""
     stamp = _stamp(record)
-    cache.write(_record_name(out) + "-files", (stamp, (record.current, record.spare)))
+    cache.write(f"{_record_name(out)}-files-{record.slot}", (stamp, dict(record.current)))
     cache.write(_record_name(out), (stamp, replace(record, current={}, spare=None)))
 
 
@@ -252,6 +271,8 @@ def new_record(
             current[file.path] = spare_files[file.path]
     spare = folder_identity(spare_folder(previous.out))
     known = old is not None and spare is not None and spare[0] == old.out[0]
+    # The spare's list is the old record's ``current``, in its table: this one goes to the other.
+    slot = 1 - old.slot if old is not None else 0
     return BuildRecord(
         options=options,
         scanned_ns=scan[0],
@@ -266,4 +287,6 @@ def new_record(
         briefs=0,
         sources=0,
         files=len(current),
+        slot=slot,
+        spare_stamp=_stamp(old) if known and old else None,
     )
