@@ -11,7 +11,8 @@ No global state: a ``Memo`` lives as long as whoever holds it (``serve``'s resid
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -44,10 +45,38 @@ class Memo:
         self._now[key] = (args, result)
         return result
 
+    def each(
+        self, function: Callable[..., Result], rows: Sequence[tuple[Any, ...]], **context: Any
+    ) -> list[Result]:
+        """``[function(*row, **context) for row in rows]``, a row's result found while the
+        row holds the same objects (strings and numbers: values) as the row with the same
+        first object in the last build's call. One dict lookup per row: a list of 16,000
+        briefs costs what ``call`` costs for a few hundred."""
+        key = (Memo.each, function)
+        found = self._now.get(key) or self._last.get(key)
+        last: dict[int, tuple[tuple[Any, ...], Any]] = found[1] if found else {}
+        table: dict[int, tuple[tuple[Any, ...], Any]] = {}
+        results = []
+        for row in rows:
+            entry = last.get(id(row[0]))
+            if entry is None or not _same_row(entry[0], row):
+                entry = (row, function(*row, **context))
+            table[id(row[0])] = entry
+            results.append(entry[1])
+        self._now[key] = ((), table)
+        return results
+
     def new_build(self) -> None:
         """Forget the results the build just finished did not use: their arguments are
         gone (an edited brief), so nothing would find them again."""
         self._last, self._now = self._now, {}
+
+
+def _same_row(kept: tuple[Any, ...], given: tuple[Any, ...]) -> bool:
+    """``_same`` for each argument; identity first, in C (nearly every row is the same)."""
+    if len(kept) != len(given):
+        return False
+    return all(map(operator.is_, kept, given)) or all(map(_same, kept, given))
 
 
 def _same(kept: Any, given: Any) -> bool:
@@ -60,6 +89,11 @@ class NoMemo(Memo):
 
     def call(self, function: Callable[..., Result], *args: Any, **context: Any) -> Result:
         return function(*args, **context)
+
+    def each(
+        self, function: Callable[..., Result], rows: Sequence[tuple[Any, ...]], **context: Any
+    ) -> list[Result]:
+        return [function(*row, **context) for row in rows]
 
 
 NO_MEMO = NoMemo()
