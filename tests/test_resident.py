@@ -42,8 +42,22 @@ def brief_date(site: Path, rng: random.Random) -> str:
     return f"date {day} of {path.name}"
 
 
-# What moves briefs across the pages of a paragraph's citing list, besides EDITS.
+def brief_tag_spelling(site: Path, rng: random.Random) -> str:
+    """A tag of a brief spelled otherwise (same slug): enough of them rename the tag on
+    every page that shows it, also on cards of briefs that were not edited."""
+    path = rng.choice([p for p in _briefs(site) if '\ntags: ["' in p.read_text("utf-8")])
+    text = path.read_text("utf-8")
+    found = re.search(r'\ntags: \["([^"]+)"', text)
+    assert found is not None
+    spelling = rng.choice([str.upper, str.lower, str.title])(found.group(1))
+    path.write_text(text[: found.start(1)] + spelling + text[found.end(1) :], "utf-8")
+    return f"tag {spelling} on {path.name}"
+
+
+# What moves briefs across the pages of a paragraph's citing list, besides EDITS; and
+# tags renamed by the spelling most of their briefs use.
 LIST_EDITS = [brief_date, brief_date, brief_new, brief_delete, brief_word]
+LIST_EDITS += [brief_tag_spelling] * 4
 
 
 def _resident_build(site: Path, out: Path, kept: Resident) -> tuple[bool, list[str]]:
