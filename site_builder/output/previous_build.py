@@ -16,7 +16,7 @@ import operator
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..cache import BuildCache
@@ -60,6 +60,9 @@ class BuildRecord:
     spare_stamp: str | None = None
 
 
+_FIELDS = tuple(field.name for field in fields(BuildRecord))
+
+
 def _record_name(out: Path) -> str:
     """The cache table of the builds into ``out`` (each output folder has its own)."""
     return "output-" + hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
@@ -71,7 +74,14 @@ def read_record(cache: BuildCache | None, out: Path) -> BuildRecord | None:
     if cache is None:
         return None
     record = cache.read(_record_name(out))
-    return record[1] if _is_part(record, BuildRecord) else None
+    found = record[1] if _is_part(record, BuildRecord) else None
+    return found if isinstance(found, BuildRecord) and _complete(found) else None
+
+
+def _complete(record: BuildRecord) -> bool:
+    """Every field is set: a record pickled by a version of site-builder whose
+    ``BuildRecord`` had fewer fields unpickles without them (then it is of no use)."""
+    return all(hasattr(record, name) for name in _FIELDS)
 
 
 def with_files(
