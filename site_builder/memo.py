@@ -46,21 +46,31 @@ class Memo:
         return result
 
     def each(
-        self, function: Callable[..., Result], rows: Sequence[tuple[Any, ...]], **context: Any
+        self,
+        function: Callable[..., Result],
+        rows: Sequence[tuple[Any, ...]],
+        *shared: str | int,
+        **context: Any,
     ) -> list[Result]:
-        """``[function(*row, **context) for row in rows]``, a row's result found while the
-        row holds the same objects (strings and numbers: values) as the row with the same
-        first object in the last build's call. One dict lookup per row: a list of 16,000
-        briefs costs what ``call`` costs for a few hundred."""
-        key = (Memo.each, function)
+        """``[function(*row, *shared, **context) for row in rows]``, a row's result found
+        while the row holds the same objects (strings and numbers: values) as the row with
+        the same first object in the last build's call with these ``shared`` values. One
+        dict lookup per row: a list of 26,000 pages costs what ``call`` costs for a few
+        hundred."""
+        key = (Memo.each, function, *shared)
         found = self._now.get(key) or self._last.get(key)
         last: dict[int, tuple[tuple[Any, ...], Any]] = found[1] if found else {}
         table: dict[int, tuple[tuple[Any, ...], Any]] = {}
         results = []
         for row in rows:
             entry = last.get(id(row[0]))
-            if entry is None or not _same_row(entry[0], row):
-                entry = (row, function(*row, **context))
+            # The same objects, compared in C (nearly every row), or else by ``_same``.
+            if (
+                entry is None
+                or len(entry[0]) != len(row)
+                or not (all(map(operator.is_, entry[0], row)) or all(map(_same, entry[0], row)))
+            ):
+                entry = (row, function(*row, *shared, **context))
             table[id(row[0])] = entry
             results.append(entry[1])
         self._now[key] = ((), table)
@@ -70,13 +80,6 @@ class Memo:
         """Forget the results the build just finished did not use: their arguments are
         gone (an edited brief), so nothing would find them again."""
         self._last, self._now = self._now, {}
-
-
-def _same_row(kept: tuple[Any, ...], given: tuple[Any, ...]) -> bool:
-    """``_same`` for each argument; identity first, in C (nearly every row is the same)."""
-    if len(kept) != len(given):
-        return False
-    return all(map(operator.is_, kept, given)) or all(map(_same, kept, given))
 
 
 def _same(kept: Any, given: Any) -> bool:
@@ -91,9 +94,13 @@ class NoMemo(Memo):
         return function(*args, **context)
 
     def each(
-        self, function: Callable[..., Result], rows: Sequence[tuple[Any, ...]], **context: Any
+        self,
+        function: Callable[..., Result],
+        rows: Sequence[tuple[Any, ...]],
+        *shared: str | int,
+        **context: Any,
     ) -> list[Result]:
-        return [function(*row, **context) for row in rows]
+        return [function(*row, *shared, **context) for row in rows]
 
 
 NO_MEMO = NoMemo()

@@ -471,12 +471,13 @@ def _update_tree(
     written = set()
     wanted = set()
     for file in files:
-        _check_path(file.path)
         wanted.add(file.path)
         known = present.get(file.path)
+        if known is None:  # (a path the spare holds was checked when it was written)
+            _check_path(file.path)
         # Joined as text: pathlib per file cost more than the lstat on large sites.
         kept = known if known is not None and known.key == file.key else None
-        if kept is not None and kept.matches(os.path.join(folder_text, file.path)):
+        if kept is not None and kept.matches(f"{folder_text}/{file.path}"):
             continue
         target = folder / file.path
         parent = file.path.rpartition("/")[0]

@@ -121,7 +121,7 @@ def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> lis
     a second per rebuild."""
     listings = Listings(index, memo)
     pages = home_pages(index, config, listings, memo)
-    pages += [listings.page(b) for b in index.briefs]
+    pages += listings.pages
     pages.append(sources_list(index, memo))
     pages += [source_detail(s, index, memo) for s in index.sources]
     pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
@@ -165,6 +165,7 @@ class Listings:
         ]
         made = memo.each(_listing_and_page, rows)
         self._made = {brief.path: both for brief, both in zip(index.briefs, made, strict=True)}
+        self.pages = [page for _, page in made]  # each brief's page, in the site's order
 
     def of(self, brief: Brief) -> dict[str, Any]:
         return self._made[brief.path][0]

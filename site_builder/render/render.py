@@ -102,8 +102,8 @@ def render_stream(
     to_render: list[tuple[Page, str | None]] = []
     # The same page object and site key give the same key: identities name the same
     # documents the same way in every build. (One lookup per page: ``Memo.each``.)
-    rows = [(page, site_key) for page in pages]
-    keys = memo.each(page_key, rows, identities=identities or {})
+    rows = [(page,) for page in pages]
+    keys = memo.each(page_key, rows, site_key, identities=identities or {})
     for page, key in zip(pages, keys, strict=True):
         path = output_path(page.page)
         origin = previous(path, key) if key is not None else None
