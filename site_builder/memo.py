@@ -11,7 +11,8 @@ No global state: a ``Memo`` lives as long as whoever holds it (``serve``'s resid
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -44,6 +45,37 @@ class Memo:
         self._now[key] = (args, result)
         return result
 
+    def each(
+        self,
+        function: Callable[..., Result],
+        rows: Sequence[tuple[Any, ...]],
+        *shared: str | int,
+        **context: Any,
+    ) -> list[Result]:
+        """``[function(*row, *shared, **context) for row in rows]``, a row's result found
+        while the row holds the same objects (strings and numbers: values) as the row with
+        the same first object in the last build's call with these ``shared`` values. One
+        dict lookup per row: a list of 26,000 pages costs what ``call`` costs for a few
+        hundred."""
+        key = (Memo.each, function, *shared)
+        found = self._now.get(key) or self._last.get(key)
+        last: dict[int, tuple[tuple[Any, ...], Any]] = found[1] if found else {}
+        table: dict[int, tuple[tuple[Any, ...], Any]] = {}
+        results = []
+        for row in rows:
+            entry = last.get(id(row[0]))
+            # The same objects, compared in C (nearly every row), or else by ``_same``.
+            if (
+                entry is None
+                or len(entry[0]) != len(row)
+                or not (all(map(operator.is_, entry[0], row)) or all(map(_same, entry[0], row)))
+            ):
+                entry = (row, function(*row, *shared, **context))
+            table[id(row[0])] = entry
+            results.append(entry[1])
+        self._now[key] = ((), table)
+        return results
+
     def new_build(self) -> None:
         """Forget the results the build just finished did not use: their arguments are
         gone (an edited brief), so nothing would find them again."""
@@ -60,6 +92,15 @@ class NoMemo(Memo):
 
     def call(self, function: Callable[..., Result], *args: Any, **context: Any) -> Result:
         return function(*args, **context)
+
+    def each(
+        self,
+        function: Callable[..., Result],
+        rows: Sequence[tuple[Any, ...]],
+        *shared: str | int,
+        **context: Any,
+    ) -> list[Result]:
+        return [function(*row, *shared, **context) for row in rows]
 
 
 NO_MEMO = NoMemo()

@@ -49,6 +49,8 @@ from .output.previous_build import (
     write_record,
 )
 from .output.write import (
+    KeptFileChangedError,
+    OutputWriteError,
     check_output_folder,
     output_lock,
     recover_interrupted_swap,
@@ -310,7 +312,8 @@ def _build_locked(
         index = resident.site_index(checked.corpus, options.drafts, options.clock)
     else:
         index = build_index(checked.corpus, drafts=options.drafts, clock=options.clock)
-    previous = PreviousOutput.of(out, with_files(cache, out, record))
+    kept = resident.output if resident is not None else None
+    previous = PreviousOutput.of(out, with_files(cache, out, record, kept))
     site = _site_files(checked, index, options, previous, progress, memo=memo)
     files: Iterable[OutputFile] = site.files
     if options.check_links:  # the link check reads every page: then they are held at once
@@ -319,7 +322,23 @@ def _build_locked(
         if broken:
             return BuildResult(checked, out, 0, broken)
     made: list[OutputFile] = []  # what was written, without the bytes (for the record)
-    written = write_output(_recorded(files, made), out, previous.spare(), cache is not None)
+    try:
+        written = write_output(
+            _recorded(files, made), out, previous.spare(), cache is not None, previous.holds
+        )
+    except OutputWriteError as error:
+        if not isinstance(error.__cause__, KeptFileChangedError):
+            raise
+        previous, site, written = _written_again(
+            checked,
+            index,
+            options,
+            previous,
+            progress=progress,
+            memo=memo,
+            made=made,
+            keep_spare=cache is not None,
+        )
     progress("rendering and writing files", 1, 1)
     if cache is not None:
         clock = latest_date(index) is None  # then the feed's date is the clock's
@@ -331,8 +350,34 @@ def _build_locked(
         key = _STALE_SEARCH if site.search_pending else _options_key(options, clock, schedule)
         record = new_record(previous, made, written, key, scan)
         if record is not None:
-            write_record(cache, out, _with_result(record, checked, made, site.search_key))
+            record = _with_result(record, checked, made, site.search_key)
+            write_record(cache, out, record)
+        if resident is not None:  # what it wrote, so the next build need not read it back
+            resident.output = (out, record) if record is not None else None
     return BuildResult(checked, out, len(made), search_pending=site.search_pending)
+
+
+def _written_again(
+    checked: CheckResult,
+    index: SiteIndex,
+    options: BuildOptions,
+    previous: PreviousOutput,
+    *,
+    progress: Progress,
+    memo: Memo,
+    made: list[OutputFile],
+    keep_spare: bool,
+) -> tuple[PreviousOutput, _SiteFiles, set[str]]:
+    """The site written again after a file of the last output turned out changed by hand
+    since (``KeptFileChangedError``): this time trusting no file before ``lstat`` vouches
+    for it (``PreviousOutput.checked``)."""
+    previous = PreviousOutput.of(previous.out, previous.record, checked=True)
+    site = _site_files(checked, index, options, previous, progress, memo=memo)
+    made.clear()
+    written = write_output(
+        _recorded(site.files, made), previous.out, previous.spare(), keep_spare, previous.holds
+    )
+    return previous, site, written
 
 
 def _with_build_warnings(checked: CheckResult, options: BuildOptions) -> CheckResult:
@@ -413,7 +458,8 @@ def _recorded(files: Iterable[OutputFile], made: list[OutputFile]) -> Iterator[O
     """``files``, each appended to ``made`` without its bytes once it is handed on."""
     for file in files:
         yield file
-        made.append(OutputFile(file.path, key=file.key))  # (``replace`` cost 0.1 s a build)
+        # Without its bytes (``replace`` cost 0.1 s a build); a kept file has none.
+        made.append(file if file.content is None else OutputFile(file.path, key=file.key))
 
 
 def _kept_bundle(previous: PreviousOutput, key: str) -> list[OutputFile] | None:

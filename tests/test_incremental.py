@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.parse import first_plain_word
-from site_builder.cache import CACHE_DIR
+from site_builder.cache import CACHE_DIR, open_cache
 from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
@@ -374,3 +374,31 @@ def test_pages_rendered_in_forked_processes_are_the_same(
     assert _build(site, tmp_path / "forked", capsys, "--no-search", "--no-cache")[0] == 0
     assert forks, "the pages were rendered in more than one process"
     assert tree(tmp_path / "forked") == tree(tmp_path / "alone")
+
+
+def test_a_record_from_an_older_version_is_not_used(
+    pristine: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build record pickled when ``BuildRecord`` had fewer fields unpickles without
+    them: the build must treat it as missing, not fail on the absent field."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out, cold = tmp_path / "public", tmp_path / "cold"
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    cache = open_cache(site)
+    assert cache is not None
+    name = previous_build._record_name(out)
+    written = cache.read(name)
+    state = previous_build.BuildRecord.__getstate__
+    with monkeypatch.context() as patch:  # pickled as before ``slot`` and ``spare_stamp``
+        patch.setattr(previous_build.BuildRecord, "__getstate__", lambda r: state(r)[:-2])
+        cache.write(name, written)
+    assert not hasattr(cache.read(name)[1], "slot")
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    brief_word(site, random.Random(4))
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert _build(site, cold, capsys, "--no-search", "--no-cache")[0] == 0
+    assert tree(out) == tree(cold)

@@ -42,8 +42,22 @@ def brief_date(site: Path, rng: random.Random) -> str:
     return f"date {day} of {path.name}"
 
 
-# What moves briefs across the pages of a paragraph's citing list, besides EDITS.
+def brief_tag_spelling(site: Path, rng: random.Random) -> str:
+    """A tag of a brief spelled otherwise (same slug): enough of them rename the tag on
+    every page that shows it, also on cards of briefs that were not edited."""
+    path = rng.choice([p for p in _briefs(site) if '\ntags: ["' in p.read_text("utf-8")])
+    text = path.read_text("utf-8")
+    found = re.search(r'\ntags: \["([^"]+)"', text)
+    assert found is not None
+    spelling = rng.choice([str.upper, str.lower, str.title])(found.group(1))
+    path.write_text(text[: found.start(1)] + spelling + text[found.end(1) :], "utf-8")
+    return f"tag {spelling} on {path.name}"
+
+
+# What moves briefs across the pages of a paragraph's citing list, besides EDITS; and
+# tags renamed by the spelling most of their briefs use.
 LIST_EDITS = [brief_date, brief_date, brief_new, brief_delete, brief_word]
+LIST_EDITS += [brief_tag_spelling] * 4
 
 
 def _resident_build(site: Path, out: Path, kept: Resident) -> tuple[bool, list[str]]:
@@ -155,3 +169,51 @@ def test_a_rebuild_loads_only_the_edited_file_and_reuses_what_was_made(
     assert checked == changed  # only the edited brief is checked again
     unchanged = [path for path in before if path not in changed]
     assert all(kept.documents[path].document is before[path].document for path in unchanged)
+
+
+def _changed_by_last_build(out: Path) -> list[Path]:
+    """Pages of ``out`` that are not the spare's file (the last build wrote them)."""
+    spare = out.parent / f".{out.name}.spare"
+    return sorted(
+        path
+        for path in out.rglob("index.html")
+        if not (spare / path.relative_to(out)).exists()
+        or (spare / path.relative_to(out)).stat().st_ino != path.stat().st_ino
+    )
+
+
+@pytest.mark.parametrize("damage", ["edit", "delete", "delete-output", "delete-spare"])
+def test_output_changed_by_hand_while_serving_is_rebuilt_as_cold(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    damage: str,
+) -> None:
+    """A resident build trusts its record of the output without ``lstat`` for the pages
+    it takes from there; a page changed by hand is found when it is about to be linked,
+    and the build starts again checking every file."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served, cold = tmp_path / "served", tmp_path / "cold"
+    kept = Resident()
+    rng = random.Random(7)
+    for _ in range(2):  # the second build leaves a spare that differs from the output
+        brief_word(site, rng)
+        assert _resident_build(site, served, kept)[0]
+    changed = _changed_by_last_build(served)
+    assert changed
+    if damage == "edit":  # in place: the spare's link to the same file is changed too
+        for page in changed:
+            page.write_text("von Hand", "utf-8")
+    elif damage == "delete":
+        for page in changed:
+            page.unlink()
+        (served / "sources" / "index.html").unlink()  # the spare still holds it
+    elif damage == "delete-output":
+        shutil.rmtree(served)
+    else:
+        shutil.rmtree(served.parent / f".{served.name}.spare")
+    brief_word(site, rng)  # another brief, most likely: the damaged pages keep their keys
+    assert _resident_build(site, served, kept)[0]
+    assert _cold_build(site, cold, capsys)[0]
+    assert tree(served) == tree(cold)

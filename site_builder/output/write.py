@@ -20,7 +20,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -49,6 +49,20 @@ class OutputFolderError(Exception):
 
 class OutputWriteError(Exception):
     """Writing the output failed (disk full, no permission); the previous output is intact."""
+
+
+class KeptFileChangedError(OSError):
+    """A file of the previous output that a page was to be taken from is not the one the
+    last build wrote (edited or removed by hand since): the page must be rendered."""
+
+
+def _trusted(origin: str) -> bool:
+    """``write_output``'s default: origins were checked by whoever named them."""
+    return True
+
+
+# origin → True when it still holds what the build that wrote it recorded
+OriginCheck = Callable[[str], bool]
 
 
 def check_output_folder(out: Path, site_root: Path) -> None:
@@ -183,7 +197,11 @@ def spare_folder(out: Path) -> Path:
 
 
 def write_output(
-    files: Iterable[OutputFile], out: Path, spare: Spare | None = None, keep_spare: bool = False
+    files: Iterable[OutputFile],
+    out: Path,
+    spare: Spare | None = None,
+    keep_spare: bool = False,
+    holds: OriginCheck = _trusted,
 ) -> set[str]:
     """Write ``files`` as the complete content of ``out`` (call ``check_output_folder``
     first, and hold ``output_lock``), starting from the spare folder when ``spare``
@@ -191,7 +209,9 @@ def write_output(
     ``out`` and its siblings ``.NAME.new-PID-RANDOM``, ``.NAME.old-PID-RANDOM`` (made anew
     by this call) and ``.NAME.spare`` is ever written.
     Returns the paths of the files written (the others were already in place). Raises
-    ``OutputWriteError`` when the disk refuses, saying what became of the output."""
+    ``OutputWriteError`` when the disk refuses, saying what became of the output; its
+    cause is a ``KeptFileChangedError`` when ``holds`` refused a file's origin (checked
+    just before the file is linked from it)."""
     out = out.resolve()
     untouched = left_as_it_was(out)  # said of ``out`` as it is before this call
     try:
@@ -202,7 +222,7 @@ def write_output(
         raise OutputWriteError(f"{exc}; {untouched}") from exc
     stale: Path | None = None
     try:
-        written = _prepare(files, fresh, spare, spare_folder(out))
+        written = _prepare(files, fresh, (spare, spare_folder(out)), holds)
         stale = new_folder(out.parent, f".{out.name}.old-{os.getpid()}-")
         _swap(fresh, out, stale)
     except _SwapUndoneError as exc:
@@ -248,7 +268,10 @@ def _discard(folder: Path) -> None:
 
 
 def _prepare(
-    files: Iterable[OutputFile], fresh: Path, spare: Spare | None, spare_path: Path
+    files: Iterable[OutputFile],
+    fresh: Path,
+    spare_at: tuple[Spare | None, Path],
+    holds: OriginCheck,
 ) -> set[str]:
     """The new output in ``fresh``: the spare brought up to date when it can be claimed
     (renamed, so no other build can use it at the same time), else written whole.
@@ -256,9 +279,10 @@ def _prepare(
     ``files`` may be a stream made as it is written (a large site is never held in memory
     at once); if bringing the spare up to date fails, a list is written whole instead, a
     stream cannot be had twice: the error stands (the output is untouched either way)."""
+    spare, spare_path = spare_at
     if spare is not None and _claim(spare_path, spare.inode, fresh):
         try:
-            return _update_tree(files, fresh, spare.files)
+            return _update_tree(files, fresh, spare.files, holds)
         except (OSError, ValueError):
             _discard(fresh)  # anything unexpected: write it whole
             if not isinstance(files, list):
@@ -267,7 +291,7 @@ def _prepare(
         _remove_ours(spare_path)  # a spare nobody knows the content of is of no use
     if not fresh.is_dir():
         fresh.mkdir()  # the failed update above removed the claimed spare
-    return _write_tree(files, fresh)
+    return _write_tree(files, fresh, holds)
 
 
 def _claim(spare_path: Path, inode: int, fresh: Path) -> bool:
@@ -413,7 +437,7 @@ def _is_running(pid: int) -> bool:
     return True
 
 
-def _write_tree(files: Iterable[OutputFile], folder: Path) -> set[str]:
+def _write_tree(files: Iterable[OutputFile], folder: Path, holds: OriginCheck) -> set[str]:
     """Write ``files`` into the new, empty ``folder`` (made by this build). Each path must
     be a plain relative path (no ``..``, ``.``, empty or absolute part): checked on the
     text, which is enough here because ``folder`` is new and holds only what this loop
@@ -428,13 +452,16 @@ def _write_tree(files: Iterable[OutputFile], folder: Path) -> set[str]:
         if parent and parent not in made:
             (folder / parent).mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        _put(file, folder / file.path)
+        _put(file, folder / file.path, holds)
         written.add(file.path)
     return written
 
 
 def _update_tree(
-    files: Iterable[OutputFile], folder: Path, present: Mapping[str, KnownFile]
+    files: Iterable[OutputFile],
+    folder: Path,
+    present: Mapping[str, KnownFile],
+    holds: OriginCheck,
 ) -> set[str]:
     """Turn ``folder``, which holds ``present``, into ``files``: a file made for the same key
     and untouched since stays, others are replaced, those no longer wanted are removed. A
@@ -444,12 +471,13 @@ def _update_tree(
     written = set()
     wanted = set()
     for file in files:
-        _check_path(file.path)
         wanted.add(file.path)
         known = present.get(file.path)
+        if known is None:  # (a path the spare holds was checked when it was written)
+            _check_path(file.path)
         # Joined as text: pathlib per file cost more than the lstat on large sites.
         kept = known if known is not None and known.key == file.key else None
-        if kept is not None and kept.matches(os.path.join(folder_text, file.path)):
+        if kept is not None and kept.matches(f"{folder_text}/{file.path}"):
             continue
         target = folder / file.path
         parent = file.path.rpartition("/")[0]
@@ -458,7 +486,7 @@ def _update_tree(
             folders.add(parent)
         if known is not None:
             target.unlink(missing_ok=True)
-        _put(file, target)
+        _put(file, target, holds)
         written.add(file.path)
     for path in present.keys() - wanted:
         (folder / path).unlink(missing_ok=True)
@@ -483,11 +511,15 @@ def _check_path(path: str) -> None:
         raise ValueError(f"refusing to write outside the output folder: {path!r}")
 
 
-def _put(file: OutputFile, target: Path) -> None:
+def _put(file: OutputFile, target: Path, holds: OriginCheck) -> None:
     """Write the file, or link it when the previous output holds its bytes already: no
     bytes are written, and the file keeps its identity, so the next build can keep it too.
-    (Where links cannot be made, as across file systems, the bytes are copied.)"""
+    (Where links cannot be made, as across file systems, the bytes are copied.) The
+    origin is checked here, just before it is used (``holds``), not when the page was
+    passed over: most kept files never need it (the spare holds them in place)."""
     if file.origin is not None and file.content is None:
+        if not holds(file.origin):
+            raise KeptFileChangedError(errno.ESTALE, "changed since it was written", file.origin)
         try:
             os.link(file.origin, target, follow_symlinks=False)
             return

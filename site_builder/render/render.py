@@ -100,10 +100,11 @@ def render_stream(
     previews = LazyPreviews(index.sources)
     pages = all_pages(index, config, memo)
     to_render: list[tuple[Page, str | None]] = []
-    for page in pages:
-        # The same page object and site key give the same key: identities name the same
-        # documents the same way in every build.
-        key = memo.call(page_key, page, site_key, identities=identities or {})
+    # The same page object and site key give the same key: identities name the same
+    # documents the same way in every build. (One lookup per page: ``Memo.each``.)
+    rows = [(page,) for page in pages]
+    keys = memo.each(page_key, rows, site_key, identities=identities or {})
+    for page, key in zip(pages, keys, strict=True):
         path = output_path(page.page)
         origin = previous(path, key) if key is not None else None
         if origin is not None:
@@ -253,7 +254,8 @@ def _feeds(
         site=config, briefs=index.briefs[:50], updated=updated
     )
     yield OutputFile("feed.xml", feed.encode("utf-8"))
-    entries = [(page.page, _last_modified(page)) for page in pages if page.in_sitemap]
+    shown = [(page,) for page in pages if page.in_sitemap]
+    entries = memo.each(_sitemap_entry, shown)
     # A large site's sitemap takes a second to render: between the builds of one process
     # (``serve``) it is made again only when its entries or the theme changed.
     key = hashlib.sha256(repr((site_key, entries)).encode("utf-8")).hexdigest()
@@ -268,6 +270,10 @@ def _sitemap(
     """``sitemap.xml`` of ``entries`` (page, last modified); ``key`` is their digest."""
     sitemap = env.get_template("sitemap.xml").render(pages=entries)
     return OutputFile("sitemap.xml", sitemap.encode("utf-8"))
+
+
+def _sitemap_entry(page: Page) -> tuple[str, str | None]:
+    return page.page, _last_modified(page)
 
 
 def _last_modified(page: Page) -> str | None:

@@ -21,7 +21,7 @@ from ..load.file_states import Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
-from ..output.previous_build import InputScan
+from ..output.previous_build import BuildRecord, InputScan
 from ..progress import Progress, no_progress
 from ..render.site_index import IndexState, SiteIndex, updated_index
 
@@ -70,6 +70,10 @@ class Resident:
     # The inputs as ``serve``'s watcher walked them just before this build (``watch.
     # look_at_inputs``): the build takes them instead of walking the inputs again.
     inputs: InputScan | None = None
+    # The output folder and the record (with its file lists) of the last build that
+    # wrote one: the next build takes the lists from here when the record read from the
+    # cache is this one (``previous_build.with_files``).
+    output: tuple[Path, BuildRecord] | None = None
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
