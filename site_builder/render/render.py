@@ -242,7 +242,8 @@ class SourceLines:
         made = self._made.get(id(source))
         if made is None or made[0] is not source:
             template = self._env.get_template("partials/source_meta.html")
-            made = self._made[id(source)] = (source, Markup(template.render(source=source)))
+            line = Markup(template.render(source=source))  # escaped as it was rendered
+            made = self._made[id(source)] = (source, line)
         return made[1]
 
 
