@@ -25,6 +25,7 @@ from site_builder.check import incremental
 from site_builder.check import quick_check as quick_check_module
 from site_builder.check.quick_check import check_quickly
 from site_builder.cli import main
+from site_builder.load.front_matter import MAX_FILE_BYTES
 from site_builder.lock.lock import LOCK_NAME
 from site_builder.pipeline import CheckOptions, CheckResult, check_site
 from tests.test_incremental import (
@@ -350,3 +351,21 @@ def test_an_edit_of_a_source_checks_the_briefs_citing_it_again(
     check_quickly(site, CheckOptions(frozen=True))
     _insert_after(site / source.path, '\ntitle: "', "Geändert: ")
     assert _rechecked(site, monkeypatch) == citing
+
+
+def test_a_check_with_an_empty_cache_finds_what_a_cold_check_finds(
+    pristine: Path, tmp_path: Path
+) -> None:
+    """A check that finds no cache loads every file and frees each file's pickle once it
+    is unpacked: its documents, and the files that gave none (too large to read, not
+    UTF-8), are then known without their pickles."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    shutil.rmtree(site / ".site-builder-cache")
+    too_large = b"x" * (MAX_FILE_BYTES + 1)
+    briefs, sources = _briefs(site), _sources(site)
+    briefs[0].write_bytes(briefs[0].read_bytes() + too_large)  # never read
+    briefs[1].write_bytes(b"\xff" + briefs[1].read_bytes())  # not UTF-8
+    sources[0].write_bytes(sources[0].read_bytes() + too_large)
+    sources[1].write_bytes(b"\xff" + sources[1].read_bytes())
+    assert {"file-too-large", "encoding"} <= quick_check(site, "an empty cache")

@@ -167,6 +167,34 @@ def test_raw_html_gives_no_html_tokens(md: MarkdownIt, src: str) -> None:
     assert not types & {"html_block", "html_inline"}
 
 
+HTML_CASES = [
+    '<ul style="x">\n<li>a</li>\n</ul>\n',
+    "<script>alert(1)</script>\n",
+    "<!-- comment -->\nText\n",
+    "<div>\n*a*\n</div>\n",
+    "Text <b>x</b> and <a href='javascript:x'>y</a>\n",
+    "> <p>quoted</p>\n\n- <i>item</i>\n",
+    "Absatz\n<div>follows</div>\n",
+    "<![CDATA[x]]>\n<?php x ?>\n<!DOCTYPE html>\n",
+]
+
+
+@pytest.mark.parametrize("src", HTML_CASES)
+def test_turning_the_html_rules_off_changes_nothing(md: MarkdownIt, src: str) -> None:
+    """The parser leaves out markdown-it's HTML rules (they cannot fire with ``html``
+    off): every text gives what the parser with them gave."""
+    with_rules = create_markdown()
+    with_rules.block.ruler.enable("html_block")
+    with_rules.inline.ruler.enable("html_inline")
+    assert with_rules.render(src) == md.render(src)
+    assert [t.as_dict() for t in with_rules.parse(src)] == [t.as_dict() for t in md.parse(src)]
+
+
+def test_the_html_rules_are_off(md: MarkdownIt) -> None:
+    assert "html_block" not in [rule.name for rule in md.block.ruler.__rules__ if rule.enabled]
+    assert "html_inline" not in [rule.name for rule in md.inline.ruler.__rules__ if rule.enabled]
+
+
 def test_raw_html_is_text(md: MarkdownIt) -> None:
     assert kinds(children(md, '<ul style="x">')) == [("text", '<ul style="x">')]
 

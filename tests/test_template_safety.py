@@ -19,6 +19,12 @@ UNESCAPED = {
     "test_citation_markers)",
     ("templates/source.html", "{{ body|safe }}"): "the source body from render_markdown, "
     "made as the brief body is (test_hostile_markdown, test_markdown_safety)",
+    (
+        "site_builder/render/render.py",
+        "line = Markup(template.render(source=source))  # escaped as it was rendered",
+    ): "a source's line in a brief's source list (render.SourceLines), rendered by the "
+    "theme's autoescaping environment from partials/source_meta.html, as brief.html "
+    "rendered it before (test_source_lines)",
     ("templates/page.html", "{{ body|safe }}"): "a site page's body from render_markdown, "
     "made as the brief body is, where a citation is only text (test_site_pages)",
 }

@@ -9,7 +9,7 @@ The diagnostics are those of ``pipeline.check_site``: the same checks run
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..cache import BuildCache, open_cache, shard_of
@@ -18,7 +18,13 @@ from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
 from ..load.file_states import SETTLE_NS, Scan, scan_site
-from ..load.load import Document, LoadedFile, load_chunk, load_documents
+from ..load.load import (
+    Document,
+    LoadedFile,
+    load_chunk,
+    load_files,
+    unpack_dropping_results,
+)
 from ..lock.lock_cache import read_kept_lock
 from ..model import Corpus, Source
 from ..pipeline import CheckOptions, CheckResult, check_site
@@ -178,9 +184,13 @@ def _summarise(
 ) -> dict[str, FileSummary]:
     """The summaries of ``paths``, from their kept load results where the digest holds,
     else from loading them (the new load results are kept)."""
-    to_load = [path for path in paths if not store.has(path, digests.get(path))]
-    loaded = load_documents(store.root, _only(files, set(to_load)), progress=progress)
-    store.add(loaded.files, loaded.documents)
+    to_load = _only(files, {path for path in paths if not store.has(path, digests.get(path))})
+    pickled = load_files(store.root, to_load, progress=progress)
+    # Kept first, unpacked after: then each pickle can go as its document is made, and a
+    # cold check never holds the pickles and the documents of the whole site at once.
+    keep_documents(store.cache, pickled)
+    loaded = unpack_dropping_results(to_load, pickled)
+    store.add(loaded.files, loaded.documents, loaded.file_problems.keys())
     summaries = {}
     for path in paths:
         file = store.file(path)
@@ -190,7 +200,6 @@ def _summarise(
         else:
             document, found = file.unpacked()
         summaries[path] = summarise(path, file.digest, document, found)
-    keep_documents(store.cache, loaded.files)
     return summaries
 
 
@@ -216,12 +225,19 @@ class _CachedStore:
         self._expected: Mapping[str, str | None] = {}
         self._sources: dict[str, Source] = {}
         self._loaded: dict[str, Document] = {}
+        self._fresh: set[str] = set()
 
-    def add(self, files: Mapping[str, LoadedFile], documents: Mapping[str, Document]) -> None:
-        """Files loaded anew, and their documents (already unpickled: kept, not unpickled
-        again)."""
+    def add(
+        self,
+        files: Mapping[str, LoadedFile],
+        documents: Mapping[str, Document],
+        paths: Iterable[str],
+    ) -> None:
+        """Files loaded anew (``paths``; their pickles may be emptied once unpacked), and
+        their documents (already unpickled: kept, not unpickled again)."""
         self._added.update(files)
         self._loaded.update(documents)
+        self._fresh.update(paths)
 
     def expect(self, digests: Mapping[str, str | None]) -> None:
         """The digest of each file's bytes the documents must come from."""
@@ -242,8 +258,8 @@ class _CachedStore:
     def document(self, path: str) -> Document | None:
         if path in self._sources:
             return self._sources[path]
-        if path in self._loaded:
-            return self._loaded[path]
+        if path in self._fresh:  # a file that did not load has no document
+            return self._loaded.get(path)
         file = self.file(path)
         if file is None or file.digest != self._expected.get(path):
             # The load result kept with the summary went missing (a cache write that

@@ -462,10 +462,9 @@ _KIND_WORDS = {
 
 
 def _read_text(
-    field: Field, node: yaml.Node, to_span: ToSpan, label: Message | None = None
+    field: Field, node: yaml.Node, to_span: ToSpan, entry: bool = False
 ) -> str | Diagnostic:
-    """The text of a scalar; ``label`` names it in messages (default: the field)."""
-    label = label or literal(f"'{field.name}'")
+    """The text of a scalar: the field's value, or an ``entry`` of its list."""
     if not isinstance(node, yaml.ScalarNode):
         return _wrong_type(field, node, to_span)
     # The literal as written: YAML 1.1 would turn `NO` into False and `010` into 8.
@@ -477,7 +476,11 @@ def _read_text(
         return error(
             to_span(node),
             "control-character",
-            msg("{label} holds the {character}", label=label, character=describe_character(char)),
+            msg(
+                "{label} holds the {character}",
+                label=_text_label(field, entry),
+                character=describe_character(char),
+            ),
             hint=msg("remove the escape (such as \\x1b, \\e or \\u0085) from the quoted text"),
         )
     if len(text) > field.max_length:
@@ -486,13 +489,20 @@ def _read_text(
             "value-too-long",
             msg(
                 "{label} has {length:,} characters; at most {limit:,} are allowed",
-                label=label,
+                label=_text_label(field, entry),
                 length=len(text),
                 limit=field.max_length,
             ),
             hint=msg("shorten it; longer text belongs in the body"),
         )
     return text
+
+
+def _text_label(field: Field, entry: bool) -> Message:
+    """What a message calls the text (made only for a message: most texts need none)."""
+    if entry:
+        return msg("an entry of '{field}'", field=field.name)
+    return literal(f"'{field.name}'")
 
 
 def _read_url(field: Field, node: yaml.Node, to_span: ToSpan) -> str | Diagnostic:
@@ -679,7 +689,7 @@ def _read_entry(field: Field, item: yaml.Node, to_span: ToSpan) -> str | Diagnos
         return _tagged(field, item, to_span)
     text: str | Diagnostic | None = None
     if isinstance(item, yaml.ScalarNode) and item.tag != _TAG + "null":
-        text = _read_text(field, item, to_span, msg("an entry of '{field}'", field=field.name))
+        text = _read_text(field, item, to_span, entry=True)
     if text is None or (isinstance(text, Diagnostic) and text.code == "empty-field"):
         return error(
             to_span(item),

@@ -45,19 +45,19 @@ _SENTENCE_ENDS = (".", "!", "?", "…")
 _CLOSING_MARKS = '"“”»«)'
 _MARKUP = re.compile(r"[*_`\\&<\[!]")
 _SENTENCE_WINDOW = 500  # characters searched for the sentence around a citation
+# Made once, not per brief: every brief passes them, few need them.
+_NO_FRONT_MATTER = msg("brief has no front matter")
+_NO_FRONT_MATTER_HINT = msg(
+    "start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
+    '(or create it with: site-builder new "Title")'
+)
+_SLUG_LABEL = msg("URL slug")
 
 
 def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, list[Diagnostic]]:
     """The brief in ``data`` (read from ``path``, relative to the site) and its problems."""
     text, document, problems = read_document(
-        data,
-        path,
-        msg("brief has no front matter"),
-        hint=msg(
-            "start the file with '---', 'title: …', 'date: YYYY-MM-DD' and '---' "
-            '(or create it with: site-builder new "Title")'
-        ),
-        own_text=True,
+        data, path, _NO_FRONT_MATTER, hint=_NO_FRONT_MATTER_HINT, own_text=True
     )
     if document is None or not document.has_front_matter:
         return None, problems
@@ -70,7 +70,7 @@ def load_brief(path: str, data: bytes, md: MarkdownIt) -> tuple[Brief | None, li
         front_quotes, quote_problems = front_matter_quotes(document, text, values, unbalanced_quote)
         problems += field_problems + quote_problems
     slug = slugify(PurePosixPath(path).stem)
-    problems += file_slug_problems(path, slug, msg("URL slug"))
+    problems += file_slug_problems(path, slug, _SLUG_LABEL)
     if not slug:
         problems.append(
             error(

@@ -34,6 +34,10 @@ from .markdown_limits import NESTING_HINT, limit_problems
 from .slugs import slugify
 
 _POSITIONAL = re.compile(r"^p\d+$", re.IGNORECASE)
+# Made once, not per source: every source passes them, few need them.
+_NO_FRONT_MATTER = msg("source has no front matter")
+_NO_FRONT_MATTER_HINT = msg("start the file with '---', a line 'title: …', and '---'")
+_ID_LABEL = msg("id")
 _FLATTEN_HINT = msg(
     "flatten the nesting in the stored file, keeping its words; {hint}", hint=NESTING_HINT
 )
@@ -44,8 +48,8 @@ def load_source(path: str, data: bytes, md: MarkdownIt) -> tuple[Source | None, 
     _, document, problems = read_document(
         data,
         path,
-        msg("source has no front matter"),
-        hint=msg("start the file with '---', a line 'title: …', and '---'"),
+        _NO_FRONT_MATTER,
+        hint=_NO_FRONT_MATTER_HINT,
         own_text=False,  # a source is verbatim: what it holds is the article's
     )
     if document is None:
@@ -75,7 +79,7 @@ def _source_id(path: str, values: dict[str, object], problems: list[Diagnostic])
     if "id" in values:
         return str(values["id"])
     source_id = slugify(PurePosixPath(path).stem)
-    problems += file_slug_problems(path, source_id, msg("id"))
+    problems += file_slug_problems(path, source_id, _ID_LABEL)
     if not source_id:
         problems.append(
             error(

@@ -67,6 +67,10 @@ def create_markdown() -> MarkdownIt:
     """The one Markdown dialect of the site: CommonMark, raw HTML shown as text, citations,
     links only to allowed URLs; bounded work (``markdown_limits``)."""
     md = _SiteMarkdown("commonmark", {"html": False})
+    # With ``html`` off these two rules can never take anything (each first asks the
+    # option and answers no); off, they are not tried at every line and every "<".
+    md.block.ruler.disable("html_block")
+    md.inline.ruler.disable("html_inline")
     bound_work(md)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("citation", "unclosed_bracket", _unclosed_bracket)

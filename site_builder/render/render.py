@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..cache import builder_fingerprint
 from ..dates import PartialDate
 from ..load.config import SiteConfig
 from ..load.invisible import close_bidi
 from ..memo import NO_MEMO, Memo
+from ..model import Source
 from .forked import stream_forked
 from .output_file import DEFAULT_THEME, OutputFile
 from .page_keys import Identities, page_key
@@ -98,6 +100,7 @@ def render_stream(
         _environment, site_key, folders=folders, urls=urls, assets=assets, footer=footer
     )
     previews = LazyPreviews(index.sources)
+    lines = SourceLines(env)
     pages = all_pages(index, config, memo)
     to_render: list[tuple[Page, str | None]] = []
     # The same page object and site key give the same key: identities name the same
@@ -113,7 +116,7 @@ def render_stream(
             to_render.append((page, key))
 
     def render(job: tuple[Page, str | None]) -> OutputFile:
-        return _render_page(env, job[0], config, urls, previews, key=job[1])
+        return _render_page(env, job[0], config, urls, (previews, lines), key=job[1])
 
     yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
     yield from _feeds(env, index, pages, (config, options), memo=memo, site_key=site_key)
@@ -148,6 +151,9 @@ def create_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_close_text,
+        # Not asking the file system whether each template changed, on every page: an
+        # environment lives for one theme (``_site_key`` digests every theme file).
+        auto_reload=False,
     )
     env.globals.update(
         link=urls.link,
@@ -221,20 +227,44 @@ def _site_key(
     return digest.hexdigest()
 
 
+class SourceLines:
+    """A source's line in the source list of a brief (``partials/source_meta.html``), made
+    when a page first asks for it and then shared by every brief citing the source: a
+    source cited by a thousand briefs is rendered once, not a thousand times. Made per
+    build (forked renderers each make what their pages need); rendered by the theme's own
+    environment, so escaping and bidi closing are what the brief's template would do."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        # id → (source, its line): the source is held, so its id is not reused meanwhile.
+        self._made: dict[int, tuple[Source, Markup]] = {}
+
+    def __call__(self, source: Source) -> Markup:
+        made = self._made.get(id(source))
+        if made is None or made[0] is not source:
+            template = self._env.get_template("partials/source_meta.html")
+            line = Markup(template.render(source=source))  # escaped as it was rendered
+            made = self._made[id(source)] = (source, line)
+        return made[1]
+
+
 def _render_page(
     env: jinja2.Environment,
     page: Page,
     config: SiteConfig,
     urls: Urls,
-    previews: PreviewTexts,
+    made: tuple[PreviewTexts, SourceLines],
     *,
     key: str | None = None,
 ) -> OutputFile:
+    previews, lines = made
     template = env.get_template(page.template)
     context = dict(page.context)
     if page.body is not None:
         context.update(rendered_context(page.body, previews, config, urls))
-    html = template.render(site=config, page=page, canonical=urls.absolute(page.page), **context)
+    html = template.render(
+        site=config, page=page, canonical=urls.absolute(page.page), source_meta=lines, **context
+    )
     return OutputFile(output_path(page.page), html.encode("utf-8"), key=key)
 
 
