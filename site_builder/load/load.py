@@ -173,7 +173,7 @@ def _unpack_all(
             briefs.append(document)
         elif isinstance(document, SitePage):
             pages.append(document)
-    if drop:
+    if drop and len(files.every) >= _RELEASE_EVERY:  # a few files free too little to trim
         release_freed_memory()
     return LoadedDocuments(sources, briefs, problems, loaded, pages, documents, file_problems)
 
