@@ -8,7 +8,7 @@ import os
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from site_builder import names
 from site_builder.cache import open_cache
 from site_builder.cli import main
-from site_builder.load import file_states
+from site_builder.load import document_cache, file_states
 from site_builder.load.discover import discover
 from site_builder.load.file_states import digest, scan_site
 from site_builder.output import previous_build
@@ -51,7 +51,7 @@ def test_the_scan_takes_each_plain_file_from_the_walk(
     scan = scan_site(site, files, None)
     assert calls == []
     for path in files.every:
-        assert scan.files[path].digest == digest((site / path).read_bytes())
+        assert scan.digest(path) == digest((site / path).read_bytes())
 
 
 def test_a_link_inside_the_site_is_scanned_through_to_its_target(
@@ -64,7 +64,7 @@ def test_a_link_inside_the_site_is_scanned_through_to_its_target(
     calls = _counting_stat(monkeypatch)
     scan = scan_site(site, files, None)
     assert calls == [os.path.join(site, "briefs/b.md")]
-    assert scan.files["briefs/b.md"].digest == scan.files["briefs/a.md"].digest
+    assert scan.digest("briefs/b.md") == scan.digest("briefs/a.md")
 
 
 def test_the_scan_starts_when_the_walk_did(make_site: MakeSite) -> None:
@@ -81,7 +81,7 @@ def test_a_file_edited_after_the_walk_is_read_as_it_is_now(make_site: MakeSite) 
     first = scan_site(site, files, None)
     (site / "briefs/a.md").write_text(brief("Zwei. [@quelle#p1]\n"), "utf-8")
     scan = scan_site(site, files, None)  # the walk's lstat is out of date: not trusted
-    assert scan.files["briefs/a.md"].digest == digest((site / "briefs/a.md").read_bytes())
+    assert scan.digest("briefs/a.md") == digest((site / "briefs/a.md").read_bytes())
     # Its recorded state is the file's now, so the next scan may trust it.
     again, _ = discover(site)
     assert scan_site(site, again, scan).files == scan.files != first.files
@@ -100,12 +100,13 @@ def test_a_file_edited_within_the_clock_tick_of_the_scan_is_read_again(
     again, _ = discover(site)
     looked = {p: _as_recorded(again.lstats[p], scan.files[p]) for p in again.lstats}
     rescanned = file_states.scan_files(site, again.every, scan, again.walked_ns, looked)
-    assert rescanned.files["briefs/a.md"].digest == digest(path.read_bytes()) != state.digest
+    assert rescanned.digest("briefs/a.md") == digest(path.read_bytes()) != state[file_states.DIGEST]
 
 
 def _as_recorded(info: os.stat_result, state: file_states.FileState) -> os.stat_result:
-    fields = (*info[:1], state.inode, *info[2:6], state.size, *info[7:10])
-    return os.stat_result(fields, {"st_mtime_ns": state.mtime_ns, "st_ctime_ns": state.ctime_ns})
+    size, mtime, ctime, inode, _ = state
+    fields = (*info[:1], inode, *info[2:6], size, *info[7:10])
+    return os.stat_result(fields, {"st_mtime_ns": mtime, "st_ctime_ns": ctime})
 
 
 def test_a_file_replaced_by_a_pipe_after_the_walk_is_not_read(make_site: MakeSite) -> None:
@@ -160,3 +161,34 @@ def test_inputs_walked_in_another_order_are_the_same_inputs(
     touched = (*inputs[1:], (path, mode, size, changed + 1, inode))
     assert not previous_build.is_up_to_date(turned, record.options, touched, out)
     assert not previous_build.is_up_to_date(turned, record.options, inputs[1:], out)
+
+
+def test_a_scan_kept_by_an_older_site_builder_is_not_used(make_site: MakeSite) -> None:
+    """The scan table holds plain tuples (read in C) under a format tag; one an older
+    version pickled with objects for the file states is a cold start, never misread."""
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    cache = open_cache(site)
+    assert cache is not None
+    files, _ = discover(site)
+    scan = scan_site(site, files, None)
+    document_cache.write_scan(cache, scan)
+    assert document_cache.read_scan(cache) == scan
+    # As the table was kept before: the ``Scan`` itself, with objects for the states.
+    older = {path: _OlderState(*state) for path, state in scan.files.items()}
+    cache.write("document-scan", file_states.Scan(scan.started_ns, older))
+    assert document_cache.read_scan(cache) is None
+    # ... and the next check reads the file again and keeps a scan it can use.
+    assert main(["check", "--site", str(site)]) == 0
+    kept = document_cache.read_scan(cache)
+    assert kept is not None and kept.digest("briefs/a.md") == scan.digest("briefs/a.md")
+
+
+@dataclass(frozen=True)
+class _OlderState:
+    """A file state as site-builder kept it before this round: an object."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    digest: str

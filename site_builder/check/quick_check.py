@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
-from ..load.file_states import SETTLE_NS, Scan, scan_site
+from ..load.file_states import CTIME, MTIME, SETTLE_NS, Scan, scan_site
 from ..load.load import (
     Document,
     LoadedFile,
@@ -105,8 +105,8 @@ def _changes(
         path
         for path in files.every
         if path not in state.digests
-        or scan.files.get(path) is None
-        or state.digests[path] != scan.files[path].digest
+        or scan.digest(path) is None
+        or state.digests[path] != scan.digest(path)
     ]
     changed += [path for path in state.digests if path not in now]
     before: dict[str, FileSummary | None] = {}
@@ -115,7 +115,7 @@ def _changes(
         if path in state.digests and (old is None or old.digest != state.digests[path]):
             return None, {}
         before[path] = old
-    digests = {path: file.digest for path, file in scan.files.items()}
+    digests = scan.digests()
     after = _summarise(files, [path for path in changed if path in now], store, digests, progress)
     return state, {path: (before[path], after.get(path)) for path in changed}
 
@@ -126,7 +126,7 @@ def _same_scan(previous: Scan, scan: Scan) -> bool:
     after they settled)."""
     settled = previous.started_ns - SETTLE_NS
     return scan.files == previous.files and all(
-        max(state.mtime_ns, state.ctime_ns) < settled for state in scan.files.values()
+        max(state[MTIME], state[CTIME]) < settled for state in scan.files.values()
     )
 
 
@@ -163,7 +163,7 @@ def _summaries(files: SiteFiles, store: _CachedStore, progress: Progress) -> dic
     cache = store.cache
     scan = scan_site(store.root, files, read_scan(cache))
     kept = read_summaries(cache)
-    digests = {path: state.digest for path, state in scan.files.items()}
+    digests = scan.digests()
     fresh = [
         path for path in files.every if path in kept and kept[path].digest == digests.get(path)
     ]

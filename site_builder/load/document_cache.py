@@ -40,7 +40,7 @@ def load_with_cache(
     known = {
         path: kept[path]
         for path in paths
-        if path in kept and path in scan.files and kept[path].digest == scan.files[path].digest
+        if path in kept and kept[path].digest == scan.digest(path)
     }
     loaded = load_files(root, files, progress=progress, known=known)
     # Shards to rewrite: those of files loaded anew (an unreadable one is not kept: it
@@ -48,7 +48,7 @@ def load_with_cache(
     changed = {path for path, file in loaded.items() if file.digest and path not in known}
     changed |= kept.keys() - known.keys()
     _write_documents(cache, loaded, {shard_of(path) for path in changed})
-    cache.write(_SCAN, scan)
+    write_scan(cache, scan)
     # Kept first, unpacked after: then each pickle can go as its document is made.
     del kept, known
     return unpack_dropping_results(files, loaded)
@@ -75,7 +75,7 @@ def keep_documents(cache: BuildCache, files: Mapping[str, LoadedFile]) -> None:
 
 
 def write_scan(cache: BuildCache, scan: Scan) -> None:
-    cache.write(_SCAN, scan)
+    cache.write(_SCAN, (_SCAN_FORMAT, scan.started_ns, dict(scan.files)))
 
 
 def _write_documents(cache: BuildCache, files: dict[str, LoadedFile], shards: set[int]) -> None:
@@ -85,5 +85,14 @@ def _write_documents(cache: BuildCache, files: dict[str, LoadedFile], shards: se
 
 
 def read_scan(cache: BuildCache) -> Scan | None:
-    scan = cache.read(_SCAN)
-    return scan if isinstance(scan, Scan) else None
+    """The kept scan, or None. The table is plain tuples with a format tag, not a ``Scan``
+    object: an older site-builder that reads it finds no ``Scan`` (a cold start, not a
+    misread), and one an older version kept (a ``Scan`` of objects) is not used here."""
+    table = cache.read(_SCAN)
+    if isinstance(table, tuple) and len(table) == 3 and table[0] == _SCAN_FORMAT:
+        return Scan(table[1], table[2])
+    return None
+
+
+# Raised whenever what a file state holds changes.
+_SCAN_FORMAT = "file states 2: size, mtime, ctime, inode, sha256"

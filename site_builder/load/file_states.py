@@ -18,22 +18,28 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
-from ..pickling import quick_pickle
 from .discover import SiteFiles
 from .front_matter import MAX_FILE_BYTES
 
 SETTLE_NS = 2_000_000_000
 
 
-@quick_pickle
-@dataclass(frozen=True, slots=True)
-class FileState:
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
-    digest: str  # sha256 of the bytes, hex
+FileState = tuple[int, int, int, int, str]
+"""What a scan recorded of a file: size, modification time, change time (both in ns),
+inode, and the sha256 of its bytes (hex); read with the indices below.
+
+A plain tuple, not a class: ``check`` after one edit reads and writes the scan of every
+file of the site (20,000 at newsroom scale), and plain tuples are unpickled and pickled
+in C, about 4× faster than objects restored through ``__setstate__``."""
+
+# Literal indices (``Final``), so that a type checker knows what each one reads.
+SIZE: Final = 0
+MTIME: Final = 1
+CTIME: Final = 2
+INODE: Final = 3
+DIGEST: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,14 @@ class Scan:
 
     started_ns: int
     files: Mapping[str, FileState]
+
+    def digest(self, path: str) -> str | None:
+        """The digest of ``path``'s bytes, None when it could not be read."""
+        state = self.files.get(path)
+        return None if state is None else state[DIGEST]
+
+    def digests(self) -> dict[str, str]:
+        return {path: state[DIGEST] for path, state in self.files.items()}
 
 
 def digest(data: bytes) -> str:
@@ -83,7 +97,7 @@ def scan_files(
 def _trusted(state: FileState | None, settled: int) -> FileState | None:
     """``state`` if it was recorded long enough after the file's last change (``settled``:
     the previous scan's start less ``SETTLE_NS``) for ``stat`` to vouch for it."""
-    if state is None or state.mtime_ns >= settled or state.ctime_ns >= settled:
+    if state is None or state[MTIME] >= settled or state[CTIME] >= settled:
         return None
     return state
 
@@ -115,12 +129,12 @@ def _read_state(full: str) -> FileState | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
         data = stream.read()
-    return FileState(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest(data))
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest(data))
 
 
 def _same(info: os.stat_result, known: FileState) -> bool:
     now = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    return now == (known.size, known.mtime_ns, known.ctime_ns, known.inode)
+    return now == known[:DIGEST]
 
 
 TreeEntry = tuple[str, int, int, int, int]  # path, mode, size, max(mtime, ctime), inode

@@ -82,9 +82,7 @@ class Resident:
         kept = {
             path: self.documents[path]
             for path in files.every
-            if path in self.documents
-            and path in scan.files
-            and self.documents[path].digest == scan.files[path].digest
+            if path in self.documents and self.documents[path].digest == scan.digest(path)
         }
         fresh = load_documents(root, _without(files, set(kept)), progress=progress)
         unreadable: dict[str, list[Diagnostic]] = {}
