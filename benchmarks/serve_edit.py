@@ -5,7 +5,8 @@
 The process loads the site as ``serve`` does (a ``Resident`` build without search into
 ``OUT``), then makes ``N`` edits of one brief (the first plain word of the first brief in
 path order, ``Messlauf<k>`` in run k, as ``benchmarks.edits`` chooses it) and times each
-resident ``build_site`` until the page is written (after one untimed settling edit, as the
+resident rebuild until the page is written: the watcher's look at the inputs handed to a
+resident ``build_site``, as ``serve`` does it (after one untimed settling edit, as the
 harness's edit scenarios do). Each run's seconds go to stderr; every run's wall and CPU
 seconds and the process's peak memory go to stdout as JSON, or to ``--json FILE``
 (``benchmarks.run`` reads it). The brief is put back afterwards; ``--store`` keeps its
@@ -28,8 +29,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.pipeline import BuildOptions, build_site
+from site_builder.pipeline import BuildOptions, BuildResult, build_site
 from site_builder.serve.resident import Resident
+from site_builder.serve.watch import look_at_inputs
 
 from .edits import Pristine, choose_edits
 
@@ -68,7 +70,7 @@ def timed_edits(
             if profiler:
                 profiler.enable()
             started, cpu = time.perf_counter(), time.process_time()
-            result = build_site(site, options, resident=resident)
+            result = _rebuilt_as_serve_does(site, options, resident)
             timed.append(Timed(time.perf_counter() - started, time.process_time() - cpu))
             if profiler:
                 profiler.disable()
@@ -80,6 +82,16 @@ def timed_edits(
     if profiler and profile:
         profiler.dump_stats(str(profile))
     return timed
+
+
+def _rebuilt_as_serve_does(site: Path, options: BuildOptions, resident: Resident) -> BuildResult:
+    """The watcher's look at the inputs, handed to the resident build as ``serve`` hands it
+    (``watch.look_at_inputs`` → ``Builder.seen``): both are part of what an editor waits for."""
+    _, resident.inputs = look_at_inputs(site, options.out)
+    try:
+        return build_site(site, options, resident=resident)
+    finally:
+        resident.inputs = None
 
 
 def main(argv: list[str] | None = None) -> int:
