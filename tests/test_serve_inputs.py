@@ -71,6 +71,18 @@ def _rename_a_folder(site: Path) -> None:
     folder.rename(folder.with_name(folder.name + "-alt"))
 
 
+def _served_then_edited(copied: Path, site: Path, served: Path) -> tuple[BuildOptions, Resident]:
+    """A copy of ``copied`` at ``site``, built resident into ``served`` as ``serve``
+    does, then its first brief edited: the options and the resident state to rebuild with."""
+    shutil.copytree(copied, site)
+    options = BuildOptions(out=served, search=False)
+    kept = Resident()
+    assert build_site(site, options, resident=kept).written
+    first = _briefs(site)[0]
+    first.write_text(first.read_text("utf-8").replace("\n\n", "\n\nNeu. ", 1), "utf-8")
+    return options, kept
+
+
 @pytest.mark.parametrize(
     "change", [_edit_again_within_the_tick, _replace_by_a_link, _rename_a_folder]
 )
@@ -80,13 +92,8 @@ def test_a_rebuild_handed_an_old_look_still_builds_what_the_disk_holds(
     change: Callable[[Path], None],
 ) -> None:
     site, served, cold = tmp_path / "site", tmp_path / "served", tmp_path / "cold"
-    shutil.copytree(pristine, site)
-    options = BuildOptions(out=served, search=False)
-    kept = Resident()
-    assert build_site(site, options, resident=kept).written
-    # The watcher's look finds an edit …
-    first = _briefs(site)[0]
-    first.write_text(first.read_text("utf-8").replace("\n\n", "\n\nNeu. ", 1), "utf-8")
+    options, kept = _served_then_edited(pristine, site, served)
+    # The watcher's look finds the edit …
     _, inputs = look_at_inputs(site)
     # … and the disk changes again before the rebuild it asks for reads it.
     change(site)
@@ -117,12 +124,7 @@ def test_a_rebuild_handed_a_look_does_not_walk_the_inputs_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     site, served = tmp_path / "site", tmp_path / "served"
-    shutil.copytree(pristine, site)
-    options = BuildOptions(out=served, search=False)
-    kept = Resident()
-    assert build_site(site, options, resident=kept).written
-    first = _briefs(site)[0]
-    first.write_text(first.read_text("utf-8").replace("\n\n", "\n\nNeu. ", 1), "utf-8")
+    options, kept = _served_then_edited(pristine, site, served)
     looked: list[InputScan] = []
     calls: list[str] = []
 
@@ -140,6 +142,7 @@ def test_a_rebuild_handed_a_look_does_not_walk_the_inputs_again(
 
     reactions = Reactions(rebuild, print, seen=seen)
     watcher = _Watcher(site, None, (), reactions, None, snapshot(site))  # type: ignore[arg-type]
+    first = _briefs(site)[0]
     first.write_text(first.read_text("utf-8").replace("\n\n", "\n\nNoch. ", 1), "utf-8")
 
     def no_walk(root: Path) -> None:
