@@ -40,6 +40,7 @@ from .memo import NO_MEMO, Memo
 from .model import Corpus
 from .output.previous_build import (
     BuildRecord,
+    InputScan,
     PreviousOutput,
     input_entries,
     is_up_to_date,
@@ -186,7 +187,7 @@ def _check_resident(
     from .check.check import build_corpus  # noqa: PLC0415
     from .check.site_check import LoadedStore  # noqa: PLC0415
 
-    files, problems = discover(config.root)
+    files, problems = resident.discover(config.root)  # from the watcher's look, if handed one
     kept = resident.load(config.root, files, progress)
     corpus, _ = build_corpus(kept.sources, kept.briefs, kept.pages)  # (found below)
     gc.freeze()  # see load_corpus
@@ -284,7 +285,7 @@ def _build_locked(
     cache = open_cache(root) if options.use_cache else None
     # ``serve`` hands over the walk its watcher made just before (``serve.watch``).
     handed = resident.inputs if resident is not None else None
-    scan = handed if handed is not None else (time.time_ns(), input_entries(root))
+    scan = handed if handed is not None else InputScan(time.time_ns(), input_entries(root))
     record = read_record(cache, out)
     clock = record is not None and record.options == _options_key(options, clock=True)
     # ``serve`` filling its memory must load the site even when the output is up to date.

@@ -30,6 +30,17 @@ PAGES_DIR = "pages"
 
 
 @dataclass(frozen=True, slots=True)
+class Listing:
+    """A folder as a walk listed it (``file_states.tree_entries``): its own ``lstat``, taken
+    before it was listed, and its entries, each name with the entry's own ``lstat`` (None
+    for a link or an entry that could not be ``lstat``-ed), in the order the folder lists
+    them."""
+
+    folder: os.stat_result
+    entries: list[tuple[str, os.stat_result | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class SiteFiles:
     """Paths relative to the site root, POSIX style, sorted.
 
@@ -57,6 +68,163 @@ def discover(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
         for folder in (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR)
     )
     return SiteFiles(sources, briefs, pages, lstats, walked_ns), problems
+
+
+def discover_from_look(
+    root: Path, walked_ns: int, listings: Mapping[str, Listing], steady_ns: int
+) -> tuple[SiteFiles, list[Diagnostic]]:
+    """``discover`` over a walk already made (``listings``, by ``file_states.tree_entries``,
+    started at ``walked_ns``): the same files, ``lstat`` of each, diagnostics and order as a
+    walk of the disk at that moment, without ``lstat``-ing a file again (``serve`` looks at
+    its inputs just before every rebuild).
+
+    A folder is listed again unless it is the one listed, unchanged since (same inode,
+    modification and change time: adding, removing or renaming an entry changes them) and
+    last changed before ``steady_ns`` (file times are coarse: a second change in the same
+    tick of the clock would not show). So what a folder holds is as the disk has it; a
+    file edited in place after the walk is as the walk saw it, and the watcher's next look
+    rebuilds (``serve.watch``). A top folder holding anything but plain folders and
+    regular files with UTF-8 names (a link, a pipe) is walked by ``discover``'s rules."""
+    problems: list[Diagnostic] = []
+    lstats: dict[str, os.stat_result] = {}
+    groups = []
+    for folder in (SOURCES_DIR, BRIEFS_DIR, PAGES_DIR):
+        found = _listed_files(root, folder, _Looked(listings, steady_ns), problems, lstats)
+        if found is None:
+            found = _markdown_files(root, folder, problems, lstats)
+        groups.append(_without_collisions(found, problems))
+    sources, briefs, pages = groups
+    return SiteFiles(sources, briefs, pages, lstats, walked_ns), problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Looked:
+    """The listings of a walk, and the time before which a folder must have last changed
+    for its listing to be trusted (see ``discover_from_look``)."""
+
+    listings: Mapping[str, Listing]
+    steady_ns: int
+
+    def listing(self, root: Path, here: str) -> Listing | None:
+        """The folder ``here`` (its path in the site, "/" at its end) as it is now: the
+        walk's listing while the folder is unchanged and was steady, else listed again;
+        None when it is no folder (then the disk decides)."""
+        try:
+            now = os.lstat(os.path.join(root, here))
+        except OSError:
+            return None
+        if not stat.S_ISDIR(now.st_mode):  # missing, a file, or a link (perhaps out of the site)
+            return None
+        looked = self.listings.get(here)
+        if looked is not None and _steady(looked.folder, now, self.steady_ns):
+            return looked
+        return _listing_now(os.path.join(root, here), now)
+
+
+def _steady(looked: os.stat_result, now: os.stat_result, steady_ns: int) -> bool:
+    same = (looked.st_ino, looked.st_mtime_ns, looked.st_ctime_ns) == (
+        now.st_ino,
+        now.st_mtime_ns,
+        now.st_ctime_ns,
+    )
+    return same and max(looked.st_mtime_ns, looked.st_ctime_ns) < steady_ns
+
+
+def _listing_now(path: str, folder: os.stat_result) -> Listing | None:
+    """The folder at ``path`` listed now (``folder``: its ``lstat``, just taken)."""
+    entries: list[tuple[str, os.stat_result | None]] = []
+    try:
+        with os.scandir(path) as listing:
+            for entry in listing:
+                info = entry.stat(follow_symlinks=False)
+                entries.append((entry.name, None if stat.S_ISLNK(info.st_mode) else info))
+    except OSError:
+        return None
+    return Listing(folder, entries)
+
+
+def _listed_files(
+    root: Path,
+    folder: str,
+    looked: _Looked,
+    problems: list[Diagnostic],
+    lstats: dict[str, os.stat_result],
+) -> tuple[str, ...] | None:
+    """``_markdown_files`` of ``root/folder`` from the walk's listings: the files in the
+    order of ``os.walk`` over sorted folders, their problems and ``lstats`` added only
+    when the whole folder is plain (else None: the disk decides)."""
+    found = _Found()
+    pending = [folder + "/"]
+    while pending:
+        here = pending.pop()
+        entered = _listed_folder(here, looked.listing(root, here), found)
+        if entered is None:
+            return None
+        pending.extend(here + name + "/" for name in sorted(entered, reverse=True))
+    problems.extend(found.problems)
+    lstats.update(found.lstats)
+    return tuple(sorted(found.paths))
+
+
+@dataclass(slots=True)
+class _Found:
+    """What ``_listed_files`` found so far (kept apart until the whole folder is plain)."""
+
+    paths: list[str] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    lstats: dict[str, os.stat_result] = field(default_factory=dict)
+
+
+def _listed_folder(here: str, listing: Listing | None, found: _Found) -> list[str] | None:
+    """The Markdown files of the folder ``here`` (its path in the site, "/" at its end) into
+    ``found``, with the problems of its names, as ``_markdown_files`` takes them; the
+    folders to enter. None when the folder is not plain (or was not listed)."""
+    parts = _plain_parts(listing)
+    if parts is None:
+        return None
+    folders, files = parts
+    entered = []
+    for name in folders:  # in the listing's order, as ``os.walk`` gives them to ``_enter``
+        if _is_ignored(name):
+            continue
+        if not is_utf8(name):
+            return None
+        found.problems.extend(_windows_name(name, here + name))
+        entered.append(name)
+    for name, info in sorted(files, key=_first):
+        if not name.endswith(".md") or _is_ignored(name):
+            continue
+        if not is_utf8(name):
+            return None
+        found.lstats[here + name] = info
+        found.problems.extend(_windows_name(name, here + name))
+        found.paths.append(here + name)
+    return entered
+
+
+def _plain_parts(
+    listing: Listing | None,
+) -> tuple[list[str], list[tuple[str, os.stat_result]]] | None:
+    """The folders and the regular files of ``listing``; None if it holds anything else (a
+    link, a pipe, an entry that could not be ``lstat``-ed) or is None."""
+    if listing is None:
+        return None
+    folders: list[str] = []
+    files: list[tuple[str, os.stat_result]] = []
+    for name, info in listing.entries:
+        if info is None:
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            folders.append(name)
+        elif stat.S_ISREG(info.st_mode):
+            files.append((name, info))
+        else:
+            return None
+    return folders, files
+
+
+def _first(pair: tuple[str, os.stat_result]) -> str:
+    return pair[0]
 
 
 def _markdown_files(

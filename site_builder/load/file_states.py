@@ -15,12 +15,12 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from .discover import SiteFiles
+from .discover import Listing, SiteFiles
 from .front_matter import MAX_FILE_BYTES
 
 SETTLE_NS = 2_000_000_000
@@ -140,42 +140,91 @@ def _same(info: os.stat_result, known: FileState) -> bool:
 TreeEntry = tuple[str, int, int, int, int]  # path, mode, size, max(mtime, ctime), inode
 
 
+@dataclass(frozen=True, slots=True)
+class Unwatched:
+    """Files that ``tree_entries`` leaves out of ``files``: those whose name ``name`` names,
+    those in a folder whose name ``folder`` names (at any depth), and those below
+    ``skipped`` (a path as in the entries, ending in "/"). Decided once per folder: a look
+    at 20,000 files must not split every path into its folders."""
+
+    folder: Callable[[str], bool]
+    name: Callable[[str], bool]
+    skipped: str | None = None
+
+    def counts(self, folder: str) -> bool:
+        """Whether files in ``folder`` (a path as in the entries, ending in "/") may count."""
+        return not self._skips(folder) and not any(map(self.folder, folder.split("/")[:-1]))
+
+    def counts_inside(self, name: str, folder: str) -> bool:
+        """Whether files in ``folder``, named ``name``, may count, when files in the folder
+        that holds it do."""
+        return not self.folder(name) and not self._skips(folder)
+
+    def _skips(self, folder: str) -> bool:
+        return self.skipped is not None and folder.startswith(self.skipped)
+
+
 def tree_entries(
-    folder: Path, prefix: str = "", files: dict[str, tuple[int, int]] | None = None
+    folder: Path,
+    prefix: str = "",
+    files: dict[str, tuple[int, int]] | None = None,
+    *,
+    unwatched: Unwatched | None = None,
+    listings: dict[str, Listing] | None = None,
 ) -> list[TreeEntry]:
     """Every entry below ``folder`` as (path, mode, size, time, inode), without following
     links, in the order the folders list them (compare two walks with ``same_entries``);
     links are entered as what they point at too (a link's target can change while the link
     stays). Cheap: one ``lstat`` per entry, nothing read. Paths are relative to ``folder``,
     with ``prefix`` before them. ``files``: filled with (modification time, size) of each
-    entry that is not a folder (``serve``'s watcher compares those)."""
+    entry that is not a folder (``serve``'s watcher compares those), but for those
+    ``unwatched`` names. ``listings``: filled with each folder's entries and their own
+    ``lstat`` (``discover.Listing``, keyed by the folder's path with a "/" at its end), so
+    that ``discover`` need not walk the folders again (``discover_from_look``)."""
     # A no-change build scans every input, so this is its largest cost after the stat
     # calls themselves: paths are joined from names (no ``relpath``, no ``Path``), and the
     # listings are not sorted (``same_entries`` sorts only when the orders differ).
     entries: list[TreeEntry] = []
-    stack = [(os.fspath(folder), prefix)]
+    counted = files if unwatched is None or unwatched.counts(prefix) else None
+    stack = [(os.fspath(folder), prefix, counted)]
     while stack:
-        here, relative = stack.pop()
+        here, relative, counted = stack.pop()
         try:
+            # The folder's own ``lstat`` before it is listed: a change to the listing after
+            # this changes the folder's times (``discover_from_look`` trusts it by them).
+            folder_info = os.lstat(here) if listings is not None else None
             with os.scandir(here) as listing:
                 found = list(listing)
         except OSError:
             continue
+        own: list[tuple[str, os.stat_result | None]] | None = None
+        if folder_info is not None and listings is not None:
+            own = []
+            listings[relative] = Listing(folder_info, own)
         for entry in found:
-            path = relative + entry.name
+            name = entry.name
+            path = relative + name
             try:
                 link = entry.is_symlink()
                 info = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
             except OSError:
                 entries.append((path, -1, 0, 0, 0))
+                if own is not None:
+                    own.append((name, None))
                 continue
+            if own is not None:
+                own.append((name, None if link else info))
             changed = max(info.st_mtime_ns, info.st_ctime_ns)
             entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
             if stat.S_ISDIR(info.st_mode):
                 if not link:
-                    stack.append((entry.path, path + "/"))
-            elif files is not None:
-                files[path] = (info.st_mtime_ns, info.st_size)
+                    inner = path + "/"
+                    keeps = counted is not None and (
+                        unwatched is None or unwatched.counts_inside(name, inner)
+                    )
+                    stack.append((entry.path, inner, counted if keeps else None))
+            elif counted is not None and (unwatched is None or not unwatched.name(name)):
+                counted[path] = (info.st_mtime_ns, info.st_size)
     return entries
 
 

@@ -18,19 +18,28 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
-from ..load.file_states import SETTLE_NS, TreeEntry, same_entries, tree_entries
+from ..load.discover import Listing
+from ..load.file_states import SETTLE_NS, TreeEntry, Unwatched, same_entries, tree_entries
 from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
 
 _INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
 
-InputScan = tuple[int, tuple[TreeEntry, ...]]
-"""When a walk of the inputs started (``time.time_ns``, before its first ``stat``) and what
-it found (``input_entries``)."""
+
+class InputScan(NamedTuple):
+    """When a walk of the inputs started (``time.time_ns``, before its first ``stat``) and what
+    it found (``input_entries``). ``listings``: each input folder's entries with their own
+    ``lstat`` (``discover.Listing``), when the walk kept them (``serve``'s look does, for
+    ``discover_from_look``)."""
+
+    started: int
+    entries: tuple[TreeEntry, ...]
+    listings: Mapping[str, Listing] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +146,21 @@ def _is_part(value: object, kind: type) -> bool:
 
 
 def input_entries(
-    root: Path, files: dict[str, tuple[int, int]] | None = None
+    root: Path,
+    files: dict[str, tuple[int, int]] | None = None,
+    *,
+    unwatched: Unwatched | None = None,
+    listings: dict[str, Listing] | None = None,
 ) -> tuple[TreeEntry, ...]:
     """Every entry of the site a build reads (``content/``, ``briefs/``, ``pages/``,
     ``templates/``, ``site.yaml``, ``citations.lock``), by ``stat``: nothing is read.
-    ``files``: see ``tree_entries`` (``site.yaml`` and the lock only when regular files)."""
+    ``files``, ``unwatched``, ``listings``: see ``tree_entries`` (``site.yaml`` and the
+    lock are in ``files`` only when regular files)."""
     entries: list[TreeEntry] = []
     for folder in _INPUT_FOLDERS:
-        entries += tree_entries(root / folder, f"{folder}/", files)
+        entries += tree_entries(
+            root / folder, f"{folder}/", files, unwatched=unwatched, listings=listings
+        )
     for name in _INPUT_FILES:
         try:
             info = (root / name).stat()

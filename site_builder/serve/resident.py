@@ -16,8 +16,8 @@ from pathlib import Path
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
-from ..load.discover import SiteFiles
-from ..load.file_states import Scan, scan_site
+from ..load.discover import SiteFiles, discover, discover_from_look
+from ..load.file_states import SETTLE_NS, Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
@@ -74,6 +74,15 @@ class Resident:
     # wrote one: the next build takes the lists from here when the record read from the
     # cache is this one (``previous_build.with_files``).
     output: tuple[Path, BuildRecord] | None = None
+
+    def discover(self, root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
+        """The site's files (``discover``), found in the watcher's look when one was handed
+        over (``inputs``): the inputs were just walked, a second walk would find the same."""
+        looked = self.inputs
+        if looked is None or looked.listings is None:
+            return discover(root)
+        steady = looked.started - SETTLE_NS  # the racy-time rule of ``file_states``
+        return discover_from_look(root, looked.started, looked.listings, steady)
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by

@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..load.discover import Listing
+from ..load.file_states import Unwatched
 from ..output.previous_build import InputScan, input_entries
 from .notify import Ignored, Notifier, Targets
 
@@ -63,13 +65,14 @@ def look_at_inputs(
     root: Path, skip: Path | None = None
 ) -> tuple[dict[str, tuple[int, int]], InputScan]:
     """One walk of the site's inputs: the watcher's ``snapshot`` and what a build's walk
-    (``previous_build.input_entries``) finds, with the time the walk started."""
+    (``previous_build.input_entries``) finds, with the time the walk started and each
+    folder's listing (for ``discover_from_look``: the rebuild does not walk them again)."""
     started = time.time_ns()
     files: dict[str, tuple[int, int]] = {}
-    entries = input_entries(root, files)
-    skipped = _inside(root, skip)
-    state = {path: value for path, value in files.items() if _is_watched(path, skipped)}
-    return state, (started, entries)
+    listings: dict[str, Listing] = {}
+    unwatched = Unwatched(is_ignored_folder, is_ignored_name, _inside(root, skip))
+    entries = input_entries(root, files, unwatched=unwatched, listings=listings)
+    return files, InputScan(started, entries, listings)
 
 
 def _inside(root: Path, folder: Path | None) -> str | None:
@@ -79,15 +82,6 @@ def _inside(root: Path, folder: Path | None) -> str | None:
     relative = os.path.relpath(os.path.abspath(folder), os.path.abspath(root))
     outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
     return None if outside else relative.replace(os.sep, "/") + "/"
-
-
-def _is_watched(path: str, skipped: str | None) -> bool:
-    """Whether the file at ``path`` (in the site) counts: not in ``skipped``, in no ignored
-    folder, not an ignored name."""
-    if skipped is not None and path.startswith(skipped):
-        return False
-    *folders, name = path.split("/")
-    return not is_ignored_name(name) and not any(map(is_ignored_folder, folders))
 
 
 def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
