@@ -20,6 +20,7 @@ from site_builder.cli import main
 from site_builder.output import previous_build
 from site_builder.output.previous_build import InputScan
 from site_builder.pipeline import BuildOptions, build_site
+from site_builder.serve import resident
 from site_builder.serve.resident import Resident
 from site_builder.serve.watch import Reactions, _Watcher, look_at_inputs, snapshot
 from tests.test_build import tree
@@ -71,6 +72,24 @@ def _rename_a_folder(site: Path) -> None:
     folder.rename(folder.with_name(folder.name + "-alt"))
 
 
+def _save_another_by_renaming(site: Path) -> None:
+    """Another brief saved as many editors save: a new file renamed over the old one."""
+    path = _briefs(site)[2]
+    saved = path.with_name(path.name + ".tmp")
+    saved.write_text(path.read_text("utf-8").replace("\n\n", "\n\nErsetzt. ", 1), "utf-8")
+    os.replace(saved, path)
+
+
+def _add_a_brief(site: Path) -> None:
+    path = _briefs(site)[3]
+    added = path.with_name("zz-" + path.name)
+    added.write_text(path.read_text("utf-8").replace("\n\n", "\n\nHinzu. ", 1), "utf-8")
+
+
+def _remove_a_brief(site: Path) -> None:
+    _briefs(site)[4].unlink()
+
+
 def _served_then_edited(copied: Path, site: Path, served: Path) -> tuple[BuildOptions, Resident]:
     """A copy of ``copied`` at ``site``, built resident into ``served`` as ``serve``
     does, then its first brief edited: the options and the resident state to rebuild with."""
@@ -84,7 +103,15 @@ def _served_then_edited(copied: Path, site: Path, served: Path) -> tuple[BuildOp
 
 
 @pytest.mark.parametrize(
-    "change", [_edit_again_within_the_tick, _replace_by_a_link, _rename_a_folder]
+    "change",
+    [
+        _edit_again_within_the_tick,
+        _replace_by_a_link,
+        _rename_a_folder,
+        _save_another_by_renaming,
+        _add_a_brief,
+        _remove_a_brief,
+    ],
 )
 def test_a_rebuild_handed_an_old_look_still_builds_what_the_disk_holds(
     pristine: Path,  # noqa: F811  (the fixture imported above)
@@ -152,3 +179,54 @@ def test_a_rebuild_handed_a_look_does_not_walk_the_inputs_again(
     assert watcher.look()
     assert calls == ["seen", "rebuild"]
     assert any(b"Noch." in page for page in tree(served).values())
+
+
+def test_a_rebuild_handed_a_look_neither_lists_a_folder_nor_lstats_a_file_again(
+    pristine: Path,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``discover`` takes the site's files from the look (``discover_from_look``): below
+    ``content/`` and ``briefs/`` no folder is listed and no file ``lstat``-ed again; only
+    each folder's own ``lstat`` says that its listing still stands."""
+    site, served, cold = tmp_path / "site", tmp_path / "served", tmp_path / "cold"
+    options, kept = _served_then_edited(pristine, site, served)
+    inputs = (os.fspath(site / "content"), os.fspath(site / "briefs"))
+    # Folders changed less than ``SETTLE_NS`` before the look are listed again (the copy
+    # was just made): here any folder changed before the look counts as steady.
+    monkeypatch.setattr(resident, "SETTLE_NS", 0, raising=False)
+    _, looked = look_at_inputs(site)
+    real_scandir, real_walk, real_lstat, real_stat = os.scandir, os.walk, os.lstat, os.stat
+
+    def inside(path: object) -> bool:
+        return isinstance(path, str | os.PathLike) and os.fspath(path).startswith(inputs)
+
+    def no_listing(path: str = ".") -> object:
+        assert not inside(path), f"{path} was listed again"
+        return real_scandir(path)
+
+    def no_walk(top: str, *args: object, **kwargs: object) -> object:
+        assert not inside(top), f"{top} was walked again"
+        return real_walk(top, *args, **kwargs)  # type: ignore[arg-type]
+
+    edited = os.fspath(_briefs(site)[0])  # read, as it must be
+
+    def only_folders(stat_of: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def checked(path: str, *args: object, **kwargs: object) -> os.stat_result:
+            again = inside(path) and os.fspath(path).endswith(".md")
+            assert not again or os.fspath(path) == edited, f"{path} was stat-ed again"
+            return stat_of(path, *args, **kwargs)
+
+        return checked
+
+    monkeypatch.setattr(os, "scandir", no_listing)
+    monkeypatch.setattr(os, "walk", no_walk)
+    monkeypatch.setattr(os, "lstat", only_folders(real_lstat))
+    monkeypatch.setattr(os, "stat", only_folders(real_stat))
+    kept.inputs = looked
+    try:
+        assert build_site(site, options, resident=kept).written
+    finally:
+        kept.inputs = None
+    monkeypatch.undo()
+    assert tree(served) == _cold(site, cold)

@@ -109,8 +109,9 @@ class _Looked:
         """The folder ``here`` (its path in the site, "/" at its end) as it is now: the
         walk's listing while the folder is unchanged and was steady, else listed again;
         None when it is no folder (then the disk decides)."""
+        path = os.path.join(root, here[:-1])  # (with its "/", a link would be followed)
         try:
-            now = os.lstat(os.path.join(root, here))
+            now = os.lstat(path)
         except OSError:
             return None
         if not stat.S_ISDIR(now.st_mode):  # missing, a file, or a link (perhaps out of the site)
@@ -118,7 +119,7 @@ class _Looked:
         looked = self.listings.get(here)
         if looked is not None and _steady(looked.folder, now, self.steady_ns):
             return looked
-        return _listing_now(os.path.join(root, here), now)
+        return _listing_now(path, now)
 
 
 def _steady(looked: os.stat_result, now: os.stat_result, steady_ns: int) -> bool:
