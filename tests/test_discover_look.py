@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.load import discover as discover_module
-from site_builder.load.discover import SiteFiles, discover, discover_from_look
+from site_builder.load import discover_look
+from site_builder.load.discover import SiteFiles, discover
+from site_builder.load.discover_look import Discovered, discover_again, discover_from_look
 from site_builder.output import previous_build
 from site_builder.serve.watch import is_ignored_folder, is_ignored_name, look_at_inputs, snapshot
 
@@ -274,13 +275,23 @@ _TREES = st.recursive(
 
 
 def _plant(folder: Path, tree: object) -> None:
+    """``tree`` below ``folder``, over what is there (a name that is there as the other
+    kind, file or folder, is left as it is)."""
     assert isinstance(tree, dict)
     folder.mkdir(parents=True, exist_ok=True)
     for name, inner in tree.items():
-        if inner == "file":
-            (folder / name).write_text("x", "utf-8")
-        else:
-            _plant(folder / name, inner)
+        path = folder / name
+        if inner == "file" and not path.is_dir():
+            path.write_text("x", "utf-8")
+        elif inner != "file" and not path.is_file():
+            _plant(path, inner)
+
+
+def _plant_site(site: Path, tree: dict[str, object]) -> None:
+    for top, inner in tree.items():
+        if isinstance(inner, dict):
+            _plant(site / top, inner)
+    site.mkdir(exist_ok=True)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -291,10 +302,7 @@ def _plant(folder: Path, tree: object) -> None:
 def test_any_tree_is_found_in_the_look_as_on_disk(tree: dict[str, object], steady: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
-        for top, inner in tree.items():
-            if isinstance(inner, dict):
-                _plant(site / top, inner)
-        site.mkdir(exist_ok=True)
+        _plant_site(site, tree)
         _assert_as_on_disk(site, steady)
         _assert_snapshot_as_before(site, site / "briefs" / "2025")
 
@@ -342,12 +350,52 @@ def test_the_fallback_walks_only_the_top_folder_that_is_not_plain(
     _, looked = look_at_inputs(site)
     assert looked.listings is not None
     walked: list[str] = []
-    real = discover_module._markdown_files
+    real = discover_look._markdown_files
 
     def counted(root: Path, folder: str, *args: object) -> tuple[str, ...]:
         walked.append(folder)
         return real(root, folder, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(discover_module, "_markdown_files", counted)
+    monkeypatch.setattr(discover_look, "_markdown_files", counted)
     discover_from_look(site, looked.started, looked.listings, TRUST_EVERY_LISTING)
     assert walked == ["content"]
+
+
+def _discovered_again(site: Path, known: Discovered) -> tuple[SiteFiles, list[object], Discovered]:
+    _, looked = look_at_inputs(site)
+    assert looked.listings is not None
+    return discover_again(site, looked.started, looked.listings, TRUST_EVERY_LISTING, known)
+
+
+_TOPS = st.fixed_dictionaries({"content": _TREES, "briefs": _TREES, "pages": _TREES})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TOPS, _TOPS)
+def test_a_discovery_taking_unchanged_folders_from_the_last_finds_what_is_on_disk(
+    first: dict[str, object], then: dict[str, object]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        _plant_site(site, first)
+        _, _, known = _discovered_again(site, Discovered())
+        _plant_site(site, then)  # files and folders added (those folders change)
+        files, problems, _ = _discovered_again(site, known)
+        assert (files, problems) == discover(site)
+
+
+def test_an_unchanged_folder_is_taken_from_the_last_discovery_with_the_new_lstats(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    _files(site, PLAIN)
+    _files(site, {"briefs/2025/con.md": "b", "briefs/2025/A.md": "b"})  # with problems
+    _, said, known = _discovered_again(site, Discovered())
+    assert len(said) == 2  # con.md; A.md beside a.md
+    (site / "briefs/2025/b.md").write_text("edited in place", "utf-8")  # the folder stays
+    _files(site, {"briefs/2026/03/neu.md": "b"})  # the folder changes
+    files, problems, again = _discovered_again(site, known)
+    assert (files, problems) == discover(site)
+    assert again.folders["briefs/2025/"] is known.folders["briefs/2025/"]
+    assert again.folders["briefs/2026/03/"] is not known.folders["briefs/2026/03/"]
+    assert files.lstats["briefs/2025/b.md"].st_size == len("edited in place")

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from .discover import Listing, SiteFiles
+from .discover import SiteFiles
+from .discover_look import Listing
 from .front_matter import MAX_FILE_BYTES
 
 SETTLE_NS = 2_000_000_000

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
-from ..load.discover import Listing
+from ..load.discover_look import Listing
 from ..load.file_states import SETTLE_NS, TreeEntry, Unwatched, same_entries, tree_entries
 from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder

@@ -16,7 +16,8 @@ from pathlib import Path
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
-from ..load.discover import SiteFiles, discover, discover_from_look
+from ..load.discover import SiteFiles, discover
+from ..load.discover_look import Discovered, discover_again
 from ..load.file_states import SETTLE_NS, Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
@@ -74,6 +75,9 @@ class Resident:
     # wrote one: the next build takes the lists from here when the record read from the
     # cache is this one (``previous_build.with_files``).
     output: tuple[Path, BuildRecord] | None = None
+    # What the last discovery from a look found (``discover_look.discover_again``): the
+    # next takes unchanged folders from here.
+    discovered: Discovered = field(default_factory=Discovered)
 
     def discover(self, root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
         """The site's files (``discover``), found in the watcher's look when one was handed
@@ -82,7 +86,10 @@ class Resident:
         if looked is None or looked.listings is None:
             return discover(root)
         steady = looked.started - SETTLE_NS  # the racy-time rule of ``file_states``
-        return discover_from_look(root, looked.started, looked.listings, steady)
+        files, problems, self.discovered = discover_again(
+            root, looked.started, looked.listings, steady, self.discovered
+        )
+        return files, problems
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by

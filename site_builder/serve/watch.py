@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..load.discover import Listing
+from ..load.discover_look import Listing
 from ..load.file_states import Unwatched
 from ..output.previous_build import InputScan, input_entries
 from .notify import Ignored, Notifier, Targets
