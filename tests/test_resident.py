@@ -22,6 +22,7 @@ from site_builder.render.pages import Page
 from site_builder.report_lines import text_report
 from site_builder.serve import resident
 from site_builder.serve.resident import Resident
+from site_builder.serve.watch import look_at_inputs
 from tests.test_build import tree
 from tests.test_incremental import (  # noqa: F401  (pristine: a fixture)
     EDITS,
@@ -60,8 +61,16 @@ LIST_EDITS = [brief_date, brief_date, brief_new, brief_delete, brief_word]
 LIST_EDITS += [brief_tag_spelling] * 4
 
 
-def _resident_build(site: Path, out: Path, kept: Resident) -> tuple[bool, list[str]]:
-    result = build_site(site, BuildOptions(out=out), resident=kept)
+def _resident_build(
+    site: Path, out: Path, kept: Resident, looked: bool = False
+) -> tuple[bool, list[str]]:
+    """A resident build; ``looked``: handed the watcher's look at the inputs, as ``serve``
+    hands it (then the site's files are found in the look: ``discover_look``)."""
+    kept.inputs = look_at_inputs(site, out)[1] if looked else None
+    try:
+        result = build_site(site, BuildOptions(out=out), resident=kept)
+    finally:
+        kept.inputs = None
     # As the command line prints them, with the lines shown: the spans' widths (not part
     # of a diagnostic's equality) must be a cold build's too.
     return result.written, text_report(result.check.diagnostics, site, colour=False)
@@ -74,17 +83,29 @@ def _cold_build(site: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tu
 
 @pytest.mark.parametrize(
     "case",
-    [(3, None, False), (4, 0, False), (5, None, True)],
-    ids=["seed-3", "seed-4-stat-trusted", "seed-5-short-citing-lists"],
+    [
+        (3, None, False, False),
+        (4, 0, False, False),
+        (5, None, True, False),
+        (6, 0, False, True),
+        (7, None, True, True),
+    ],
+    ids=[
+        "seed-3",
+        "seed-4-stat-trusted",
+        "seed-5-short-citing-lists",
+        "seed-6-looked-stat-trusted",
+        "seed-7-looked-short-citing-lists",
+    ],
 )
 def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     pristine: Path,  # noqa: F811  (the fixture imported above)
     tmp_path: Path,
-    case: tuple[int, int | None, bool],
+    case: tuple[int, int | None, bool, bool],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    seed, settle_ns, short_lists = case
+    seed, settle_ns, short_lists, looked = case
     edits_to_make = EDITS
     if short_lists:
         # Boxes of one brief and listings of two a page: the generated site's citing
@@ -95,6 +116,7 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     if settle_ns is not None:  # trust stat at once, so unchanged files are never read
         monkeypatch.setattr(file_states, "SETTLE_NS", settle_ns)
         monkeypatch.setattr(previous_build, "SETTLE_NS", settle_ns)
+        monkeypatch.setattr(resident, "SETTLE_NS", settle_ns)  # (a look's folders too)
     site = tmp_path / "site"
     shutil.copytree(pristine, site)
     served, cold = tmp_path / "served", tmp_path / "cold"
@@ -105,7 +127,7 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     spanned = 0  # pages 2, 3 … of paragraphs' citing lists seen
     for step, edit in enumerate(edits):
         history.append(edit(site, rng))
-        written, diagnostics = _resident_build(site, served, kept)
+        written, diagnostics = _resident_build(site, served, kept, looked)
         cold_written, printed = _cold_build(site, cold, capsys)
         assert written == cold_written, f"step {step}: {history}"
         for line in diagnostics:

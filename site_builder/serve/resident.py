@@ -10,15 +10,17 @@ with random edit sequences in ``tests/test_resident.py``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
 from ..load.discover import SiteFiles, discover
 from ..load.discover_look import Discovered, discover_again
-from ..load.file_states import SETTLE_NS, Scan, scan_site
+from ..load.file_states import DIGEST, SETTLE_NS, Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
@@ -78,6 +80,8 @@ class Resident:
     # What the last discovery from a look found (``discover_look.discover_again``): the
     # next takes unchanged folders from here.
     discovered: Discovered = field(default_factory=Discovered)
+    # The last ``load``'s result, so that the next patches what an edit changed.
+    loaded: _Assembled | None = None
 
     def discover(self, root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
         """The site's files (``discover``), found in the watcher's look when one was handed
@@ -95,12 +99,8 @@ class Resident:
         """Every file of ``files``: the kept document while its bytes are the same (by
         ``stat``, or by digest where ``stat`` cannot vouch), else loaded anew."""
         scan = scan_site(root, files, self.scan)
-        kept = {
-            path: self.documents[path]
-            for path in files.every
-            if path in self.documents and self.documents[path].digest == scan.digest(path)
-        }
-        fresh = load_documents(root, _without(files, set(kept)), progress=progress)
+        kept = _same_bytes(files.every, self.documents, scan)
+        fresh = load_documents(root, _without(files, kept), progress=progress)
         unreadable: dict[str, list[Diagnostic]] = {}
         for path, file in fresh.files.items():
             document, problems = fresh.documents.get(path), list(fresh.file_problems[path])
@@ -109,9 +109,13 @@ class Resident:
             else:
                 summary = summarise(path, file.digest, document, problems)
                 kept[path] = KeptDocument(file.digest, document, tuple(problems), summary)
-        self.documents, self.scan = kept, scan
+        last, self.documents, self.scan = self.loaded, kept, scan
         self.memo.new_build()
-        return _assembled(files, kept, unreadable)
+        patched = None
+        if last is not None and not unreadable:
+            patched = _patched(last, files, [kept[path] for path in fresh.files], fresh.files)
+        self.loaded = patched or _Assembled.of(files, kept, unreadable)
+        return self.loaded.load
 
     def site_index(
         self, corpus: Corpus, drafts: bool, clock: datetime.datetime | None
@@ -121,7 +125,23 @@ class Resident:
         return self.index.index
 
 
-def _without(files: SiteFiles, known: set[str]) -> SiteFiles:
+def _same_bytes(
+    paths: tuple[str, ...], documents: dict[str, KeptDocument], scan: Scan
+) -> dict[str, KeptDocument]:
+    """The documents of ``paths`` whose file still has the digest they were loaded from."""
+    # Once per file of the site after every edit: plain lookups, no method call per file.
+    states = scan.files
+    kept = {}
+    for path in paths:
+        document = documents.get(path)
+        if document is not None:
+            state = states.get(path)
+            if state is not None and state[DIGEST] == document.digest:
+                kept[path] = document
+    return kept
+
+
+def _without(files: SiteFiles, known: Mapping[str, object]) -> SiteFiles:
     return SiteFiles(
         tuple(path for path in files.sources if path not in known),
         tuple(path for path in files.briefs if path not in known),
@@ -129,26 +149,88 @@ def _without(files: SiteFiles, known: set[str]) -> SiteFiles:
     )
 
 
-def _assembled(
-    files: SiteFiles, kept: dict[str, KeptDocument], unreadable: dict[str, list[Diagnostic]]
-) -> ResidentLoad:
-    """The documents and problems in path order, as ``load.load_documents`` gives them."""
-    loaded = ResidentLoad([], [], [], [], {}, {}, {})
-    for path in files.every:
-        if path in unreadable:
-            loaded.problems.extend(unreadable[path])
-            loaded.summaries[path] = summarise(path, None, None, unreadable[path])
+@dataclass(frozen=True, slots=True)
+class _Assembled:
+    """A ``ResidentLoad`` and what it was made from: the paths (``every``) and where each
+    document stands in its list (``places``), for ``_patched``; ``clean``: no file had a
+    problem loading (then an edit that brings none changes no problem list)."""
+
+    load: ResidentLoad
+    every: tuple[str, ...]
+    places: dict[str, int]
+    clean: bool
+
+    @classmethod
+    def of(
+        cls,
+        files: SiteFiles,
+        kept: dict[str, KeptDocument],
+        unreadable: dict[str, list[Diagnostic]],
+    ) -> _Assembled:
+        """The documents and problems in path order, as ``load.load_documents`` gives
+        them."""
+        loaded = ResidentLoad([], [], [], [], {}, {}, {})
+        places: dict[str, int] = {}
+        for path in files.every:
+            if path in unreadable:
+                loaded.problems.extend(unreadable[path])
+                loaded.summaries[path] = summarise(path, None, None, unreadable[path])
+                continue
+            entry = kept[path]
+            loaded.digests[path] = entry.digest
+            loaded.problems.extend(entry.problems)
+            loaded.summaries[path] = entry.summary
+            if entry.document is not None:
+                loaded.documents[path] = entry.document
+                documents = _list_of(loaded, entry.document)
+                if documents is not None:
+                    places[path] = len(documents)
+                    documents.append(entry.document)
+        return cls(loaded, files.every, places, not loaded.problems)
+
+
+def _list_of(loaded: ResidentLoad, document: Document) -> list[Any] | None:
+    """The list of ``loaded`` that holds documents of ``document``'s kind."""
+    if isinstance(document, Source):
+        return loaded.sources
+    if isinstance(document, Brief):
+        return loaded.briefs
+    if isinstance(document, SitePage):
+        return loaded.pages
+    return None
+
+
+def _patched(
+    last: _Assembled, files: SiteFiles, changed: list[KeptDocument], paths: Iterable[str]
+) -> _Assembled | None:
+    """``last`` with the documents of ``paths`` (loaded anew: ``changed``) put in: what
+    ``_Assembled.of`` would give, made in the time of the edit, not of the site. None when
+    that takes more than putting documents in place: files came or went, a document
+    appeared or disappeared (a file that failed to load, or now loads), or one has
+    problems."""
+    if files.every != last.every or not last.clean:
+        return None
+    old = last.load
+    new = ResidentLoad(
+        list(old.sources),
+        list(old.briefs),
+        list(old.pages),
+        [],
+        dict(old.digests),
+        dict(old.documents),
+        dict(old.summaries),
+    )
+    for path, entry in zip(paths, changed, strict=True):
+        before = old.documents.get(path)
+        if entry.problems or (before is None) != (entry.document is None):
+            return None
+        new.digests[path] = entry.digest
+        new.summaries[path] = entry.summary
+        if entry.document is None or before is None:
             continue
-        entry = kept[path]
-        loaded.digests[path] = entry.digest
-        loaded.problems.extend(entry.problems)
-        loaded.summaries[path] = entry.summary
-        if entry.document is not None:
-            loaded.documents[path] = entry.document
-        if isinstance(entry.document, Source):
-            loaded.sources.append(entry.document)
-        elif isinstance(entry.document, Brief):
-            loaded.briefs.append(entry.document)
-        elif isinstance(entry.document, SitePage):
-            loaded.pages.append(entry.document)
-    return loaded
+        documents = _list_of(new, entry.document)
+        if documents is None or documents is not _list_of(new, before):
+            return None
+        new.documents[path] = entry.document
+        documents[last.places[path]] = entry.document
+    return _Assembled(new, last.every, last.places, clean=True)
