@@ -184,49 +184,79 @@ def tree_entries(
     that ``discover`` need not walk the folders again (``discover_from_look``)."""
     # A no-change build scans every input, so this is its largest cost after the stat
     # calls themselves: paths are joined from names (no ``relpath``, no ``Path``), and the
-    # listings are not sorted (``same_entries`` sorts only when the orders differ).
+    # listings are not sorted (``same_entries`` sorts only when the orders differ). Each
+    # folder is opened and its entries ``lstat``-ed relative to it (``fstatat``): the
+    # kernel then resolves one name per entry, not the whole path.
     entries: list[TreeEntry] = []
     counted = files if unwatched is None or unwatched.counts(prefix) else None
     stack = [(os.fspath(folder), prefix, counted)]
     while stack:
         here, relative, counted = stack.pop()
         try:
-            # The folder's own ``lstat`` before it is listed: a change to the listing after
-            # this changes the folder's times (``discover_from_look`` trusts it by them).
-            folder_info = os.lstat(here) if listings is not None else None
-            with os.scandir(here) as listing:
-                found = list(listing)
+            descriptor = os.open(here, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             continue
-        own: list[tuple[str, os.stat_result | None]] | None = None
-        if folder_info is not None and listings is not None:
-            own = []
-            listings[relative] = Listing(folder_info, own)
-        for entry in found:
-            name = entry.name
-            path = relative + name
-            try:
-                link = entry.is_symlink()
-                info = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
-            except OSError:
-                entries.append((path, -1, 0, 0, 0))
-                if own is not None:
-                    own.append((name, None))
+        try:
+            listed = _listed(descriptor, listings is not None)
+            if listed is None:
                 continue
-            if own is not None:
-                own.append((name, None if link else info))
-            changed = max(info.st_mtime_ns, info.st_ctime_ns)
-            entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
-            if stat.S_ISDIR(info.st_mode):
-                if not link:
-                    inner = path + "/"
-                    keeps = counted is not None and (
-                        unwatched is None or unwatched.counts_inside(name, inner)
-                    )
-                    stack.append((entry.path, inner, counted if keeps else None))
-            elif counted is not None and (unwatched is None or not unwatched.name(name)):
-                counted[path] = (info.st_mtime_ns, info.st_size)
+            found, own = listed
+            if listings is not None and own is not None:
+                listings[relative] = own
+            for entry in found:
+                name = entry.name
+                path = relative + name
+                info = _entry_stat(entry, descriptor, own)
+                if info is None:
+                    entries.append((path, -1, 0, 0, 0))
+                    continue
+                changed = max(info.st_mtime_ns, info.st_ctime_ns)
+                entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
+                if stat.S_ISDIR(info.st_mode):
+                    if not entry.is_symlink():
+                        inner = path + "/"
+                        keeps = counted is not None and (
+                            unwatched is None or unwatched.counts_inside(name, inner)
+                        )
+                        stack.append((here + os.sep + name, inner, counted if keeps else None))
+                elif counted is not None and (unwatched is None or not unwatched.name(name)):
+                    counted[path] = (info.st_mtime_ns, info.st_size)
+        finally:
+            os.close(descriptor)
     return entries
+
+
+def _listed(descriptor: int, keep: bool) -> tuple[list[os.DirEntry[str]], Listing | None] | None:
+    """The entries of the open folder ``descriptor``; with ``keep``, also its ``Listing``,
+    its own ``stat`` taken before it is listed (a change to the listing after that changes
+    the folder's times: ``discover_look`` trusts a listing by them). None if it cannot be
+    listed."""
+    try:
+        own = Listing(os.fstat(descriptor), []) if keep else None
+        with os.scandir(descriptor) as listing:
+            return list(listing), own
+    except OSError:
+        return None
+
+
+def _entry_stat(
+    entry: os.DirEntry[str], descriptor: int, own: Listing | None
+) -> os.stat_result | None:
+    """The ``lstat`` of ``entry`` (in the open folder ``descriptor``), of its target for a
+    link; None when it cannot be taken. ``own`` hears the entry's own ``lstat`` (None for
+    a link or an error)."""
+    mine: os.stat_result | None = None
+    info: os.stat_result | None
+    try:
+        if entry.is_symlink():
+            info = os.stat(entry.name, dir_fd=descriptor)
+        else:
+            info = mine = entry.stat(follow_symlinks=False)
+    except OSError:
+        info = mine = None
+    if own is not None:
+        own.entries.append((entry.name, mine))
+    return info
 
 
 def same_entries(first: Sequence[TreeEntry], second: Sequence[TreeEntry]) -> bool:
