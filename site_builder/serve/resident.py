@@ -10,7 +10,7 @@ with random edit sequences in ``tests/test_resident.py``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,8 +99,8 @@ class Resident:
         """Every file of ``files``: the kept document while its bytes are the same (by
         ``stat``, or by digest where ``stat`` cannot vouch), else loaded anew."""
         scan = scan_site(root, files, self.scan)
-        kept = _same_bytes(files.every, self.documents, scan)
-        fresh = load_documents(root, _without(files, kept), progress=progress)
+        kept, stale = _same_bytes(files, self.documents, scan)
+        fresh = load_documents(root, stale, progress=progress)
         unreadable: dict[str, list[Diagnostic]] = {}
         for path, file in fresh.files.items():
             document, problems = fresh.documents.get(path), list(fresh.file_problems[path])
@@ -126,27 +126,24 @@ class Resident:
 
 
 def _same_bytes(
-    paths: tuple[str, ...], documents: dict[str, KeptDocument], scan: Scan
-) -> dict[str, KeptDocument]:
-    """The documents of ``paths`` whose file still has the digest they were loaded from."""
+    files: SiteFiles, documents: dict[str, KeptDocument], scan: Scan
+) -> tuple[dict[str, KeptDocument], SiteFiles]:
+    """The documents of ``files`` whose file still has the digest they were loaded from,
+    and the files that are to be loaded (anew)."""
     # Once per file of the site after every edit: plain lookups, no method call per file.
     states = scan.files
     kept = {}
-    for path in paths:
-        document = documents.get(path)
-        if document is not None:
+    stale: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for paths, load in zip((files.sources, files.briefs, files.pages), stale, strict=True):
+        for path in paths:
+            document = documents.get(path)
             state = states.get(path)
-            if state is not None and state[DIGEST] == document.digest:
+            if document is not None and state is not None and state[DIGEST] == document.digest:
                 kept[path] = document
-    return kept
-
-
-def _without(files: SiteFiles, known: Mapping[str, object]) -> SiteFiles:
-    return SiteFiles(
-        tuple(path for path in files.sources if path not in known),
-        tuple(path for path in files.briefs if path not in known),
-        tuple(path for path in files.pages if path not in known),
-    )
+            else:
+                load.append(path)
+    sources, briefs, pages = stale
+    return kept, SiteFiles(tuple(sources), tuple(briefs), tuple(pages))
 
 
 @dataclass(frozen=True, slots=True)
