@@ -9,10 +9,14 @@ a rebuild. A site of thousands of files is snapshot in milliseconds, and only af
 
 The snapshot is taken by the walk a build makes of its inputs (``previous_build.
 input_entries``), and what that walk found is handed to the rebuild (``Reactions.seen``),
-which then does not walk the inputs again. That is as safe as the build's own walk: it is a
-full walk of every input, started just before the rebuild, that trusts no event; the build
-compares it with its record under the same racy-time rule (``SETTLE_NS``, from the walk's
-start); and a file changed after it is seen by the watcher's next look, which rebuilds.
+which then does not walk the inputs again: neither for its record nor to find the site's
+files (``load.discover_look``, which keeps each folder's listing and each file's own
+``lstat``). That is as safe as the build's own walk: it is a full walk of every input,
+started just before the rebuild, that trusts no event; the build compares it with its
+record under the same racy-time rule (``SETTLE_NS``, from the walk's start); a folder
+changed since is listed again; and a file changed after it is seen by the watcher's next
+look, which rebuilds. What the snapshot leaves out (``is_ignored_folder``,
+``is_ignored_name``, ``skip``) is decided once per folder during the walk.
 """
 
 from __future__ import annotations
