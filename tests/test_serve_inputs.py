@@ -22,7 +22,7 @@ from site_builder.output.previous_build import InputScan
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.serve import resident
 from site_builder.serve.resident import Resident
-from site_builder.serve.watch import Reactions, _Watcher, look_at_inputs, snapshot
+from site_builder.serve.watch import Reactions, _Watcher, changed_paths, look_at_inputs, snapshot
 from tests.test_build import tree
 from tests.test_incremental import _briefs, pristine  # noqa: F401  (pristine: a fixture)
 
@@ -229,4 +229,31 @@ def test_a_rebuild_handed_a_look_neither_lists_a_folder_nor_lstats_a_file_again(
     finally:
         kept.inputs = None
     monkeypatch.undo()
+    assert tree(served) == _cold(site, cold)
+
+
+def test_a_file_edited_in_place_after_the_look_is_built_by_the_next_look(
+    pristine: Path,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
+) -> None:
+    """The rebuild takes each file's ``lstat`` from the look (``discover_look``): a file
+    edited in place after it (its folder unchanged) is as the look saw it, and the
+    watcher's next look sees the edit and rebuilds, as for any change after a build."""
+    site, served, cold = tmp_path / "site", tmp_path / "served", tmp_path / "cold"
+    options, kept = _served_then_edited(pristine, site, served)
+    seen, looked = look_at_inputs(site, served)
+    later = _briefs(site)[5]
+    later.write_text(later.read_text("utf-8").replace("\n\n", "\n\nSpäter. ", 1), "utf-8")
+    kept.inputs = looked
+    try:
+        assert build_site(site, options, resident=kept).written
+    finally:
+        kept.inputs = None
+    now, looked_again = look_at_inputs(site, served)
+    assert changed_paths(seen, now) == [later.relative_to(site).as_posix()]
+    kept.inputs = looked_again
+    try:
+        assert build_site(site, options, resident=kept).written
+    finally:
+        kept.inputs = None
     assert tree(served) == _cold(site, cold)
