@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from .discover import SiteFiles
-from .front_matter import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES
 
 SETTLE_NS = 2_000_000_000
 

@@ -18,12 +18,16 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
 from ..load.file_states import SETTLE_NS, TreeEntry, same_entries, tree_entries
 from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
+
+if TYPE_CHECKING:
+    from ..load.config import SiteConfig
 
 _INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
@@ -40,7 +44,9 @@ class BuildRecord:
     (inode, mtime) after the build and ``current`` its files; ``spare_inode`` and
     ``spare`` the same of the spare folder (``write.Spare``), when its content is known.
     ``search_key`` and ``search`` say what the search bundle was made from and its files.
-    ``diagnostics`` and the counts are the build's result.
+    ``diagnostics`` and the counts are the build's result, ``config`` the ``site.yaml`` it
+    read: while the inputs are unchanged it is what reading ``site.yaml`` again would give,
+    so a build that finds nothing changed neither reads it nor imports the YAML parser.
 
     ``slot`` (0 or 1) names the table that holds ``current``; the other holds ``spare``,
     written by the build before as its ``current``, under that build's stamp
@@ -65,6 +71,7 @@ class BuildRecord:
     files: int
     slot: int = 0
     spare_stamp: str | None = None
+    config: SiteConfig | None = None
 
 
 _FIELDS = tuple(field.name for field in fields(BuildRecord))
