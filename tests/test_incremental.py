@@ -416,8 +416,8 @@ def test_a_record_from_an_older_version_is_not_used(
     name = previous_build._record_name(out)
     written = cache.read(name)
     state = previous_build.BuildRecord.__getstate__
-    with monkeypatch.context() as patch:  # pickled as before ``slot`` and ``spare_stamp``
-        patch.setattr(previous_build.BuildRecord, "__getstate__", lambda r: state(r)[:-2])
+    with monkeypatch.context() as patch:  # pickled as before ``slot``, ``spare_stamp``, ``config``
+        patch.setattr(previous_build.BuildRecord, "__getstate__", lambda r: state(r)[:-3])
         cache.write(name, written)
     assert not hasattr(cache.read(name)[1], "slot")
     assert _build(site, out, capsys, "--no-search")[0] == 0
