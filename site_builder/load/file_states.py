@@ -152,30 +152,61 @@ def tree_entries(
     # A no-change build scans every input, so this is its largest cost after the stat
     # calls themselves: paths are joined from names (no ``relpath``, no ``Path``), and the
     # listings are not sorted (``same_entries`` sorts only when the orders differ).
+    # Each folder is listed through a descriptor, so ``entry.stat`` looks the name up in
+    # that folder (``fstatat``) instead of walking the whole path again: about 15 % of a
+    # walk that is mostly ``lstat`` calls. One descriptor is open at a time.
     entries: list[TreeEntry] = []
     stack = [(os.fspath(folder), prefix)]
     while stack:
         here, relative = stack.pop()
         try:
-            with os.scandir(here) as listing:
-                found = list(listing)
+            descriptor = os.open(here, _FOLDER_FLAGS)
         except OSError:
             continue
-        for entry in found:
-            path = relative + entry.name
-            try:
-                link = entry.is_symlink()
-                info = os.stat(entry.path) if link else entry.stat(follow_symlinks=False)
-            except OSError:
-                entries.append((path, -1, 0, 0, 0))
-                continue
-            changed = max(info.st_mtime_ns, info.st_ctime_ns)
-            entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
-            if stat.S_ISDIR(info.st_mode):
-                if not link:
-                    stack.append((entry.path, path + "/"))
-            elif files is not None:
-                files[path] = (info.st_mtime_ns, info.st_size)
+        try:
+            with os.scandir(descriptor) as listing:
+                found = list(listing)
+            entries += _listed(found, descriptor, here, relative, stack=stack, files=files)
+        except OSError:
+            pass  # (as a folder that cannot be opened: nothing listed)
+        finally:
+            os.close(descriptor)
+    return entries
+
+
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _listed(
+    found: list[os.DirEntry[str]],
+    descriptor: int,
+    here: str,
+    relative: str,
+    *,
+    stack: list[tuple[str, str]],
+    files: dict[str, tuple[int, int]] | None,
+) -> list[TreeEntry]:
+    """``tree_entries`` of one folder's listing ``found`` (made through ``descriptor``, the
+    folder ``here``): its entries; its folders pushed on ``stack``."""
+    entries: list[TreeEntry] = []
+    for entry in found:
+        path = relative + entry.name
+        try:
+            link = entry.is_symlink()
+            if link:
+                info = os.stat(entry.name, dir_fd=descriptor)
+            else:
+                info = entry.stat(follow_symlinks=False)
+        except OSError:
+            entries.append((path, -1, 0, 0, 0))
+            continue
+        changed = max(info.st_mtime_ns, info.st_ctime_ns)
+        entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
+        if stat.S_ISDIR(info.st_mode):
+            if not link:
+                stack.append((os.path.join(here, entry.name), path + "/"))
+        elif files is not None:
+            files[path] = (info.st_mtime_ns, info.st_size)
     return entries
 
 
