@@ -103,7 +103,9 @@ def _language(args: argparse.Namespace) -> Language:
         return init_language(args, os.environ)
     if not hasattr(args, "site"):
         return ENGLISH
-    return output_language(args.lang, args.site, os.environ)
+    # ``build``, ``check`` and ``serve`` use the build cache unless ``--no-cache``.
+    remember = not getattr(args, "no_cache", True)
+    return output_language(args.lang, args.site, os.environ, remember)
 
 
 def build_parser() -> argparse.ArgumentParser:

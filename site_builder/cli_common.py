@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .cache import open_cache
 from .diagnostics import Diagnostic
 from .language import ENGLISH, LANGUAGES, Language, choose_language, load_language
 from .load.config import site_language
@@ -82,10 +83,19 @@ def add_language_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def output_language(option: str | None, site: Path, environ: Mapping[str, str]) -> Language:
+def output_language(
+    option: str | None, site: Path, environ: Mapping[str, str], remember: bool = False
+) -> Language:
     """The language a command prints diagnostics in: ``--lang`` (``option``), else
-    ``SITE_BUILDER_LANG``, else the locale or the site's ``language`` (``choose_language``)."""
-    return language_for(option, environ, lambda: site_language(site))
+    ``SITE_BUILDER_LANG``, else the locale or the site's ``language`` (``choose_language``).
+    ``remember``: the site's language may be kept in the site's build cache
+    (``config.site_language``); for the commands that use the cache anyway, and only
+    when it is there already, so that a mistyped ``--site`` gets no cache folder."""
+
+    def site_language_of_site() -> str:
+        return site_language(site, open_cache(site) if remember else None)
+
+    return language_for(option, environ, site_language_of_site)
 
 
 def language_for(

@@ -526,12 +526,16 @@ def _with_result(
         diagnostics=checked.diagnostics,
         briefs=checked.briefs,
         sources=checked.sources,
+        config=checked.config,
     )
 
 
 def _unchanged_build(root: Path, out: Path, previous: BuildRecord) -> BuildResult:
-    """The result of the previous build, whose output is still in place."""
-    config = load_config(root)
+    """The result of the previous build, whose output is still in place (and whose
+    ``site.yaml`` is unchanged: its config is the one read then)."""
+    # (``root`` as given this time: the same site may be named by another path.)
+    recorded = previous.config
+    config = load_config(root) if recorded is None else replace(recorded, root=root)
     checked = CheckResult(
         config,
         Corpus((), ()),

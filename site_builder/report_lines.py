@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from .diagnostics import Diagnostic, Span
 from .language import ENGLISH, Language
 from .load.discover import read_site_file
-from .load.front_matter import MAX_FILE_BYTES, split_lines
+from .load.limits import MAX_FILE_BYTES
 from .report import format_text
 from .report_snippet import WHOLE_FILE_CODES, Snippet, snippet
 
@@ -75,6 +75,10 @@ def _file_lines(site: Path, path: str) -> list[str]:
     # it). Bytes that are not UTF-8 (an ``encoding`` error) are shown as U+FFFD: every
     # column before the first of them is the same as in the loader's count.
     text = data.decode("utf-8", "replace").removeprefix(_BOM)
+    # Imported here: every command imports this module, and the YAML parser with
+    # ``front_matter`` only when a diagnostic is printed with its line.
+    from .load.front_matter import split_lines  # noqa: PLC0415
+
     return split_lines(text)
 
 

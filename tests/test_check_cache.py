@@ -25,7 +25,7 @@ from site_builder.check import incremental
 from site_builder.check import quick_check as quick_check_module
 from site_builder.check.quick_check import check_quickly
 from site_builder.cli import main
-from site_builder.load.front_matter import MAX_FILE_BYTES
+from site_builder.load.limits import MAX_FILE_BYTES
 from site_builder.lock.lock import LOCK_NAME
 from site_builder.pipeline import CheckOptions, CheckResult, check_site
 from tests.test_incremental import (

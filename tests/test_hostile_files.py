@@ -22,7 +22,8 @@ from site_builder.check.passages import closest_passage
 from site_builder.cli import main
 from site_builder.diagnostics import Diagnostic
 from site_builder.load import front_matter
-from site_builder.load.front_matter import MAX_FILE_BYTES, decode
+from site_builder.load.front_matter import decode
+from site_builder.load.limits import MAX_FILE_BYTES
 from site_builder.load.load_briefs import load_brief
 from site_builder.load.load_sources import load_source
 from site_builder.load.markdown import create_markdown

@@ -9,6 +9,7 @@ import fnmatch
 import gettext
 import io
 import json
+import os
 import pickle
 import re
 import string
@@ -410,3 +411,51 @@ def test_an_unknown_language_in_the_environment_is_a_usage_error(
     status, out, err = check(capsys, "--site", str(make_site()))
     assert (status, out) == (2, "")
     assert err == "site-builder: error: SITE_BUILDER_LANG must be one of de, en, not 'fr'\n"
+
+
+# -- the site's language, remembered in the build cache (``config.site_language``) ---------
+
+
+def _site_yaml(language: str) -> str:
+    return f"title: Test\nbase_url: https://example.org/\nlanguage: {language}\n"
+
+
+@pytest.mark.usefixtures("locale_free")
+def test_the_remembered_language_follows_site_yaml_whatever_its_stat_says(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The language is remembered for the bytes of ``site.yaml``, never for its ``stat``:
+    a file rewritten with the same size and its times set back still speaks anew."""
+    root = make_site({"site.yaml": _site_yaml("en"), "briefs/b.md": BROKEN})
+    site = str(root)
+    for _ in range(2):  # the first run makes the cache, the second remembers
+        assert "error[unknown-anchor]" in check(capsys, "--site", site)[1]
+    assert (root / ".site-builder-cache" / "build" / "site-language.pickle").is_file()
+    path = root / "site.yaml"
+    before = path.stat()
+    path.write_text(_site_yaml("de"), "utf-8")  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert "Fehler[unbekannter-anker]" in check(capsys, "--site", site)[1]
+    assert "Fehler[unbekannter-anker]" in check(capsys, "--site", site)[1]
+    monkeypatch.setenv("SITE_BUILDER_LANG", "en")  # the environment still wins
+    assert "error[unknown-anchor]" in check(capsys, "--site", site)[1]
+    monkeypatch.delenv("SITE_BUILDER_LANG")
+    path.write_text(_site_yaml("en"), "utf-8")
+    assert "error[unknown-anchor]" in check(capsys, "--site", site)[1]
+
+
+@pytest.mark.usefixtures("locale_free")
+def test_choosing_the_language_makes_no_cache_folder(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Only a command that uses the cache, and only once the cache is there, remembers the
+    language: a folder that turns out to be no site gets no ``.site-builder-cache``."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "site.yaml").write_text("title: Test\nlanguage: en\nbase_ulr: x\n", "utf-8")
+    assert check(capsys, "--site", str(broken))[0] == 2
+    assert not (broken / ".site-builder-cache").exists()
+    root = make_site({"site.yaml": _site_yaml("en"), "briefs/b.md": BROKEN})
+    for _ in range(2):
+        assert "error[unknown-anchor]" in check(capsys, "--site", str(root), "--no-cache")[1]
+    assert not (root / ".site-builder-cache").exists()

@@ -240,6 +240,29 @@ def test_search_bundle_follows_edits_and_is_kept_when_records_are_unchanged(
     assert bundle, "the search bundle is there"
 
 
+def test_the_search_bundle_is_kept_through_the_file_list_not_the_small_record(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The search bundle's files are listed with the output's files, not in the part of
+    the record every build reads; a build whose search records did not change still
+    finds them there and keeps the bundle (the same files, linked, not made again)."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out = tmp_path / "public"
+    assert _build(site, out, capsys)[0] == 0
+    cache = open_cache(site)
+    assert cache is not None
+    small = cache.read(previous_build._record_name(out))[1]
+    assert small.search == () and small.search_key is not None
+    whole = previous_build.with_files(cache, out, small)
+    assert whole is not None
+    assert whole.search and all(p.startswith("pagefind/") for p in whole.search)
+    bundle = {p: (out / p).stat().st_ino for p in whole.search}
+    template(site, random.Random(1))  # pages change, search records do not
+    assert _build(site, out, capsys)[0] == 0
+    assert {p: (out / p).stat().st_ino for p in whole.search} == bundle
+
+
 def test_every_template_edit_shows(
     pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -393,8 +416,8 @@ def test_a_record_from_an_older_version_is_not_used(
     name = previous_build._record_name(out)
     written = cache.read(name)
     state = previous_build.BuildRecord.__getstate__
-    with monkeypatch.context() as patch:  # pickled as before ``slot`` and ``spare_stamp``
-        patch.setattr(previous_build.BuildRecord, "__getstate__", lambda r: state(r)[:-2])
+    with monkeypatch.context() as patch:  # pickled as before ``slot``, ``spare_stamp``, ``config``
+        patch.setattr(previous_build.BuildRecord, "__getstate__", lambda r: state(r)[:-3])
         cache.write(name, written)
     assert not hasattr(cache.read(name)[1], "slot")
     assert _build(site, out, capsys, "--no-search")[0] == 0

@@ -192,3 +192,47 @@ class _OlderState:
     ctime_ns: int
     inode: int
     digest: str
+
+
+def _walked_by_path(folder: Path, prefix: str) -> list[file_states.TreeEntry]:
+    """``tree_entries`` as it was written before it listed folders through descriptors:
+    ``lstat`` (``stat`` through a link) of each entry's whole path."""
+    entries: list[file_states.TreeEntry] = []
+    stack = [(str(folder), prefix)]
+    while stack:
+        here, relative = stack.pop()
+        try:
+            found = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in found:
+            path = relative + entry.name
+            try:
+                link = entry.is_symlink()
+                info = os.stat(entry.path) if link else os.lstat(entry.path)
+            except OSError:
+                entries.append((path, -1, 0, 0, 0))
+                continue
+            changed = max(info.st_mtime_ns, info.st_ctime_ns)
+            entries.append((path, info.st_mode, info.st_size, changed, info.st_ino))
+            if os.path.isdir(entry.path) and not link:
+                stack.append((entry.path, path + "/"))
+    return entries
+
+
+def test_the_walk_through_folder_descriptors_sees_what_paths_see(tmp_path: Path) -> None:
+    """Links to files and folders (entered as their targets, never walked into), dangling
+    links, nested and empty folders, a folder that is a link at the top, a missing one."""
+    top = tmp_path / "site" / "content"
+    (top / "a" / "b" / "c").mkdir(parents=True)
+    (top / "empty").mkdir()
+    for name in ("x.md", "a/y.md", "a/b/z.md", "a/b/c/w.md"):
+        (top / name).write_text(name, "utf-8")
+    (top / "link-to-file.md").symlink_to("x.md")
+    (top / "a" / "link-to-folder").symlink_to("b")
+    (top / "a" / "b" / "dangling.md").symlink_to("gone.md")
+    (tmp_path / "site" / "linked").symlink_to("content")
+    for folder in ("content", "linked", "missing"):
+        found = file_states.tree_entries(tmp_path / "site" / folder, f"{folder}/")
+        assert found == _walked_by_path(tmp_path / "site" / folder, f"{folder}/")
+    assert len(file_states.tree_entries(top)) == 11

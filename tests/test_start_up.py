@@ -110,6 +110,23 @@ def test_a_build_that_finds_nothing_changed_imports_no_stage(
     assert _loaded(modules, HEAVY_STAGES) == []
 
 
+# What reads ``site.yaml``: a build that finds nothing changed has its config in the build
+# record and the site's language remembered in the cache (``config.site_language``).
+YAML_READERS = ("yaml", "site_builder.load.fields", "site_builder.load.front_matter")
+
+
+def test_a_build_that_finds_nothing_changed_does_not_import_yaml(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SITE_BUILDER_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)  # the site's language decides
+    _, build = _built_site(make_site, tmp_path / "out", monkeypatch)
+    assert main(build) == 0  # (the cache is there now: the site's language is kept)
+    modules, printed = _run(*build)
+    assert "1 Datei" in printed or "Dateien" in printed  # a German site speaks German
+    assert _loaded(modules, YAML_READERS) == []
+
+
 def test_a_build_that_finds_a_change_still_builds_it(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -100,13 +100,17 @@ def _changes(
     scan = scan_site(store.root, files, previous)
     if previous is None or not _same_scan(previous, scan):
         write_scan(store.cache, scan)
-    now = set(files.every)
+    every = files.every
+    now = set(every)
+    digests = scan.digests()
+    # Changed: not counted, unreadable now, or other bytes. (The lookups are made in C:
+    # this runs over every file of the site after each edit. A path the state did not
+    # count gets None there, which differs from any digest.)
+    counted = state.digests.get
     changed = [
         path
-        for path in files.every
-        if path not in state.digests
-        or scan.digest(path) is None
-        or state.digests[path] != scan.digest(path)
+        for path, digest in zip(every, map(digests.get, every), strict=True)
+        if digest is None or counted(path) != digest
     ]
     changed += [path for path in state.digests if path not in now]
     before: dict[str, FileSummary | None] = {}
@@ -115,7 +119,6 @@ def _changes(
         if path in state.digests and (old is None or old.digest != state.digests[path]):
             return None, {}
         before[path] = old
-    digests = scan.digests()
     after = _summarise(files, [path for path in changed if path in now], store, digests, progress)
     return state, {path: (before[path], after.get(path)) for path in changed}
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..cli_common import EXIT_OK, UsageError, printing
-from ..load.front_matter import MAX_FILE_BYTES
+from ..load.limits import MAX_FILE_BYTES
 from ..messages import exception_text, msg
 
 

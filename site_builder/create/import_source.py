@@ -24,7 +24,7 @@ from ..diagnostics import Span
 from ..load.config import load_config
 from ..load.discover import SOURCES_DIR
 from ..load.fields import SOURCE_FIELDS, SOURCE_WORDING, read_fields
-from ..load.front_matter import MAX_FILE_BYTES
+from ..load.limits import MAX_FILE_BYTES
 from ..load.load_sources import load_source
 from ..load.markdown import create_markdown
 from ..load.slugs import is_slug

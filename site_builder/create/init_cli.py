@@ -2,7 +2,8 @@
 ``init_site``, and says what it made and what to do next.
 
 The command line builds its parser from this module on every run, so ``pinning`` (package
-metadata, git) is imported when ``init`` runs."""
+metadata, git) and ``init_site`` (the YAML parser, the field readers, the pipeline's check)
+are imported when ``init`` runs."""
 
 from __future__ import annotations
 
@@ -24,21 +25,9 @@ from ..cli_common import (
 )
 from ..language import ENGLISH, Language
 from ..messages import Message, msg
-from .init_site import (
-    EXAMPLE_BRIEF,
-    EXAMPLE_SOURCE,
-    WORKFLOW,
-    SiteSettings,
-    address_problem,
-    language_problem,
-    record_citations,
-    site_files,
-    target_problem,
-    title_problem,
-    write_site,
-)
 
 if TYPE_CHECKING:
+    from .init_site import SiteSettings
     from .pinning import Pin
 
 # A question's prompt → the answer, or None at the end of input.
@@ -84,6 +73,7 @@ def init_language(args: argparse.Namespace, environ: Mapping[str, str]) -> Langu
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from .init_site import record_citations, site_files, target_problem, write_site  # noqa: PLC0415 (see the module docstring)
     from .pinning import pinned_dependencies  # noqa: PLC0415 (see the module docstring)
 
     target: Path = args.folder
@@ -137,6 +127,8 @@ def _python_version() -> str:
 def _default_title(target: Path) -> str:
     """The folder's name, as a site without a title has it; a name that cannot be a
     title (too long, a control character) gives way to a plain one."""
+    from .init_site import title_problem  # noqa: PLC0415 (see the module docstring)
+
     name = target.absolute().name
     return name if title_problem(name) is None else "Nachrichten"
 
@@ -152,16 +144,20 @@ class Setting:
     question: Message
 
 
-SETTINGS = (
-    Setting("--title", "", title_problem, msg("Title")),
-    Setting("--language", DEFAULT_LANGUAGE, language_problem, msg("Language")),
-    Setting(
-        "--base-url",
-        "",
-        lambda url: address_problem(url) if url else None,
-        msg("Public address, e.g. https://example.org/ (empty: GitHub Pages' address)"),
-    ),
-)
+def site_setting_options() -> tuple[Setting, Setting, Setting]:
+    """The title, language and address of the new site, as options and questions."""
+    from .init_site import address_problem, language_problem, title_problem  # noqa: PLC0415 (see the module docstring)
+
+    return (
+        Setting("--title", "", title_problem, msg("Title")),
+        Setting("--language", DEFAULT_LANGUAGE, language_problem, msg("Language")),
+        Setting(
+            "--base-url",
+            "",
+            lambda url: address_problem(url) if url else None,
+            msg("Public address, e.g. https://example.org/ (empty: GitHub Pages' address)"),
+        ),
+    )
 
 
 def site_settings(
@@ -174,7 +170,9 @@ def site_settings(
     given (a terminal), in ``language``, else the default. An option that is wrong is a
     usage error."""
     given = (args.title, args.language, args.base_url)
-    title_setting, language_setting, url_setting = SETTINGS
+    from .init_site import SiteSettings  # noqa: PLC0415 (see the module docstring)
+
+    title_setting, language_setting, url_setting = site_setting_options()
     title = _value(replace(title_setting, default=default_title), given[0], ask, language)
     site_language = _value(language_setting, given[1], ask, language)
     base_url = _value(url_setting, given[2], ask, language)
@@ -219,6 +217,8 @@ def made_lines(
 ) -> list[str]:
     """What ``init`` tells, in ``language``: the files it made, the one thing to change if
     site-builder came from a folder CI cannot reach, and the next steps."""
+    from .init_site import EXAMPLE_BRIEF, EXAMPLE_SOURCE, WORKFLOW  # noqa: PLC0415 (see the module docstring)
+
     folder = target.as_posix()
     address = settings.base_url or msg("none yet: the workflow builds for GitHub Pages' address")
     made = [

@@ -1,51 +1,67 @@
-"""Site configuration (``site.yaml``): a frozen value passed explicitly to every stage."""
+"""Site configuration (``site.yaml``): a frozen value passed explicitly to every stage.
+
+Every command imports this module, and a build that finds nothing changed needs only
+``SiteConfig`` and ``ConfigError`` from it: the YAML parser and the field readers (about
+25 ms to import) are imported by the functions that read ``site.yaml``
+(``# noqa: PLC0415``).
+"""
 
 from __future__ import annotations
 
 import functools
-import urllib.parse
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Span, error, warning
 from ..messages import literal, msg
 from ..names import shown
 from .base_url import base_url_problem
 from .discover import read_site_file
-from .fields import LONG_TEXT, Field, Kind, ToSpan, Wording, read_fields
-from .front_matter import MAX_FILE_BYTES, compose_yaml, decode, node_span
+from .limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    import yaml
+
+    from ..cache import BuildCache
+    from .fields import Field, ToSpan
 
 CONFIG_NAME = "site.yaml"
 
 DEFAULT_LANGUAGE = "de"  # a site without 'language' is German
-CONFIG_FIELDS = (
-    Field("title", Kind.TEXT, "Name of the site.", '"Belegt – Nachrichten mit Quellen"'),
-    Field(
-        "description",
-        Kind.TEXT,
-        "One sentence about the site.",
-        "Kurzmeldungen mit Belegen.",
-        max_length=LONG_TEXT,
-    ),
-    Field(
-        "base_url",
-        # Text here: ``_base_url_problems`` checks it whole, with the reason, which for a
-        # base_url is stricter than for a source's url (no query, fragment, user name).
-        Kind.TEXT,
-        "Public address of the site, e.g. https://example.org/news/.",
-        "https://example.org/",
-        max_length=LONG_TEXT,
-    ),
-    Field("language", Kind.LANGUAGE, "Language of the site (BCP 47).", "de"),
-    Field(
-        "require_citation_per_paragraph",
-        Kind.BOOL,
-        "Every paragraph of a brief must cite a source.",
-        "true",
-    ),
-)
+
+
+def config_fields() -> tuple[Field, ...]:
+    """The fields of ``site.yaml``."""
+    from .fields import LONG_TEXT, Field, Kind  # noqa: PLC0415 (see the module docstring)
+
+    return (
+        Field("title", Kind.TEXT, "Name of the site.", '"Belegt – Nachrichten mit Quellen"'),
+        Field(
+            "description",
+            Kind.TEXT,
+            "One sentence about the site.",
+            "Kurzmeldungen mit Belegen.",
+            max_length=LONG_TEXT,
+        ),
+        Field(
+            "base_url",
+            # Text here: ``_base_url_problems`` checks it whole, with the reason, which for a
+            # base_url is stricter than for a source's url (no query, fragment, user name).
+            Kind.TEXT,
+            "Public address of the site, e.g. https://example.org/news/.",
+            "https://example.org/",
+            max_length=LONG_TEXT,
+        ),
+        Field("language", Kind.LANGUAGE, "Language of the site (BCP 47).", "de"),
+        Field(
+            "require_citation_per_paragraph",
+            Kind.BOOL,
+            "Every paragraph of a brief must cite a source.",
+            "true",
+        ),
+    )
 
 
 class ConfigError(Exception):
@@ -103,12 +119,46 @@ def load_config(root: Path) -> SiteConfig:
     return _parse_config(root, data)
 
 
-def site_language(root: Path) -> str:
+def site_language(root: Path, cache: BuildCache | None = None) -> str:
     """The site's ``language``, read leniently to choose the language of messages: the
     default when there is no site.yaml or it cannot be read, and the value even when
-    other fields are wrong (their errors are then said in the site's language too)."""
+    other fields are wrong (their errors are then said in the site's language too).
+
+    ``cache``: the answer is remembered there for the bytes of ``site.yaml`` (and this
+    site-builder), so that a command that needs nothing else of YAML (``build`` with
+    nothing changed) does not import the parser to find it. The bytes are read every
+    time: an answer is never taken for a file it was not found in."""
     data = read_site_file(root, CONFIG_NAME, MAX_FILE_BYTES) if root.is_dir() else None
-    text = decode(data, CONFIG_NAME)[0] if isinstance(data, bytes) else None
+    if not isinstance(data, bytes):
+        return DEFAULT_LANGUAGE
+    if cache is None:
+        return _language_in(data)
+    key = _language_key(data)
+    remembered = cache.read(_LANGUAGE_TABLE)
+    if isinstance(remembered, tuple) and len(remembered) == 2 and remembered[0] == key:
+        return str(remembered[1])
+    found = _language_in(data)
+    if cache.folder.is_dir():  # (never the reason a cache folder is made: see ``output_language``)
+        cache.write(_LANGUAGE_TABLE, (key, found))
+    return found
+
+
+_LANGUAGE_TABLE = "site-language"
+
+
+def _language_key(data: bytes) -> str:
+    from ..cache import builder_fingerprint  # noqa: PLC0415 (imported by every user of a cache)
+
+    return hashlib.sha256(builder_fingerprint().encode() + b"\0" + data).hexdigest()
+
+
+def _language_in(data: bytes) -> str:
+    """``site_language`` of a ``site.yaml`` holding ``data``."""
+    import yaml  # noqa: PLC0415 (see the module docstring)
+
+    from .front_matter import compose_yaml, decode  # noqa: PLC0415
+
+    text = decode(data, CONFIG_NAME)[0]
     node = compose_yaml(text, CONFIG_NAME, first_line=1, what=CONFIG_NAME)[0] if text else None
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -118,6 +168,9 @@ def site_language(root: Path) -> str:
 
 
 def _parse_config(root: Path, data: bytes) -> SiteConfig:
+    from .fields import Wording, read_fields  # noqa: PLC0415 (see the module docstring)
+    from .front_matter import compose_yaml, decode, node_span  # noqa: PLC0415
+
     text, problems = decode(data, CONFIG_NAME)
     if text is None:
         raise ConfigError(problems)
@@ -127,9 +180,8 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
         raise ConfigError(problems)
 
     to_span = functools.partial(node_span, path=CONFIG_NAME, first_line=1)
-    values, field_problems = read_fields(
-        node, CONFIG_FIELDS, _CONFIG_WORDING, to_span, Span(CONFIG_NAME)
-    )
+    wording = Wording(literal(CONFIG_NAME), msg("in site.yaml"), literal(CONFIG_NAME))
+    values, field_problems = read_fields(node, config_fields(), wording, to_span, Span(CONFIG_NAME))
     problems += field_problems
     problems += _base_url_problems(node, values.get("base_url"), to_span)
     if problems:
@@ -147,6 +199,8 @@ def _parse_config(root: Path, data: bytes) -> SiteConfig:
 
 def _value_span(node: yaml.Node | None, key: str, to_span: ToSpan) -> Span | None:
     """Where the value of ``key`` starts in the mapping ``node``, or None without it."""
+    import yaml  # noqa: PLC0415 (see the module docstring)
+
     if not isinstance(node, yaml.MappingNode):
         return None
     values = (v for k, v in node.value if getattr(k, "value", None) == key)
@@ -154,13 +208,12 @@ def _value_span(node: yaml.Node | None, key: str, to_span: ToSpan) -> Span | Non
     return None if value is None else to_span(value)
 
 
-_CONFIG_WORDING = Wording(literal(CONFIG_NAME), msg("in site.yaml"), literal(CONFIG_NAME))
-
-
 def relative_base_url_warning(config: SiteConfig, override: str | None) -> Diagnostic | None:
     """The warning for a build whose base_url (``override``, from ``--base-url``, or
     site.yaml's) is a path, not an absolute URL: the feed and the sitemap must give full
     addresses (RSS and the sitemap protocol require them), and a path cannot make them."""
+    import urllib.parse  # noqa: PLC0415 (see the module docstring)
+
     url = override or config.base_url
     if urllib.parse.urlsplit(url).scheme:
         return None
@@ -186,6 +239,8 @@ def relative_base_url_warning(config: SiteConfig, override: str | None) -> Diagn
 
 def _base_url_problems(node: yaml.Node | None, value: object, to_span: ToSpan) -> list[Diagnostic]:
     """Is ``base_url`` a plain absolute http(s) URL? (``read_fields`` saw it is text.)"""
+    import yaml  # noqa: PLC0415 (see the module docstring)
+
     if not isinstance(value, str) or not isinstance(node, yaml.MappingNode):
         return []
     problem = base_url_problem(value, path_allowed=False)

@@ -22,7 +22,7 @@ from typing import Final
 
 from .discover import SiteFiles
 from .discover_look import Listing
-from .front_matter import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES
 
 SETTLE_NS = 2_000_000_000
 

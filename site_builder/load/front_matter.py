@@ -18,14 +18,13 @@ import yaml
 from ..diagnostics import Diagnostic, Span, error
 from ..messages import Message, literal, msg, msg_n
 from .invisible import invisible_characters
+from .limits import MAX_FILE_BYTES
 
-# Larger files are not read: a source is one article (a long one is 100 KB), a brief a few
-# paragraphs. The cap bounds the time and memory one hostile file can cost.
-MAX_FILE_BYTES = 1024 * 1024
-# Nor are files of more lines: loading costs about 50 µs a line (Markdown's block parser,
-# anchors, HTML), so 1 MiB of one-letter paragraphs (600,000 lines) took 20 s. A long
-# article has a few hundred lines, 1 MiB of text wrapped at 72 characters 15,000; a file
-# of over 50,000 lines in 1 MiB (20 bytes a line) is no article.
+# Besides larger files (``limits.MAX_FILE_BYTES``), files of more lines are not read:
+# loading costs about 50 µs a line (Markdown's block parser, anchors, HTML), so 1 MiB of
+# one-letter paragraphs (600,000 lines) took 20 s. A long article has a few hundred lines,
+# 1 MiB of text wrapped at 72 characters 15,000; a file of over 50,000 lines in 1 MiB
+# (20 bytes a line) is no article.
 MAX_FILE_LINES = 50_000
 
 FRONT_MATTER = "front matter"

@@ -27,7 +27,8 @@ from ..pickling import quick_pickle
 from ..progress import Progress, no_progress
 from .discover import SiteFiles
 from .file_states import digest
-from .front_matter import MAX_FILE_BYTES, too_large
+from .front_matter import too_large
+from .limits import MAX_FILE_BYTES
 from .load_briefs import load_brief
 from .load_pages import load_page
 from .load_sources import load_source

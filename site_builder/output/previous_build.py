@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
@@ -26,6 +26,9 @@ from ..load.discover_look import Listing
 from ..load.file_states import SETTLE_NS, TreeEntry, Unwatched, same_entries, tree_entries
 from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
+
+if TYPE_CHECKING:
+    from ..load.config import SiteConfig
 
 _INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
@@ -49,12 +52,17 @@ class BuildRecord:
     (inode, mtime) after the build and ``current`` its files; ``spare_inode`` and
     ``spare`` the same of the spare folder (``write.Spare``), when its content is known.
     ``search_key`` and ``search`` say what the search bundle was made from and its files.
-    ``diagnostics`` and the counts are the build's result.
+    ``diagnostics`` and the counts are the build's result, ``config`` the ``site.yaml`` it
+    read: while the inputs are unchanged it is what reading ``site.yaml`` again would give,
+    so a build that finds nothing changed neither reads it nor imports the YAML parser.
 
     ``slot`` (0 or 1) names the table that holds ``current``; the other holds ``spare``,
     written by the build before as its ``current``, under that build's stamp
     (``spare_stamp``). So a build writes one file list, not two: the spare's is on disk
-    already (the lists of 26,000 files took 0.3 s to pickle and write per build)."""
+    already (the lists of 26,000 files took 0.3 s to pickle and write per build). ``search``
+    is kept with ``current`` in that table, not in the small part every build reads: at
+    20,000 pages it names 57,000 files, 60 % of the small part's bytes, and only a build
+    that writes needs it."""
 
     options: str
     scanned_ns: int
@@ -71,6 +79,7 @@ class BuildRecord:
     files: int
     slot: int = 0
     spare_stamp: str | None = None
+    config: SiteConfig | None = None
 
 
 _FIELDS = tuple(field.name for field in fields(BuildRecord))
@@ -82,8 +91,9 @@ def _record_name(out: Path) -> str:
 
 
 def read_record(cache: BuildCache | None, out: Path) -> BuildRecord | None:
-    """The record of the last build into ``out``, without its file lists (``current`` and
-    ``spare`` are empty): all a build needs to find that nothing changed, quickly."""
+    """The record of the last build into ``out``, without its file lists (``current``,
+    ``spare`` and ``search`` are empty): all a build needs to find that nothing changed,
+    quickly."""
     if cache is None:
         return None
     record = cache.read(_record_name(out))
@@ -110,31 +120,43 @@ def with_files(
         return None
     if kept is not None and kept[0] == out and _stamp(kept[1]) == _stamp(record):
         return kept[1]
-    current = _file_list(cache, out, record.slot, _stamp(record))
-    if current is None:
+    listed = _file_list(cache, out, record.slot, _stamp(record))
+    if listed is None:
         return None  # written by another build than the summary: trust neither
+    current, search = listed
     spare = None
     if record.spare_inode is not None and record.spare_stamp is not None:
-        spare = _file_list(cache, out, 1 - record.slot, record.spare_stamp)
-    return replace(record, current=current, spare=spare)
+        spare_listed = _file_list(cache, out, 1 - record.slot, record.spare_stamp)
+        spare = spare_listed[0] if spare_listed is not None else None
+    return replace(record, current=current, spare=spare, search=search)
 
 
 def _file_list(
     cache: BuildCache, out: Path, slot: int, stamp: str
-) -> Mapping[str, KnownFile] | None:
-    """The file list in table ``slot``, if the build of ``stamp`` wrote it."""
+) -> tuple[Mapping[str, KnownFile], tuple[str, ...]] | None:
+    """The file list in table ``slot`` and the search bundle's files among them, if the
+    build of ``stamp`` wrote it."""
     files = cache.read(f"{_record_name(out)}-files-{slot}")
-    return files[1] if _is_part(files, dict) and files[0] == stamp else None
+    if not (isinstance(files, tuple) and len(files) == _FILE_LIST_PARTS):
+        return None  # (a table of an older site-builder has no search list: not used)
+    stamp_written, current, search = files
+    if stamp_written != stamp or not isinstance(current, dict) or not isinstance(search, tuple):
+        return None
+    return current, search
+
+
+_FILE_LIST_PARTS = 3  # (stamp, current, search)
 
 
 def write_record(cache: BuildCache, out: Path, record: BuildRecord) -> None:
-    """Store ``record`` in two tables: the file list of the output (large, in table
-    ``record.slot``) and the rest (small), both marked with one stamp so a pair from two
-    different builds is never mixed. The spare's list stays in the other table, where the
-    build before wrote it (``spare_stamp`` says which build)."""
+    """Store ``record`` in two tables: the file list of the output with the search
+    bundle's files (large, in table ``record.slot``) and the rest (small), both marked with
+    one stamp so a pair from two different builds is never mixed. The spare's list stays
+    in the other table, where the build before wrote it (``spare_stamp`` says which build)."""
     stamp = _stamp(record)
-    cache.write(f"{_record_name(out)}-files-{record.slot}", (stamp, dict(record.current)))
-    cache.write(_record_name(out), (stamp, replace(record, current={}, spare=None)))
+    listed = (stamp, dict(record.current), record.search)
+    cache.write(f"{_record_name(out)}-files-{record.slot}", listed)
+    cache.write(_record_name(out), (stamp, replace(record, current={}, spare=None, search=())))
 
 
 def _stamp(record: BuildRecord) -> str:
