@@ -26,12 +26,12 @@ _NOT_ON_WINDOWS = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 # Names no rule below refuses, found with one match: letters, digits, ``_`` and ``-`` in
 # parts joined by dots, the first part too long for a device name (``conout$`` has a
 # ``$``). Most of a site's 20,000 file names are such slugs, checked on every build.
-_PLAIN = re.compile(r"[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]+)*")
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]+)*")
 
 
 def windows_problem(name: str) -> Message | None:
     """Why Windows cannot store a file or folder called ``name``, or None if it can."""
-    if _PLAIN.fullmatch(name):
+    if PLAIN_NAME.fullmatch(name):
         return None
     if is_reserved_device(name):
         device = name.split(".", 1)[0].rstrip(" ").upper()

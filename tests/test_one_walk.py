@@ -132,7 +132,7 @@ _NAME_CHARACTERS = "abcABC019_-. $:¹éÉ\u0301"
 def test_the_quick_answers_for_plain_names_are_those_of_the_full_rules(name: str) -> None:
     """``windows_problem``, ``name_key`` and ``is_utf8`` answer ASCII slugs (most names of a
     site, checked on every run) without their full rules: the answers must not differ."""
-    if names._PLAIN.fullmatch(name):
+    if names.PLAIN_NAME.fullmatch(name):
         assert not names.is_reserved_device(name)
         assert not name.endswith((".", " ")) and names._NOT_ON_WINDOWS.search(name) is None
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())

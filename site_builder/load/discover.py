@@ -12,7 +12,9 @@ systems cannot check out (``con.md``, ``A.md`` beside ``a.md``) are reported too
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
+import re
 import stat
 import time
 import unicodedata
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Span, error
 from ..messages import Message, msg
-from ..names import is_utf8, name_key, windows_problem
+from ..names import PLAIN_NAME, is_utf8, name_key, windows_problem
 
 SOURCES_DIR = "content"
 BRIEFS_DIR = "briefs"
@@ -73,36 +75,103 @@ def _markdown_files(
     if not _inside(base, real_root):  # content/ itself a link to a folder elsewhere
         problems.append(_outside(base, root))
         return ()
-    found = []
-    for directory, folders, files in os.walk(base):
-        here = Path(directory)
-        folders[:] = sorted(
-            name for name in folders if _enter(here / name, root, real_root, problems)
+    walk = _Walk(root, real_root, problems, lstats, [])
+    # Pre-order over sorted folders, as ``os.walk`` went (the problems keep its order).
+    # Each folder is listed through a descriptor, so an entry's ``lstat`` is an
+    # ``fstatat`` of one name in it, not a lookup of the whole path: the walk is most of
+    # what a ``check`` after an edit costs on a site of 20,000 files.
+    pending = [(os.fspath(base), _relative(base, root) + "/")]
+    while pending:
+        directory, prefix = pending.pop()
+        folders = walk.folder(directory, prefix)
+        pending.extend(
+            (os.path.join(directory, name), prefix + name + "/") for name in reversed(folders)
         )
-        prefix = _relative(here, root) + "/"
-        for name in sorted(files):
-            if not name.endswith(".md") or _is_ignored(name):
-                continue
-            # A plain file with a UTF-8 name, the common case, costs one lstat and no
-            # pathlib (a 20,000-file site is discovered on every build and rebuild).
-            full = os.path.join(directory, name)
-            info = _plain_file(full) if is_utf8(name) else None
-            if info is None:
-                problem = _file_problem(Path(full), root, real_root)
-                if problem is not None:
-                    problems.append(problem)
+    return tuple(sorted(walk.found))
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """One walk of a top folder: what it reports to (``problems``) and finds (``found``:
+    Markdown files; ``lstats``: each plain one's ``lstat``)."""
+
+    root: Path
+    real_root: Path
+    problems: list[Diagnostic]
+    lstats: dict[str, os.stat_result]
+    found: list[str]
+
+    def folder(self, directory: str, prefix: str) -> list[str]:
+        """The Markdown files of ``directory`` (``prefix``: its path in the site, "/" at its
+        end) added; the folders to enter, sorted. A folder that cannot be listed holds
+        nothing (as for ``os.walk``)."""
+        root, real_root, problems = self.root, self.real_root, self.problems
+        try:
+            descriptor = os.open(directory, _FOLDER_FLAGS)
+        except OSError:
+            return []
+        try:
+            try:
+                with os.scandir(descriptor) as listing:
+                    entries = list(listing)
+            except OSError:
+                return []
+            folders: list[os.DirEntry[str]] = []
+            files: list[os.DirEntry[str]] = []
+            for entry in entries:
+                try:
+                    is_folder = entry.is_dir()  # (a link to a folder too, as ``os.walk`` has it)
+                except OSError:
+                    is_folder = False
+                (folders if is_folder else files).append(entry)
+            # Folders are judged first, in the order listed, as ``os.walk`` had them judged.
+            here = Path(directory)
+            entered = [
+                entry.name
+                for entry in folders
+                if _enter(here / entry.name, root, real_root, problems)
+            ]
+            for entry in sorted(files, key=_name):
+                name = entry.name
+                if _PLAIN_MARKDOWN.fullmatch(name):  # the common case: one match for the
+                    info = _plain_entry(entry)  # name's rules below, one ``fstatat``
+                    if info is not None:
+                        self.lstats[prefix + name] = info
+                        self.found.append(prefix + name)
+                        continue
+                if not name.endswith(".md") or _is_ignored(name):
                     continue
-            else:
-                lstats[prefix + name] = info
-            problems.extend(_windows_name(name, prefix + name))
-            found.append(prefix + name)
-    return tuple(sorted(found))
+                # A plain file with a UTF-8 name, the common case, costs one ``fstatat`` and
+                # no pathlib.
+                info = _plain_entry(entry) if is_utf8(name) else None
+                if info is None:
+                    full = Path(directory, name)
+                    problem = _file_problem(full, root, real_root)
+                    if problem is not None:
+                        problems.append(problem)
+                        continue
+                else:
+                    self.lstats[prefix + name] = info
+                problems.extend(_windows_name(name, prefix + name))
+                self.found.append(prefix + name)
+        finally:
+            os.close(descriptor)
+        return sorted(entered)
 
 
-def _plain_file(path: str) -> os.stat_result | None:
-    """The ``lstat`` of a regular file, None for a link or anything else."""
+# A Markdown file name that is UTF-8, not ignored and fine on Windows, as most of a
+# site's 20,000 are (``names.PLAIN_NAME`` ending in ".md"): checked with one match.
+_PLAIN_MARKDOWN = re.compile(PLAIN_NAME.pattern + r"\.md")
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+_name = operator.attrgetter("name")
+
+
+def _plain_entry(entry: os.DirEntry[str]) -> os.stat_result | None:
+    """The ``lstat`` of a regular file's ``entry``, None for a link or anything else."""
     try:
-        info = os.lstat(path)
+        info = entry.stat(follow_symlinks=False)
     except OSError:
         return None
     return info if stat.S_ISREG(info.st_mode) else None
