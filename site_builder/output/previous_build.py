@@ -23,7 +23,7 @@ from ..cache import BuildCache
 from ..diagnostics import Diagnostic
 from ..load.file_states import SETTLE_NS, TreeEntry, same_entries, tree_entries
 from ..render.output_file import OutputFile
-from .write import MARKER, PROTECTED, KnownFile, Spare, spare_folder
+from .write import MARKER, PROTECTED, Base, KnownFile, Spare, spare_folder
 
 _INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
@@ -266,16 +266,45 @@ class PreviousOutput:
         return known is not None and known.matches(origin)
 
 
+def _with_kept(
+    made: dict[str, KnownFile],
+    base: Base,
+    written: set[str],
+    spare_files: Mapping[str, KnownFile] | None,
+    out: Path,
+) -> dict[str, KnownFile]:
+    """The files of ``base`` that ``made`` did not replace, then ``made``: a kept file not
+    written stayed in place in the spare (which is the output now), as its list says."""
+    current = {}
+    for path, known in base.files.items():
+        if path in made or path in base.removed:
+            continue
+        if path in written or spare_files is None:
+            current[path] = KnownFile.of(known.key, out / path)
+        else:
+            current[path] = spare_files[path]
+    current.update(made)
+    return current
+
+
+def record_stamp(record: BuildRecord) -> str:
+    """What tells this record apart from another build's (also marks its file lists)."""
+    return _stamp(record)
+
+
 def new_record(
     previous: PreviousOutput,
     files: Iterable[OutputFile],
     written: set[str],
     options: str,
     scan: InputScan,
+    *,
+    base: Base | None = None,
 ) -> BuildRecord | None:
     """The record of the build that just wrote ``files`` into ``previous.out`` (``written``:
     the paths it wrote; the others stayed in place from the spare). The old output is the
-    spare now; its content is known when it was the recorded output."""
+    spare now; its content is known when it was the recorded output. ``base``: ``files``
+    were what changed, the other files of ``base`` were kept (``write.Base``)."""
     out = folder_identity(previous.out)
     if out is None:
         return None
@@ -288,6 +317,8 @@ def new_record(
             current[file.path] = KnownFile.of(file.key, previous.out / file.path)
         else:
             current[file.path] = spare_files[file.path]
+    if base is not None:
+        current = _with_kept(current, base, written, spare_files, previous.out)
     spare = folder_identity(spare_folder(previous.out))
     known = old is not None and spare is not None and spare[0] == old.out[0]
     # The spare's list is the old record's ``current``, in its table: this one goes to the other.

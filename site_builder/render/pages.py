@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -114,32 +115,196 @@ class Page:
     body: BriefBody | SourceBody | SitePageBody | None = None
 
 
+# A group of pages: what one part of the index makes ("brief", path), ("tag", slug),
+# ("source", id), ("citing", id), ("home", ""), … (``page_groups``). ``serve`` patches the
+# page list group by group: an edit names the groups it touched (``patched_groups``).
+Group = tuple[str, str]
+HOME: Group = ("home", "")
+SOURCES: Group = ("sources", "")
+TAGS: Group = ("tags", "")
+SEARCH: Group = ("search", "")
+SITE: Group = ("site", "")
+
+
 def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
     """Every page. With a ``memo`` (``serve``), a page is the same object as in the last
     build while what it shows is (the same briefs' listings, the same citing entries), so
     its key is found, not made: at 20,000 pages re-keying every home and tag page took
     a second per rebuild."""
+    return [page for pages in page_groups(index, config, memo).values() for page in pages]
+
+
+def page_groups(
+    index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO, listings: Listings | None = None
+) -> dict[Group, list[Page]]:
+    """Every page by its group, in the site's order (``all_pages``)."""
+    listings = listings or Listings(index, memo)
+    groups = {HOME: home_pages(index, config, listings, memo)}
+    groups.update((("brief", b.path), [listings.page(b)]) for b in index.briefs)
+    groups[SOURCES] = [sources_list(index, memo)]
+    groups.update((("source", s.id), [source_detail(s, index, memo)]) for s in index.sources)
+    groups.update((("citing", s.id), citing_pages(s, index, memo)) for s in index.sources)
+    groups[TAGS] = [tags_list(index, memo)]
+    groups.update((("tag", t.slug), tag_detail(t, index, listings, memo)) for t in index.tags)
+    groups[SEARCH] = [search_page(index)]
+    groups[SITE] = [*(site_page(page) for page in index.pages), not_found_page()]
+    return groups
+
+
+def group_order(index: SiteIndex) -> list[Group]:
+    """The groups of ``page_groups`` in its order: the sitemap lists pages in it."""
+    return [
+        HOME,
+        *(("brief", b.path) for b in index.briefs),
+        SOURCES,
+        *(("source", s.id) for s in index.sources),
+        *(("citing", s.id) for s in index.sources),
+        TAGS,
+        *(("tag", t.slug) for t in index.tags),
+        SEARCH,
+        SITE,
+    ]
+
+
+# Briefs an edit may change (or re-list, a renamed tag re-lists all its briefs) before
+# ``serve``'s page list is made whole again rather than patched.
+PATCH_MOST = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PageList:
+    """The pages of one build as ``serve`` keeps them for the next (``patched_list``):
+    the index and configuration they were made for, each listed brief by path with its
+    listing and page, every page by group, and the date the feed says it was updated."""
+
+    index: SiteIndex
+    config: SiteConfig
+    briefs: dict[str, Brief]
+    listings: dict[str, tuple[dict[str, Any], Page]]
+    groups: dict[Group, list[Page]]
+    latest: PartialDate | None
+
+    @property
+    def pages(self) -> list[Page]:
+        return [page for pages in self.groups.values() for page in pages]
+
+
+def page_list(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> PageList:
+    """Every page (``page_groups``), kept to be patched by the next build."""
     listings = Listings(index, memo)
-    pages = home_pages(index, config, listings, memo)
-    pages += listings.pages
-    pages.append(sources_list(index, memo))
-    pages += [source_detail(s, index, memo) for s in index.sources]
-    pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
-    pages.append(tags_list(index, memo))
-    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings, memo)]
-    pages.append(search_page(index))
-    pages += [site_page(page) for page in index.pages]
-    pages.append(
-        Page(
-            "404.html",
-            "404.html",
-            "Seite nicht gefunden",
-            "Diese Seite gibt es nicht.",
-            {},
-            in_sitemap=False,
-        )
+    groups = page_groups(index, config, memo, listings)
+    briefs = {brief.path: brief for brief in index.briefs}
+    return PageList(index, config, briefs, listings.made, groups, latest_date(index))
+
+
+def patched_list(
+    old: PageList, index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO
+) -> tuple[PageList, set[Group]] | None:
+    """``old`` brought up to date with ``index``, and the groups made again: those the
+    difference between ``old.index`` and ``index`` names (the changed briefs' own pages,
+    the home pages, the pages of every tag a changed or re-listed brief carries or carried,
+    the pages of every source a changed brief cites or cited, the sources, tags and search
+    pages). A group not named is the same list of the same pages. None when the
+    difference is not one of briefs alone (a source, a site page, the configuration or the
+    schedule changed) or too large (``PATCH_MOST``): then the whole list is made
+    (``page_list``), which is always right."""
+    before = old.index
+    if (
+        old.config != config
+        or not _same_objects(before.sources, index.sources)
+        or not _same_objects(before.pages, index.pages)
+        or before.scheduled != index.scheduled
+    ):
+        return None
+    briefs = {brief.path: brief for brief in index.briefs}
+    changed = {path for path, brief in briefs.items() if old.briefs.get(path) is not brief}
+    changed.update(path for path in old.briefs if path not in briefs)
+    # A brief's cited paragraphs are the same tuple while it and its sources are; should
+    # they not be, its listing and the pages of what it cites are made again all the same.
+    old_cited, cited = before.cited, index.cited
+    changed.update(path for path in briefs if cited[path] is not old_cited.get(path))
+    if len(changed) > PATCH_MOST:
+        return None
+    old_tags = {tag.slug: tag for tag in before.tags}
+    tags = {tag.slug: tag for tag in index.tags}
+    touched_tags = {
+        tag.slug
+        for path in changed
+        for tag in (*before.tags_by_brief.get(path, ()), *index.tags_by_brief.get(path, ()))
+    }
+    relisted = {path for path in changed if path in briefs}
+    for slug in touched_tags:  # a tag renamed by its spellings: every card of it changes
+        if slug in old_tags and slug in tags and old_tags[slug].name != tags[slug].name:
+            relisted.update(brief.path for brief in tags[slug].briefs)
+    if len(relisted) > PATCH_MOST:
+        return None
+    # A re-listed brief's card stands on the pages of all its tags.
+    touched_tags.update(tag.slug for path in relisted for tag in index.tags_by_brief[path])
+    listings = dict(old.listings)
+    groups = dict(old.groups)
+    touched: set[Group] = {HOME, SOURCES, TAGS, SEARCH}
+    for path in changed:
+        listings.pop(path, None)
+        groups.pop(("brief", path), None)
+        touched.add(("brief", path))
+    for path in relisted:
+        listings[path] = memo.call(_listing_and_page, *_listing_row(briefs[path], index))
+        groups[("brief", path)] = [listings[path][1]]
+    shown = Listings.of_made(listings)
+    groups[HOME] = home_pages(index, config, shown, memo)
+    for slug in touched_tags:
+        groups.pop(("tag", slug), None)
+        if slug in tags:
+            groups[("tag", slug)] = tag_detail(tags[slug], index, shown, memo)
+        touched.add(("tag", slug))
+    sources = {source.id: source for source in index.sources}
+    cited_by_changed = {
+        entry.source.id
+        for path in changed
+        for entries in (old_cited.get(path, ()), cited.get(path, ()))
+        for entry in entries
+    }
+    for source_id in cited_by_changed:
+        groups[("source", source_id)] = [source_detail(sources[source_id], index, memo)]
+        groups[("citing", source_id)] = citing_pages(sources[source_id], index, memo)
+        touched.update((("source", source_id), ("citing", source_id)))
+    groups[SOURCES] = [sources_list(index, memo)]
+    groups[TAGS] = [tags_list(index, memo)]
+    groups[SEARCH] = [search_page(index)]
+    latest = _patched_latest(old, index, briefs, changed)
+    return PageList(index, config, briefs, listings, groups, latest), touched
+
+
+def _patched_latest(
+    old: PageList, index: SiteIndex, briefs: dict[str, Brief], changed: set[str]
+) -> PartialDate | None:
+    """``latest_date(index)``, looked for among all briefs only when a changed brief's
+    date (before or after) is as late as the last build's latest: otherwise the latest is
+    the same brief's as before (the first of the latest in the site's order)."""
+    if old.latest is None:
+        return latest_date(index)
+    latest = old.latest.sort_key()
+    for path in changed:
+        for brief in (old.briefs.get(path), briefs.get(path)):
+            date = None if brief is None else brief.updated or brief.date
+            if date is not None and date.sort_key() >= latest:
+                return latest_date(index)
+    return old.latest
+
+
+def _same_objects(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    return len(old) == len(new) and all(map(operator.is_, old, new))
+
+
+def not_found_page() -> Page:
+    return Page(
+        "404.html",
+        "404.html",
+        "Seite nicht gefunden",
+        "Diese Seite gibt es nicht.",
+        {},
+        in_sitemap=False,
     )
-    return pages
 
 
 class Listings:
@@ -153,25 +318,30 @@ class Listings:
         # schedule and tags' names are the same (``Memo.each``; ``serve``'s index keeps
         # them for briefs an edit did not touch): walking each brief through ``call``
         # was most of the page list's time at 20,000 pages.
-        cited, tags_by_brief, scheduled = index.cited, index.tags_by_brief, index.scheduled
-        rows = [
-            (
-                brief,
-                cited[brief.path],
-                _scheduled_text(brief, index) if brief.path in scheduled else "",
-                *[part for tag in tags_by_brief[brief.path] for part in (tag.name, tag.slug)],
-            )
-            for brief in index.briefs
-        ]
+        rows = [_listing_row(brief, index) for brief in index.briefs]
         made = memo.each(_listing_and_page, rows)
-        self._made = {brief.path: both for brief, both in zip(index.briefs, made, strict=True)}
-        self.pages = [page for _, page in made]  # each brief's page, in the site's order
+        # brief path → (its listing, its page), in the site's order
+        self.made = {brief.path: both for brief, both in zip(index.briefs, made, strict=True)}
+
+    @classmethod
+    def of_made(cls, made: dict[str, tuple[dict[str, Any], Page]]) -> Listings:
+        """The listings ``made`` holds (``patched_list``)."""
+        listings = cls.__new__(cls)
+        listings.made = made
+        return listings
 
     def of(self, brief: Brief) -> dict[str, Any]:
-        return self._made[brief.path][0]
+        return self.made[brief.path][0]
 
     def page(self, brief: Brief) -> Page:
-        return self._made[brief.path][1]
+        return self.made[brief.path][1]
+
+
+def _listing_row(brief: Brief, index: SiteIndex) -> tuple[Any, ...]:
+    """What a brief's listing and page are made from (``_listing_and_page``)."""
+    scheduled = _scheduled_text(brief, index) if brief.path in index.scheduled else ""
+    tags = [part for tag in index.tags_by_brief[brief.path] for part in (tag.name, tag.slug)]
+    return (brief, index.cited[brief.path], scheduled, *tags)
 
 
 def home_pages(

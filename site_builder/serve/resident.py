@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
@@ -24,6 +25,9 @@ from ..model import Brief, Corpus, SitePage, Source
 from ..output.previous_build import BuildRecord, InputScan
 from ..progress import Progress, no_progress
 from ..render.site_index import IndexState, SiteIndex, updated_index
+
+if TYPE_CHECKING:
+    from ..render.render import KeptRender
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,9 @@ class Resident:
     # wrote one: the next build takes the lists from here when the record read from the
     # cache is this one (``previous_build.with_files``).
     output: tuple[Path, BuildRecord] | None = None
+    # The pages of the last build that wrote one, with the stamp of its record
+    # (``previous_build.record_stamp``): the next build patches them (``render_patch``).
+    rendered: tuple[str, KeptRender] | None = None
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
