@@ -494,6 +494,7 @@ def _site_files(
         previous.kept,
         memo=memo,
         kept=_kept_render(resident, previous),
+        change=resident.index.change if resident.index is not None else None,
     )
     base = None
     if patch.removed is not None:

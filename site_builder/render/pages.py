@@ -36,6 +36,7 @@ from .site_index import (
     CitedParagraph,
     CitedSource,
     Citing,
+    IndexChange,
     SiteIndex,
     Tag,
     cited_numbers,
@@ -174,12 +175,11 @@ PATCH_MOST = 500
 @dataclass(frozen=True, slots=True)
 class PageList:
     """The pages of one build as ``serve`` keeps them for the next (``patched_list``):
-    the index and configuration they were made for, each listed brief by path with its
-    listing and page, every page by group, and the date the feed says it was updated."""
+    the index and configuration they were made for, each listed brief's listing and page
+    by path, every page by group, and the date the feed says the site was updated."""
 
     index: SiteIndex
     config: SiteConfig
-    briefs: dict[str, Brief]
     listings: dict[str, tuple[dict[str, Any], Page]]
     groups: dict[Group, list[Page]]
     latest: PartialDate | None
@@ -189,25 +189,40 @@ class PageList:
         return [page for pages in self.groups.values() for page in pages]
 
 
+@dataclass(frozen=True, slots=True)
+class PagePatch:
+    """``patched_list``'s result: the new page list, the groups made again (``touched``),
+    and whether every group stands where it stood (``same_order``: no brief moved in the
+    site's order, none came or went, no tag did), which the sitemap follows."""
+
+    pages: PageList
+    touched: set[Group]
+    same_order: bool
+
+
 def page_list(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> PageList:
     """Every page (``page_groups``), kept to be patched by the next build."""
     listings = Listings(index, memo)
     groups = page_groups(index, config, memo, listings)
-    briefs = {brief.path: brief for brief in index.briefs}
-    return PageList(index, config, briefs, listings.made, groups, latest_date(index))
+    return PageList(index, config, listings.made, groups, latest_date(index))
 
 
 def patched_list(
-    old: PageList, index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO
-) -> tuple[PageList, set[Group]] | None:
-    """``old`` brought up to date with ``index``, and the groups made again: those the
-    difference between ``old.index`` and ``index`` names (the changed briefs' own pages,
-    the home pages, the pages of every tag a changed or re-listed brief carries or carried,
-    the pages of every source a changed brief cites or cited, the sources, tags and search
-    pages). A group not named is the same list of the same pages. None when the
-    difference is not one of briefs alone (a source, a site page, the configuration or the
-    schedule changed) or too large (``PATCH_MOST``): then the whole list is made
-    (``page_list``), which is always right."""
+    old: PageList,
+    index: SiteIndex,
+    config: SiteConfig,
+    memo: Memo = NO_MEMO,
+    change: IndexChange | None = None,
+) -> PagePatch | None:
+    """``old`` brought up to date with ``index``: only the groups the difference between
+    ``old.index`` and ``index`` names are made again (the changed briefs' own pages, the
+    home pages around them, the pages of every tag a changed or re-listed brief carries or
+    carried, the pages of every source a changed brief cites or cited, the sources, tags
+    and search pages). A group not named is the same list of the same pages. ``change``
+    (``site_index.updated_index``) says which briefs changed, when it was made from
+    ``old.index``; else they are found by comparing. None when the difference is not one
+    of briefs alone (a source, a site page, the configuration or the schedule changed)
+    or too large (``PATCH_MOST``): then the whole list is made (``page_list``)."""
     before = old.index
     if (
         old.config != config
@@ -216,15 +231,11 @@ def patched_list(
         or before.scheduled != index.scheduled
     ):
         return None
-    briefs = {brief.path: brief for brief in index.briefs}
-    changed = {path for path, brief in briefs.items() if old.briefs.get(path) is not brief}
-    changed.update(path for path in old.briefs if path not in briefs)
-    # A brief's cited paragraphs are the same tuple while it and its sources are; should
-    # they not be, its listing and the pages of what it cites are made again all the same.
-    old_cited, cited = before.cited, index.cited
-    changed.update(path for path in briefs if cited[path] is not old_cited.get(path))
-    if len(changed) > PATCH_MOST:
+    found = _changed_briefs(before, index, change)
+    if found is None:
         return None
+    was, now = found  # path → the brief listed there before / now, of the changed paths
+    changed = was.keys() | now.keys()
     old_tags = {tag.slug: tag for tag in before.tags}
     tags = {tag.slug: tag for tag in index.tags}
     touched_tags = {
@@ -232,51 +243,139 @@ def patched_list(
         for path in changed
         for tag in (*before.tags_by_brief.get(path, ()), *index.tags_by_brief.get(path, ()))
     }
-    relisted = {path for path in changed if path in briefs}
+    relisted = dict(now)
     for slug in touched_tags:  # a tag renamed by its spellings: every card of it changes
         if slug in old_tags and slug in tags and old_tags[slug].name != tags[slug].name:
-            relisted.update(brief.path for brief in tags[slug].briefs)
+            relisted.update((brief.path, brief) for brief in tags[slug].briefs)
     if len(relisted) > PATCH_MOST:
         return None
     # A re-listed brief's card stands on the pages of all its tags.
     touched_tags.update(tag.slug for path in relisted for tag in index.tags_by_brief[path])
     listings = dict(old.listings)
     groups = dict(old.groups)
-    touched: set[Group] = {HOME, SOURCES, TAGS, SEARCH}
+    touched: set[Group] = {HOME, TAGS, SEARCH}
     for path in changed:
         listings.pop(path, None)
         groups.pop(("brief", path), None)
         touched.add(("brief", path))
-    for path in relisted:
-        listings[path] = memo.call(_listing_and_page, *_listing_row(briefs[path], index))
+    for path, brief in relisted.items():
+        listings[path] = memo.call(_listing_and_page, *_listing_row(brief, index))
         groups[("brief", path)] = [listings[path][1]]
     shown = Listings.of_made(listings)
-    groups[HOME] = home_pages(index, config, shown, memo)
+    dirty = changed | relisted.keys()
+
+    def home(number: int, count: int) -> Page:
+        return _home_page_of(index, config, shown, memo, (number, count))
+
+    groups[HOME] = _patched_pager(old.groups[HOME], (before.briefs, index.briefs), dirty, home)
     for slug in touched_tags:
-        groups.pop(("tag", slug), None)
+        kept = groups.pop(("tag", slug), [])
         if slug in tags:
-            groups[("tag", slug)] = tag_detail(tags[slug], index, shown, memo)
+            tag_pages = _patched_tag(kept, old_tags.get(slug), tags[slug], dirty, (shown, memo))
+            groups[("tag", slug)] = tag_pages
         touched.add(("tag", slug))
     sources = {source.id: source for source in index.sources}
     cited_by_changed = {
         entry.source.id
         for path in changed
-        for entries in (old_cited.get(path, ()), cited.get(path, ()))
+        for entries in (before.cited.get(path, ()), index.cited.get(path, ()))
         for entry in entries
     }
     for source_id in cited_by_changed:
         groups[("source", source_id)] = [source_detail(sources[source_id], index, memo)]
         groups[("citing", source_id)] = citing_pages(sources[source_id], index, memo)
         touched.update((("source", source_id), ("citing", source_id)))
-    groups[SOURCES] = [sources_list(index, memo)]
+    counts = before.citing_briefs, index.citing_briefs
+    if any(counts[0].get(source_id) != counts[1].get(source_id) for source_id in cited_by_changed):
+        groups[SOURCES] = [sources_list(index, memo)]  # (it counts each source's briefs)
+        touched.add(SOURCES)
     groups[TAGS] = [tags_list(index, memo)]
     groups[SEARCH] = [search_page(index)]
-    latest = _patched_latest(old, index, briefs, changed)
-    return PageList(index, config, briefs, listings, groups, latest), touched
+    latest = _patched_latest(old, index, was, now)
+    same_order = len(before.briefs) == len(index.briefs) and [t.slug for t in before.tags] == [
+        t.slug for t in index.tags
+    ]
+    same_order = same_order and _same_places(before.briefs, index.briefs, changed)
+    made = PageList(index, config, listings, groups, latest)
+    return PagePatch(made, touched, same_order)
+
+
+def _changed_briefs(
+    before: SiteIndex, index: SiteIndex, change: IndexChange | None
+) -> tuple[dict[str, Brief], dict[str, Brief]] | None:
+    """Of the paths whose listed brief changed between ``before`` and ``index``: the brief
+    listed there before, and the one listed now (None: more than ``PATCH_MOST``)."""
+    if change is not None and change.since is before:
+        if len(change.paths) > PATCH_MOST:
+            return None
+        was = {p: change.before[p] for p in change.paths if p in before.cited}
+        now = {p: change.briefs[p] for p in change.paths if p in index.cited}
+        return was, now
+    old = {brief.path: brief for brief in before.briefs}
+    new = {brief.path: brief for brief in index.briefs}
+    changed = {path for path, brief in new.items() if old.get(path) is not brief}
+    changed.update(path for path in old if path not in new)
+    # A brief's cited paragraphs are the same tuple while it and its sources are; should
+    # they not be, its listing and the pages of what it cites are made again all the same.
+    changed.update(path for path in new if index.cited[path] is not before.cited.get(path))
+    if len(changed) > PATCH_MOST:
+        return None
+    return {p: old[p] for p in changed if p in old}, {p: new[p] for p in changed if p in new}
+
+
+def _same_places(before: tuple[Brief, ...], now: tuple[Brief, ...], changed: set[str]) -> bool:
+    """Every changed brief stands where it stood (with as many briefs before and now, the
+    unchanged ones then stand where they stood too)."""
+    was = {brief.path: n for n, brief in enumerate(before) if brief.path in changed}
+    return was == {brief.path: n for n, brief in enumerate(now) if brief.path in changed}
+
+
+def _patched_pager(
+    old: list[Page],
+    members: tuple[tuple[Brief, ...], tuple[Brief, ...]],
+    dirty: set[str],
+    page: Callable[[int, int], Page],
+) -> list[Page]:
+    """The pages of a paged list of briefs (``BRIEFS_PER_PAGE`` each) whose members went
+    from ``members[0]`` to ``members[1]``: ``page(number, count)`` makes page ``number``.
+    With as many members as before, only the pages from the first to the last place a
+    ``dirty`` brief (changed, or its card changed) stood or stands at are made again: the
+    others show the same briefs (the members between moved, those outside did not)."""
+    before, now = members
+    count = max(1, math.ceil(len(now) / BRIEFS_PER_PAGE))
+    if len(before) != len(now) or len(old) != count:
+        return [page(number, count) for number in range(1, count + 1)]
+    places = [n for n, brief in enumerate(before) if brief.path in dirty]
+    places += [n for n, brief in enumerate(now) if brief.path in dirty]
+    if not places:
+        return old
+    first, last = min(places) // BRIEFS_PER_PAGE, max(places) // BRIEFS_PER_PAGE
+    made = list(old)
+    for at in range(first, last + 1):
+        made[at] = page(at + 1, count)
+    return made
+
+
+def _patched_tag(
+    old: list[Page], was: Tag | None, tag: Tag, dirty: set[str], made: tuple[Listings, Memo]
+) -> list[Page]:
+    """The pages of ``tag`` (``old``: of ``was``), those showing no ``dirty`` brief kept
+    (``_patched_pager``) unless the tag's name changed (every page shows it)."""
+    listings, memo = made
+
+    def page(number: int, count: int) -> Page:
+        chunk = tag.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+        shown = [listings.of(b) for b in chunk]
+        return memo.call(_tag_page, tag.name, tag.slug, number, count, *shown)
+
+    if was is None or was.name != tag.name:
+        count = max(1, math.ceil(len(tag.briefs) / BRIEFS_PER_PAGE))
+        return [page(number, count) for number in range(1, count + 1)]
+    return _patched_pager(old, (was.briefs, tag.briefs), dirty, page)
 
 
 def _patched_latest(
-    old: PageList, index: SiteIndex, briefs: dict[str, Brief], changed: set[str]
+    old: PageList, index: SiteIndex, was: dict[str, Brief], now: dict[str, Brief]
 ) -> PartialDate | None:
     """``latest_date(index)``, looked for among all briefs only when a changed brief's
     date (before or after) is as late as the last build's latest: otherwise the latest is
@@ -284,11 +383,10 @@ def _patched_latest(
     if old.latest is None:
         return latest_date(index)
     latest = old.latest.sort_key()
-    for path in changed:
-        for brief in (old.briefs.get(path), briefs.get(path)):
-            date = None if brief is None else brief.updated or brief.date
-            if date is not None and date.sort_key() >= latest:
-                return latest_date(index)
+    for brief in (*was.values(), *now.values()):
+        date = brief.updated or brief.date
+        if date is not None and date.sort_key() >= latest:
+            return latest_date(index)
     return old.latest
 
 
@@ -352,14 +450,26 @@ def home_pages(
 ) -> list[Page]:
     listings = listings or Listings(index)
     count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
-    pages = []
-    for number in range(1, count + 1):
-        chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        title = config.title if number == 1 else f"{config.title} – Seite {number}"
-        description = config.description or config.title
-        shown = [listings.of(b) for b in chunk]
-        pages.append(memo.call(_home_page, number, count, title, description, *shown))
-    return pages
+    return [
+        _home_page_of(index, config, listings, memo, (number, count))
+        for number in range(1, count + 1)
+    ]
+
+
+def _home_page_of(
+    index: SiteIndex,
+    config: SiteConfig,
+    listings: Listings,
+    memo: Memo,
+    place: tuple[int, int],
+) -> Page:
+    """Home page ``number`` of ``count`` (``place``)."""
+    number, count = place
+    chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+    title = config.title if number == 1 else f"{config.title} – Seite {number}"
+    description = config.description or config.title
+    shown = [listings.of(b) for b in chunk]
+    return memo.call(_home_page, number, count, title, description, *shown)
 
 
 def _home_page(

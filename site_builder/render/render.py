@@ -33,6 +33,7 @@ from .pages import (
     Group,
     Page,
     PageList,
+    PagePatch,
     all_pages,
     footer_links,
     group_order,
@@ -42,7 +43,7 @@ from .pages import (
     rendered_context,
 )
 from .render_markdown import LazyPreviews, PreviewTexts, nest_quotes
-from .site_index import SiteIndex
+from .site_index import IndexChange, SiteIndex
 from .urls import Urls, output_path
 
 STATIC = "static"
@@ -120,8 +121,22 @@ class KeptRender:
 
     pages: PageList
     site_key: str
-    sitemap: tuple[list[tuple[str, str | None]], OutputFile]
+    sitemap: Sitemap
     patches: int = 0
+
+
+SitemapEntry = tuple[str, str | None]  # page, last modified
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """``sitemap.xml`` (``file``), the entries of each group's pages (``groups``) and all
+    entries in the site's order (``entries``), kept so that a patched build makes again
+    only the entries of the groups it touched, and the file only when they changed."""
+
+    groups: dict[Group, list[SitemapEntry]]
+    entries: list[SitemapEntry]
+    file: OutputFile
 
 
 # Patched builds in a row before the page list is made whole once: a patched build keeps
@@ -151,6 +166,7 @@ def render_patch(
     *,
     memo: Memo,
     kept: KeptRender | None,
+    change: IndexChange | None = None,
 ) -> Patch:
     """``render_stream`` for ``serve``: with ``kept`` (the last build's pages, whose files
     are in the output) only the pages of the groups the edit touched are made, keyed and
@@ -159,7 +175,7 @@ def render_patch(
     theme = _theme(index, config, options, memo)
     patched = None
     if kept is not None and kept.site_key == theme.site_key and kept.patches < PATCHES_IN_A_ROW:
-        patched = patched_list(kept.pages, index, config, memo)
+        patched = patched_list(kept.pages, index, config, memo, change)
     if kept is None or patched is None:
         made = page_list(index, config, memo)
         pages = made.pages
@@ -168,29 +184,57 @@ def render_patch(
         keyed: Iterable[tuple[Page, str | None]] = zip(pages, keys, strict=True)
         removed = None
         patches = 0
+        same_theme = kept is not None and kept.site_key == theme.site_key
+        sitemap = _whole_sitemap(theme, made, kept.sitemap if kept and same_theme else None)
     else:
-        made, touched = patched
-        changed, removed = _changed_pages(kept.pages.groups, made.groups, touched)
+        assert kept is not None
+        made = patched.pages
+        changed, removed = _changed_pages(kept.pages.groups, made.groups, patched.touched)
         keyed = ((page, page_key(page, theme.site_key, identities)) for page in changed)
         patches = kept.patches + 1
         memo.carry_over()  # what no page asked for this time is still the site's
-    entries = [
-        _sitemap_entry(page)
-        for group in group_order(index)
-        for page in made.groups[group]
-        if page.in_sitemap
-    ]
-    if kept is not None and kept.site_key == theme.site_key and kept.sitemap[0] == entries:
-        sitemap = kept.sitemap[1]
-    else:
-        sitemap = _sitemap(theme.env, entries)
+        sitemap = _patched_sitemap(theme, made, kept.sitemap, patched)
     files = itertools.chain(
         _page_files(theme, keyed, previous),
         _feed(theme, index, made.latest, memo),
-        (sitemap, _robots(theme)),
+        (sitemap.file, _robots(theme)),
         _assets(theme),
     )
-    return Patch(files, removed, KeptRender(made, theme.site_key, (entries, sitemap), patches))
+    return Patch(files, removed, KeptRender(made, theme.site_key, sitemap, patches))
+
+
+def _group_entries(pages: Iterable[Page]) -> list[SitemapEntry]:
+    return [_sitemap_entry(page) for page in pages if page.in_sitemap]
+
+
+def _whole_sitemap(theme: _Theme, made: PageList, kept: Sitemap | None) -> Sitemap:
+    """The sitemap of every page; the kept file while its entries are the same (the site
+    key is, or the caller would not offer it)."""
+    groups = {group: _group_entries(pages) for group, pages in made.groups.items()}
+    entries = [entry for group in group_order(made.index) for entry in groups[group]]
+    if kept is not None and kept.entries == entries:
+        return Sitemap(groups, entries, kept.file)
+    return Sitemap(groups, entries, _sitemap(theme.env, entries))
+
+
+def _patched_sitemap(theme: _Theme, made: PageList, kept: Sitemap, patch: PagePatch) -> Sitemap:
+    """The sitemap after a patch: the entries of the touched groups made again; the kept
+    entries and file while those are the same and every group stands where it stood."""
+    groups = dict(kept.groups)
+    same = patch.same_order
+    for group in patch.touched:
+        entries = _group_entries(made.groups.get(group, ()))
+        same = same and entries == groups.get(group, [])
+        if group in made.groups:
+            groups[group] = entries
+        else:
+            groups.pop(group, None)
+    if same:
+        return Sitemap(groups, kept.entries, kept.file)
+    every = [entry for group in group_order(made.index) for entry in groups[group]]
+    if every == kept.entries:
+        return Sitemap(groups, kept.entries, kept.file)
+    return Sitemap(groups, every, _sitemap(theme.env, every))
 
 
 def _changed_pages(
