@@ -18,6 +18,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
@@ -115,7 +116,39 @@ def _file_list(
 ) -> Mapping[str, KnownFile] | None:
     """The file list in table ``slot``, if the build of ``stamp`` wrote it."""
     files = cache.read(f"{_record_name(out)}-files-{slot}")
-    return files[1] if _is_part(files, dict) and files[0] == stamp else None
+    if not _is_part(files, tuple) or files[0] != stamp:
+        return None
+    return _from_columns(files[1])
+
+
+# The file list as columns, not as a dict of ``KnownFile`` objects: pickling 26,000 objects
+# took 0.1 s of every build, the columns a quarter of it. The tag names the format: a
+# table of another (an older site-builder's dict, say) is not used.
+_COLUMNS = "known-files-1"
+
+
+def _columns(files: Mapping[str, KnownFile]) -> tuple[Any, ...]:
+    """``files`` as (tag, paths, keys, sizes, modification times, inodes)."""
+    known = files.values()
+    return (
+        _COLUMNS,
+        tuple(files),
+        tuple(file.key for file in known),
+        tuple(file.size for file in known),
+        tuple(file.mtime_ns for file in known),
+        tuple(file.inode for file in known),
+    )
+
+
+def _from_columns(columns: tuple[Any, ...]) -> dict[str, KnownFile] | None:
+    """The file list ``_columns`` stored, or None for a table of another format."""
+    if len(columns) != 6 or columns[0] != _COLUMNS:
+        return None
+    paths, keys, sizes, times, inodes = columns[1:]
+    every = (paths, keys, sizes, times, inodes)
+    if not all(isinstance(column, tuple) and len(column) == len(paths) for column in every):
+        return None
+    return dict(zip(paths, map(KnownFile, keys, sizes, times, inodes), strict=True))
 
 
 def write_record(cache: BuildCache, out: Path, record: BuildRecord) -> None:
@@ -124,7 +157,7 @@ def write_record(cache: BuildCache, out: Path, record: BuildRecord) -> None:
     different builds is never mixed. The spare's list stays in the other table, where the
     build before wrote it (``spare_stamp`` says which build)."""
     stamp = _stamp(record)
-    cache.write(f"{_record_name(out)}-files-{record.slot}", (stamp, dict(record.current)))
+    cache.write(f"{_record_name(out)}-files-{record.slot}", (stamp, _columns(record.current)))
     cache.write(_record_name(out), (stamp, replace(record, current={}, spare=None)))
 
 
