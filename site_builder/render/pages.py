@@ -41,6 +41,7 @@ from .site_index import (
     Tag,
     cited_numbers,
     cited_sources,
+    place_of,
     source_count,
 )
 from .urls import SEARCH_PAGE, Urls, brief_page, citing_page, home_page, source_page, tag_page
@@ -262,7 +263,12 @@ def patched_list(
         listings[path] = memo.call(_listing_and_page, *_listing_row(brief, index))
         groups[("brief", path)] = [listings[path][1]]
     shown = Listings.of_made(listings)
-    dirty = changed | relisted.keys()
+    # The briefs whose cards changed, as they stood (``was``) and stand: found in lists
+    # of briefs by bisection (``place_of``), not by walking every brief.
+    dirty = (
+        [*was.values(), *(b for p, b in relisted.items() if p not in now)],
+        list(relisted.values()),
+    )
 
     def home(number: int, count: int) -> Page:
         return _home_page_of(index, config, shown, memo, (number, count))
@@ -295,7 +301,7 @@ def patched_list(
     same_order = len(before.briefs) == len(index.briefs) and [t.slug for t in before.tags] == [
         t.slug for t in index.tags
     ]
-    same_order = same_order and _same_places(before.briefs, index.briefs, changed)
+    same_order = same_order and _same_places((before.briefs, index.briefs), was, now)
     made = PageList(index, config, listings, groups, latest)
     return PagePatch(made, touched, same_order)
 
@@ -323,17 +329,23 @@ def _changed_briefs(
     return {p: old[p] for p in changed if p in old}, {p: new[p] for p in changed if p in new}
 
 
-def _same_places(before: tuple[Brief, ...], now: tuple[Brief, ...], changed: set[str]) -> bool:
+def _same_places(
+    briefs: tuple[tuple[Brief, ...], tuple[Brief, ...]],
+    was: dict[str, Brief],
+    now: dict[str, Brief],
+) -> bool:
     """Every changed brief stands where it stood (with as many briefs before and now, the
     unchanged ones then stand where they stood too)."""
-    was = {brief.path: n for n, brief in enumerate(before) if brief.path in changed}
-    return was == {brief.path: n for n, brief in enumerate(now) if brief.path in changed}
+    if was.keys() != now.keys():
+        return False
+    before, after = briefs
+    return all(place_of(before, was[path]) == place_of(after, now[path]) for path in was)
 
 
 def _patched_pager(
     old: list[Page],
     members: tuple[tuple[Brief, ...], tuple[Brief, ...]],
-    dirty: set[str],
+    dirty: tuple[list[Brief], list[Brief]],
     page: Callable[[int, int], Page],
 ) -> list[Page]:
     """The pages of a paged list of briefs (``BRIEFS_PER_PAGE`` each) whose members went
@@ -345,8 +357,9 @@ def _patched_pager(
     count = max(1, math.ceil(len(now) / BRIEFS_PER_PAGE))
     if len(before) != len(now) or len(old) != count:
         return [page(number, count) for number in range(1, count + 1)]
-    places = [n for n, brief in enumerate(before) if brief.path in dirty]
-    places += [n for n, brief in enumerate(now) if brief.path in dirty]
+    found = [place_of(before, brief) for brief in dirty[0]]
+    found += [place_of(now, brief) for brief in dirty[1]]
+    places = [n for n in found if n is not None]  # (None: not on this list)
     if not places:
         return old
     first, last = min(places) // BRIEFS_PER_PAGE, max(places) // BRIEFS_PER_PAGE
@@ -357,7 +370,11 @@ def _patched_pager(
 
 
 def _patched_tag(
-    old: list[Page], was: Tag | None, tag: Tag, dirty: set[str], made: tuple[Listings, Memo]
+    old: list[Page],
+    was: Tag | None,
+    tag: Tag,
+    dirty: tuple[list[Brief], list[Brief]],
+    made: tuple[Listings, Memo],
 ) -> list[Page]:
     """The pages of ``tag`` (``old``: of ``was``), those showing no ``dirty`` brief kept
     (``_patched_pager``) unless the tag's name changed (every page shows it)."""

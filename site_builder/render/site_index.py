@@ -12,7 +12,7 @@ import hashlib
 import operator
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -470,6 +470,19 @@ class _Place:
 
     def ties(self, other: _Place) -> bool:
         return self.date == other.date and self.slug == other.slug
+
+
+def place_of(briefs: Sequence[Brief], brief: Brief) -> int | None:
+    """Where ``brief`` (this object) stands in ``briefs``, which are in the site's order
+    (a tag's briefs too), or None: found by bisection, then among the briefs of the same
+    date and slug (path order decides among those)."""
+    place = _Place(brief)
+    at = bisect.bisect_left(briefs, place, key=_Place)
+    while at < len(briefs) and not place < _Place(briefs[at]):
+        if briefs[at] is brief:
+            return at
+        at += 1
+    return None
 
 
 def _briefs_with(
