@@ -320,3 +320,31 @@ def test_a_one_brief_edit_visits_only_the_pages_it_touches(
         main(["build", "--site", str(site), "--out", str(cold), "--no-cache", "--no-search"]) == 0
     )
     assert tree(out) == tree(cold)
+
+
+def test_a_tag_renamed_by_its_spellings_is_renamed_on_every_card(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Respelled on all its briefs but one, a tag takes the new spelling as its name: the
+    card of the brief that was not edited shows it too, on the home page and on the
+    pages of its other tags (a patched page list makes that card again)."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served, cold = tmp_path / "served", tmp_path / "cold"
+    kept = Resident()
+    assert _resident_build(site, served, kept)[0]
+    carrying: dict[str, list[Path]] = {}
+    for path in _briefs(site):
+        found = re.search(r"\ntags: \[([^\]]*)\]", path.read_text("utf-8"))
+        for name in re.findall(r'"([^"]+)"', found.group(1) if found else ""):
+            carrying.setdefault(name, []).append(path)
+    name, paths = max(carrying.items(), key=lambda item: len(item[1]))
+    assert len(paths) >= 3
+    for path in paths[1:]:
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(f'"{name}"', f'"{name.upper()}"', 1), "utf-8")
+    assert _resident_build(site, served, kept)[0]
+    assert _cold_build(site, cold, capsys)[0]
+    assert tree(served) == tree(cold)

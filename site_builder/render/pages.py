@@ -262,6 +262,7 @@ def patched_list(
     for path, brief in relisted.items():
         listings[path] = memo.call(_listing_and_page, *_listing_row(brief, index))
         groups[("brief", path)] = [listings[path][1]]
+        touched.add(("brief", path))  # (its page names its tags too)
     shown = Listings.of_made(listings)
     # The briefs whose cards changed, as they stood (``was``) and stand: found in lists
     # of briefs by bisection (``place_of``), not by walking every brief.
