@@ -465,8 +465,16 @@ def _site_files(
     identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
     bundle: list[OutputFile] = []
     key = None
-    stale = _stale_bundle(previous) if options.search and options.search_later else None
-    if stale is not None:
+    kept_render = _kept_render(resident, previous) if resident is not None else None
+    later = options.search and options.search_later
+    # ``serve`` patching its last output keeps that output's bundle where it is, as part
+    # of the rest (``write.Base``): not one file of it handed on (Pagefind makes one per
+    # page), not one looked at.
+    keep_bundle = later and kept_render is not None and _has_bundle(previous)
+    stale = _stale_bundle(previous) if later and not keep_bundle else None
+    if keep_bundle:
+        key = previous.search_key
+    elif stale is not None:
         bundle, key = stale
     elif options.search:
         # Pagefind's client is imported only by builds that index.
@@ -493,19 +501,29 @@ def _site_files(
         identities,
         previous.kept,
         memo=memo,
-        kept=_kept_render(resident, previous),
+        kept=kept_render,
         change=resident.index.change if resident.index is not None else None,
     )
     base = None
     if patch.removed is not None:
         assert previous.record is not None  # (``_kept_render`` vouched for it)
         # The files that are not pages are all handed on again; the last search bundle's
-        # are gone unless they are (a new bundle has other files).
-        removed = patch.removed | frozenset(previous.record.search)
+        # are gone unless kept or handed on (a new bundle has other files).
+        removed = patch.removed
+        if not keep_bundle:
+            removed |= frozenset(previous.record.search)
         base = Base(previous.record.current, previous.out_text, removed)
+    elif keep_bundle:  # (the page list was made whole: the bundle is handed on after all)
+        stale = _stale_bundle(previous)
+        bundle = stale[0] if stale is not None else []
     files = itertools.chain(patch.files, bundle)
-    pending = stale is not None
+    pending = stale is not None or keep_bundle
     return _SiteFiles(files, key, search_pending=pending, base=base, kept=patch.kept)
+
+
+def _has_bundle(previous: PreviousOutput) -> bool:
+    record = previous.record
+    return record is not None and record.search_key is not None and bool(record.search)
 
 
 def _kept_render(resident: Resident, previous: PreviousOutput) -> KeptRender | None:

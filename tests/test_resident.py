@@ -348,3 +348,33 @@ def test_a_tag_renamed_by_its_spellings_is_renamed_on_every_card(
     assert _resident_build(site, served, kept)[0]
     assert _cold_build(site, cold, capsys)[0]
     assert tree(served) == tree(cold)
+
+
+def test_serve_keeps_the_stale_search_bundle_while_patching_and_catches_up(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``serve`` builds with ``search_later``: patched builds keep the last bundle in place
+    (every other file is a cold build's), and the build that catches up writes the new
+    one, as a cold build does."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served, cold = tmp_path / "served", tmp_path / "cold"
+    kept = Resident()
+    later = BuildOptions(out=served, search_later=True)
+    assert build_site(site, later, resident=kept).written
+    rng = random.Random(8)
+    bundle = {p: data for p, data in tree(served).items() if p.startswith("pagefind/")}
+    for edit in [brief_word, brief_title, brief_tag, brief_away_and_back, brief_word]:
+        edit(site, rng)
+        result = build_site(site, later, resident=kept)
+        assert result.written and result.search_pending
+        assert _cold_build(site, cold, capsys)[0]
+        built, wanted = tree(served), tree(cold)
+        assert {p: d for p, d in built.items() if p.startswith("pagefind/")} == bundle
+        assert {p: d for p, d in built.items() if not p.startswith("pagefind/")} == {
+            p: d for p, d in wanted.items() if not p.startswith("pagefind/")
+        }
+    assert build_site(site, BuildOptions(out=served), resident=kept).written
+    assert tree(served) == tree(cold)
