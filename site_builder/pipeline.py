@@ -456,13 +456,19 @@ def _site_files(
     The search bundle is made first (Pagefind needs all records at once); the pages are
     rendered while they are written."""
     # Imported when run, not at the top (see the module docstring).
-    from .render.page_keys import document_identities  # noqa: PLC0415
+    from .render.page_keys import document_identities, updated_identities  # noqa: PLC0415
     from .render.render import RenderOptions, render_patch, render_stream  # noqa: PLC0415
     from .render.urls import Urls  # noqa: PLC0415
 
     base_url = _base_url(checked, options)
     corpus = checked.corpus
-    identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
+    if resident is not None:
+        # (Kept between builds: only the changed documents' identities are made.)
+        identities = updated_identities(
+            resident.identities, corpus.sources, corpus.briefs, checked.digests
+        )
+    else:
+        identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
     bundle: list[OutputFile] = []
     key = None
     kept_render = _kept_render(resident, previous) if resident is not None else None

@@ -22,6 +22,7 @@ from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.render import pages, render
 from site_builder.render.output_file import OutputFile
+from site_builder.render.page_keys import document_identities
 from site_builder.render.pages import Page
 from site_builder.report_lines import text_report
 from site_builder.serve import resident
@@ -378,3 +379,22 @@ def test_serve_keeps_the_stale_search_bundle_while_patching_and_catches_up(
         }
     assert build_site(site, BuildOptions(out=served), resident=kept).written
     assert tree(served) == tree(cold)
+
+
+def test_the_kept_identities_are_the_ones_made_anew(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """``serve`` updates the documents' identities (page keys name documents by them)
+    instead of making them again: after every edit they are what a build makes anew."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    kept = Resident()
+    rng = random.Random(9)
+    for edit in [nothing, brief_word, source_title, brief_delete, brief_new, brief_word]:
+        edit(site, rng)
+        result = build_site(site, BuildOptions(out=tmp_path / "out"), resident=kept)
+        assert result.written
+        corpus = result.check.corpus
+        made = document_identities(corpus.sources, corpus.briefs, result.check.digests)
+        assert kept.identities.table == made

@@ -24,6 +24,7 @@ from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
 from ..output.previous_build import BuildRecord, InputScan
 from ..progress import Progress, no_progress
+from ..render.page_keys import KeptIdentities
 from ..render.site_index import IndexState, SiteIndex, updated_index
 
 if TYPE_CHECKING:
@@ -81,6 +82,9 @@ class Resident:
     # The pages of the last build that wrote one, with the stamp of its record
     # (``previous_build.record_stamp``): the next build patches them (``render_patch``).
     rendered: tuple[str, KeptRender] | None = None
+    # The identities of the documents for page keys, updated by each build
+    # (``page_keys.updated_identities``).
+    identities: KeptIdentities = field(default_factory=KeptIdentities)
 
     def load(self, root: Path, files: SiteFiles, progress: Progress = no_progress) -> ResidentLoad:
         """Every file of ``files``: the kept document while its bytes are the same (by
