@@ -76,6 +76,12 @@ class Memo:
         self._now[key] = ((), table)
         return results
 
+    def carry_over(self) -> None:
+        """Keep for the next build what this one did not ask for as well: a build that
+        made again only what an edit touched (``render.render_patch``) did not ask for
+        the rest, which is still current."""
+        self._now = {**self._last, **self._now}
+
     def new_build(self) -> None:
         """Forget the results the build just finished did not use: their arguments are
         gone (an edited brief), so nothing would find them again."""

@@ -46,10 +46,12 @@ from .output.previous_build import (
     is_up_to_date,
     new_record,
     read_record,
+    record_stamp,
     with_files,
     write_record,
 )
 from .output.write import (
+    Base,
     KeptFileChangedError,
     OutputWriteError,
     check_output_folder,
@@ -62,6 +64,7 @@ from .render.output_file import OutputFile
 
 if TYPE_CHECKING:
     from .output.linkcheck import BrokenLink
+    from .render.render import KeptRender
     from .render.site_index import SiteIndex
     from .serve.resident import Resident
 
@@ -295,8 +298,7 @@ def _build_locked(
         return _unchanged_build(root, out, record)
     # Imported when run, not at the top (see the module docstring).
     from .output.linkcheck import check_links  # noqa: PLC0415
-    from .render.pages import latest_date  # noqa: PLC0415
-    from .render.site_index import build_index, schedule_state  # noqa: PLC0415
+    from .render.site_index import build_index  # noqa: PLC0415
 
     check_options = CheckOptions(
         options.strict,
@@ -315,7 +317,7 @@ def _build_locked(
         index = build_index(checked.corpus, drafts=options.drafts, clock=options.clock)
     kept = resident.output if resident is not None else None
     previous = PreviousOutput.of(out, with_files(cache, out, record, kept))
-    site = _site_files(checked, index, options, previous, progress, memo=memo)
+    site = _site_files(checked, index, options, previous, progress, memo=memo, resident=resident)
     files: Iterable[OutputFile] = site.files
     if options.check_links:  # the link check reads every page: then they are held at once
         files = list(files)
@@ -325,7 +327,12 @@ def _build_locked(
     made: list[OutputFile] = []  # what was written, without the bytes (for the record)
     try:
         written = write_output(
-            _recorded(files, made), out, previous.spare(), cache is not None, previous.holds
+            _recorded(files, made),
+            out,
+            previous.spare(),
+            cache is not None,
+            previous.holds,
+            base=site.base,
         )
     except OutputWriteError as error:
         if not isinstance(error.__cause__, KeptFileChangedError):
@@ -339,23 +346,49 @@ def _build_locked(
             memo=memo,
             made=made,
             keep_spare=cache is not None,
+            resident=resident,
         )
     progress("rendering and writing files", 1, 1)
+    count = len(made)
     if cache is not None:
-        clock = latest_date(index) is None  # then the feed's date is the clock's
-        # A stale search index is not what any build's options ask for: the next build,
-        # whatever its options, must not find this output up to date.
-        # Which briefs are due, and which are dated ahead (their warning ends with the day).
-        ahead = tuple(d.span.path for d in checked.diagnostics if d.code == "future-date")
-        schedule = (*schedule_state(checked.corpus, options.clock), *((p, False) for p in ahead))
-        key = _STALE_SEARCH if site.search_pending else _options_key(options, clock, schedule)
-        record = new_record(previous, made, written, key, scan)
+        key = _record_key(checked, options, index, site)
+        record = new_record(previous, made, written, key, scan, base=site.base)
         if record is not None:
-            record = _with_result(record, checked, made, site.search_key)
+            record = _with_result(record, checked, site.search_key)
             write_record(cache, out, record)
-        if resident is not None:  # what it wrote, so the next build need not read it back
-            resident.output = (out, record) if record is not None else None
-    return BuildResult(checked, out, len(made), search_pending=site.search_pending)
+        if resident is not None:
+            _remember(resident, out, record, site.kept)
+        if site.base is not None and record is not None:  # (``made``: what changed)
+            count = record.files
+    return BuildResult(checked, out, count, search_pending=site.search_pending)
+
+
+def _record_key(
+    checked: CheckResult, options: BuildOptions, index: SiteIndex, site: _SiteFiles
+) -> str:
+    """The options key the record of this build is kept under (``_options_key``)."""
+    # Imported when run, not at the top (see the module docstring).
+    from .render.pages import latest_date  # noqa: PLC0415
+    from .render.site_index import schedule_state  # noqa: PLC0415
+
+    latest = site.kept.pages.latest if site.kept is not None else latest_date(index)
+    clock = latest is None  # then the feed's date is the clock's
+    # A stale search index is not what any build's options ask for: the next build,
+    # whatever its options, must not find this output up to date.
+    # Which briefs are due, and which are dated ahead (their warning ends with the day).
+    ahead = tuple(d.span.path for d in checked.diagnostics if d.code == "future-date")
+    schedule = (*schedule_state(checked.corpus, options.clock), *((p, False) for p in ahead))
+    return _STALE_SEARCH if site.search_pending else _options_key(options, clock, schedule)
+
+
+def _remember(
+    resident: Resident, out: Path, record: BuildRecord | None, kept: KeptRender | None
+) -> None:
+    """What ``serve`` keeps of the build that wrote ``out``: its record, so the next
+    build need not read the file lists back, and the pages its files were made for, which
+    the next build patches (``render.render_patch``)."""
+    resident.output = (out, record) if record is not None else None
+    resident.rendered = (record_stamp(record), kept) if record is not None and kept else None
 
 
 def _written_again(
@@ -368,12 +401,15 @@ def _written_again(
     memo: Memo,
     made: list[OutputFile],
     keep_spare: bool,
+    resident: Resident | None,
 ) -> tuple[PreviousOutput, _SiteFiles, set[str]]:
     """The site written again after a file of the last output turned out changed by hand
     since (``KeptFileChangedError``): this time trusting no file before ``lstat`` vouches
-    for it (``PreviousOutput.checked``)."""
+    for it (``PreviousOutput.checked``), and every page made (no patch)."""
     previous = PreviousOutput.of(previous.out, previous.record, checked=True)
-    site = _site_files(checked, index, options, previous, progress, memo=memo)
+    if resident is not None:
+        resident.rendered = None
+    site = _site_files(checked, index, options, previous, progress, memo=memo, resident=resident)
     made.clear()
     written = write_output(
         _recorded(site.files, made), previous.out, previous.spare(), keep_spare, previous.holds
@@ -401,6 +437,10 @@ class _SiteFiles:
     files: Iterator[OutputFile]
     search_key: str | None
     search_pending: bool = False
+    # ``files`` are what changed since the last output, which keeps the rest (``serve``).
+    base: Base | None = None
+    # The pages made, for ``serve`` to patch in its next build (``render.render_patch``).
+    kept: KeptRender | None = None
 
 
 def _site_files(
@@ -411,22 +451,37 @@ def _site_files(
     progress: Progress,
     *,
     memo: Memo,
+    resident: Resident | None = None,
 ) -> _SiteFiles:
     """Every file of the site (files of the previous build that are still right are kept).
     The search bundle is made first (Pagefind needs all records at once); the pages are
     rendered while they are written."""
     # Imported when run, not at the top (see the module docstring).
-    from .render.page_keys import document_identities  # noqa: PLC0415
-    from .render.render import RenderOptions, render_stream  # noqa: PLC0415
+    from .render.page_keys import document_identities, updated_identities  # noqa: PLC0415
+    from .render.render import RenderOptions, render_patch, render_stream  # noqa: PLC0415
     from .render.urls import Urls  # noqa: PLC0415
 
     base_url = _base_url(checked, options)
     corpus = checked.corpus
-    identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
+    if resident is not None:
+        # (Kept between builds: only the changed documents' identities are made.)
+        identities = updated_identities(
+            resident.identities, corpus.sources, corpus.briefs, checked.digests
+        )
+    else:
+        identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
     bundle: list[OutputFile] = []
     key = None
-    stale = _stale_bundle(previous) if options.search and options.search_later else None
-    if stale is not None:
+    kept_render = _kept_render(resident, previous) if resident is not None else None
+    later = options.search and options.search_later
+    # ``serve`` patching its last output keeps that output's bundle where it is, as part
+    # of the rest (``write.Base``): not one file of it handed on (Pagefind makes one per
+    # page), not one looked at.
+    keep_bundle = later and kept_render is not None and _has_bundle(previous)
+    stale = _stale_bundle(previous) if later and not keep_bundle else None
+    if keep_bundle:
+        key = previous.search_key
+    elif stale is not None:
         bundle, key = stale
     elif options.search:
         # Pagefind's client is imported only by builds that index.
@@ -441,10 +496,50 @@ def _site_files(
         del records
         progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock or _EPOCH)
-    pages = render_stream(index, checked.config, render, identities, previous.kept, memo=memo)
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
     progress("rendering and writing files", 0, 1)
-    return _SiteFiles(itertools.chain(pages, bundle), key, search_pending=stale is not None)
+    if resident is None:
+        pages = render_stream(index, checked.config, render, identities, previous.kept, memo=memo)
+        return _SiteFiles(itertools.chain(pages, bundle), key, search_pending=stale is not None)
+    patch = render_patch(
+        index,
+        checked.config,
+        render,
+        identities,
+        previous.kept,
+        memo=memo,
+        kept=kept_render,
+        change=resident.index.change if resident.index is not None else None,
+    )
+    base = None
+    if patch.removed is not None:
+        assert previous.record is not None  # (``_kept_render`` vouched for it)
+        # The files that are not pages are all handed on again; the last search bundle's
+        # are gone unless kept or handed on (a new bundle has other files).
+        removed = patch.removed
+        if not keep_bundle:
+            removed |= frozenset(previous.record.search)
+        base = Base(previous.record.current, previous.out_text, removed)
+    elif keep_bundle:  # (the page list was made whole: the bundle is handed on after all)
+        stale = _stale_bundle(previous)
+        bundle = stale[0] if stale is not None else []
+    files = itertools.chain(patch.files, bundle)
+    pending = stale is not None or keep_bundle
+    return _SiteFiles(files, key, search_pending=pending, base=base, kept=patch.kept)
+
+
+def _has_bundle(previous: PreviousOutput) -> bool:
+    record = previous.record
+    return record is not None and record.search_key is not None and bool(record.search)
+
+
+def _kept_render(resident: Resident, previous: PreviousOutput) -> KeptRender | None:
+    """The pages of ``serve``'s last build, when the output holds what they were rendered
+    into: its record is the one ``previous`` read, and no file is in doubt."""
+    if resident.rendered is None or previous.record is None or previous.checked:
+        return None
+    stamp, kept = resident.rendered
+    return kept if stamp == record_stamp(previous.record) else None
 
 
 def _stale_bundle(previous: PreviousOutput) -> tuple[list[OutputFile], str] | None:
@@ -513,16 +608,14 @@ def _options_key(
     return hashlib.sha256(builder_fingerprint().encode() + repr(shaping).encode()).hexdigest()
 
 
-def _with_result(
-    record: BuildRecord, checked: CheckResult, files: Iterable[OutputFile], search_key: str | None
-) -> BuildRecord:
+def _with_result(record: BuildRecord, checked: CheckResult, search_key: str | None) -> BuildRecord:
     # Imported when run, not at the top (see the module docstring).
     from .render.urls import SEARCH_BUNDLE  # noqa: PLC0415
 
     return replace(
         record,
         search_key=search_key,
-        search=tuple(f.path for f in files if f.path.startswith(SEARCH_BUNDLE)),
+        search=tuple(path for path in record.current if path.startswith(SEARCH_BUNDLE)),
         diagnostics=checked.diagnostics,
         briefs=checked.briefs,
         sources=checked.sources,

@@ -425,3 +425,33 @@ def test_a_record_from_an_older_version_is_not_used(
     assert _build(site, out, capsys, "--no-search")[0] == 0
     assert _build(site, cold, capsys, "--no-search", "--no-cache")[0] == 0
     assert tree(out) == tree(cold)
+
+
+@pytest.mark.parametrize("written_as", ["dict", "damaged"])
+def test_a_file_list_of_another_format_is_not_used(
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], written_as: str
+) -> None:
+    """The output's file list is stored as columns: a list stored otherwise (as a dict of
+    ``KnownFile``, as site-builder did before, or with columns of unequal length) is not
+    trusted, and the next build writes every file, as a cold build would."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out, cold = tmp_path / "public", tmp_path / "cold"
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    brief_word(site, random.Random(5))  # now the record's slot 1 holds the output's list
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    cache = open_cache(site)
+    assert cache is not None
+    name = f"{previous_build._record_name(out)}-files-1"
+    stamp, columns = cache.read(name)
+    files = previous_build._from_columns(columns)
+    assert files and columns[0] == "known-files-1"
+    if written_as == "dict":
+        cache.write(name, (stamp, files))
+    else:
+        cache.write(name, (stamp, (*columns[:-1], columns[-1][:-1])))
+    assert previous_build._file_list(cache, out, 1, stamp) is None
+    brief_word(site, random.Random(6))
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert _build(site, cold, capsys, "--no-search", "--no-cache")[0] == 0
+    assert tree(out) == tree(cold)

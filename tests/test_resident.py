@@ -6,10 +6,13 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
+from benchmarks.corpus import generate
+from site_builder import pipeline
 from site_builder.check import incremental
 from site_builder.cli import main
 from site_builder.load import file_states
@@ -18,6 +21,8 @@ from site_builder.model import Brief
 from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.render import pages, render
+from site_builder.render.output_file import OutputFile
+from site_builder.render.page_keys import document_identities
 from site_builder.render.pages import Page
 from site_builder.report_lines import text_report
 from site_builder.serve import resident
@@ -27,10 +32,16 @@ from tests.test_build import tree
 from tests.test_incremental import (  # noqa: F401  (pristine: a fixture)
     EDITS,
     _briefs,
+    _sources,
     brief_delete,
     brief_new,
+    brief_tag,
+    brief_title,
     brief_word,
+    nothing,
     pristine,
+    source_title,
+    template,
 )
 
 
@@ -55,10 +66,47 @@ def brief_tag_spelling(site: Path, rng: random.Random) -> str:
     return f"tag {spelling} on {path.name}"
 
 
+def brief_citation_moved(site: Path, rng: random.Random) -> str:
+    """A citation of a brief moved to the first paragraph of another source: the pages of
+    both sources change, and the brief's source list."""
+    for path in rng.sample(_briefs(site), len(_briefs(site))):
+        text = path.read_text("utf-8")
+        # One whose sentence quotes nothing: a quote would not stand in the other source.
+        found = [
+            match
+            for match in re.finditer(r"\[@([a-z0-9-]+)#p\d+\]", text)
+            if "„" not in text[text.rfind(".", 0, match.start()) : match.start()]
+        ]
+        if found:
+            match = rng.choice(found)
+            new = rng.choice(_sources(site)).stem
+            path.write_text(f"{text[: match.start()]}[@{new}#p1]{text[match.end() :]}", "utf-8")
+            return f"citation of {match.group(1)} moved to {new}#p1 in {path.name}"
+    return "no citation to move"
+
+
+def brief_away_and_back(site: Path, rng: random.Random) -> str:
+    """A brief moved out of the site; the next time, put back as it was: its pages, its
+    place in every list and its citations go and come back."""
+    away = site.parent / "away"
+    if away.is_dir() and any(away.iterdir()):
+        saved = next(away.iterdir())
+        target = site / "briefs" / saved.name
+        saved.rename(target)
+        return f"back {target.name}"
+    away.mkdir(exist_ok=True)
+    path = rng.choice(_briefs(site))
+    path.rename(away / path.name)
+    return f"away {path.name}"
+
+
 # What moves briefs across the pages of a paragraph's citing list, besides EDITS; and
 # tags renamed by the spelling most of their briefs use.
 LIST_EDITS = [brief_date, brief_date, brief_new, brief_delete, brief_word]
 LIST_EDITS += [brief_tag_spelling] * 4
+# What a patched page list must follow (``render.render_patch``), among other edits.
+PATCH_EDITS = [brief_citation_moved, brief_away_and_back, brief_away_and_back]
+PATCH_EDITS += [brief_date, brief_tag, brief_tag_spelling, source_title, template]
 
 
 def _resident_build(
@@ -89,6 +137,7 @@ def _cold_build(site: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tu
         (5, None, True, False),
         (6, 0, False, True),
         (7, None, True, True),
+        (8, None, True, True),
     ],
     ids=[
         "seed-3",
@@ -96,6 +145,7 @@ def _cold_build(site: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tu
         "seed-5-short-citing-lists",
         "seed-6-looked-stat-trusted",
         "seed-7-looked-short-citing-lists",
+        "seed-8-looked-patches",
     ],
 )
 def test_resident_rebuilds_equal_cold_builds_after_random_edits(
@@ -113,6 +163,8 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
         monkeypatch.setattr(pages, "CITED_IN_SHOWN", 1)
         monkeypatch.setattr(pages, "CITING_PER_PAGE", 2)
         edits_to_make = EDITS + LIST_EDITS
+    if seed == 8:
+        edits_to_make = [*PATCH_EDITS, brief_word, brief_word, brief_title, nothing] * 2
     if settle_ns is not None:  # trust stat at once, so unchanged files are never read
         monkeypatch.setattr(file_states, "SETTLE_NS", settle_ns)
         monkeypatch.setattr(previous_build, "SETTLE_NS", settle_ns)
@@ -239,3 +291,134 @@ def test_output_changed_by_hand_while_serving_is_rebuilt_as_cold(
     assert _resident_build(site, served, kept)[0]
     assert _cold_build(site, cold, capsys)[0]
     assert tree(served) == tree(cold)
+
+
+def test_a_one_brief_edit_visits_only_the_pages_it_touches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit of one brief's words, ``serve``'s build keys, renders and hands to the
+    writer only the pages that show the brief (its page, the home page and tag pages that
+    list it, its sources' pages), not every page of the site (``render.render_patch``)."""
+    site = tmp_path / "site"
+    generate(site, briefs=250, seed=2)
+    assert main(["lock", "--site", str(site)]) == 0
+    keyed: list[str] = []
+    listed: list[str] = []
+    handed: list[str] = []
+    page_key, listing_and_page = render.page_key, pages._listing_and_page
+    write_output = pipeline.write_output
+
+    def counted_key(page: Page, *args: object, **kwargs: object) -> str | None:
+        keyed.append(page.page)
+        return page_key(page, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_listing(brief: Brief, *args: object) -> object:
+        listed.append(brief.path)
+        return listing_and_page(brief, *args)  # type: ignore[arg-type]
+
+    def counted_files(files: Iterable[OutputFile], *args: object, **kwargs: object) -> object:
+        def each() -> Iterator[OutputFile]:
+            for file in files:
+                handed.append(file.path)
+                yield file
+
+        return write_output(each(), *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "page_key", counted_key)
+    monkeypatch.setattr(pages, "_listing_and_page", counted_listing)
+    monkeypatch.setattr(pipeline, "write_output", counted_files)
+    kept = Resident()
+    out = tmp_path / "out"
+    assert build_site(site, BuildOptions(out=out, search=False), resident=kept).written
+    every = len(keyed)
+    assert every > 400 and len(listed) == 250
+    rng = random.Random(3)
+    for _ in range(3):
+        keyed.clear(), listed.clear(), handed.clear()
+        edited = brief_word(site, rng)
+        assert build_site(site, BuildOptions(out=out, search=False), resident=kept).written
+        assert len(listed) == 1, edited
+        assert 1 < len(keyed) <= 40, (edited, keyed)  # of more than 400
+        assert len(handed) <= len(keyed) + 20, (edited, handed)  # + feed, sitemap, assets …
+    cold = tmp_path / "cold"
+    assert (
+        main(["build", "--site", str(site), "--out", str(cold), "--no-cache", "--no-search"]) == 0
+    )
+    assert tree(out) == tree(cold)
+
+
+def test_a_tag_renamed_by_its_spellings_is_renamed_on_every_card(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Respelled on all its briefs but one, a tag takes the new spelling as its name: the
+    card of the brief that was not edited shows it too, on the home page and on the
+    pages of its other tags (a patched page list makes that card again)."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served, cold = tmp_path / "served", tmp_path / "cold"
+    kept = Resident()
+    assert _resident_build(site, served, kept)[0]
+    carrying: dict[str, list[Path]] = {}
+    for path in _briefs(site):
+        found = re.search(r"\ntags: \[([^\]]*)\]", path.read_text("utf-8"))
+        for name in re.findall(r'"([^"]+)"', found.group(1) if found else ""):
+            carrying.setdefault(name, []).append(path)
+    name, paths = max(carrying.items(), key=lambda item: len(item[1]))
+    assert len(paths) >= 3
+    for path in paths[1:]:
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(f'"{name}"', f'"{name.upper()}"', 1), "utf-8")
+    assert _resident_build(site, served, kept)[0]
+    assert _cold_build(site, cold, capsys)[0]
+    assert tree(served) == tree(cold)
+
+
+def test_serve_keeps_the_stale_search_bundle_while_patching_and_catches_up(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``serve`` builds with ``search_later``: patched builds keep the last bundle in place
+    (every other file is a cold build's), and the build that catches up writes the new
+    one, as a cold build does."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served, cold = tmp_path / "served", tmp_path / "cold"
+    kept = Resident()
+    later = BuildOptions(out=served, search_later=True)
+    assert build_site(site, later, resident=kept).written
+    rng = random.Random(8)
+    bundle = {p: data for p, data in tree(served).items() if p.startswith("pagefind/")}
+    for edit in [brief_word, brief_title, brief_tag, brief_away_and_back, brief_word]:
+        edit(site, rng)
+        result = build_site(site, later, resident=kept)
+        assert result.written and result.search_pending
+        assert _cold_build(site, cold, capsys)[0]
+        built, wanted = tree(served), tree(cold)
+        assert {p: d for p, d in built.items() if p.startswith("pagefind/")} == bundle
+        assert {p: d for p, d in built.items() if not p.startswith("pagefind/")} == {
+            p: d for p, d in wanted.items() if not p.startswith("pagefind/")
+        }
+    assert build_site(site, BuildOptions(out=served), resident=kept).written
+    assert tree(served) == tree(cold)
+
+
+def test_the_kept_identities_are_the_ones_made_anew(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """``serve`` updates the documents' identities (page keys name documents by them)
+    instead of making them again: after every edit they are what a build makes anew."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    kept = Resident()
+    rng = random.Random(9)
+    for edit in [nothing, brief_word, source_title, brief_delete, brief_new, brief_word]:
+        edit(site, rng)
+        result = build_site(site, BuildOptions(out=tmp_path / "out"), resident=kept)
+        assert result.written
+        corpus = result.check.corpus
+        made = document_identities(corpus.sources, corpus.briefs, result.check.digests)
+        assert kept.identities.table == made

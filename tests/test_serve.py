@@ -251,7 +251,8 @@ def test_a_bug_in_a_rebuild_is_shown_and_serving_goes_on(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("site_builder.render.render.render_stream", broken)
+    # (What serve's resident rebuild renders with: ``render_patch``.)
+    monkeypatch.setattr("site_builder.render.render.render_patch", broken)
     running.write("briefs/a.md", RENAMED)
     assert events.next_event() == ("error", "site-builder failed: RuntimeError: boom")
     assert any("Traceback" in message for message in running.messages)

@@ -192,6 +192,19 @@ class Spare:
     files: Mapping[str, KnownFile]
 
 
+@dataclass(frozen=True, slots=True)
+class Base:
+    """What a build that hands ``write_output`` only the files that changed (``serve``
+    after an edit) keeps of the last output: its files (``files``, as its record names
+    them, in the folder ``origin``, given as text ending in the separator) but
+    ``removed``. A kept file is not looked at when the spare holds it for the same key:
+    only what the edit touched is compared and written."""
+
+    files: Mapping[str, KnownFile]
+    origin: str
+    removed: frozenset[str]
+
+
 def spare_folder(out: Path) -> Path:
     return out.parent / f".{out.name}.spare"
 
@@ -202,8 +215,11 @@ def write_output(
     spare: Spare | None = None,
     keep_spare: bool = False,
     holds: OriginCheck = _trusted,
+    *,
+    base: Base | None = None,
 ) -> set[str]:
-    """Write ``files`` as the complete content of ``out`` (call ``check_output_folder``
+    """Write ``files`` (with ``base``: and the last output's files they do not replace)
+    as the complete content of ``out`` (call ``check_output_folder``
     first, and hold ``output_lock``), starting from the spare folder when ``spare``
     describes it; with ``keep_spare`` the old output becomes the spare. Nothing outside
     ``out`` and its siblings ``.NAME.new-PID-RANDOM``, ``.NAME.old-PID-RANDOM`` (made anew
@@ -222,7 +238,7 @@ def write_output(
         raise OutputWriteError(f"{exc}; {untouched}") from exc
     stale: Path | None = None
     try:
-        written = _prepare(files, fresh, (spare, spare_folder(out)), holds)
+        written = _prepare(files, fresh, (spare, spare_folder(out)), holds, base)
         stale = new_folder(out.parent, f".{out.name}.old-{os.getpid()}-")
         _swap(fresh, out, stale)
     except _SwapUndoneError as exc:
@@ -272,6 +288,7 @@ def _prepare(
     fresh: Path,
     spare_at: tuple[Spare | None, Path],
     holds: OriginCheck,
+    base: Base | None = None,
 ) -> set[str]:
     """The new output in ``fresh``: the spare brought up to date when it can be claimed
     (renamed, so no other build can use it at the same time), else written whole.
@@ -282,7 +299,7 @@ def _prepare(
     spare, spare_path = spare_at
     if spare is not None and _claim(spare_path, spare.inode, fresh):
         try:
-            return _update_tree(files, fresh, spare.files, holds)
+            return _update_tree(files, fresh, spare.files, holds, base)
         except (OSError, ValueError):
             _discard(fresh)  # anything unexpected: write it whole
             if not isinstance(files, list):
@@ -291,7 +308,32 @@ def _prepare(
         _remove_ours(spare_path)  # a spare nobody knows the content of is of no use
     if not fresh.is_dir():
         fresh.mkdir()  # the failed update above removed the claimed spare
-    return _write_tree(files, fresh, holds)
+    return _write_tree(_with_base(files, base), fresh, holds)
+
+
+def _with_base(files: Iterable[OutputFile], base: Base | None) -> Iterable[OutputFile]:
+    """``files``, then each file of ``base`` they did not replace, from where it is."""
+    if base is None:
+        return files
+    return _completed(files, base, {})
+
+
+def _completed(
+    files: Iterable[OutputFile], base: Base, present: Mapping[str, KnownFile]
+) -> Iterator[OutputFile]:
+    """``files``, then each file of ``base`` they did not replace, unless ``present``
+    holds it for the same key (then it stays where it is, not looked at)."""
+    seen = set()
+    for file in files:
+        seen.add(file.path)
+        yield file
+    for path, known in base.files.items():
+        if path in seen or path in base.removed:
+            continue
+        there = present.get(path)
+        if there is known or (there is not None and there.key == known.key):
+            continue
+        yield OutputFile(path, origin=base.origin + path, key=known.key)
 
 
 def _claim(spare_path: Path, inode: int, fresh: Path) -> bool:
@@ -462,10 +504,15 @@ def _update_tree(
     folder: Path,
     present: Mapping[str, KnownFile],
     holds: OriginCheck,
+    base: Base | None = None,
 ) -> set[str]:
     """Turn ``folder``, which holds ``present``, into ``files``: a file made for the same key
     and untouched since stays, others are replaced, those no longer wanted are removed. A
-    file is never written into: it is removed first (it may be linked from the output)."""
+    file is never written into: it is removed first (it may be linked from the output).
+    With ``base``, ``files`` are what changed since the last output, whose other files
+    are wanted too (``_completed``)."""
+    if base is not None:
+        files = _completed(files, base, present)
     folders = {path.rpartition("/")[0] for path in present}
     folder_text = os.fspath(folder)
     written = set()
@@ -488,9 +535,12 @@ def _update_tree(
             target.unlink(missing_ok=True)
         _put(file, target, holds)
         written.add(file.path)
-    for path in present.keys() - wanted:
+    gone = present.keys() - wanted
+    if base is not None:  # (kept in place: not handed on, still wanted)
+        gone = {path for path in gone if path not in base.files or path in base.removed}
+    for path in gone:
         (folder / path).unlink(missing_ok=True)
-    _remove_empty_folders(folder, {path.rpartition("/")[0] for path in present.keys() - wanted})
+    _remove_empty_folders(folder, {path.rpartition("/")[0] for path in gone})
     return written
 
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import pickle
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Brief, Source
@@ -40,6 +41,57 @@ def document_identities(
         if brief.path in digests:
             identities[id(brief)] = f"{brief.path}\0{digests[brief.path]}"
     return identities
+
+
+@dataclass
+class KeptIdentities:
+    """``document_identities`` kept between the builds of one process (``serve``) and
+    brought up to date by comparing documents by object (``updated_identities``): making
+    the identities of every document and source paragraph again cost 0.04 s a rebuild at
+    20,000 pages. ``documents`` holds every document named in ``table``, so no address in
+    it can be another object's meanwhile."""
+
+    documents: dict[str, Source | Brief] = field(default_factory=dict)
+    table: dict[int, str] = field(default_factory=dict)
+
+
+def updated_identities(
+    kept: KeptIdentities,
+    sources: Iterable[Source],
+    briefs: Iterable[Brief],
+    digests: Mapping[str, str],
+) -> dict[int, str]:
+    """``document_identities(sources, briefs, digests)``, made by changing in ``kept`` the
+    entries of the documents that are not the same objects as last time (a document that
+    is the same object was loaded from the same bytes: its identity is the same)."""
+    documents: dict[str, Source | Brief] = {}
+    every: list[Source | Brief] = [*sources, *briefs]
+    for document in every:
+        if document.path not in digests:
+            continue  # (as ``document_identities``: no identity without a digest)
+        documents[document.path] = document
+        if kept.documents.get(document.path) is not document:
+            _forget(kept, document.path)
+            kept.table.update(document_identities(*_alone(document), digests))
+    for path in kept.documents.keys() - documents.keys():
+        _forget(kept, path)
+    kept.documents = documents
+    return kept.table
+
+
+def _forget(kept: KeptIdentities, path: str) -> None:
+    """Drop the entries of the document ``kept`` holds at ``path`` (it is still held, so
+    its address and its paragraphs' are still its own)."""
+    old = kept.documents.get(path)
+    if old is None:
+        return
+    kept.table.pop(id(old), None)
+    for paragraph in old.paragraphs if isinstance(old, Source) else ():
+        kept.table.pop(id(paragraph), None)
+
+
+def _alone(document: Source | Brief) -> tuple[tuple[Source, ...], tuple[Brief, ...]]:
+    return ((document,), ()) if isinstance(document, Source) else ((), (document,))
 
 
 def page_key(page: Page, site_key: str, identities: Identities) -> str | None:

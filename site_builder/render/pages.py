@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,10 +36,12 @@ from .site_index import (
     CitedParagraph,
     CitedSource,
     Citing,
+    IndexChange,
     SiteIndex,
     Tag,
     cited_numbers,
     cited_sources,
+    place_of,
     source_count,
 )
 from .urls import SEARCH_PAGE, Urls, brief_page, citing_page, home_page, source_page, tag_page
@@ -114,32 +117,310 @@ class Page:
     body: BriefBody | SourceBody | SitePageBody | None = None
 
 
+# A group of pages: what one part of the index makes ("brief", path), ("tag", slug),
+# ("source", id), ("citing", id), ("home", ""), … (``page_groups``). ``serve`` patches the
+# page list group by group: an edit names the groups it touched (``patched_groups``).
+Group = tuple[str, str]
+HOME: Group = ("home", "")
+SOURCES: Group = ("sources", "")
+TAGS: Group = ("tags", "")
+SEARCH: Group = ("search", "")
+SITE: Group = ("site", "")
+
+
 def all_pages(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> list[Page]:
     """Every page. With a ``memo`` (``serve``), a page is the same object as in the last
     build while what it shows is (the same briefs' listings, the same citing entries), so
     its key is found, not made: at 20,000 pages re-keying every home and tag page took
     a second per rebuild."""
+    return [page for pages in page_groups(index, config, memo).values() for page in pages]
+
+
+def page_groups(
+    index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO, listings: Listings | None = None
+) -> dict[Group, list[Page]]:
+    """Every page by its group, in the site's order (``all_pages``)."""
+    listings = listings or Listings(index, memo)
+    groups = {HOME: home_pages(index, config, listings, memo)}
+    groups.update((("brief", b.path), [listings.page(b)]) for b in index.briefs)
+    groups[SOURCES] = [sources_list(index, memo)]
+    groups.update((("source", s.id), [source_detail(s, index, memo)]) for s in index.sources)
+    groups.update((("citing", s.id), citing_pages(s, index, memo)) for s in index.sources)
+    groups[TAGS] = [tags_list(index, memo)]
+    groups.update((("tag", t.slug), tag_detail(t, index, listings, memo)) for t in index.tags)
+    groups[SEARCH] = [search_page(index)]
+    groups[SITE] = [*(site_page(page) for page in index.pages), not_found_page()]
+    return groups
+
+
+def group_order(index: SiteIndex) -> list[Group]:
+    """The groups of ``page_groups`` in its order: the sitemap lists pages in it."""
+    return [
+        HOME,
+        *(("brief", b.path) for b in index.briefs),
+        SOURCES,
+        *(("source", s.id) for s in index.sources),
+        *(("citing", s.id) for s in index.sources),
+        TAGS,
+        *(("tag", t.slug) for t in index.tags),
+        SEARCH,
+        SITE,
+    ]
+
+
+# Briefs an edit may change (or re-list, a renamed tag re-lists all its briefs) before
+# ``serve``'s page list is made whole again rather than patched.
+PATCH_MOST = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PageList:
+    """The pages of one build as ``serve`` keeps them for the next (``patched_list``):
+    the index and configuration they were made for, each listed brief's listing and page
+    by path, every page by group, and the date the feed says the site was updated."""
+
+    index: SiteIndex
+    config: SiteConfig
+    listings: dict[str, tuple[dict[str, Any], Page]]
+    groups: dict[Group, list[Page]]
+    latest: PartialDate | None
+
+    @property
+    def pages(self) -> list[Page]:
+        return [page for pages in self.groups.values() for page in pages]
+
+
+@dataclass(frozen=True, slots=True)
+class PagePatch:
+    """``patched_list``'s result: the new page list, the groups made again (``touched``),
+    and whether every group stands where it stood (``same_order``: no brief moved in the
+    site's order, none came or went, no tag did), which the sitemap follows."""
+
+    pages: PageList
+    touched: set[Group]
+    same_order: bool
+
+
+def page_list(index: SiteIndex, config: SiteConfig, memo: Memo = NO_MEMO) -> PageList:
+    """Every page (``page_groups``), kept to be patched by the next build."""
     listings = Listings(index, memo)
-    pages = home_pages(index, config, listings, memo)
-    pages += listings.pages
-    pages.append(sources_list(index, memo))
-    pages += [source_detail(s, index, memo) for s in index.sources]
-    pages += [page for s in index.sources for page in citing_pages(s, index, memo)]
-    pages.append(tags_list(index, memo))
-    pages += [page for tag in index.tags for page in tag_detail(tag, index, listings, memo)]
-    pages.append(search_page(index))
-    pages += [site_page(page) for page in index.pages]
-    pages.append(
-        Page(
-            "404.html",
-            "404.html",
-            "Seite nicht gefunden",
-            "Diese Seite gibt es nicht.",
-            {},
-            in_sitemap=False,
-        )
+    groups = page_groups(index, config, memo, listings)
+    return PageList(index, config, listings.made, groups, latest_date(index))
+
+
+def patched_list(
+    old: PageList,
+    index: SiteIndex,
+    config: SiteConfig,
+    memo: Memo = NO_MEMO,
+    change: IndexChange | None = None,
+) -> PagePatch | None:
+    """``old`` brought up to date with ``index``: only the groups the difference between
+    ``old.index`` and ``index`` names are made again (the changed briefs' own pages, the
+    home pages around them, the pages of every tag a changed or re-listed brief carries or
+    carried, the pages of every source a changed brief cites or cited, the sources, tags
+    and search pages). A group not named is the same list of the same pages. ``change``
+    (``site_index.updated_index``) says which briefs changed, when it was made from
+    ``old.index``; else they are found by comparing. None when the difference is not one
+    of briefs alone (a source, a site page, the configuration or the schedule changed)
+    or too large (``PATCH_MOST``): then the whole list is made (``page_list``)."""
+    before = old.index
+    if (
+        old.config != config
+        or not _same_objects(before.sources, index.sources)
+        or not _same_objects(before.pages, index.pages)
+        or before.scheduled != index.scheduled
+    ):
+        return None
+    found = _changed_briefs(before, index, change)
+    if found is None:
+        return None
+    was, now = found  # path → the brief listed there before / now, of the changed paths
+    changed = was.keys() | now.keys()
+    old_tags = {tag.slug: tag for tag in before.tags}
+    tags = {tag.slug: tag for tag in index.tags}
+    touched_tags = {
+        tag.slug
+        for path in changed
+        for tag in (*before.tags_by_brief.get(path, ()), *index.tags_by_brief.get(path, ()))
+    }
+    relisted = dict(now)
+    for slug in touched_tags:  # a tag renamed by its spellings: every card of it changes
+        if slug in old_tags and slug in tags and old_tags[slug].name != tags[slug].name:
+            relisted.update((brief.path, brief) for brief in tags[slug].briefs)
+    if len(relisted) > PATCH_MOST:
+        return None
+    # A re-listed brief's card stands on the pages of all its tags.
+    touched_tags.update(tag.slug for path in relisted for tag in index.tags_by_brief[path])
+    listings = dict(old.listings)
+    groups = dict(old.groups)
+    touched: set[Group] = {HOME, TAGS, SEARCH}
+    for path in changed:
+        listings.pop(path, None)
+        groups.pop(("brief", path), None)
+        touched.add(("brief", path))
+    for path, brief in relisted.items():
+        listings[path] = memo.call(_listing_and_page, *_listing_row(brief, index))
+        groups[("brief", path)] = [listings[path][1]]
+        touched.add(("brief", path))  # (its page names its tags too)
+    shown = Listings.of_made(listings)
+    # The briefs whose cards changed, as they stood (``was``) and stand: found in lists
+    # of briefs by bisection (``place_of``), not by walking every brief.
+    dirty = (
+        [*was.values(), *(b for p, b in relisted.items() if p not in now)],
+        list(relisted.values()),
     )
-    return pages
+
+    def home(number: int, count: int) -> Page:
+        return _home_page_of(index, config, shown, memo, (number, count))
+
+    groups[HOME] = _patched_pager(old.groups[HOME], (before.briefs, index.briefs), dirty, home)
+    for slug in touched_tags:
+        kept = groups.pop(("tag", slug), [])
+        if slug in tags:
+            tag_pages = _patched_tag(kept, old_tags.get(slug), tags[slug], dirty, (shown, memo))
+            groups[("tag", slug)] = tag_pages
+        touched.add(("tag", slug))
+    sources = {source.id: source for source in index.sources}
+    cited_by_changed = {
+        entry.source.id
+        for path in changed
+        for entries in (before.cited.get(path, ()), index.cited.get(path, ()))
+        for entry in entries
+    }
+    for source_id in cited_by_changed:
+        groups[("source", source_id)] = [source_detail(sources[source_id], index, memo)]
+        groups[("citing", source_id)] = citing_pages(sources[source_id], index, memo)
+        touched.update((("source", source_id), ("citing", source_id)))
+    counts = before.citing_briefs, index.citing_briefs
+    if any(counts[0].get(source_id) != counts[1].get(source_id) for source_id in cited_by_changed):
+        groups[SOURCES] = [sources_list(index, memo)]  # (it counts each source's briefs)
+        touched.add(SOURCES)
+    groups[TAGS] = [tags_list(index, memo)]
+    groups[SEARCH] = [search_page(index)]
+    latest = _patched_latest(old, index, was, now)
+    same_order = len(before.briefs) == len(index.briefs) and [t.slug for t in before.tags] == [
+        t.slug for t in index.tags
+    ]
+    same_order = same_order and _same_places((before.briefs, index.briefs), was, now)
+    made = PageList(index, config, listings, groups, latest)
+    return PagePatch(made, touched, same_order)
+
+
+def _changed_briefs(
+    before: SiteIndex, index: SiteIndex, change: IndexChange | None
+) -> tuple[dict[str, Brief], dict[str, Brief]] | None:
+    """Of the paths whose listed brief changed between ``before`` and ``index``: the brief
+    listed there before, and the one listed now (None: more than ``PATCH_MOST``)."""
+    if change is not None and change.since is before:
+        if len(change.paths) > PATCH_MOST:
+            return None
+        was = {p: change.before[p] for p in change.paths if p in before.cited}
+        now = {p: change.briefs[p] for p in change.paths if p in index.cited}
+        return was, now
+    old = {brief.path: brief for brief in before.briefs}
+    new = {brief.path: brief for brief in index.briefs}
+    changed = {path for path, brief in new.items() if old.get(path) is not brief}
+    changed.update(path for path in old if path not in new)
+    # A brief's cited paragraphs are the same tuple while it and its sources are; should
+    # they not be, its listing and the pages of what it cites are made again all the same.
+    changed.update(path for path in new if index.cited[path] is not before.cited.get(path))
+    if len(changed) > PATCH_MOST:
+        return None
+    return {p: old[p] for p in changed if p in old}, {p: new[p] for p in changed if p in new}
+
+
+def _same_places(
+    briefs: tuple[tuple[Brief, ...], tuple[Brief, ...]],
+    was: dict[str, Brief],
+    now: dict[str, Brief],
+) -> bool:
+    """Every changed brief stands where it stood (with as many briefs before and now, the
+    unchanged ones then stand where they stood too)."""
+    if was.keys() != now.keys():
+        return False
+    before, after = briefs
+    return all(place_of(before, was[path]) == place_of(after, now[path]) for path in was)
+
+
+def _patched_pager(
+    old: list[Page],
+    members: tuple[tuple[Brief, ...], tuple[Brief, ...]],
+    dirty: tuple[list[Brief], list[Brief]],
+    page: Callable[[int, int], Page],
+) -> list[Page]:
+    """The pages of a paged list of briefs (``BRIEFS_PER_PAGE`` each) whose members went
+    from ``members[0]`` to ``members[1]``: ``page(number, count)`` makes page ``number``.
+    With as many members as before, only the pages from the first to the last place a
+    ``dirty`` brief (changed, or its card changed) stood or stands at are made again: the
+    others show the same briefs (the members between moved, those outside did not)."""
+    before, now = members
+    count = max(1, math.ceil(len(now) / BRIEFS_PER_PAGE))
+    if len(before) != len(now) or len(old) != count:
+        return [page(number, count) for number in range(1, count + 1)]
+    found = [place_of(before, brief) for brief in dirty[0]]
+    found += [place_of(now, brief) for brief in dirty[1]]
+    places = [n for n in found if n is not None]  # (None: not on this list)
+    if not places:
+        return old
+    first, last = min(places) // BRIEFS_PER_PAGE, max(places) // BRIEFS_PER_PAGE
+    made = list(old)
+    for at in range(first, last + 1):
+        made[at] = page(at + 1, count)
+    return made
+
+
+def _patched_tag(
+    old: list[Page],
+    was: Tag | None,
+    tag: Tag,
+    dirty: tuple[list[Brief], list[Brief]],
+    made: tuple[Listings, Memo],
+) -> list[Page]:
+    """The pages of ``tag`` (``old``: of ``was``), those showing no ``dirty`` brief kept
+    (``_patched_pager``) unless the tag's name changed (every page shows it)."""
+    listings, memo = made
+
+    def page(number: int, count: int) -> Page:
+        chunk = tag.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+        shown = [listings.of(b) for b in chunk]
+        return memo.call(_tag_page, tag.name, tag.slug, number, count, *shown)
+
+    if was is None or was.name != tag.name:
+        count = max(1, math.ceil(len(tag.briefs) / BRIEFS_PER_PAGE))
+        return [page(number, count) for number in range(1, count + 1)]
+    return _patched_pager(old, (was.briefs, tag.briefs), dirty, page)
+
+
+def _patched_latest(
+    old: PageList, index: SiteIndex, was: dict[str, Brief], now: dict[str, Brief]
+) -> PartialDate | None:
+    """``latest_date(index)``, looked for among all briefs only when a changed brief's
+    date (before or after) is as late as the last build's latest: otherwise the latest is
+    the same brief's as before (the first of the latest in the site's order)."""
+    if old.latest is None:
+        return latest_date(index)
+    latest = old.latest.sort_key()
+    for brief in (*was.values(), *now.values()):
+        date = brief.updated or brief.date
+        if date is not None and date.sort_key() >= latest:
+            return latest_date(index)
+    return old.latest
+
+
+def _same_objects(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    return len(old) == len(new) and all(map(operator.is_, old, new))
+
+
+def not_found_page() -> Page:
+    return Page(
+        "404.html",
+        "404.html",
+        "Seite nicht gefunden",
+        "Diese Seite gibt es nicht.",
+        {},
+        in_sitemap=False,
+    )
 
 
 class Listings:
@@ -153,25 +434,30 @@ class Listings:
         # schedule and tags' names are the same (``Memo.each``; ``serve``'s index keeps
         # them for briefs an edit did not touch): walking each brief through ``call``
         # was most of the page list's time at 20,000 pages.
-        cited, tags_by_brief, scheduled = index.cited, index.tags_by_brief, index.scheduled
-        rows = [
-            (
-                brief,
-                cited[brief.path],
-                _scheduled_text(brief, index) if brief.path in scheduled else "",
-                *[part for tag in tags_by_brief[brief.path] for part in (tag.name, tag.slug)],
-            )
-            for brief in index.briefs
-        ]
+        rows = [_listing_row(brief, index) for brief in index.briefs]
         made = memo.each(_listing_and_page, rows)
-        self._made = {brief.path: both for brief, both in zip(index.briefs, made, strict=True)}
-        self.pages = [page for _, page in made]  # each brief's page, in the site's order
+        # brief path → (its listing, its page), in the site's order
+        self.made = {brief.path: both for brief, both in zip(index.briefs, made, strict=True)}
+
+    @classmethod
+    def of_made(cls, made: dict[str, tuple[dict[str, Any], Page]]) -> Listings:
+        """The listings ``made`` holds (``patched_list``)."""
+        listings = cls.__new__(cls)
+        listings.made = made
+        return listings
 
     def of(self, brief: Brief) -> dict[str, Any]:
-        return self._made[brief.path][0]
+        return self.made[brief.path][0]
 
     def page(self, brief: Brief) -> Page:
-        return self._made[brief.path][1]
+        return self.made[brief.path][1]
+
+
+def _listing_row(brief: Brief, index: SiteIndex) -> tuple[Any, ...]:
+    """What a brief's listing and page are made from (``_listing_and_page``)."""
+    scheduled = _scheduled_text(brief, index) if brief.path in index.scheduled else ""
+    tags = [part for tag in index.tags_by_brief[brief.path] for part in (tag.name, tag.slug)]
+    return (brief, index.cited[brief.path], scheduled, *tags)
 
 
 def home_pages(
@@ -182,14 +468,26 @@ def home_pages(
 ) -> list[Page]:
     listings = listings or Listings(index)
     count = max(1, math.ceil(len(index.briefs) / BRIEFS_PER_PAGE))
-    pages = []
-    for number in range(1, count + 1):
-        chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
-        title = config.title if number == 1 else f"{config.title} – Seite {number}"
-        description = config.description or config.title
-        shown = [listings.of(b) for b in chunk]
-        pages.append(memo.call(_home_page, number, count, title, description, *shown))
-    return pages
+    return [
+        _home_page_of(index, config, listings, memo, (number, count))
+        for number in range(1, count + 1)
+    ]
+
+
+def _home_page_of(
+    index: SiteIndex,
+    config: SiteConfig,
+    listings: Listings,
+    memo: Memo,
+    place: tuple[int, int],
+) -> Page:
+    """Home page ``number`` of ``count`` (``place``)."""
+    number, count = place
+    chunk = index.briefs[(number - 1) * BRIEFS_PER_PAGE : number * BRIEFS_PER_PAGE]
+    title = config.title if number == 1 else f"{config.title} – Seite {number}"
+    description = config.description or config.title
+    shown = [listings.of(b) for b in chunk]
+    return memo.call(_home_page, number, count, title, description, *shown)
 
 
 def _home_page(

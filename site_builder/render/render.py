@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,25 @@ from ..dates import PartialDate
 from ..load.config import SiteConfig
 from ..load.invisible import close_bidi
 from ..memo import NO_MEMO, Memo
-from ..model import Source
+from ..model import Brief, Source
 from .forked import stream_forked
 from .output_file import DEFAULT_THEME, OutputFile
 from .page_keys import Identities, page_key
-from .pages import Page, all_pages, footer_links, latest_date, rendered_context
+from .pages import (
+    Group,
+    Page,
+    PageList,
+    PagePatch,
+    all_pages,
+    footer_links,
+    group_order,
+    latest_date,
+    page_list,
+    patched_list,
+    rendered_context,
+)
 from .render_markdown import LazyPreviews, PreviewTexts, nest_quotes
-from .site_index import SiteIndex
+from .site_index import IndexChange, SiteIndex
 from .urls import Urls, output_path
 
 STATIC = "static"
@@ -89,6 +102,175 @@ def render_stream(
     keys cheap (``page_keys.document_identities``); ``previous`` offers the files of the
     previous output: a page whose key it knows is not rendered again. ``memo`` keeps page
     recipes and keys between the builds of one process (``serve``)."""
+    theme = _theme(index, config, options, memo)
+    pages = all_pages(index, config, memo)
+    # The same page object and site key give the same key: identities name the same
+    # documents the same way in every build. (One lookup per page: ``Memo.each``.)
+    rows = [(page,) for page in pages]
+    keys = memo.each(page_key, rows, theme.site_key, identities=identities or {})
+    yield from _page_files(theme, zip(pages, keys, strict=True), previous)
+    yield from _feeds(theme, index, pages, memo=memo)
+    yield from _assets(theme)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptRender:
+    """What ``serve``'s last build rendered, kept for the next (``render_patch``): its page
+    list, the site key it was rendered with, its sitemap with the entries it lists, and how
+    many builds in a row patched the page list (``PATCHES_IN_A_ROW``)."""
+
+    pages: PageList
+    site_key: str
+    sitemap: Sitemap
+    patches: int = 0
+
+
+SitemapEntry = tuple[str, str | None]  # page, last modified
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    """``sitemap.xml`` (``file``), the entries of each group's pages (``groups``) and all
+    entries in the site's order (``entries``), kept so that a patched build makes again
+    only the entries of the groups it touched, and the file only when they changed."""
+
+    groups: dict[Group, list[SitemapEntry]]
+    entries: list[SitemapEntry]
+    file: OutputFile
+
+
+# Patched builds in a row before the page list is made whole once: a patched build keeps
+# every memo entry (``Memo.carry_over``), also those of replaced documents; a whole build
+# lets them go.
+PATCHES_IN_A_ROW = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """``render_patch``'s result. ``files``: every file of the site but the search bundle
+    (``removed`` is None), or the files that changed since the build ``kept`` describes, and
+    ``removed`` the paths of that build's pages that are gone. ``kept``: what the next build
+    patches, once these files are written."""
+
+    files: Iterator[OutputFile]
+    removed: frozenset[str] | None
+    kept: KeptRender
+
+
+def render_patch(
+    index: SiteIndex,
+    config: SiteConfig,
+    options: RenderOptions,
+    identities: Identities,
+    previous: PreviousPages,
+    *,
+    memo: Memo,
+    kept: KeptRender | None,
+    change: IndexChange | None = None,
+) -> Patch:
+    """``render_stream`` for ``serve``: with ``kept`` (the last build's pages, whose files
+    are in the output) only the pages of the groups the edit touched are made, keyed and
+    compared (``pages.patched_list``); the other pages are not visited. Without it, or
+    when the edit is not one of briefs alone, every page, as ``render_stream`` does."""
+    theme = _theme(index, config, options, memo)
+    patched = None
+    if kept is not None and kept.site_key == theme.site_key and kept.patches < PATCHES_IN_A_ROW:
+        patched = patched_list(kept.pages, index, config, memo, change)
+    if kept is None or patched is None:
+        made = page_list(index, config, memo)
+        pages = made.pages
+        rows = [(page,) for page in pages]
+        keys = memo.each(page_key, rows, theme.site_key, identities=identities)
+        keyed: Iterable[tuple[Page, str | None]] = zip(pages, keys, strict=True)
+        removed = None
+        patches = 0
+        same_theme = kept is not None and kept.site_key == theme.site_key
+        sitemap = _whole_sitemap(theme, made, kept.sitemap if kept and same_theme else None)
+    else:
+        assert kept is not None
+        made = patched.pages
+        changed, removed = _changed_pages(kept.pages.groups, made.groups, patched.touched)
+        keyed = ((page, page_key(page, theme.site_key, identities)) for page in changed)
+        patches = kept.patches + 1
+        memo.carry_over()  # what no page asked for this time is still the site's
+        sitemap = _patched_sitemap(theme, made, kept.sitemap, patched)
+    files = itertools.chain(
+        _page_files(theme, keyed, previous),
+        _feed(theme, index, made.latest, memo),
+        (sitemap.file, _robots(theme)),
+        _assets(theme),
+    )
+    return Patch(files, removed, KeptRender(made, theme.site_key, sitemap, patches))
+
+
+def _group_entries(pages: Iterable[Page]) -> list[SitemapEntry]:
+    return [_sitemap_entry(page) for page in pages if page.in_sitemap]
+
+
+def _whole_sitemap(theme: _Theme, made: PageList, kept: Sitemap | None) -> Sitemap:
+    """The sitemap of every page; the kept file while its entries are the same (the site
+    key is, or the caller would not offer it)."""
+    groups = {group: _group_entries(pages) for group, pages in made.groups.items()}
+    entries = [entry for group in group_order(made.index) for entry in groups[group]]
+    if kept is not None and kept.entries == entries:
+        return Sitemap(groups, entries, kept.file)
+    return Sitemap(groups, entries, _sitemap(theme.env, entries))
+
+
+def _patched_sitemap(theme: _Theme, made: PageList, kept: Sitemap, patch: PagePatch) -> Sitemap:
+    """The sitemap after a patch: the entries of the touched groups made again; the kept
+    entries and file while those are the same and every group stands where it stood."""
+    groups = dict(kept.groups)
+    same = patch.same_order
+    for group in patch.touched:
+        entries = _group_entries(made.groups.get(group, ()))
+        same = same and entries == groups.get(group, [])
+        if group in made.groups:
+            groups[group] = entries
+        else:
+            groups.pop(group, None)
+    if same:
+        return Sitemap(groups, kept.entries, kept.file)
+    every = [entry for group in group_order(made.index) for entry in groups[group]]
+    if every == kept.entries:
+        return Sitemap(groups, kept.entries, kept.file)
+    return Sitemap(groups, every, _sitemap(theme.env, every))
+
+
+def _changed_pages(
+    old: Mapping[Group, list[Page]], new: Mapping[Group, list[Page]], touched: Iterable[Group]
+) -> tuple[list[Page], frozenset[str]]:
+    """The pages of the ``touched`` groups that are not the same object as the page at
+    their address before, and the output paths of the pages that are gone."""
+    changed: list[Page] = []
+    gone: set[str] = set()
+    for group in touched:
+        before = {page.page: page for page in old.get(group, ())}
+        for page in new.get(group, ()):
+            if before.pop(page.page, None) is not page:
+                changed.append(page)
+        gone.update(before)
+    # A page may move to another group (a renamed slug taken by another brief): it is
+    # gone from one and made in the other.
+    gone.difference_update(page.page for page in changed)
+    return changed, frozenset(output_path(page) for page in gone)
+
+
+@dataclass(frozen=True, slots=True)
+class _Theme:
+    """What every page of one build is rendered with."""
+
+    config: SiteConfig
+    options: RenderOptions
+    urls: Urls
+    env: jinja2.Environment
+    site_key: str
+    assets: dict[str, bytes]
+    previews: PreviewTexts
+    lines: SourceLines
+
+
+def _theme(index: SiteIndex, config: SiteConfig, options: RenderOptions, memo: Memo) -> _Theme:
     urls = Urls(options.base_url)
     folders = theme_folders(config.root)
     assets = static_files(folders)
@@ -100,27 +282,32 @@ def render_stream(
         _environment, site_key, folders=folders, urls=urls, assets=assets, footer=footer
     )
     previews = LazyPreviews(index.sources)
-    lines = SourceLines(env)
-    pages = all_pages(index, config, memo)
+    return _Theme(config, options, urls, env, site_key, assets, previews, SourceLines(env))
+
+
+def _page_files(
+    theme: _Theme, keyed: Iterable[tuple[Page, str | None]], previous: PreviousPages
+) -> Iterator[OutputFile]:
+    """The file of each page: the previous output's where it was made for the same key,
+    the others rendered (in parallel when there are many)."""
     to_render: list[tuple[Page, str | None]] = []
-    # The same page object and site key give the same key: identities name the same
-    # documents the same way in every build. (One lookup per page: ``Memo.each``.)
-    rows = [(page,) for page in pages]
-    keys = memo.each(page_key, rows, site_key, identities=identities or {})
-    for page, key in zip(pages, keys, strict=True):
+    for page, key in keyed:
         path = output_path(page.page)
         origin = previous(path, key) if key is not None else None
         if origin is not None:
             yield OutputFile(path, origin=origin, key=key)
         else:
             to_render.append((page, key))
+    made = (theme.previews, theme.lines)
 
     def render(job: tuple[Page, str | None]) -> OutputFile:
-        return _render_page(env, job[0], config, urls, (previews, lines), key=job[1])
+        return _render_page(theme.env, job[0], theme.config, theme.urls, made, key=job[1])
 
     yield from stream_forked(render, to_render, minimum=PARALLEL_FROM)
-    yield from _feeds(env, index, pages, (config, options), memo=memo, site_key=site_key)
-    yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(assets.items()))
+
+
+def _assets(theme: _Theme) -> Iterator[OutputFile]:
+    yield from (OutputFile(f"{STATIC}/{name}", data) for name, data in sorted(theme.assets.items()))
 
 
 def _environment(
@@ -269,35 +456,48 @@ def _render_page(
 
 
 def _feeds(
-    env: jinja2.Environment,
-    index: SiteIndex,
-    pages: list[Page],
-    settings: tuple[SiteConfig, RenderOptions],
-    *,
-    memo: Memo,
-    site_key: str,
+    theme: _Theme, index: SiteIndex, pages: list[Page], *, memo: Memo
 ) -> Iterator[OutputFile]:
-    config, options = settings
-    latest = latest_date(index)
-    updated = _atom_date(latest) if latest else options.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
-    feed = env.get_template("feed.xml").render(
-        site=config, briefs=index.briefs[:50], updated=updated
-    )
-    yield OutputFile("feed.xml", feed.encode("utf-8"))
+    yield from _feed(theme, index, latest_date(index), memo)
     shown = [(page,) for page in pages if page.in_sitemap]
     entries = memo.each(_sitemap_entry, shown)
     # A large site's sitemap takes a second to render: between the builds of one process
     # (``serve``) it is made again only when its entries or the theme changed.
-    key = hashlib.sha256(repr((site_key, entries)).encode("utf-8")).hexdigest()
-    yield memo.call(_sitemap, key, env=env, entries=entries)
-    robots = env.get_template("robots.txt").render(site=config)
-    yield OutputFile("robots.txt", robots.encode("utf-8"))
+    key = hashlib.sha256(repr((theme.site_key, entries)).encode("utf-8")).hexdigest()
+    yield memo.call(_kept_sitemap, key, env=theme.env, entries=entries)
+    yield _robots(theme)
 
 
-def _sitemap(
+def _feed(
+    theme: _Theme, index: SiteIndex, latest: PartialDate | None, memo: Memo
+) -> Iterator[OutputFile]:
+    """``feed.xml``: the 50 newest briefs; ``latest`` is ``latest_date(index)``."""
+    clock = theme.options.clock
+    updated = _atom_date(latest) if latest else clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+    briefs = index.briefs[:50]
+    yield memo.call(_feed_file, theme.site_key, updated, *briefs, theme=theme)
+
+
+def _feed_file(site_key: str, updated: str, *briefs: Brief, theme: _Theme) -> OutputFile:
+    """The feed of ``briefs``; ``site_key`` digests the configuration and theme."""
+    template = theme.env.get_template("feed.xml")
+    feed = template.render(site=theme.config, briefs=briefs, updated=updated)
+    return OutputFile("feed.xml", feed.encode("utf-8"))
+
+
+def _robots(theme: _Theme) -> OutputFile:
+    robots = theme.env.get_template("robots.txt").render(site=theme.config)
+    return OutputFile("robots.txt", robots.encode("utf-8"))
+
+
+def _kept_sitemap(
     key: str, *, env: jinja2.Environment, entries: list[tuple[str, str | None]]
 ) -> OutputFile:
     """``sitemap.xml`` of ``entries`` (page, last modified); ``key`` is their digest."""
+    return _sitemap(env, entries)
+
+
+def _sitemap(env: jinja2.Environment, entries: list[tuple[str, str | None]]) -> OutputFile:
     sitemap = env.get_template("sitemap.xml").render(pages=entries)
     return OutputFile("sitemap.xml", sitemap.encode("utf-8"))
 

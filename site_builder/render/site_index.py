@@ -12,7 +12,7 @@ import hashlib
 import operator
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -329,6 +329,18 @@ UPDATE_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
+class IndexChange:
+    """How ``site_index.updated_index`` brought ``since`` up to date: the corpus's briefs
+    by path before (``before``) and now (``briefs``), and the paths whose brief is not
+    the same object (``paths``: edited, added, removed; listed or not)."""
+
+    since: SiteIndex
+    before: Mapping[str, Brief]
+    briefs: Mapping[str, Brief]
+    paths: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class IndexState:
     """An index with what it was made from, so that ``updated_index`` can bring it up to
     date with a changed corpus: every brief of the corpus by path (listed or not), the
@@ -341,6 +353,8 @@ class IndexState:
     drafts: bool
     waiting: frozenset[str]
     spellings: Mapping[str, Counter[str]]
+    # How ``updated_index`` made it from the last index (None: made anew).
+    change: IndexChange | None = None
 
 
 def indexed(
@@ -391,7 +405,9 @@ def updated_index(
     old = previous.index
     pages = tuple(sorted(corpus.pages, key=page_order))
     if not gone:
-        return replace(previous, index=replace(old, sources=corpus.sources, pages=pages))
+        change = IndexChange(old, previous.briefs, by_path, frozenset())
+        index = replace(old, sources=corpus.sources, pages=pages)
+        return replace(previous, index=index, briefs=by_path, change=change)
     removed = [previous.briefs[path] for path in gone if path in old.cited]  # were listed
     added = [
         by_path[path]
@@ -433,7 +449,8 @@ def updated_index(
     index = SiteIndex(
         order, corpus.sources, cited, citing, tags, counts, tags_by_brief, pages, old.scheduled
     )
-    return IndexState(index, by_path, corpus.sources, drafts, waiting, spellings)
+    change = IndexChange(old, previous.briefs, by_path, frozenset(gone))
+    return IndexState(index, by_path, corpus.sources, drafts, waiting, spellings, change)
 
 
 def _same_objects(old: tuple[Source, ...], new: tuple[Source, ...]) -> bool:
@@ -453,6 +470,19 @@ class _Place:
 
     def ties(self, other: _Place) -> bool:
         return self.date == other.date and self.slug == other.slug
+
+
+def place_of(briefs: Sequence[Brief], brief: Brief) -> int | None:
+    """Where ``brief`` (this object) stands in ``briefs``, which are in the site's order
+    (a tag's briefs too), or None: found by bisection, then among the briefs of the same
+    date and slug (path order decides among those)."""
+    place = _Place(brief)
+    at = bisect.bisect_left(briefs, place, key=_Place)
+    while at < len(briefs) and not place < _Place(briefs[at]):
+        if briefs[at] is brief:
+            return at
+        at += 1
+    return None
 
 
 def _briefs_with(

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
@@ -26,7 +26,11 @@ from ..memo import Memo
 from ..model import Brief, Corpus, SitePage, Source
 from ..output.previous_build import BuildRecord, InputScan
 from ..progress import Progress, no_progress
+from ..render.page_keys import KeptIdentities
 from ..render.site_index import IndexState, SiteIndex, updated_index
+
+if TYPE_CHECKING:
+    from ..render.render import KeptRender
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,12 @@ class Resident:
     discovered: Discovered = field(default_factory=Discovered)
     # The last ``load``'s result, so that the next patches what an edit changed.
     loaded: _Assembled | None = None
+    # The pages of the last build that wrote one, with the stamp of its record
+    # (``previous_build.record_stamp``): the next build patches them (``render_patch``).
+    rendered: tuple[str, KeptRender] | None = None
+    # The identities of the documents for page keys, updated by each build
+    # (``page_keys.updated_identities``).
+    identities: KeptIdentities = field(default_factory=KeptIdentities)
 
     def discover(self, root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
         """The site's files (``discover``), found in the watcher's look when one was handed
