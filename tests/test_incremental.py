@@ -443,13 +443,13 @@ def test_a_file_list_of_another_format_is_not_used(
     cache = open_cache(site)
     assert cache is not None
     name = f"{previous_build._record_name(out)}-files-1"
-    stamp, columns = cache.read(name)
+    stamp, columns, search = cache.read(name)
     files = previous_build._from_columns(columns)
     assert files and columns[0] == "known-files-1"
     if written_as == "dict":
-        cache.write(name, (stamp, files))
+        cache.write(name, (stamp, files, search))
     else:
-        cache.write(name, (stamp, (*columns[:-1], columns[-1][:-1])))
+        cache.write(name, (stamp, (*columns[:-1], columns[-1][:-1]), search))
     assert previous_build._file_list(cache, out, 1, stamp) is None
     brief_word(site, random.Random(6))
     assert _build(site, out, capsys, "--no-search")[0] == 0
