@@ -164,7 +164,7 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
         monkeypatch.setattr(pages, "CITING_PER_PAGE", 2)
         edits_to_make = EDITS + LIST_EDITS
     if seed == 8:
-        edits_to_make = [*PATCH_EDITS, brief_word, brief_word, brief_title, nothing] * 2
+        edits_to_make = [*PATCH_EDITS, brief_word, brief_word, brief_title, nothing]
     if settle_ns is not None:  # trust stat at once, so unchanged files are never read
         monkeypatch.setattr(file_states, "SETTLE_NS", settle_ns)
         monkeypatch.setattr(previous_build, "SETTLE_NS", settle_ns)
