@@ -31,19 +31,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep every browser test on one xdist worker (``scripts/test`` runs ``--dist=loadgroup``).
-
-    They share session fixtures (the built site, its server, one Chromium) that would
-    otherwise be made once per worker, and Lighthouse's performance score suffers when two
-    Chromiums measure at once on a two-core machine.
-    """
-    browser_folder = Path(__file__).parent
-    for item in items:
-        if browser_folder in Path(item.path).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 class _Handler(SimpleHTTPRequestHandler):
     """Static files with the strict policy on every answer and the site's own 404 page."""
 
