@@ -187,12 +187,11 @@ def _check_resident(
     """``check_site`` for ``serve``: the documents, their summaries and each brief's
     problems stay in memory between builds; only what an edit touched is checked again."""
     # Imported when run, not at the top (see the module docstring).
-    from .check.check import build_corpus  # noqa: PLC0415
     from .check.site_check import LoadedStore  # noqa: PLC0415
 
     files, problems = resident.discover(config.root)  # from the watcher's look, if handed one
     kept = resident.load(config.root, files, progress)
-    corpus, _ = build_corpus(kept.sources, kept.briefs, kept.pages)  # (found below)
+    corpus = resident.corpus(kept)  # (its problems are found below)
     gc.freeze()  # see load_corpus
     lock_options = options.frozen, options.stale_blocks
     documents = LoadedStore(kept.documents)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from site_builder.check.check import build_corpus
+from site_builder.check.check import build_corpus, corpus_in_order
 from site_builder.cli import main
 from site_builder.dates import PartialDate
 from site_builder.memo import Memo
@@ -143,3 +143,25 @@ def test_a_brief_whose_date_and_slug_tie_with_anothers_makes_the_index_anew(
     twin = dataclasses.replace(loaded.briefs[0], path="briefs/zz/twin.md")
     corpus = Corpus(loaded.sources, (*loaded.briefs, twin), loaded.sources_by_id, loaded.pages)
     assert updated_index(state, corpus, False, Memo()).index == build_index(corpus)
+
+
+def test_the_resident_corpus_is_build_corpus_s_after_any_changes(loaded: Corpus) -> None:
+    """``corpus_in_order`` (``serve``'s corpus, which takes the last one's sources while they
+    are the same objects) equals ``build_corpus``'s, whatever order the briefs come in; a
+    source with another's id is found by its first path either way."""
+    rng = random.Random(5)
+    briefs, sources = list(loaded.briefs), list(loaded.sources)
+    sources.append(dataclasses.replace(sources[3], path="content/zz-twin.md"))
+    last = None
+    for step in range(30):
+        change = rng.choice(CHANGES)
+        change(briefs, sources, rng)
+        # (Sources in path order, as ``serve`` loads them: then the last ones are taken.)
+        shuffled = [list(documents) for documents in (briefs, loaded.pages)]
+        for documents in shuffled:
+            rng.shuffle(documents)
+        corpus = corpus_in_order(sources, *shuffled, last)
+        assert corpus == build_corpus(sources, briefs, loaded.pages)[0], f"step {step}"
+        if last is not None and change is not source and change is not several:
+            assert corpus.sources is last.sources
+        last = corpus

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..check.check import corpus_in_order
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
 from ..diagnostics import Diagnostic
@@ -92,6 +93,8 @@ class Resident:
     # The identities of the documents for page keys, updated by each build
     # (``page_keys.updated_identities``).
     identities: KeptIdentities = field(default_factory=KeptIdentities)
+    # The corpus of the last build (``corpus``).
+    last_corpus: Corpus | None = None
 
     def discover(self, root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
         """The site's files (``discover``), found in the watcher's look when one was handed
@@ -126,6 +129,14 @@ class Resident:
             patched = _patched(last, files, [kept[path] for path in fresh.files], fresh.files)
         self.loaded = patched or _Assembled.of(files, kept, unreadable)
         return self.loaded.load
+
+    def corpus(self, loaded: ResidentLoad) -> Corpus:
+        """The corpus of ``loaded`` (``check.corpus_in_order``), the last one's sources
+        taken while they are the same."""
+        self.last_corpus = corpus_in_order(
+            loaded.sources, loaded.briefs, loaded.pages, self.last_corpus
+        )
+        return self.last_corpus
 
     def site_index(
         self, corpus: Corpus, drafts: bool, clock: datetime.datetime | None
