@@ -283,7 +283,7 @@ def _build_locked(
     root: Path, out: Path, options: BuildOptions, progress: Progress, resident: Resident | None
 ) -> BuildResult:
     """``build_site`` while this process alone writes ``out``."""
-    recover_interrupted_swap(out)
+    _as_last_left(out, resident)
     cache = open_cache(root) if options.use_cache else None
     # ``serve`` hands over the walk its watcher made just before (``serve.watch``).
     handed = resident.inputs if resident is not None else None
@@ -354,12 +354,29 @@ def _build_locked(
         record = new_record(previous, made, written, key, scan, base=site.base)
         if record is not None:
             record = _with_result(record, checked, site.search_key)
-            write_record(cache, out, record)
+            _store(cache, out, record, resident)
         if resident is not None:
             _remember(resident, out, record, site.kept)
         if site.base is not None and record is not None:  # (``made``: what changed)
             count = record.files
     return BuildResult(checked, out, count, search_pending=site.search_pending)
+
+
+def _as_last_left(out: Path, resident: Resident | None) -> None:
+    """``out`` and the cache as the last build left them: a swap cut short is undone, and
+    ``serve``'s last record is stored if it was not yet (``Resident.store_record``)."""
+    recover_interrupted_swap(out)
+    if resident is not None:
+        resident.store_record()
+
+
+def _store(cache: BuildCache, out: Path, record: BuildRecord, resident: Resident | None) -> None:
+    """Store the record of the build into ``out``; ``serve`` stores it after the page is
+    shown (``Resident.store_record``)."""
+    if resident is None:
+        write_record(cache, out, record)
+    else:
+        resident.record_due = (cache, out, record)
 
 
 def _record_key(

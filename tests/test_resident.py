@@ -19,6 +19,7 @@ from site_builder.load import file_states
 from site_builder.load.discover import SiteFiles
 from site_builder.model import Brief
 from site_builder.output import previous_build
+from site_builder.output.write import output_lock
 from site_builder.pipeline import BuildOptions, build_site
 from site_builder.render import pages, render
 from site_builder.render.output_file import OutputFile
@@ -422,3 +423,43 @@ def test_the_kept_identities_are_the_ones_made_anew(
         corpus = result.check.corpus
         made = document_identities(corpus.sources, corpus.briefs, result.check.digests)
         assert kept.identities.table == made
+
+
+@pytest.mark.parametrize("stored", ["stored", "lost", "lock-held"])
+def test_the_record_stored_after_the_page_is_trusted_and_a_lost_one_never(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stored: str,
+) -> None:
+    """``serve`` stores a build's record after the page is shown (``store_record``). Stored,
+    a plain build finds the output up to date. Lost before it (``serve`` killed), or not
+    stored because another process holds the output folder, the cache holds the record
+    of the build before, which must not be trusted: the next build writes what a cold
+    build writes."""
+    # Files are trusted by ``stat`` at once: the edits are not too recent to be up to date.
+    monkeypatch.setattr(file_states, "SETTLE_NS", 0)
+    monkeypatch.setattr(previous_build, "SETTLE_NS", 0)
+    monkeypatch.setattr(resident, "SETTLE_NS", 0)
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served, cold = tmp_path / "served", tmp_path / "cold"
+    kept = Resident()
+    rng = random.Random(3)
+    for _ in range(3):  # the spare and the output differ, as while serving
+        brief_word(site, rng)
+        assert _resident_build(site, served, kept)[0]
+        assert kept.record_due is not None  # not stored before the page is on disk
+    if stored == "stored":
+        kept.store_record_unlocked()
+    elif stored == "lost":
+        kept.record_due = None
+    else:
+        with output_lock(served):
+            kept.store_record_unlocked()
+    assert kept.record_due is None
+    again = build_site(site, BuildOptions(out=served))
+    assert (again.check.corpus.briefs == ()) == (stored == "stored")  # (up to date: not loaded)
+    assert _cold_build(site, cold, capsys)[0]
+    assert tree(served) == tree(cold)

@@ -143,6 +143,8 @@ class Reactions:
     catch_up: Callable[[], None] = field(default=_nothing)
     publish_due: Callable[[], bool] = field(default=_never)
     seen: Callable[[InputScan], None] = field(default=_unused)
+    # When watching ends (``serve`` stores the last build's record: ``Resident.store_record``).
+    stopped: Callable[[], None] = field(default=_nothing)
 
 
 def watch(
@@ -173,6 +175,7 @@ def watch(
         )
     finally:
         notifier.close()
+        reactions.stopped()
 
 
 @dataclass
