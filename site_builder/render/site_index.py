@@ -468,19 +468,31 @@ def _changed(
 ) -> tuple[dict[str, Brief], set[str]] | None:
     """Every brief of the corpus by path, and the paths whose brief is not the same object
     as in ``previous`` (edited, added, removed); None when more than ``UPDATE_MAX``."""
-    last = previous.order
-    if len(last) == len(briefs):
-        # Edits in place, the usual case: the briefs that are not the same object at
-        # their place in path order are found in C, not by a lookup per brief.
-        at = list(itertools.compress(itertools.count(), map(operator.is_not, briefs, last)))
-        if len(at) <= UPDATE_MAX and all(briefs[n].path == last[n].path for n in at):
-            by_path = dict(previous.briefs)
-            by_path.update((briefs[n].path, briefs[n]) for n in at)
-            return by_path, {briefs[n].path for n in at}
+    found = _replaced_in_place(previous, briefs)
+    if found is not None:
+        return found
     by_path = {brief.path: brief for brief in briefs}
     gone = {path for path, brief in by_path.items() if previous.briefs.get(path) is not brief}
     gone.update(path for path in previous.briefs if path not in by_path)
     return (by_path, gone) if len(gone) <= UPDATE_MAX else None
+
+
+def _replaced_in_place(
+    previous: IndexState, briefs: tuple[Brief, ...]
+) -> tuple[dict[str, Brief], set[str]] | None:
+    """``_changed`` when every brief that changed was replaced at its path (edits: no
+    brief came or went), else None."""
+    last = previous.order
+    if len(last) != len(briefs):
+        return None
+    # The briefs that are not the same object at their place in path order, found in C:
+    # a lookup per brief was 10 ms of a rebuild at 20,000 pages.
+    at = list(itertools.compress(itertools.count(), map(operator.is_not, briefs, last)))
+    if len(at) > UPDATE_MAX or not all(briefs[n].path == last[n].path for n in at):
+        return None
+    by_path = dict(previous.briefs)
+    by_path.update((briefs[n].path, briefs[n]) for n in at)
+    return by_path, {briefs[n].path for n in at}
 
 
 def _timed(last: frozenset[str], gone: set[str], briefs: Mapping[str, Brief]) -> frozenset[str]:
