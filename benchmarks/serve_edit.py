@@ -7,11 +7,12 @@ The process loads the site as ``serve`` does (a ``Resident`` build without searc
 path order, ``Messlauf<k>`` in run k, as ``benchmarks.edits`` chooses it) and times each
 resident rebuild until the page is written: the watcher's look at the inputs handed to a
 resident ``build_site``, as ``serve`` does it (after one untimed settling edit, as the
-harness's edit scenarios do). Each run's seconds go to stderr; every run's wall and CPU
-seconds and the process's peak memory go to stdout as JSON, or to ``--json FILE``
-(``benchmarks.run`` reads it). The brief is put back afterwards; ``--store`` keeps its
-original there meanwhile (the harness's ``pristine/``, so a killed run is undone by the
-next). ``--profile`` writes a cProfile of the timed rebuilds.
+harness's edit scenarios do); the build record is stored after each, untimed, as
+``serve`` stores it once the files are quiet. Each run's seconds go to stderr; every
+run's wall and CPU seconds and the process's peak memory go to stdout as JSON, or to
+``--json FILE`` (``benchmarks.run`` reads it). The brief is put back afterwards;
+``--store`` keeps its original there meanwhile (the harness's ``pristine/``, so a killed
+run is undone by the next). ``--profile`` writes a cProfile of the timed rebuilds.
 
 Without search, as ``serve --no-search`` (with search, ``serve`` keeps the previous bundle
 for the edit and re-indexes later: the page is written the same way).
@@ -76,6 +77,9 @@ def timed_edits(
                 profiler.disable()
             if not result.written:
                 raise ValueError(f"run {run}: the rebuild wrote nothing")
+            # Untimed, as ``serve`` stores the build's record once the files are quiet
+            # (``Resident.store_record``: the page is shown before).
+            resident.store_record_unlocked()
             print(f"run {run}: {timed[-1].seconds:.3f} s", file=sys.stderr)
     finally:
         pristine.restore_all()

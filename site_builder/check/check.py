@@ -6,7 +6,9 @@ Pure: takes the corpus and configuration, returns diagnostics. Never renders any
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from ..diagnostics import Diagnostic, Span, error
 from ..load.config import SiteConfig
@@ -36,6 +38,41 @@ def build_corpus(
     problems += slug_collisions([(p.path, p.slug) for p in ordered_pages], msg("this page"), "/{}/")
     corpus = Corpus(ordered_sources, ordered_briefs, by_id, ordered_pages)
     return corpus, problems
+
+
+def corpus_in_order(
+    sources: Iterable[Source],
+    briefs: Iterable[Brief],
+    pages: Iterable[SitePage],
+    last: Corpus | None = None,
+) -> Corpus:
+    """The corpus ``build_corpus`` makes, without its problems: for ``serve``, whose check
+    finds them (``check.incremental``). ``last``: the corpus of its last build, whose
+    sources and ids are taken while the sources are the same objects (an edit of briefs)."""
+    # Once per rebuild over the whole site: sorting by a C getter, no per-document
+    # tuples, no slug checks (30 ms at 20,000 pages with them).
+    listed = tuple(sources)
+    if last is not None and len(listed) == len(last.sources) == sum(
+        map(operator.is_, listed, last.sources)
+    ):
+        return Corpus(
+            last.sources, _in_path_order(briefs), last.sources_by_id, _in_path_order(pages)
+        )
+    ordered_sources = _in_path_order(listed)
+    by_id: dict[str, Source] = {}
+    for source in ordered_sources:
+        by_id.setdefault(source.id, source)
+    return Corpus(ordered_sources, _in_path_order(briefs), by_id, _in_path_order(pages))
+
+
+_path = operator.attrgetter("path")
+
+
+_Document = TypeVar("_Document", Source, Brief, SitePage)
+
+
+def _in_path_order(documents: Iterable[_Document]) -> tuple[_Document, ...]:
+    return tuple(sorted(documents, key=_path))
 
 
 def duplicate_source_ids(sources: Sequence[tuple[str, str, Span]]) -> list[Diagnostic]:

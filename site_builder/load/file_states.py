@@ -277,4 +277,9 @@ def same_entries(first: Sequence[TreeEntry], second: Sequence[TreeEntry]) -> boo
     rarely needed."""
     if len(first) != len(second):
         return False
-    return first == second or sorted(first) == sorted(second)
+    if first == second:
+        return True
+    # Two walks that differ (an edit: ``serve``'s every rebuild) are told apart by their
+    # sets, a hash each: sorting 20,000 entries twice took 30 ms. Sorted only when the
+    # sets agree (a set does not count repeats).
+    return set(first) == set(second) and sorted(first) == sorted(second)

@@ -343,14 +343,18 @@ def _with_kept(
 ) -> dict[str, KnownFile]:
     """The files of ``base`` that ``made`` did not replace, then ``made``: a kept file not
     written stayed in place in the spare (which is the output now), as its list says."""
-    current = {}
-    for path, known in base.files.items():
-        if path in made or path in base.removed:
-            continue
-        if path in written or spare_files is None:
-            current[path] = KnownFile.of(known.key, out / path)
-        else:
-            current[path] = spare_files[path]
+    # In C where it runs per file (a loop over the 26,000 files of the output was 15 ms of
+    # every rebuild): the list copied, the spare's entries put in by ``update`` (which
+    # keeps each path where it stands), the few written files ``stat``-ed.
+    current = dict(base.files)
+    for path in made.keys() | base.removed:
+        current.pop(path, None)
+    checked = current.keys() if spare_files is None else current.keys() & written
+    if spare_files is not None:
+        in_place = current.keys() - written
+        current.update(zip(in_place, map(spare_files.__getitem__, in_place), strict=True))
+    for path in checked:
+        current[path] = KnownFile.of(current[path].key, out / path)
     current.update(made)
     return current
 

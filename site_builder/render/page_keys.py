@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
+import operator
 import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,6 +55,8 @@ class KeptIdentities:
 
     documents: dict[str, Source | Brief] = field(default_factory=dict)
     table: dict[int, str] = field(default_factory=dict)
+    # The sources and briefs of the last build, in their order (``_edited_in_place``).
+    order: tuple[Source | Brief, ...] = ()
 
 
 def updated_identities(
@@ -64,8 +68,10 @@ def updated_identities(
     """``document_identities(sources, briefs, digests)``, made by changing in ``kept`` the
     entries of the documents that are not the same objects as last time (a document that
     is the same object was loaded from the same bytes: its identity is the same)."""
+    every: tuple[Source | Brief, ...] = (*sources, *briefs)
+    if _edited_in_place(kept, every, digests):
+        return kept.table
     documents: dict[str, Source | Brief] = {}
-    every: list[Source | Brief] = [*sources, *briefs]
     for document in every:
         if document.path not in digests:
             continue  # (as ``document_identities``: no identity without a digest)
@@ -76,7 +82,31 @@ def updated_identities(
     for path in kept.documents.keys() - documents.keys():
         _forget(kept, path)
     kept.documents = documents
+    kept.order = every
     return kept.table
+
+
+def _edited_in_place(
+    kept: KeptIdentities, every: tuple[Source | Brief, ...], digests: Mapping[str, str]
+) -> bool:
+    """Bring ``kept`` up to date when the documents are the last build's but for some
+    replaced at their place (an edit in ``serve``), all of which had a digest and have one;
+    whether it did. The documents that are not the same object are found in C: a loop over
+    every document was 15 ms of a rebuild at 20,000 pages. (A document that is the same
+    object was loaded from the same bytes: its digest is in ``digests`` as before.)"""
+    last = kept.order
+    if len(every) != len(last) or len(kept.documents) != len(last):
+        return False
+    at = list(itertools.compress(itertools.count(), map(operator.is_not, every, last)))
+    if not all(every[n].path == last[n].path and every[n].path in digests for n in at):
+        return False
+    for n in at:
+        document = every[n]
+        _forget(kept, document.path)
+        kept.table.update(document_identities(*_alone(document), digests))
+        kept.documents[document.path] = document
+    kept.order = every
+    return True
 
 
 def _forget(kept: KeptIdentities, path: str) -> None:

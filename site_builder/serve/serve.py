@@ -149,7 +149,14 @@ class Builder:
         self._catch_up()
         self._tell_schedule(before)
 
+    def stopped(self) -> None:
+        """Watching ended: the last build's record is stored (``Resident.store_record``)."""
+        self._resident.store_record_unlocked()
+
     def _catch_up(self) -> None:
+        # The files are quiet: now the last build's record is stored, not while the
+        # browser fetches the edited page (``Resident.store_record``).
+        self._resident.store_record_unlocked()
         if self._load_pending:
             self._load_pending = False
             started = time.monotonic()
@@ -370,7 +377,12 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
         raise
     baseline = refreshed(root, baseline, ("citations.lock",))
     reactions = Reactions(
-        builder.build, console.tell, builder.catch_up, builder.publish_due, builder.seen
+        builder.build,
+        console.tell,
+        builder.catch_up,
+        builder.publish_due,
+        builder.seen,
+        builder.stopped,
     )
     watcher = partial(watch, root, baseline, reactions, options=options.watch, skip=out)
     running = DevServer(server, live, watcher)
