@@ -16,7 +16,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -45,10 +45,13 @@ DIGEST: Final = 4
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """Digests of files (path relative to the site → state), and when the scan started."""
+    """Digests of files (path relative to the site → state), and when the scan started.
+    ``read``: how many files this scan read because the previous one could not vouch for
+    them (new, changed, or changed too recently); not kept with the scan."""
 
     started_ns: int
     files: Mapping[str, FileState]
+    read: int = field(default=0, compare=False)
 
     def digest(self, path: str) -> str | None:
         """The digest of ``path``'s bytes, None when it could not be read."""
@@ -88,6 +91,7 @@ def scan_files(
     settled = previous.started_ns - SETTLE_NS if previous is not None else 0
     seen = looked or {}
     files: dict[str, FileState] = {}
+    read = 0
     for path in paths:
         state, info = known.get(path), seen.get(path)
         # The common case inline (``_trusted`` and ``_same``, no call per file): this runs
@@ -101,10 +105,12 @@ def scan_files(
         ):
             files[path] = state
             continue
-        state = _state(folder, path, _trusted(state, settled), info)
+        trusted = _trusted(state, settled)
+        state = _state(folder, path, trusted, info)
         if state is not None:
             files[path] = state
-    return Scan(now_ns, files)
+            read += state is not trusted
+    return Scan(now_ns, files, read)
 
 
 def _trusted(state: FileState | None, settled: int) -> FileState | None:
