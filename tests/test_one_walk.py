@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 from site_builder import names
 from site_builder.cache import open_cache
 from site_builder.cli import main
-from site_builder.diagnostics import Diagnostic
-from site_builder.load import discover as discover_module
 from site_builder.load import document_cache, file_states
 from site_builder.load.discover import discover
 from site_builder.load.file_states import digest, scan_site
@@ -284,20 +282,3 @@ def test_a_check_after_many_edits_keeps_a_new_scan(make_site: MakeSite) -> None:
     for n in range(count):
         edited = (site / f"briefs/b{n}.md").read_bytes()
         assert scan.digest(f"briefs/b{n}.md") == digest(edited)
-
-
-@given(
-    st.lists(
-        st.text(alphabet="aAbB/é\u0301.-", min_size=1, max_size=6).map(lambda t: f"briefs/{t}.md"),
-        max_size=12,
-    )
-)
-def test_the_quick_answer_for_colliding_names_is_that_of_the_full_rule(paths: list[str]) -> None:
-    """``discover`` decides in C that no two names collide when all are ASCII; the answer
-    and the problems are those of comparing each path's ``name_key``."""
-    ordered = tuple(sorted(set(paths)))
-    quick: list[Diagnostic] = []
-    full: list[Diagnostic] = []
-    kept = discover_module._without_collisions(ordered, quick)
-    assert kept == discover_module._each_without_collisions(ordered, full)
-    assert quick == full

@@ -330,17 +330,6 @@ def _windows_name(name: str, relative: str) -> list[Diagnostic]:
 def _without_collisions(paths: tuple[str, ...], problems: list[Diagnostic]) -> tuple[str, ...]:
     """``paths`` without those that macOS and Windows would take for an earlier one (same
     name up to case and Unicode form); each of those is an error naming both files."""
-    # The common case, decided in C (a check after an edit walks 20,000 paths): every
-    # path ASCII, whose key is its lower case (``name_key``), and no two keys alike.
-    # ("\0" cannot stand in a path, so the split gives back one key per path.)
-    joined = "\0".join(paths)
-    if paths and joined.isascii() and len(set(joined.lower().split("\0"))) == len(paths):
-        return paths
-    return _each_without_collisions(paths, problems)
-
-
-def _each_without_collisions(paths: tuple[str, ...], problems: list[Diagnostic]) -> tuple[str, ...]:
-    """``_without_collisions``, path by path."""
     kept: list[str] = []
     first_of: dict[str, str] = {}
     for path in paths:
