@@ -64,7 +64,8 @@ def check_quickly(
     kept.write()
     results.write()
     if changes or state.changed:
-        write_state(cache, state)  # last: it vouches for the summaries written before it
+        # Last: it vouches for the summaries written before it.
+        write_state(cache, state, changes.keys())
     found += lock_found
     if options.clock is not None:
         found += _future_dates(state, reading[0], options.clock)
