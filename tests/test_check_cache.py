@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from benchmarks.corpus import generate
-from site_builder.check import incremental
+from site_builder.check import incremental, site_state
 from site_builder.check import quick_check as quick_check_module
 from site_builder.check.quick_check import check_quickly
 from site_builder.cli import main
@@ -212,9 +212,10 @@ def state_behind(site: Path, rng: random.Random) -> str:
     version of the site): the summaries it counted are not those kept."""
     tables = site / ".site-builder-cache" / "build"
     kept = site.parent / "state.saved"
-    names = ["check-state.pickle", "check-digests.pickle"]
+    names = ["check-state.pickle", "check-digests.pickle", "check-digests-since.pickle"]
     if kept.is_dir():
-        for name in names:
+        # The whole state, or only the digests changed since an earlier writing of them.
+        for name in names if rng.random() < 0.7 else names[2:]:
             if (kept / name).exists():
                 shutil.copyfile(kept / name, tables / name)
     kept.mkdir(exist_ok=True)
@@ -369,3 +370,47 @@ def test_a_check_with_an_empty_cache_finds_what_a_cold_check_finds(
     sources[0].write_bytes(sources[0].read_bytes() + too_large)
     sources[1].write_bytes(b"\xff" + sources[1].read_bytes())
     assert {"file-too-large", "encoding"} <= quick_check(site, "an empty cache")
+
+
+def _kept(site: Path, table: str) -> bytes:
+    return (site / ".site-builder-cache" / "build" / f"{table}.pickle").read_bytes()
+
+
+def test_a_prose_edit_keeps_the_changed_digests_not_every_file_s(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digests of every file are written whole only now and then; after a prose edit
+    the check keeps the changed ones beside them, and the next check reads both (it finds
+    nothing to check again: its state counted the edit)."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    check_quickly(site, CheckOptions(frozen=True))
+    whole = _kept(site, "check-digests")
+    for number in (3, 4, 3):
+        path = _briefs(site)[number]
+        text = path.read_text("utf-8")
+        body = text.index("\n---\n", 4) + 5
+        path.write_text(text[:body] + f"Neu {number}: " + text[body:], "utf-8")
+        assert _rechecked(site, monkeypatch) == [path.relative_to(site).as_posix()]
+        assert _rechecked(site, monkeypatch) == []
+        assert _kept(site, "check-digests") == whole
+    cold = check_site(site, CheckOptions(frozen=True, use_cache=False))
+    _same(check_quickly(site, CheckOptions(frozen=True)), cold, "prose edits")
+
+
+def test_many_changed_digests_are_written_whole_again(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    monkeypatch.setattr(site_state, "_SINCE_LIMIT", 1)
+    check_quickly(site, CheckOptions(frozen=True))
+    whole = _kept(site, "check-digests")
+    for number in (3, 4):
+        path = _briefs(site)[number]
+        path.write_text(path.read_text("utf-8") + "\nNoch ein Satz.\n", "utf-8")
+        check_quickly(site, CheckOptions(frozen=True))
+    assert _kept(site, "check-digests") != whole
+    assert _rechecked(site, monkeypatch) == []
+    cold = check_site(site, CheckOptions(frozen=True, use_cache=False))
+    _same(check_quickly(site, CheckOptions(frozen=True)), cold, "many digests")

@@ -236,3 +236,49 @@ def test_the_walk_through_folder_descriptors_sees_what_paths_see(tmp_path: Path)
         found = file_states.tree_entries(tmp_path / "site" / folder, f"{folder}/")
         assert found == _walked_by_path(tmp_path / "site" / folder, f"{folder}/")
     assert len(file_states.tree_entries(top)) == 11
+
+
+def _kept_scan_bytes(site: Path) -> bytes:
+    return (site / ".site-builder-cache" / "build" / "document-scan.pickle").read_bytes()
+
+
+def test_a_check_after_a_few_edits_reads_them_again_without_rewriting_the_scan(
+    make_site: MakeSite,
+) -> None:
+    """Writing the scan of every file costs more than reading a few edited files again:
+    the scan kept before the edits stays, and each check sees every edit made since."""
+    site = make_site({"briefs/a.md": brief("Eins. [@quelle#p1]\n")})
+    assert main(["check", "--site", str(site)]) == 0
+    kept = _kept_scan_bytes(site)
+    path = site / "briefs/a.md"
+    path.write_text(brief("Zwei. [@quelle#p1]\n"), encoding="utf-8")
+    assert main(["check", "--site", str(site)]) == 0
+    path.write_text(brief("Drei. [@quelle#p99]\n"), encoding="utf-8")  # no such anchor
+    assert main(["check", "--site", str(site)]) == 1
+    # The same size and times as the edit before (only the change time differs).
+    times = path.stat()
+    path.write_text(brief("Vier. [@quelle#p1]\n"), encoding="utf-8")
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert main(["check", "--site", str(site)]) == 0
+    assert _kept_scan_bytes(site) == kept
+
+
+def test_a_check_after_many_edits_keeps_a_new_scan(make_site: MakeSite) -> None:
+    """Once the kept scan no longer vouches for many files, the check keeps its own."""
+    count = 80
+    site = make_site(
+        {f"briefs/b{n}.md": brief(f"Nummer {n}. [@quelle#p1]\n") for n in range(count)}
+    )
+    assert main(["check", "--site", str(site)]) == 0
+    kept = _kept_scan_bytes(site)
+    for n in range(count):
+        (site / f"briefs/b{n}.md").write_text(brief(f"Zahl {n}. [@quelle#p1]\n"), encoding="utf-8")
+    assert main(["check", "--site", str(site)]) == 0
+    assert _kept_scan_bytes(site) != kept
+    cache = open_cache(site)
+    assert cache is not None
+    scan = document_cache.read_scan(cache)
+    assert scan is not None
+    for n in range(count):
+        edited = (site / f"briefs/b{n}.md").read_bytes()
+        assert scan.digest(f"briefs/b{n}.md") == digest(edited)

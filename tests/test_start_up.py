@@ -44,6 +44,7 @@ HEAVY_STAGES = (
     "site_builder.lock.stale",
     "site_builder.serve.serve",
     "site_builder.anchors",
+    "site_builder.load.discover_look",  # (only ``serve``'s look at the inputs needs it)
 )
 
 # Runs the command line in a new interpreter, then prints the modules it loaded (stderr,
@@ -149,6 +150,7 @@ NOT_FOR_ONE_EDIT = (
     "pagefind",
     "site_builder.render.render",
     "site_builder.render.pages",
+    "site_builder.load.discover_look",
 )
 
 

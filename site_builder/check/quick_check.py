@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
 from ..load.document_cache import keep_documents, read_scan, read_shard, write_scan
-from ..load.file_states import CTIME, MTIME, SETTLE_NS, Scan, scan_site
+from ..load.file_states import Scan, scan_site
 from ..load.load import (
     Document,
     LoadedFile,
@@ -64,7 +64,8 @@ def check_quickly(
     kept.write()
     results.write()
     if changes or state.changed:
-        write_state(cache, state)  # last: it vouches for the summaries written before it
+        # Last: it vouches for the summaries written before it.
+        write_state(cache, state, changes.keys())
     found += lock_found
     if options.clock is not None:
         found += _future_dates(state, reading[0], options.clock)
@@ -98,7 +99,7 @@ def _changes(
         return None, {}
     previous = read_scan(store.cache)
     scan = scan_site(store.root, files, previous)
-    if previous is None or not _same_scan(previous, scan):
+    if _worth_keeping(previous, scan):
         write_scan(store.cache, scan)
     every = files.every
     now = set(every)
@@ -123,14 +124,23 @@ def _changes(
     return state, {path: (before[path], after.get(path)) for path in changed}
 
 
-def _same_scan(previous: Scan, scan: Scan) -> bool:
-    """Whether writing ``scan`` would teach the next run nothing: the same states, none
-    too recent for ``stat`` to vouch for (those are read again until a scan is kept
-    after they settled)."""
-    settled = previous.started_ns - SETTLE_NS
-    return scan.files == previous.files and all(
-        max(state[MTIME], state[CTIME]) < settled for state in scan.files.values()
-    )
+# How many files the kept scan may fail to vouch for before a check writes the scan
+# again. Until then the next check reads those files once more (an edited brief: a few
+# kilobytes); writing the scan of a whole site costs more (20,000 entries pickled and
+# signed, ≈ 30 ms) and would be paid after every edit.
+_UNVOUCHED_FILES = 64
+
+
+def _worth_keeping(previous: Scan | None, scan: Scan) -> bool:
+    """Whether to write ``scan`` over the ``previous`` one kept: when none is kept, or
+    when the kept one no longer vouches for enough files: those this scan had to read
+    (new, changed, or changed too recently for ``stat`` to vouch for them) and those gone.
+    Keeping the previous scan is always safe: each of its states is used only while
+    ``stat`` vouches for it, as for any kept scan."""
+    if previous is None:
+        return True
+    gone = len(previous.files.keys() - scan.files.keys())
+    return scan.read + gone > _UNVOUCHED_FILES
 
 
 def _every_file(files: SiteFiles, store: _CachedStore, progress: Progress) -> Changes:

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..cache import BuildCache
 from ..diagnostics import Diagnostic
-from ..load.discover_look import Listing
 from ..load.file_states import SETTLE_NS, TreeEntry, Unwatched, same_entries, tree_entries
 from ..render.output_file import OutputFile
 from .write import MARKER, PROTECTED, Base, KnownFile, Spare, spare_folder
 
 if TYPE_CHECKING:
     from ..load.config import SiteConfig
+    from ..load.discover_look import Listing
 
 _INPUT_FOLDERS = PROTECTED
 _INPUT_FILES = ("site.yaml", "citations.lock")
