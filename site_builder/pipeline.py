@@ -483,7 +483,7 @@ def _site_files(
     if resident is not None:
         # (Kept between builds: only the changed documents' identities are made.)
         identities = updated_identities(
-            resident.identities, corpus.sources, corpus.briefs, checked.digests
+            resident.identities, corpus.sources, corpus.briefs, checked.digests, index.tags
         )
     else:
         identities = document_identities(corpus.sources, corpus.briefs, checked.digests)

@@ -29,8 +29,9 @@ from site_builder.render.pages import Page
 from site_builder.render.site_index import build_index
 from site_builder.report_lines import text_report
 from site_builder.serve import resident
+from site_builder.serve.look import KeptLook
 from site_builder.serve.resident import Resident
-from site_builder.serve.watch import look_at_inputs
+from site_builder.serve.watch import kept_look
 from tests.test_build import tree
 from tests.test_incremental import (  # noqa: F401  (pristine: a fixture)
     EDITS,
@@ -133,11 +134,12 @@ PATCH_EDITS += [brief_date, brief_tag, brief_tag_spelling, source_title, templat
 
 
 def _resident_build(
-    site: Path, out: Path, kept: Resident, looked: bool = False
+    site: Path, out: Path, kept: Resident, looked: KeptLook | None = None
 ) -> tuple[bool, list[str]]:
     """A resident build; ``looked``: handed the watcher's look at the inputs, as ``serve``
-    hands it (then the site's files are found in the look: ``discover_look``)."""
-    kept.inputs = look_at_inputs(site, out)[1] if looked else None
+    hands it (then the site's files are found in the look: ``discover_look``), from its
+    look kept between looks (``serve.look``)."""
+    kept.inputs = looked.look()[1] if looked is not None else None
     try:
         result = build_site(site, BuildOptions(out=out), resident=kept)
     finally:
@@ -192,6 +194,7 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     # The paths taken by edits of briefs in place (``serve``'s usual rebuild), counted.
     in_place = _counted(monkeypatch, site_index, "_replaced_in_place", lambda found: found)
     identities = _counted(monkeypatch, page_keys, "_edited_in_place", lambda found: found)
+    tags = _counted(monkeypatch, page_keys, "_tag_identity", lambda found: found is not None)
     if settle_ns is not None:  # trust stat at once, so unchanged files are never read
         monkeypatch.setattr(file_states, "SETTLE_NS", settle_ns)
         monkeypatch.setattr(previous_build, "SETTLE_NS", settle_ns)
@@ -200,13 +203,14 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     shutil.copytree(pristine, site)
     served, cold = tmp_path / "served", tmp_path / "cold"
     kept = Resident()
+    look = kept_look(site, served) if looked else None
     rng = random.Random(seed)
     edits = rng.sample(edits_to_make, len(edits_to_make)) + rng.choices(edits_to_make, k=4)
     history = []
     spanned = 0  # pages 2, 3 … of paragraphs' citing lists seen
     for step, edit in enumerate(edits):
         history.append(edit(site, rng))
-        written, diagnostics = _resident_build(site, served, kept, looked)
+        written, diagnostics = _resident_build(site, served, kept, look)
         cold_written, printed = _cold_build(site, cold, capsys)
         assert written == cold_written, f"step {step}: {history}"
         for line in diagnostics:
@@ -221,8 +225,9 @@ def test_resident_rebuilds_equal_cold_builds_after_random_edits(
     # The short lists did what they are for: citing lists of more than one page.
     assert spanned or not short_lists
     # (Seed 8 edits briefs after clean builds; in others a stale source stops the builds.)
-    assert (in_place and identities) or seed != 8, "; ".join(history)
+    assert (in_place and identities and tags) or seed != 8, "; ".join(history)
     print(f"edits of briefs in place: index {len(in_place)}, identities {len(identities)}")
+    print(f"tag identities made: {len(tags)}")
 
 
 def _counted(
@@ -460,18 +465,23 @@ def test_the_kept_identities_are_the_ones_made_anew(
     tmp_path: Path,
 ) -> None:
     """``serve`` updates the documents' identities (page keys name documents by them)
-    instead of making them again: after every edit they are what a build makes anew."""
+    instead of making them again: after every edit they are what a build makes anew, and
+    each tag's is its briefs' (``page_keys._tag_identity``)."""
     site = tmp_path / "site"
     shutil.copytree(pristine, site)
     kept = Resident()
     rng = random.Random(9)
-    for edit in [nothing, brief_word, source_title, brief_delete, brief_new, brief_word]:
+    edits = [nothing, brief_word, source_title, brief_delete, brief_new, brief_word, brief_tag]
+    for edit in [*edits, brief_tag_spelling, brief_title, brief_date]:
         edit(site, rng)
         result = build_site(site, BuildOptions(out=tmp_path / "out"), resident=kept)
         assert result.written
         corpus = result.check.corpus
         made = document_identities(corpus.sources, corpus.briefs, result.check.digests)
-        assert kept.identities.table == made
+        assert kept.index is not None
+        tags = {id(tag): page_keys._tag_identity(tag, made) for tag in kept.index.index.tags}
+        assert kept.identities.table == made | tags
+        assert None not in tags.values()
 
 
 @pytest.mark.parametrize("stored", ["stored", "lost", "lock-held"])

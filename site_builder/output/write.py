@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
+import operator
 import os
 import re
 import shutil
@@ -327,11 +329,15 @@ def _completed(
     for file in files:
         seen.add(file.path)
         yield file
-    for path, known in base.files.items():
+    # The base's files that ``present`` holds as the same object are found in C (a
+    # Python step for each of 26,000 files was ≈ 12 ms of every ``serve`` rebuild).
+    paths, knowns = list(base.files.keys()), list(base.files.values())
+    theres = list(map(present.get, paths))
+    for at in itertools.compress(itertools.count(), map(operator.is_not, theres, knowns)):
+        path, known, there = paths[at], knowns[at], theres[at]
         if path in seen or path in base.removed:
             continue
-        there = present.get(path)
-        if there is known or (there is not None and there.key == known.key):
+        if there is not None and there.key == known.key:
             continue
         yield OutputFile(path, origin=base.origin + path, key=known.key)
 
@@ -513,7 +519,9 @@ def _update_tree(
     are wanted too (``_completed``)."""
     if base is not None:
         files = _completed(files, base, present)
-    folders = {path.rpartition("/")[0] for path in present}
+    # The folders that hold a file: made when a file in a new folder comes (a file that
+    # ``present`` holds has its folder), so an edit in ``serve`` never makes the set.
+    folders: set[str] | None = None
     folder_text = os.fspath(folder)
     written = set()
     wanted = set()
@@ -528,16 +536,19 @@ def _update_tree(
             continue
         target = folder / file.path
         parent = file.path.rpartition("/")[0]
-        if parent and parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(parent)
+        if known is None and parent:
+            if folders is None:
+                folders = {path.rpartition("/")[0] for path in present}
+            if parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(parent)
         if known is not None:
             target.unlink(missing_ok=True)
         _put(file, target, holds)
         written.add(file.path)
     gone = present.keys() - wanted
-    if base is not None:  # (kept in place: not handed on, still wanted)
-        gone = {path for path in gone if path not in base.files or path in base.removed}
+    if base is not None:  # (kept in place: not handed on, still wanted; in C)
+        gone = (gone - base.files.keys()) | (gone & base.removed)
     for path in gone:
         (folder / path).unlink(missing_ok=True)
     _remove_empty_folders(folder, {path.rpartition("/")[0] for path in gone})

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..model import Brief, Source
 from .pages import Page
+from .site_index import Tag
 
 Identities = Mapping[int, str]  # id() of a loaded object → its identity
 
@@ -57,6 +58,8 @@ class KeptIdentities:
     table: dict[int, str] = field(default_factory=dict)
     # The sources and briefs of the last build, in their order (``_edited_in_place``).
     order: tuple[Source | Brief, ...] = ()
+    # The tags named in ``table`` by slug (``_updated_tags``), held as ``documents``.
+    tags: dict[str, Tag] = field(default_factory=dict)
 
 
 def updated_identities(
@@ -64,13 +67,26 @@ def updated_identities(
     sources: Iterable[Source],
     briefs: Iterable[Brief],
     digests: Mapping[str, str],
+    tags: Iterable[Tag] = (),
 ) -> dict[int, str]:
     """``document_identities(sources, briefs, digests)``, made by changing in ``kept`` the
     entries of the documents that are not the same objects as last time (a document that
-    is the same object was loaded from the same bytes: its identity is the same)."""
+    is the same object was loaded from the same bytes: its identity is the same); with
+    the identities of ``tags`` (the index's) added."""
+    _documents_updated(kept, sources, briefs, digests)
+    _updated_tags(kept, tags)
+    return kept.table
+
+
+def _documents_updated(
+    kept: KeptIdentities,
+    sources: Iterable[Source],
+    briefs: Iterable[Brief],
+    digests: Mapping[str, str],
+) -> None:
     every: tuple[Source | Brief, ...] = (*sources, *briefs)
     if _edited_in_place(kept, every, digests):
-        return kept.table
+        return
     documents: dict[str, Source | Brief] = {}
     for document in every:
         if document.path not in digests:
@@ -83,7 +99,25 @@ def updated_identities(
         _forget(kept, path)
     kept.documents = documents
     kept.order = every
-    return kept.table
+
+
+def _updated_tags(kept: KeptIdentities, tags: Iterable[Tag]) -> None:
+    """Bring the identities of the tags in ``kept`` up to date with ``tags``: a tag that
+    is the same object as last time holds the same briefs (objects, so the same
+    identities); another is named again (``_tag_identity``). Called after the documents'
+    identities are up to date: a tag's is made of its briefs'."""
+    now: dict[str, Tag] = {}
+    for tag in tags:
+        if kept.tags.get(tag.slug) is not tag:
+            identity = _tag_identity(tag, kept.table)
+            if identity is None:
+                continue  # (then pickled whole)
+            kept.table[id(tag)] = identity  # (the old tag is still held: not its address)
+        now[tag.slug] = tag
+    for slug, old in kept.tags.items():
+        if now.get(slug) is not old:
+            kept.table.pop(id(old), None)
+    kept.tags = now
 
 
 def _edited_in_place(
@@ -145,10 +179,32 @@ class _KeyPickler(pickle.Pickler):
         # Called for instances of classes only (not str, int, dict, tuple …): cheap enough.
         identity = self._identities.get(id(obj))
         if identity is None:
-            return NotImplemented
+            return _tag_key(obj, self._identities) if type(obj) is Tag else NotImplemented
         return (_identity, (identity,))
 
 
 def _identity(identity: str) -> str:
     """What an identity unpickles to; keys are never unpickled, but pickle needs a callable."""
     return identity
+
+
+def _tag_key(tag: Tag, identities: Identities) -> Any:
+    """A tag without a kept identity (a build outside ``serve``): its ``_tag_identity``,
+    or pickled as usual when a brief of it has none."""
+    identity = _tag_identity(tag, identities)
+    return NotImplemented if identity is None else (_identity, (identity,))
+
+
+def _tag_identity(tag: Tag, identities: Identities) -> str | None:
+    """A tag's identity: a digest of its name, slug and its briefs' identities in order (no
+    path holds a NUL, so the joined string names the list; the name and slug by ``repr``),
+    made in C. The list of tags
+    holds every brief of every tag, and a Python call per brief to key it was 75 ms of
+    each ``serve`` rebuild at 20,000 pages (``serve`` keeps an unchanged tag's: 40,000
+    brief identities joined still took 35 ms). None when a brief has no identity."""
+    try:
+        briefs = "\0".join(map(identities.__getitem__, map(id, tag.briefs)))
+    except KeyError:
+        return None
+    named = f"{(tag.name, tag.slug)!r}\0{briefs}".encode("utf-8", "surrogatepass")
+    return "tag\0" + hashlib.sha256(named).hexdigest()

@@ -32,6 +32,7 @@ from pathlib import Path
 from ..load.discover_look import Listing
 from ..load.file_states import Unwatched
 from ..output.previous_build import InputScan, input_entries
+from .look import KeptLook
 from .notify import Ignored, Notifier, Targets
 
 # What a build reads: the folders and files whose change makes a new site.
@@ -72,13 +73,22 @@ def look_at_inputs(
 ) -> tuple[dict[str, tuple[int, int]], InputScan]:
     """One walk of the site's inputs: the watcher's ``snapshot`` and what a build's walk
     (``previous_build.input_entries``) finds, with the time the walk started and each
-    folder's listing (for ``discover_from_look``: the rebuild does not walk them again)."""
+    folder's listing (for ``discover_from_look``: the rebuild does not walk them again).
+    The watcher looks again and again with a ``kept_look``: the same, sooner."""
     started = time.time_ns()
     files: dict[str, tuple[int, int]] = {}
     listings: dict[str, Listing] = {}
-    unwatched = Unwatched(is_ignored_folder, is_ignored_name, _inside(root, skip))
-    entries = input_entries(root, files, unwatched=unwatched, listings=listings)
+    entries = input_entries(root, files, unwatched=_unwatched(root, skip), listings=listings)
     return files, InputScan(started, entries, listings)
+
+
+def kept_look(root: Path, skip: Path | None = None) -> KeptLook:
+    """``look_at_inputs(root, skip)`` for looking again and again (``KeptLook.look``)."""
+    return KeptLook(root, _unwatched(root, skip))
+
+
+def _unwatched(root: Path, skip: Path | None) -> Unwatched:
+    return Unwatched(is_ignored_folder, is_ignored_name, _inside(root, skip))
 
 
 def _inside(root: Path, folder: Path | None) -> str | None:
@@ -92,7 +102,9 @@ def _inside(root: Path, folder: Path | None) -> str | None:
 
 def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
     """Paths added, removed or modified between two snapshots, sorted."""
-    return sorted(path for path in set(old) | set(new) if old.get(path) != new.get(path))
+    # The items that differ, found in C (a Python step per path of 20,000 was ≈ 5 ms of
+    # every look).
+    return sorted({path for path, _ in old.items() ^ new.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +201,8 @@ class _Watcher:
     reactions: Reactions
     notifier: Notifier
     baseline: dict[str, tuple[int, int]]
+    # Every look is a full walk; what it made of unchanged entries is kept for the next.
+    kept: KeptLook | None = None
 
     def run(self, stop: threading.Event, options: WatchOptions) -> None:
         # The first look: what changed between the baseline and the watchers' start.
@@ -219,7 +233,9 @@ class _Watcher:
 
     def look(self) -> bool:
         """Rebuild if a watched file changed since the baseline; whether it did."""
-        current, inputs = look_at_inputs(self.root, self.skip)
+        if self.kept is None:
+            self.kept = kept_look(self.root, self.skip)
+        current, inputs = self.kept.look()
         changed = changed_paths(self.baseline, current)
         if not changed:
             return False
