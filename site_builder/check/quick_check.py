@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..cache import BuildCache, open_cache, shard_of
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
@@ -26,7 +27,7 @@ from ..load.load import (
     unpack_dropping_results,
 )
 from ..lock.lock_cache import read_kept_lock
-from ..model import Corpus, Source
+from ..model import Source
 from ..pipeline import CheckOptions, CheckResult, check_site
 from ..progress import Progress, no_progress
 from .check_cache import KeptResults
