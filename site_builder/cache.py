@@ -15,6 +15,7 @@ is ignored, never unpickled.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import hmac
 import os
@@ -71,10 +72,18 @@ class BuildCache:
         signature, payload = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
         if not hmac.compare_digest(signature, self._sign(payload)):
             return None
+        # The cycle collector paused while a table is unpickled: the tables hold no cycles,
+        # and its walks over the objects being made (hundreds of thousands for the state of
+        # a check) cost a check after one edit ≈ 20 ms, for nothing to collect.
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             return pickle.loads(payload)
         except Exception:  # a table we wrote cannot fail; anything else is a cold start
             return None
+        finally:
+            if enabled:
+                gc.enable()
 
     def write(self, name: str, value: Any) -> None:
         """Store ``value`` (all or nothing: a run killed mid-write leaves the old table).

@@ -198,16 +198,3 @@ class SitePage:
     body: str
     description: str | None = None
     html: str = ""  # the body as HTML (``markdown_html.page_body_html``)
-
-
-@dataclass(frozen=True, slots=True)
-class Corpus:
-    """Everything that loaded, in path order.
-
-    ``sources_by_id`` keeps the first source (in path order) of a duplicated id.
-    """
-
-    sources: tuple[Source, ...]
-    briefs: tuple[Brief, ...]
-    sources_by_id: Mapping[str, Source] = field(default_factory=dict)
-    pages: tuple[SitePage, ...] = ()

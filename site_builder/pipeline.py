@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, builder_fingerprint, open_cache
 from .check.schedule import dating, future_date_warnings
+from .corpus import Corpus
 from .diagnostics import (
     Diagnostic,
     count_errors,
@@ -38,7 +39,6 @@ from .diagnostics import (
 from .load.config import SiteConfig, load_config, relative_base_url_warning
 from .load.discover import discover
 from .memo import NO_MEMO, Memo
-from .model import Corpus
 from .output.previous_build import (
     BuildRecord,
     InputScan,

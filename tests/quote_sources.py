@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from site_builder.check.check_quotes import quote_problems
+from site_builder.corpus import Corpus
 from site_builder.diagnostics import Diagnostic, Span
-from site_builder.model import Corpus, Paragraph, Quote, Source
+from site_builder.model import Paragraph, Quote, Source
 
 QUOTE_SPAN = Span("briefs/b.md", 5, 10)
 

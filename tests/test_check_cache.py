@@ -11,6 +11,7 @@ must agree, frozen and not.
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import re
@@ -414,3 +415,23 @@ def test_many_changed_digests_are_written_whole_again(
     assert _rechecked(site, monkeypatch) == []
     cold = check_site(site, CheckOptions(frozen=True, use_cache=False))
     _same(check_quickly(site, CheckOptions(frozen=True)), cold, "many digests")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_cached_check_leaves_the_cycle_collector_as_it_found_it(
+    pristine: Path, tmp_path: Path, enabled: bool
+) -> None:
+    # (The collector is paused while the kept tables are read: a check must not leave it
+    # paused for the caller, nor start it when the caller had paused it.)
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    check_quickly(site, CheckOptions(frozen=True))  # the tables kept
+    path = _briefs(site)[0]
+    path.write_text(path.read_text("utf-8") + "\nNeu.\n", "utf-8")
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        check_quickly(site, CheckOptions(frozen=True))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

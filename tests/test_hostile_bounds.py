@@ -24,8 +24,9 @@ from site_builder.check import check, check_quotes, passages, quotes
 from site_builder.check.passages import closest_passage
 from site_builder.check.quotes import on_word_bounds, piece_places, quote_matches_normalised
 from site_builder.cli import main
+from site_builder.corpus import Corpus
 from site_builder.diagnostics import Span
-from site_builder.model import CitationRef, Corpus, Paragraph, Source
+from site_builder.model import CitationRef, Paragraph, Source
 from site_builder.render.site_index import build_index
 from site_builder.render.urls import Urls
 from site_builder.search import search_records as records

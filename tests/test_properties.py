@@ -23,8 +23,8 @@ from site_builder.check.quotes import (
     quote_matches_normalised,
     quote_pieces,
 )
+from site_builder.check.tags import tag_slug
 from site_builder.load.slugs import SLUG_PATTERN, is_slug, slugify
-from site_builder.render.site_index import tag_slug
 from tests.quote_sources import problems_of, source
 
 BOUNDED = settings(max_examples=200, deadline=None)

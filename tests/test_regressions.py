@@ -7,12 +7,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 from site_builder.check.quotes import quote_matches
+from site_builder.check.tags import tag_slug
 from site_builder.dates import PartialDate, parse_partial_date
 from site_builder.diagnostics import Span
 from site_builder.load.load_briefs import load_brief
 from site_builder.load.load_sources import load_source
 from site_builder.load.markdown import create_markdown
-from site_builder.render.site_index import tag_slug
 from tests.sitefiles import brief
 
 

@@ -14,9 +14,10 @@ import pytest
 from benchmarks.corpus import generate
 from site_builder.check.check import build_corpus, corpus_in_order
 from site_builder.cli import main
+from site_builder.corpus import Corpus
 from site_builder.dates import PartialDate
 from site_builder.memo import Memo
-from site_builder.model import Brief, Corpus, Source
+from site_builder.model import Brief, Source
 from site_builder.pipeline import CheckOptions, check_site
 from site_builder.render import site_index
 from site_builder.render.site_index import build_index, updated_index

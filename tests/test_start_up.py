@@ -45,6 +45,7 @@ HEAVY_STAGES = (
     "site_builder.serve.serve",
     "site_builder.anchors",
     "site_builder.load.discover_look",  # (only ``serve``'s look at the inputs needs it)
+    "site_builder.model",  # (the documents: a no-change build returns an empty ``Corpus``)
 )
 
 # Runs the command line in a new interpreter, then prints the modules it loaded (stderr,
@@ -150,6 +151,7 @@ NOT_FOR_ONE_EDIT = (
     "pagefind",
     "site_builder.render.render",
     "site_builder.render.pages",
+    "site_builder.render.site_index",  # (``check.tags`` names the tags)
     "site_builder.load.discover_look",
 )
 

@@ -10,10 +10,11 @@ import operator
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic, Span, error
 from ..load.config import SiteConfig
 from ..messages import Message, joined, msg
-from ..model import Brief, CitationRef, Corpus, SitePage, Source
+from ..model import Brief, CitationRef, SitePage, Source
 from ..suggest import closest_anchor, did_you_mean, maybe_meant
 from .check_quotes import HelpBudget, front_quote_problems, quote_problems
 from .check_sourcing import check_sourcing

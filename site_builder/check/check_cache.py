@@ -28,15 +28,16 @@ from ..cache import (
     shard_of,
     write_shards,
 )
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic
 from ..load.config import SiteConfig
 from ..messages import msg
-from ..model import Brief, Corpus, SitePage, Source
+from ..model import Brief, SitePage, Source
 from ..pickling import quick_pickle
-from ..render.site_index import tag_names, tag_slug
 from .check import check_brief, duplicate_source_ids, slug_collisions
 from .check_sourcing import brief_sourcing
 from .summaries import BriefSummary, FileSummary, PageSummary, SourceSummary
+from .tags import tag_names, tag_slug
 
 _T = TypeVar("_T")
 _RESULTS = "brief-checks"

@@ -13,10 +13,11 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic, error
 from ..load.front_quotes import FIELD_WORDS
 from ..messages import Message, and_list, literal, msg, msg_n, or_list
-from ..model import Brief, Corpus, Paragraph, Quote, Source
+from ..model import Brief, Paragraph, Quote, Source
 from .omissions import DroppedNegation, dropped_negation
 from .passages import closest_passage, is_indexed
 from .quotes import normalise, quote_matches_normalised, quote_pieces

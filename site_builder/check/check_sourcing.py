@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from ..corpus import Corpus
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Span, warning
 from ..messages import Message, and_list, literal, msg, msg_n, or_list
-from ..model import Brief, CitationGroup, CitationRef, Corpus, Source
+from ..model import Brief, CitationGroup, CitationRef, Source
 from ..names import shown
-from ..render.site_index import tag_names, tag_slug
 from .outlets import Reporter, named_reporters, outlet_keys, outlet_label
+from .tags import tag_names, tag_slug
 
 _HEADING_WORDS = 6  # a cited paragraph of fewer words, without a full stop, is a heading
 _SENTENCE_ENDS = (".", "!", "?", "…")

@@ -8,11 +8,14 @@ The diagnostics are those of ``pipeline.check_site``: the same checks run
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ..cache import BuildCache, open_cache, shard_of
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic, promote_warnings, sorted_diagnostics
 from ..load.config import load_config
 from ..load.discover import SiteFiles, discover
@@ -26,7 +29,7 @@ from ..load.load import (
     unpack_dropping_results,
 )
 from ..lock.lock_cache import read_kept_lock
-from ..model import Corpus, Source
+from ..model import Source
 from ..pipeline import CheckOptions, CheckResult, check_site
 from ..progress import Progress, no_progress
 from .check_cache import KeptResults
@@ -48,7 +51,8 @@ def check_quickly(
     files, problems = discover(root)
     store = _CachedStore(root, cache, files)
     kept = SummaryStore(cache)
-    state, changes = _changes(files, store, kept, progress)
+    with _kept_for_the_run():
+        state, changes = _changes(files, store, kept, progress)
     if state is None:  # nothing kept (or not what was counted): count every file
         kept = SummaryStore(cache, fresh=True)
         state, changes = SiteState(), _every_file(files, store, progress)
@@ -75,6 +79,22 @@ def check_quickly(
     counts = {"briefs": len(state.brief_slugs), "sources": len(state.sources)}
     digests = {path: digest for path, digest in state.digests.items() if digest is not None}
     return CheckResult(config, Corpus((), ()), diagnostics, lock_changed, digests, **counts)
+
+
+@contextlib.contextmanager
+def _kept_for_the_run() -> Iterator[None]:
+    """The cycle collector paused while the kept tables are read, and what was read then
+    exempt from its later walks (``gc.freeze``): the tables (hundreds of thousands of
+    objects, no cycles) live as long as the run, and walking them, while they were read
+    and once after, cost a check after one edit ≈ 20 ms for nothing to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _future_dates(

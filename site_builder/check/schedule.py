@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..dates import PartialDate
 from ..diagnostics import Diagnostic, Span, warning
 from ..messages import msg
-from ..model import Brief
 from ..pickling import quick_pickle
+
+if TYPE_CHECKING:  # (a type only: ``pipeline`` imports this module on every build)
+    from ..model import Brief
 
 # A date without a zone is "today" somewhere until it is today in UTC+14, the zone the day
 # reaches first: only a date after that is surely in the future, wherever the desk sits.

@@ -24,9 +24,9 @@ from typing import Any
 
 from ..cache import SHARDS, BuildCache, builder_fingerprint, shard_of
 from ..diagnostics import Diagnostic, Span
-from ..render.site_index import tag_slug
 from .schedule import Dating
 from .summaries import BriefSummary, FileSummary, PageSummary, SourceSummary
+from .tags import tag_slug
 
 # The summary of a file by path, as kept (``SummaryStore.summary``).
 SummaryReader = Callable[[str], FileSummary | None]

@@ -13,14 +13,17 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Span, error
 from ..load.discover import read_site_file
 from ..messages import Message, literal, msg, msg_n
-from ..model import CitationRef, Corpus, Paragraph, Source
 from ..names import is_utf8, shown
 from ..safe_files import replace_file
+
+if TYPE_CHECKING:  # (types only: every command line imports this module, for the lock's name)
+    from ..corpus import Corpus
+    from ..model import CitationRef, Paragraph, Source
 
 LOCK_NAME = "citations.lock"
 LOCK_VERSION = 1

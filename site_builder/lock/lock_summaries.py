@@ -14,8 +14,9 @@ from collections.abc import Collection, Mapping
 from ..check.check_cache import Documents, Site
 from ..check.site_state import NO_SOURCE, SiteState, SummaryReader, citing_key
 from ..check.summaries import BriefSummary
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic
-from ..model import Brief, Corpus, Source
+from ..model import Brief, Source
 from .lock import Lock, LockEntry, cited_anchors, updated_lock
 from .lock_cache import KeptLock
 from .stale import lock_problems, unused_lock_entries

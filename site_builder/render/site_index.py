@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import functools
-import hashlib
 import itertools
 import operator
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
-from ..load.slugs import slugify
+from ..check.tags import tag_names, tag_slug
+from ..corpus import Corpus
 from ..memo import NO_MEMO, Memo
-from ..model import Brief, Corpus, Paragraph, SitePage, Source
+from ..model import Brief, Paragraph, SitePage, Source
 from ..pickling import quick_pickle
 
 
@@ -268,47 +266,12 @@ def paragraph_letter(position: int) -> str:
     return letters
 
 
-@functools.lru_cache(maxsize=8192)  # pure, and called for every tag of every brief
-def tag_slug(name: str) -> str:
-    """The URL slug of a tag. A tag without Latin letters or digits ("Путин") would have an
-    empty slug; it gets ``tag-`` and a hash of its lower-case form, so it has a page too."""
-    slug = slugify(name)
-    if slug:
-        return slug
-    # Case-folded between NFD and NFC (Unicode's canonical caseless match): "ΰ".upper() is
-    # a decomposed "Ϋ́", and folding composed text would not bring the two together.
-    folded = unicodedata.normalize("NFD", name).casefold()
-    key = unicodedata.normalize("NFC", folded).encode("utf-8")
-    return "tag-" + hashlib.sha256(key).hexdigest()[:8]
-
-
 def _tags_by_brief(briefs: tuple[Brief, ...], tags: tuple[Tag, ...]) -> dict[str, tuple[Tag, ...]]:
     by_slug = {tag.slug: tag for tag in tags}
     slugs = {name: tag_slug(name) for brief in briefs for name in brief.tags}
     return {
         brief.path: tuple(by_slug[slug] for slug in dict.fromkeys(slugs[n] for n in brief.tags))
         for brief in briefs
-    }
-
-
-class Tagged(Protocol):
-    """A brief, or anything else that knows a brief's tags (``summaries.BriefSummary``)."""
-
-    @property
-    def tags(self) -> tuple[str, ...]: ...
-
-
-def tag_names(briefs: Iterable[Tagged]) -> dict[str, str]:
-    """The name the site shows for each tag slug: spellings that share a slug ("Ukraine",
-    "ukraine") share a page, named by the spelling most briefs use (ties: the first in
-    sort order). ``check`` names it when a brief spells a tag another way."""
-    spellings: dict[str, Counter[str]] = {}
-    for brief in briefs:
-        for name in dict.fromkeys(brief.tags):
-            spellings.setdefault(tag_slug(name), Counter())[name] += 1
-    return {
-        slug: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
-        for slug, counts in spellings.items()
     }
 
 

@@ -19,13 +19,14 @@ from ..cache import BuildCache
 from ..check.check import corpus_in_order
 from ..check.incremental import MemoryCheck
 from ..check.summaries import FileSummary, summarise
+from ..corpus import Corpus
 from ..diagnostics import Diagnostic
 from ..load.discover import SiteFiles, discover
 from ..load.discover_look import Discovered, discover_again
 from ..load.file_states import DIGEST, SETTLE_NS, Scan, scan_site
 from ..load.load import Document, load_documents
 from ..memo import Memo
-from ..model import Brief, Corpus, SitePage, Source
+from ..model import Brief, SitePage, Source
 from ..output.previous_build import BuildRecord, InputScan, write_record
 from ..output.write import OutputFolderError, output_lock
 from ..progress import Progress, no_progress
