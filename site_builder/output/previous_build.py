@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from ..load.config import SiteConfig
     from ..load.discover_look import Listing
 
-_INPUT_FOLDERS = PROTECTED
-_INPUT_FILES = ("site.yaml", "citations.lock")
+# The inputs a build record covers (``input_entries``; ``serve.look`` walks the same).
+INPUT_FOLDERS = PROTECTED
+INPUT_FILES = ("site.yaml", "citations.lock")
 
 
 class InputScan(NamedTuple):
@@ -209,11 +210,11 @@ def input_entries(
     ``files``, ``unwatched``, ``listings``: see ``tree_entries`` (``site.yaml`` and the
     lock are in ``files`` only when regular files)."""
     entries: list[TreeEntry] = []
-    for folder in _INPUT_FOLDERS:
+    for folder in INPUT_FOLDERS:
         entries += tree_entries(
             root / folder, f"{folder}/", files, unwatched=unwatched, listings=listings
         )
-    for name in _INPUT_FILES:
+    for name in INPUT_FILES:
         try:
             info = (root / name).stat()
             changed = max(info.st_mtime_ns, info.st_ctime_ns)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..load.discover_look import Listing
 from ..load.file_states import TreeEntry, Unwatched
-from ..output.previous_build import _INPUT_FILES, _INPUT_FOLDERS, InputScan
+from ..output.previous_build import INPUT_FILES, INPUT_FOLDERS, InputScan
 
 FileTimes = tuple[int, int]  # (modification time in ns, size), as in ``watch.Snapshot``
 Key = tuple[int, int, int, int, int]  # mode, size, mtime, ctime, inode of an ``lstat``
@@ -70,10 +70,10 @@ class KeptLook:
         """``watch.look_at_inputs``, from a full walk of the inputs."""
         started = time.time_ns()
         walk = _Walk(self.unwatched, self._folders)
-        for folder in _INPUT_FOLDERS:
+        for folder in INPUT_FOLDERS:
             walk.tree(os.fspath(self.root / folder), f"{folder}/")
         entries = walk.entries
-        for name in _INPUT_FILES:  # as ``input_entries``: followed, never left out
+        for name in INPUT_FILES:  # as ``input_entries``: followed, never left out
             try:
                 info = (self.root / name).stat()
             except OSError:
