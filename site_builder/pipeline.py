@@ -510,6 +510,9 @@ def _site_files(
         key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
         kept = _kept_bundle(previous, key)
         bundle = kept if kept is not None else build_search_bundle(records, checked.config.language)
+        if resident is not None:
+            # ``serve``'s search overlay indexes what changed against these (``Resident.indexed``).
+            resident.indexed = (key, records)
         del records
         progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock or _EPOCH)

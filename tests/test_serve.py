@@ -7,8 +7,10 @@ ends as soon as its condition holds.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -46,7 +48,7 @@ BAD_LINE = (
 # The search index catches up only when asked for (``QUIET``): on a busy machine it could
 # otherwise run between two steps of a test and delay the next rebuild past the timeout.
 FAST = WatchOptions(interval=0.02, settle=0.05, quiet=3600)
-QUIET = WatchOptions(interval=0.02, settle=0.05, quiet=0.1)
+QUIET = WatchOptions(interval=0.02, settle=0.05, quiet=0.1, index_quiet=0.1)
 
 
 @dataclass
@@ -197,10 +199,14 @@ def test_a_new_source_and_a_template_change_are_noticed(start: StartServer) -> N
     (running.site / "templates").mkdir()
     running.write("templates/404.html", "<!doctype html><title>x</title><body>weg</body>")
     assert events.next_event()[0] == "reload"
-    assert fetch(running.url("/nirgends/")) == (
-        404,
-        f"<!doctype html><title>x</title><body>weg{RELOAD_TAG.decode()}\n</body>",
-    )
+    status, body = fetch(running.url("/nirgends/"))
+    # (The reload tag says how often search changed: the new source made an overlay.)
+    assert status == 404
+    assert re.fullmatch(
+        r'<!doctype html><title>x</title><body>weg<script src="/__site-builder/reload\.js" '
+        r"defer[^>]*></script>\n</body>",
+        body,
+    ), body
     events.close()
 
 
@@ -472,8 +478,13 @@ def test_an_edit_shows_first_and_the_search_index_follows(
     assert events.next_event() == ("reload", "2")
     assert "Neue Überschrift" in fetch(running.url("/briefs/a/"))[1]
     assert any("built" in message for message in running.messages)
+    # At once the edit is searchable through an overlay (search state 1), then the whole
+    # index is rebuilt (state 2): each time open search pages reload.
+    assert events.next_event(search=True) == ("search", "1")
+    assert any("search finds the edit after" in message for message in running.messages)
     assert events.next_event(search=True) == ("search", "2")
     assert any("search index up to date in" in message for message in running.messages)
+    assert "data-search-overlay" not in fetch(running.url("/search/"))[1]
     # Now the served site is what a cold build makes, search index included.
     cold = tmp_path / "cold"
     assert main(["build", "--site", str(running.site), "--out", str(cold), "--no-cache"]) == 0
@@ -509,3 +520,30 @@ def test_the_site_is_loaded_into_memory_once_the_files_are_quiet(
         events.close()
     finally:
         server.close()
+
+
+def test_an_edit_is_searchable_through_an_overlay_served_from_memory(start: StartServer) -> None:
+    """Before the search index is rebuilt (never here: the files are not quiet long
+    enough), the edit is indexed into an overlay that pages name and serve keeps in
+    memory (search.search_overlay); the output folder stays what a build writes."""
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("reload", "2")
+    assert events.next_event(search=True) == ("search", "1")
+    assert any("search finds the edit after" in message for message in running.messages)
+    status, page = fetch(running.url("/search/"))
+    assert status == 200
+    overlay = "/__site-builder/search-overlay/1/"
+    assert f'data-search-state="1" data-search-overlay="{overlay}"' in page
+    status, text = fetch(running.url(overlay + "overlay.json"))
+    assert status == 200
+    described = json.loads(text)
+    assert len(described["stale"]) == 1  # the brief's record as the index has it
+    assert len(described["records"]) == 1  # and as it is now
+    for path in ("/__site-builder/search-overlay/0/overlay.json", overlay + "nothing"):
+        assert fetch(running.url(path))[0] == 404
+    assert raw_get(running, overlay + "../../../etc/passwd").status == 404
+    served = serve_folder(running.site)
+    assert not [path for path in served.rglob("*") if "overlay" in path.name]
+    events.close()

@@ -48,12 +48,18 @@ def build_search_bundle(records: Sequence[SearchRecord], language: str) -> list[
     for the same records. Every record is indexed as ``language`` (the site's): Pagefind
     searches the index of the page's ``lang`` only, so a record in another language would
     be unreachable from the search page."""
-    try:
-        files = _run_apart(records, language)
-    except (OSError, RuntimeError, ValueError, asyncio.IncompleteReadError) as problem:
-        raise SearchIndexError(f"Pagefind failed: {problem}") from problem
+    files = index_records(records, language)
     files = canonical_bundle({k: v for k, v in files.items() if not k.startswith(_UNUSED)})
     return [OutputFile(SEARCH_BUNDLE + name, data) for name, data in sorted(files.items())]
+
+
+def index_records(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+    """Pagefind's bundle of ``records``, as it writes it: paths below the bundle, bytes.
+    Raises ``SearchIndexError`` when Pagefind fails."""
+    try:
+        return _run_apart(records, language)
+    except (OSError, RuntimeError, ValueError, asyncio.IncompleteReadError) as problem:
+        raise SearchIndexError(f"Pagefind failed: {problem}") from problem
 
 
 def _run_apart(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
@@ -153,19 +159,19 @@ def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     for language, details in sorted(entry["languages"].items()):
         renamed: dict[str, str] = {}
         for path in sorted(p for p in files if p.startswith(f"filter/{language}_")):
-            name, values = _decode(files.pop(path))
-            data = _encode([name, sorted(values, key=lambda value: value[0])])
+            name, values = decode_pagefind(files.pop(path))
+            data = encode_pagefind([name, sorted(values, key=lambda value: value[0])])
             digest = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
             renamed[path.removeprefix("filter/").removesuffix(".pf_filter")] = digest
             files[f"filter/{digest}.pf_filter"] = data
         meta_path = f"pagefind.{details['hash']}.pf_meta"
-        meta = _decode(files.pop(meta_path))
+        meta = decode_pagefind(files.pop(meta_path))
         # [version, fragments, index chunks, filters [name, file], sorts, meta keys]: a
         # layout we do not know would make renamed filter files unreachable, so stop.
         if sorted(old for _, old in meta[3]) != sorted(renamed):
             raise SearchIndexError(f"Pagefind {meta[0]} wrote metadata in an unknown layout")
         meta[3] = sorted([name, renamed.get(old, old)] for name, old in meta[3])
-        data = _encode(meta)
+        data = encode_pagefind(meta)
         details["hash"] = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
         files[f"pagefind.{details['hash']}.pf_meta"] = data
     entry_json = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
@@ -173,13 +179,15 @@ def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     return files
 
 
-def _decode(data: bytes) -> Any:
+def decode_pagefind(data: bytes) -> Any:
+    """The value of one of Pagefind's binary files (metadata, filter, index chunk)."""
     raw = gzip.decompress(data)
     if not raw.startswith(_SIGNATURE):
         raise SearchIndexError("Pagefind wrote a file in an unknown format")
     return cbor2.loads(raw[len(_SIGNATURE) :])
 
 
-def _encode(value: Any) -> bytes:
+def encode_pagefind(value: Any) -> bytes:
+    """``value`` as Pagefind's binary files hold it (``decode_pagefind`` reads it back)."""
     # mtime=0: a gzip header carries a time stamp, which would differ between builds.
     return gzip.compress(_SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)

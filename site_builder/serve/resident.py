@@ -35,6 +35,7 @@ from ..render.site_index import IndexState, SiteIndex, updated_index
 
 if TYPE_CHECKING:
     from ..render.render import KeptRender
+    from ..search.search_records import SearchRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,9 @@ class Resident:
     # The record of the last build, not stored yet (``store_record``): the cache, the
     # output folder and the record.
     record_due: tuple[BuildCache, Path, BuildRecord] | None = None
+    # The search records the last indexing build gave Pagefind, with the bundle's key:
+    # ``serve``'s search overlay (``search_overlay``) indexes what changed since them.
+    indexed: tuple[str, list[SearchRecord]] | None = None
 
     def store_record(self) -> None:
         """Store the last build's record in the cache, if not yet; the caller holds the

@@ -29,6 +29,7 @@ from ..render.urls import Urls
 from ..report import summary
 from ..report_lines import text_report
 from ..search.search_error import SearchIndexError
+from .overlay import SearchOverlays, ServedOverlay
 from .publish_timer import Clock, Publication, PublishTimer
 from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
@@ -94,11 +95,17 @@ class Builder:
         live: LiveSite,
         console: Console,
         clock: Clock | None = None,
+        *,
+        index_quiet: float = 0.0,
     ):
         self._root, self._options, self._live, self._console = root, options, live, console
+        # With a search overlay, the index is rebuilt once no build came for this long.
+        self._index_quiet = index_quiet
+        self._last_build = time.monotonic()
         self._timer = PublishTimer(clock, options.drafts)
         self._builds = 0
         self._resident = Resident()
+        self._overlays = SearchOverlays()
         self._search_pending = False
         self._load_pending = False
         self._seen: InputScan | None = None
@@ -120,12 +127,14 @@ class Builder:
     def _build(self, changed: list[str], inputs: InputScan | None) -> None:
         if changed:
             self._console.tell(msg("changed: {files}; rebuilding", files=_listing(changed)))
-        started = time.monotonic()
+        started = self._last_build = time.monotonic()
         options = replace(self._options, search_later=self._options.search)
         result = self._built(options, inputs)
         if result is not None:
             self._show_result(result, time.monotonic() - started)
             self._search_pending = result.written and result.search_pending
+            if self._search_pending:
+                self._show_overlay(result, started)
             # The first build may have found the last session's output up to date and
             # loaded nothing: then the site is loaded (``catch_up``) once the files are quiet.
             self._load_pending = not self._resident.documents
@@ -175,6 +184,9 @@ class Builder:
             return
         if not self._search_pending:
             return
+        waited = time.monotonic() - self._last_build
+        if self._live.served().overlay is not None and waited < self._index_quiet:
+            return  # the edits are searchable: the editor may not be done yet
         self._search_pending = False
         started = time.monotonic()
         result = self._built(self._options)
@@ -185,7 +197,46 @@ class Builder:
             return
         seconds = time.monotonic() - started
         self._console.tell(msg("search index up to date in {seconds:.1f} s", seconds=seconds))
-        self._live.show(self._live.served(), Event("search", str(self._builds)))
+        self._show_search(None)
+
+    def _show_search(self, overlay: ServedOverlay | None) -> None:
+        """What search finds changed: the search page serves ``overlay`` (None: the index
+        alone) and every open one reloads."""
+        served = self._live.served()
+        served = replace(served, overlay=overlay, search_state=served.search_state + 1)
+        self._live.show(served, Event("search", str(served.search_state)))
+
+    def _show_overlay(self, result: BuildResult, started: float) -> None:
+        """Make search find what the build just changed, at once (``search.search_overlay``):
+        the overlay of the records that changed since the bundle served was indexed."""
+        index = self._resident.index
+        if index is None:
+            return
+        config = result.check.config
+        try:
+            overlay = self._overlays.overlay(
+                index.index, self._options.base_url or config.base_url, config.language
+            )
+        except SearchIndexError as exc:
+            self._console.tell(
+                msg(
+                    "search finds the last indexed text until the index is rebuilt: {reason}",
+                    reason=exception_text(exc),
+                )
+            )
+            return
+        if overlay is None and self._live.served().overlay is None:
+            return
+        self._show_search(overlay)
+        if overlay is not None:
+            seconds = time.monotonic() - started
+            self._console.tell(
+                msg(
+                    "search finds the edit after {seconds:.1f} s "
+                    "(the whole index follows once the files are quiet)",
+                    seconds=seconds,
+                )
+            )
 
     def _built(self, options: BuildOptions, inputs: InputScan | None = None) -> BuildResult | None:
         """A build with ``options``, or None when it failed (and the failure was shown).
@@ -198,6 +249,10 @@ class Builder:
             result = self._attempt(options)
         finally:
             self._resident.inputs = None
+            indexed, self._resident.indexed = self._resident.indexed, None
+        if indexed is not None and result is not None and result.written:
+            # The bundle served now was made from these records: the overlays' base.
+            self._overlays.indexed(*indexed, result.out)
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
         return result
 
@@ -266,7 +321,15 @@ class Builder:
                 seconds=seconds,
             )
         )
-        self._live.show(Served(result.out, base_path), Event("reload", str(self._builds)))
+        served = self._live.served()
+        # The last search overlay stays until the next replaces it (``_show_overlay``),
+        # unless this build indexed: then its bundle is current.
+        search = served.search_state
+        overlay = served.overlay if result.search_pending else None
+        if overlay is None and served.overlay is not None:
+            search += 1
+        served = Served(result.out, base_path, overlay=overlay, search_state=search)
+        self._live.show(served, Event("reload", str(self._builds)))
 
     def _fail(self, problems: list[Diagnostic]) -> None:
         language = self._console.language
@@ -369,7 +432,14 @@ def start_server(root: Path, options: ServeOptions, console: Console) -> DevServ
     live = LiveSite(Served(out, base_path))
     server = open_server(options.port, live)  # first: a busy port fails before a long build
     try:
-        builder = Builder(root, replace(options.build, out=out), live, console, options.clock)
+        builder = Builder(
+            root,
+            replace(options.build, out=out),
+            live,
+            console,
+            options.clock,
+            index_quiet=options.watch.index_quiet,
+        )
         baseline = snapshot(root, out)
         builder.build([])  # before any thread starts, so the loader may still fork
     except BaseException:

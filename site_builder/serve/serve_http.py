@@ -19,10 +19,14 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .overlay import ServedOverlay
 
 TOOL_PREFIX = "/__site-builder/"
 EVENTS_PATH = TOOL_PREFIX + "events"
+OVERLAY_PREFIX = TOOL_PREFIX + "search-overlay/"
 RELOAD_TAG = b'<script src="/__site-builder/reload.js" defer></script>'
 ASSETS = Path(__file__).parent / "serve_assets"
 TOOL_FILES = ("reload.js", "overlay.css")
@@ -61,11 +65,28 @@ FALLBACK_404 = (
 class Served:
     """What the server shows: the output ``folder`` of the last good build, served under
     ``base_path`` (``/`` or ``/news/``), and ``error``, the diagnostics text while the latest
-    build failed (None when it succeeded)."""
+    build failed (None when it succeeded), and ``overlay``, the search overlay of the
+    edits since the search index was built (``search.search_overlay``; None: none)."""
 
     folder: Path
     base_path: str
     error: str | None = None
+    overlay: ServedOverlay | None = None
+    # Counts the changes of what search finds (an overlay made, the index rebuilt): a
+    # search page loaded at another count reloads (``reload.js``), even if it missed the
+    # event while it was loading.
+    search_state: int = 0
+
+    def reload_tag(self) -> bytes:
+        """The script tag added to every served page, with the search state, and the
+        search overlay for the search page (static/search.js) if there is one."""
+        if self.search_state == 0 and self.overlay is None:
+            return RELOAD_TAG
+        overlay = "" if self.overlay is None else f' data-search-overlay="{self.overlay.url}"'
+        return (
+            f'<script src="/__site-builder/reload.js" defer '
+            f'data-search-state="{self.search_state}"{overlay}></script>'
+        ).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +237,13 @@ def is_local_host(values: list[str]) -> bool:
     return len(values) == 1 and LOCAL_HOST.fullmatch(values[0].strip(" \t")) is not None
 
 
-def inject_reload(html: bytes) -> bytes:
-    """``html`` with the reload script before ``</body>`` (at the end if there is none)."""
+def inject_reload(html: bytes, tag: bytes = RELOAD_TAG) -> bytes:
+    """``html`` with the reload script ``tag`` before ``</body>`` (at the end if there is
+    none)."""
     at = html.lower().rfind(b"</body>")
     if at == -1:
-        return html + RELOAD_TAG + b"\n"
-    return html[:at] + RELOAD_TAG + b"\n" + html[at:]
+        return html + tag + b"\n"
+    return html[:at] + tag + b"\n" + html[at:]
 
 
 def content_type(path: Path) -> str:
@@ -284,6 +306,8 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         path = request_path(self.path)
         if path == EVENTS_PATH and with_body:
             self._stream_events()
+        elif path.startswith(OVERLAY_PREFIX):
+            self._send_overlay_file(path.removeprefix(OVERLAY_PREFIX), with_body)
         elif path.startswith(TOOL_PREFIX):
             self._send_tool_file(path.removeprefix(TOOL_PREFIX), with_body)
         else:
@@ -313,9 +337,23 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         path = ASSETS / name
         self._send(HTTPStatus.OK, content_type(path), path.read_bytes(), with_body)
 
+    def _send_overlay_file(self, name: str, with_body: bool) -> None:
+        """A file of the search overlay, from memory: ``<generation>/<path>``. Another
+        generation's is gone (the page asking is reloaded by the ``search`` event)."""
+        overlay = self.live.served().overlay
+        generation, _, path = name.partition("/")
+        data = None
+        if overlay is not None and generation == str(overlay.generation):
+            data = overlay.files.get(path)
+        if data is None:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", with_body)
+            return
+        kind = "application/json" if path.endswith(".json") else "application/octet-stream"
+        self._send(HTTPStatus.OK, kind, data, with_body)
+
     def _send(self, status: HTTPStatus, kind: str, data: bytes, with_body: bool) -> None:
         if kind.startswith("text/html"):
-            data = inject_reload(data)
+            data = inject_reload(data, self.live.served().reload_tag())
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
@@ -334,9 +372,11 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             self.end_headers()
             # retry: reconnect within a second when serve is restarted.
             self._write(b"retry: 1000\n: connected\n\n")
-            error = self.live.served().error
-            if error is not None:
-                self._write(Event("error", error).encode())
+            served = self.live.served()
+            if served.error is not None:
+                self._write(Event("error", served.error).encode())
+            # What search finds now: a search page loaded before a change it missed reloads.
+            self._write(Event("search", str(served.search_state)).encode())
             self._forward(stream)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page was closed or reloaded: nothing to tell it any more

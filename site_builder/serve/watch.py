@@ -114,12 +114,16 @@ class WatchOptions:
     bind mounts). ``interval`` is also how often the clock is looked at (``publish_due``).
     ``settle``: a change is acted on only once no other came for this long, so saving ten
     files (a ``git checkout``) makes one rebuild, not ten. ``quiet``: after a build, how
-    long the files must stay unchanged before deferred work (the search index) is done."""
+    long the files must stay unchanged before deferred work (the search index) is done;
+    ``index_quiet``: how long instead while a search overlay makes the edits searchable
+    (``search.search_overlay``): rebuilding the index of a large site takes a minute and
+    holds up the next rebuild, so it waits for a pause in the editing."""
 
     interval: float = 0.3
     settle: float = 0.2
     quiet: float = 1.5
     poll: bool = False
+    index_quiet: float = 20.0
 
 
 # watchfiles' polling (notify's PollWatcher) compares modification times in whole seconds:

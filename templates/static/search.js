@@ -10,6 +10,11 @@
 // per paragraph. Links to a paragraph or a brief carry the searched words as
 // ?markiert=… for the landing page to mark them (landing.js); they exist in the browser
 // only, so the built site's link check never sees them.
+//
+// Under `site-builder serve` an edit is searchable before the index is rebuilt: serve
+// names a second, small index (the overlay, search_overlay.py) on its reload script, and
+// this page merges it and leaves out what the overlay says is stale or only there to
+// hold words. A built site never has one.
 
 // Entries (briefs and sources) per "Weitere Treffer zeigen"; the form's data-page-size,
 // if set, overrides it (the browser tests page through the small embedded site with it).
@@ -18,6 +23,7 @@ const PARAGRAPHS_SHOWN = 3; // paragraph hits per source until "Alle … zeigen"
 const DELAY_MS = 200;
 const MARK_PARAMETER = "markiert";
 const FILTER_NAMES = ["typ", "thema", "medium"];
+const PAGEFIND_OPTIONS = { baseUrl: "/", excerptLength: 24 };
 
 const form = document.getElementById("suche");
 const PAGE_SIZE = (form && Number(form.dataset.pageSize)) || DEFAULT_PAGE_SIZE;
@@ -42,9 +48,10 @@ async function start(form) {
 
   let pagefind;
   try {
-    pagefind = await import(form.dataset.bundle);
-    await pagefind.options({ baseUrl: "/", excerptLength: 24 });
-    await pagefind.init();
+    const bundle = await import(form.dataset.bundle);
+    await bundle.options(PAGEFIND_OPTIONS);
+    await bundle.init();
+    pagefind = await withOverlay(bundle);
     // Pagefind counts hits per filter value only for filters it has loaded; the counts of
     // sources and paragraphs (tally) need all of them.
     await pagefind.filters();
@@ -80,6 +87,96 @@ async function start(form) {
   if (currentQuery(controls).active) {
     run();
   }
+}
+
+// The index as this page asks it: Pagefind's bundle, merged with serve's overlay if the
+// page names one. Hits the overlay marks are left out, and so are their filter counts.
+async function withOverlay(bundle) {
+  const holder = document.querySelector("script[data-search-overlay]");
+  if (!holder) return bundle;
+  const folder = holder.dataset.searchOverlay;
+  const response = await fetch(`${folder}overlay.json`);
+  if (!response.ok) return bundle; // replaced meanwhile: serve's "search" event reloads
+  const overlay = await response.json();
+  await bundle.mergeIndex(folder, PAGEFIND_OPTIONS);
+  const hidden = new Set(overlay.hidden);
+  const stale = new Map(overlay.stale.map((record) => [record.id, record.filters]));
+  const places = new Map(Object.entries(overlay.places));
+  const records = new Map(Object.entries(overlay.records));
+  return {
+    filters: () => bundle.filters(),
+    search: async (term, options) => {
+      let search = withoutStale(await bundle.search(term, options), hidden, stale);
+      if (term && lackedByBase(term, overlay.fresh)) search = overlayOnly(search, records);
+      return options.sort ? placedByDate(search, options.sort, places) : search;
+    },
+  };
+}
+
+// Whether a searched word is one only the overlay has (`fresh`: such words with the
+// shortest start the base lacks). The base then answers it with the longest word of its
+// own that the searched one starts with („Ankara“ → „an“), hits the site would not give.
+function lackedByBase(term, fresh) {
+  return term
+    .split(/\s+/)
+    .map(indexedForm)
+    .filter(Boolean)
+    .some((word) =>
+      fresh.some(
+        ([whole, start]) =>
+          (whole.startsWith(word) || word.startsWith(whole)) && word.startsWith(start),
+      ),
+    );
+}
+
+// A word as Pagefind indexes it, short of stemming: lower case, no diacritics, letters
+// and digits only.
+function indexedForm(word) {
+  return word
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+// Only the overlay's hits, with their filter counts (the overlay knows their values).
+function overlayOnly(search, records) {
+  const results = search.results.filter((result) => records.has(result.id));
+  const filters = {};
+  for (const result of results) {
+    for (const [name, values] of Object.entries(records.get(result.id))) {
+      filters[name] = filters[name] || {};
+      for (const value of values) filters[name][value] = (filters[name][value] || 0) + 1;
+    }
+  }
+  return { ...search, results, filters };
+}
+
+// Sorted by date, Pagefind scores a hit by its position in its own bundle's order (the
+// newest highest, or the oldest when ascending): an overlay hit is scored by its place in
+// the base's order instead, which the overlay gives.
+function placedByDate(search, sort, places) {
+  const ascending = Object.values(sort)[0] === "asc";
+  const scored = search.results.map((result) => {
+    const place = places.get(result.id);
+    if (place === undefined) return result;
+    return { ...result, score: ascending ? -place : place };
+  });
+  scored.sort((a, b) => b.score - a.score);
+  return { ...search, results: scored };
+}
+
+function withoutStale(search, hidden, stale) {
+  const filters = structuredClone(search.filters || {});
+  for (const result of search.results) {
+    for (const [name, values] of Object.entries(stale.get(result.id) || {})) {
+      for (const value of values) {
+        if (filters[name] && filters[name][value]) filters[name][value] -= 1;
+      }
+    }
+  }
+  const results = search.results.filter((r) => !hidden.has(r.id) && !stale.has(r.id));
+  return { ...search, results, filters };
 }
 
 function restore(controls, params) {

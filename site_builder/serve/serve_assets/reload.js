@@ -42,9 +42,12 @@
 
   events.addEventListener('reload', () => window.location.reload());
 
-  // The search index caught up with the last edit (it is rebuilt after the pages): only a
-  // search page shows it.
-  events.addEventListener('search', () => {
+  // What search finds changed (an overlay of the last edit, or the index rebuilt after the
+  // pages): only a search page shows it. The event carries the count of such changes and is
+  // sent on every connection too, so a page that missed one while it loaded still reloads.
+  const searchState = (document.currentScript && document.currentScript.dataset.searchState) || '0';
+  events.addEventListener('search', (event) => {
+    if (event.data === searchState) return;
     if (document.querySelector('form[role="search"][data-bundle]')) window.location.reload();
   });
 

@@ -1,0 +1,138 @@
+"""``serve``'s search overlay (``search.search_overlay``): what changed since the served
+index, the words it holds for the base, the words the base lacks, the places by date, and
+the overlay bundle Pagefind makes (the search page's side is tested in Chromium:
+tests/browser/test_search_overlay.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.pipeline import CheckOptions, check_site
+from site_builder.render.site_index import build_index
+from site_builder.render.urls import Urls
+from site_builder.search.search_bundle import build_search_bundle
+from site_builder.search.search_overlay import (
+    DICTIONARY_URL,
+    OVERLAY_FILE,
+    IndexedRecords,
+    build_overlay,
+    bundle_page_ids,
+    bundle_words,
+    date_places,
+    dictionary_records,
+    fresh_words,
+    overlay_change,
+)
+from site_builder.search.search_records import DATE, SearchRecord, search_records
+
+GOLDEN_SITE = Path(__file__).parent / "fixtures" / "golden-site"
+
+
+def record(url: str, content: str = "Text", date: str | None = None, **meta: str) -> SearchRecord:
+    sort = {DATE: date} if date is not None else {}
+    return SearchRecord(url, content, meta, {"type": ("Meldung",)}, sort)
+
+
+def test_the_change_holds_what_is_new_or_edited_and_names_what_went_stale() -> None:
+    base = {r.url: r for r in (record("/a/"), record("/b/"), record("/c/"))}
+    now = [record("/a/"), record("/b/", "Neuer Text"), record("/d/")]
+    change = overlay_change(base, now)
+    assert [r.url for r in change.records] == ["/b/", "/d/"]
+    assert change.stale == ("/b/", "/c/")  # edited, gone
+    assert change.order == {"/a/": 0, "/b/": 1, "/d/": 2}
+    # The base without what went stale, with the change, is the records now.
+    kept = {url: r for url, r in base.items() if url not in change.stale}
+    assert kept | {r.url: r for r in change.records} == {r.url: r for r in now}
+    assert overlay_change(base, list(base.values())).empty
+
+
+def test_the_dictionary_holds_every_word_in_records_of_the_average_length() -> None:
+    records = [
+        record(f"/{n}/", " ".join(f"wort{n}x{k}" for k in range(20)), title=f"Titel{n}")
+        for n in range(10)
+    ]
+    dictionary = dictionary_records(records)
+    words = [word for entry in dictionary for word in entry.content.split()]
+    assert sorted(words) == sorted(
+        {*(w for r in records for w in r.content.split()), *(f"Titel{n}" for n in range(10))}
+    )
+    assert all(len(entry.content.split()) <= 20 for entry in dictionary)
+    assert all(entry.url.startswith(DICTIONARY_URL) for entry in dictionary)
+    assert all(not entry.sort and not entry.filters for entry in dictionary)  # never listed
+
+
+def test_fresh_words_carry_the_shortest_start_the_base_lacks() -> None:
+    base = sorted(["an", "ankunft", "kreml", "ukrain"])
+    fresh = fresh_words(base, {"ankara", "kreml", "neuwort", "ukrainekonflikt"})
+    assert fresh == [("ankara", "anka"), ("neuwort", "n"), ("ukrainekonflikt", "ukraine")]
+
+
+def test_an_overlay_record_is_placed_among_the_base_by_date_and_by_record_order() -> None:
+    # The base's date order: /old/ (01), /x/ and /y/ (02, in that record order), /new/ (03).
+    base_records = [
+        record("/new/", date="2025-03"),
+        record("/x/", date="2025-02"),
+        record("/y/", date="2025-02"),
+        record("/old/", date="2025-01"),
+    ]
+    by_url = {r.url: r for r in base_records}
+    base = IndexedRecords("k", by_url, {}, ("/old/", "/x/", "/y/", "/new/"), ())
+    # Now: a brief between /x/ and /y/ in record order on their date, two on /old/'s date
+    # after it, and one newer than all.
+    now = [
+        record("/newest/", date="2025-04"),
+        *base_records[:2],
+        record("/tie/", date="2025-02"),
+        base_records[2],
+        base_records[3],
+        record("/o1/", date="2025-01"),
+        record("/o2/", date="2025-01"),
+    ]
+    places = date_places(base, overlay_change(by_url, now))
+    assert 1 < places["/tie/"] < 2  # after /x/ (position 1), before /y/ (2)
+    assert 0 < places["/o1/"] < places["/o2/"] < 1  # after /old/ (0), before /x/ (1)
+    assert places["/newest/"] > 3  # after /new/ (3)
+
+
+@pytest.fixture(scope="module")
+def golden_records() -> list[SearchRecord]:
+    checked = check_site(GOLDEN_SITE, CheckOptions(frozen=True))
+    return search_records(build_index(checked.corpus), Urls("/"))
+
+
+def test_the_overlay_bundle_names_what_the_search_page_leaves_out(
+    golden_records: list[SearchRecord],
+) -> None:
+    bundle = {
+        f.path.removeprefix("pagefind/"): f.data for f in build_search_bundle(golden_records, "de")
+    }
+    page_ids = bundle_page_ids(bundle.items())
+    assert len(page_ids) == len(golden_records)
+    base = IndexedRecords(
+        "k",
+        {r.url: r for r in golden_records},
+        page_ids,
+        tuple(r.url for r in golden_records if DATE in r.sort),
+        tuple(sorted(bundle_words(bundle.items()))),
+    )
+    edited = dataclasses.replace(golden_records[0], content="Quasselstrippe Zwiebelturm")
+    gone = golden_records[1]
+    now = [edited, *golden_records[2:]]
+    change = overlay_change(base.records, now)
+    files = build_overlay(base, change, dictionary_records(golden_records), "de")
+    overlay = json.loads(files[OVERLAY_FILE])
+
+    ids = bundle_page_ids(files.items())
+    assert set(overlay["hidden"]) == {i for url, i in ids.items() if url.startswith(DICTIONARY_URL)}
+    assert overlay["hidden"]  # the base's words are there
+    assert [s["id"] for s in overlay["stale"]] == [page_ids[edited.url], page_ids[gone.url]]
+    assert overlay["stale"][1]["filters"] == {k: list(v) for k, v in gone.filters.items()}
+    assert overlay["records"] == {ids[edited.url]: {k: list(v) for k, v in edited.filters.items()}}
+    assert set(overlay["places"]) == {ids[edited.url]}
+    assert {word for word, _ in overlay["fresh"]} >= {"quasselstripp", "zwiebelturm"}
+    # Only the index: Pagefind's scripts and WebAssembly come with the base bundle.
+    assert not any(path.endswith((".js", ".pagefind")) for path in files)
