@@ -6,6 +6,7 @@ tests/browser/test_search_overlay.py)."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 from pathlib import Path
 
@@ -136,3 +137,18 @@ def test_the_overlay_bundle_names_what_the_search_page_leaves_out(
     assert {word for word, _ in overlay["fresh"]} >= {"quasselstripp", "zwiebelturm"}
     # Only the index: Pagefind's scripts and WebAssembly come with the base bundle.
     assert not any(path.endswith((".js", ".pagefind")) for path in files)
+
+
+def test_a_fragments_address_is_read_from_its_start_or_else_from_the_whole() -> None:
+    def fragment(page: dict[str, str]) -> bytes:
+        return gzip.compress(b"pagefind_dcd" + json.dumps(page).encode())
+
+    long_url = "/briefs/" + "ä" * 3000 + "/"  # longer than the head that is unpacked
+    fragments = [
+        ("fragment/de_1.pf_fragment", fragment({"url": "/a/", "content": "x" * 9000})),
+        ("fragment/de_2.pf_fragment", fragment({"url": long_url, "content": "x"})),
+        ("fragment/de_3.pf_fragment", fragment({"content": "x", "url": "/later/"})),
+        ("fragment/de_4.pf_fragment", gzip.compress(b"something else")),
+        ("index/de_5.pf_index", b"not a fragment"),
+    ]
+    assert bundle_page_ids(fragments) == {"/a/": "de_1", long_url: "de_2", "/later/": "de_3"}

@@ -33,8 +33,10 @@ minute later. ``build`` never makes an overlay: what it publishes is one index.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import gzip
 import json
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,10 @@ OVERLAY_FILE = "overlay.json"
 # Addresses of the dictionary records: never a page of the site, never shown.
 DICTIONARY_URL = "/__site-builder/search-dictionary/"
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
+_URL_FIRST = _FRAGMENT_SIGNATURE + b'{"url":"'
+_FRAGMENT_HEAD = 4096
+_GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for a gzip stream
+_JSON = json.JSONDecoder()
 # What the search page needs of an overlay bundle: its index, not Pagefind's scripts or
 # WebAssembly (a merged index is searched with the base bundle's).
 _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
@@ -120,13 +126,26 @@ def bundle_page_ids(fragments: Iterable[tuple[str, bytes]]) -> dict[str, str]:
     the bundle, bytes): a fragment is named by its page's id and holds its address."""
     ids: dict[str, str] = {}
     for path, data in fragments:
-        if not path.startswith("fragment/"):
-            continue
-        raw = gzip.decompress(data)
-        if raw.startswith(_FRAGMENT_SIGNATURE):
-            page = json.loads(raw[len(_FRAGMENT_SIGNATURE) :])
-            ids[page["url"]] = path.removeprefix("fragment/").removesuffix(".pf_fragment")
+        if path.startswith("fragment/"):
+            url = _fragment_url(data)
+            if url is not None:
+                ids[url] = path.removeprefix("fragment/").removesuffix(".pf_fragment")
     return ids
+
+
+def _fragment_url(data: bytes) -> str | None:
+    """The address a fragment (gzip: signature, then JSON starting with ``"url"``) holds,
+    read from its start: at 20,000 pages, unpacking every fragment whole took 2 s."""
+    head = zlib.decompressobj(_GZIP).decompress(data, _FRAGMENT_HEAD)
+    if head.startswith(_URL_FIRST):
+        with contextlib.suppress(json.JSONDecodeError):  # an address longer than the head
+            url, _ = _JSON.raw_decode(head.decode("utf-8", "ignore"), len(_URL_FIRST) - 1)
+            return url if isinstance(url, str) else None
+    raw = gzip.decompress(data)  # another layout: read it whole
+    if not raw.startswith(_FRAGMENT_SIGNATURE):
+        return None
+    url = json.loads(raw[len(_FRAGMENT_SIGNATURE) :]).get("url")
+    return url if isinstance(url, str) else None
 
 
 def bundle_date_order(bundle: Path, page_ids: Mapping[str, str]) -> tuple[str, ...]:
@@ -157,17 +176,8 @@ def bundle_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
 
 def read_fragments(bundle: Path) -> Iterable[tuple[str, bytes]]:
     """The fragment files of the bundle folder ``bundle``, as ``bundle_page_ids`` takes them."""
-    return _read(bundle, "fragment", "*.pf_fragment")
-
-
-def read_index_chunks(bundle: Path) -> Iterable[tuple[str, bytes]]:
-    """The index chunks of the bundle folder ``bundle``, as ``bundle_words`` takes them."""
-    return _read(bundle, "index", "*.pf_index")
-
-
-def _read(bundle: Path, folder: str, pattern: str) -> Iterable[tuple[str, bytes]]:
-    for path in sorted((bundle / folder).glob(pattern)):
-        yield f"{folder}/{path.name}", path.read_bytes()
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        yield f"fragment/{path.name}", path.read_bytes()
 
 
 def fresh_words(base: Sequence[str], overlay: set[str]) -> list[tuple[str, str]]:

@@ -252,7 +252,7 @@ class Builder:
             indexed, self._resident.indexed = self._resident.indexed, None
         if indexed is not None and result is not None and result.written:
             # The bundle served now was made from these records: the overlays' base.
-            self._overlays.indexed(*indexed, result.out)
+            self._overlays.indexed(*indexed, result.out, result.check.config.language)
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
         return result
 
