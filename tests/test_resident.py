@@ -3,6 +3,7 @@ the output is still a cold build's, byte for byte, after any sequence of edits."
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -27,9 +28,13 @@ from site_builder.render.output_file import OutputFile
 from site_builder.render.page_keys import document_identities
 from site_builder.render.pages import Page
 from site_builder.render.site_index import build_index
+from site_builder.render.urls import Urls
 from site_builder.report_lines import text_report
+from site_builder.search.search_overlay import bundle_page_ids, overlay_change, read_fragments
+from site_builder.search.search_records import search_records
 from site_builder.serve import resident
 from site_builder.serve.look import KeptLook
+from site_builder.serve.overlay import SearchOverlays
 from site_builder.serve.resident import Resident
 from site_builder.serve.watch import kept_look
 from tests.test_build import tree
@@ -522,3 +527,48 @@ def test_the_record_stored_after_the_page_is_trusted_and_a_lost_one_never(
     assert (again.check.corpus.briefs == ()) == (stored == "stored")  # (up to date: not loaded)
     assert _cold_build(site, cold, capsys)[0]
     assert tree(served) == tree(cold)
+
+
+def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """After random edits patched by ``serve``'s rebuilds (the search bundle kept), the
+    base's records without those the overlay names stale, with the overlay's, are the
+    records a cold build indexes; and every stale one is a page of the served bundle."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served = tmp_path / "served"
+    kept = Resident()
+    later = BuildOptions(out=served, search_later=True)
+    assert build_site(site, later, resident=kept).written
+    assert kept.indexed is not None  # the first build indexed: its records are the base
+    key, records = kept.indexed
+    overlays = SearchOverlays()
+    overlays.indexed(key, records, served, "de")
+    base = {record.url: record for record in records}
+    page_ids = bundle_page_ids(read_fragments(served / "pagefind"))
+    rng = random.Random(9)
+    edits = [*EDITS, brief_date, brief_date, *PATCH_EDITS]
+    changed = 0
+    for step, edit in enumerate(rng.sample(edits, len(edits))):
+        done = edit(site, rng)
+        result = build_site(site, later, resident=kept)
+        if not result.written:
+            continue
+        assert kept.index is not None
+        config = result.check.config
+        cold = search_records(build_index(kept.last_corpus), Urls(config.base_url))
+        assert cold == search_records(kept.index.index, Urls(config.base_url)), done
+        overlay = overlays.overlay(kept.index.index, config.base_url, config.language)
+        change = overlay_change(base, cold)
+        applied = {url: r for url, r in base.items() if url not in change.stale}
+        applied |= {record.url: record for record in change.records}
+        assert applied == {record.url: record for record in cold}, f"step {step}: {done}"
+        if overlay is None:
+            assert change.empty
+            continue
+        changed += 1
+        described = json.loads(overlay.files["overlay.json"])
+        assert [s["id"] for s in described["stale"]] == [page_ids[url] for url in change.stale]
+    assert changed  # the edits changed what search finds
