@@ -28,6 +28,7 @@ from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions
+from site_builder.serve import overlay
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
 from site_builder.serve.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
 from site_builder.serve.watch import WatchOptions, changed_paths, snapshot
@@ -546,4 +547,29 @@ def test_an_edit_is_searchable_through_an_overlay_served_from_memory(start: Star
     assert raw_get(running, overlay + "../../../etc/passwd").status == 404
     served = serve_folder(running.site)
     assert not [path for path in served.rglob("*") if "overlay" in path.name]
+    events.close()
+
+
+def test_a_failing_search_overlay_leaves_the_pages_served_and_says_why(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind failing (or a bug) while making an overlay must not end the watcher:
+    the rebuilt page is served, search shows the index, and the next edit rebuilds."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("Pagefind stopped")
+
+    monkeypatch.setattr(overlay.SearchOverlays, "overlay", broken)
+    running = start({"briefs/a.md": GOOD})
+    events = EventStream(running)
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("reload", "2")
+    wait_until(
+        lambda: any("only once the index is rebuilt" in m for m in running.messages),
+        running.messages,
+    )
+    assert "data-search-overlay" not in fetch(running.url("/search/"))[1]
+    running.write("briefs/a.md", GOOD)
+    assert events.next_event() == ("reload", "3")
+    assert "Neue Überschrift" not in fetch(running.url("/briefs/a/"))[1]
     events.close()

@@ -217,13 +217,9 @@ class Builder:
             overlay = self._overlays.overlay(
                 index.index, self._options.base_url or config.base_url, config.language
             )
-        except SearchIndexError as exc:
-            self._console.tell(
-                msg(
-                    "search finds the last indexed text until the index is rebuilt: {reason}",
-                    reason=exception_text(exc),
-                )
-            )
+        except Exception as exc:
+            # Pagefind failing, or a bug: the pages are served; search shows the index.
+            self._no_overlay(exc)
             return
         if overlay is None and self._live.served().overlay is None:
             return
@@ -237,6 +233,19 @@ class Builder:
                     seconds=seconds,
                 )
             )
+
+    def _no_overlay(self, problem: Exception) -> None:
+        """Search cannot find edits before the index is rebuilt: say why, and drop the
+        last overlay (it would show an older state than the pages)."""
+        self._overlays.forget()
+        self._console.tell(
+            msg(
+                "search finds edits only once the index is rebuilt: {reason}",
+                reason=exception_text(problem),
+            )
+        )
+        if self._live.served().overlay is not None:
+            self._show_search(None)
 
     def _built(self, options: BuildOptions, inputs: InputScan | None = None) -> BuildResult | None:
         """A build with ``options``, or None when it failed (and the failure was shown).
@@ -252,7 +261,10 @@ class Builder:
             indexed, self._resident.indexed = self._resident.indexed, None
         if indexed is not None and result is not None and result.written:
             # The bundle served now was made from these records: the overlays' base.
-            self._overlays.indexed(*indexed, result.out, result.check.config.language)
+            try:
+                self._overlays.indexed(*indexed, result.out, result.check.config.language)
+            except Exception as exc:  # a long-running server survives: no overlays, then
+                self._no_overlay(exc)
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
         return result
 
