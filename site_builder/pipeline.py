@@ -512,7 +512,7 @@ def _site_files(
         bundle = kept if kept is not None else build_search_bundle(records, checked.config.language)
         if resident is not None:
             # ``serve``'s search overlay indexes what changed against these (``Resident.indexed``).
-            resident.indexed = (key, records)
+            resident.indexed = records
         del records
         progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock or _EPOCH)

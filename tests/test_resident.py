@@ -543,9 +543,9 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
     later = BuildOptions(out=served, search_later=True)
     assert build_site(site, later, resident=kept).written
     assert kept.indexed is not None  # the first build indexed: its records are the base
-    key, records = kept.indexed
+    records = kept.indexed
     overlays = SearchOverlays()
-    overlays.indexed(key, records, served, "de")
+    overlays.indexed(records, served, "de")
     base = {record.url: record for record in records}
     page_ids = bundle_page_ids(read_fragments(served / "pagefind"))
     rng = random.Random(9)

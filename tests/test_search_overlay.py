@@ -81,7 +81,7 @@ def test_an_overlay_record_is_placed_among_the_base_by_date_and_by_record_order(
         record("/old/", date="2025-01"),
     ]
     by_url = {r.url: r for r in base_records}
-    base = IndexedRecords("k", by_url, {}, ("/old/", "/x/", "/y/", "/new/"), ())
+    base = IndexedRecords(by_url, {}, ("/old/", "/x/", "/y/", "/new/"), ())
     # Now: a brief between /x/ and /y/ in record order on their date, two on /old/'s date
     # after it, and one newer than all.
     now = [
@@ -114,7 +114,6 @@ def test_the_overlay_bundle_names_what_the_search_page_leaves_out(
     page_ids = bundle_page_ids(bundle.items())
     assert len(page_ids) == len(golden_records)
     base = IndexedRecords(
-        "k",
         {r.url: r for r in golden_records},
         page_ids,
         tuple(r.url for r in golden_records if DATE in r.sort),

@@ -40,7 +40,6 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .search_bundle import decode_pagefind, index_records
 from .search_records import DATE, SearchRecord
@@ -60,10 +59,9 @@ _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", 
 
 @dataclass(frozen=True, slots=True)
 class IndexedRecords:
-    """What the served (base) search bundle was made from: its key, its records by
-    address, the Pagefind page id of each address in it and its order by date."""
+    """What the served (base) search bundle was made from: its records by address, the
+    Pagefind page id of each address in it and its order by date."""
 
-    key: str
     records: Mapping[str, SearchRecord]
     page_ids: Mapping[str, str]
     date_order: tuple[str, ...]  # the addresses with a date, in the bundle's date order
@@ -260,8 +258,3 @@ def date_places(base: IndexedRecords, change: OverlayChange) -> dict[str, float]
         for n, (_, url) in enumerate(placed, start=1):
             places[url] = slot - 1 + n / (len(placed) + 1)
     return places
-
-
-def overlay_json(files: Mapping[str, bytes]) -> Any:
-    """The parsed ``overlay.json`` of an overlay bundle."""
-    return json.loads(files[OVERLAY_FILE])

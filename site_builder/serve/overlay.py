@@ -54,9 +54,9 @@ class SearchOverlays:
         self._dictionary: list[SearchRecord] = []
         self._generation = 0
 
-    def indexed(self, key: str, records: list[SearchRecord], out: Path, language: str) -> None:
-        """A build indexed ``records`` (its bundle's key: ``key``) into ``out``'s bundle,
-        which is now served: they are the base of the next overlays."""
+    def indexed(self, records: list[SearchRecord], out: Path, language: str) -> None:
+        """A build indexed ``records`` into ``out``'s bundle, which is now served: they
+        are the base of the next overlays."""
         bundle = out / SEARCH_BUNDLE
         page_ids = bundle_page_ids(read_fragments(bundle))
         by_url = {record.url: record for record in records}
@@ -66,7 +66,7 @@ class SearchOverlays:
         # one posting each (the bundle's own chunks, with every posting, took 6 s to
         # read at 20,000 pages).
         words = bundle_words(index_records(self._dictionary, language).items())
-        self._base = IndexedRecords(key, by_url, page_ids, order, tuple(sorted(words)))
+        self._base = IndexedRecords(by_url, page_ids, order, tuple(sorted(words)))
 
     def forget(self) -> None:
         """The served bundle is not the base any more (a build indexed and failed after)."""

@@ -102,9 +102,9 @@ class Resident:
     # The record of the last build, not stored yet (``store_record``): the cache, the
     # output folder and the record.
     record_due: tuple[BuildCache, Path, BuildRecord] | None = None
-    # The search records the last indexing build gave Pagefind, with the bundle's key:
-    # ``serve``'s search overlay (``search_overlay``) indexes what changed since them.
-    indexed: tuple[str, list[SearchRecord]] | None = None
+    # The search records the last indexing build gave Pagefind: ``serve``'s search
+    # overlay (``search_overlay``) indexes what changed since them.
+    indexed: list[SearchRecord] | None = None
 
     def store_record(self) -> None:
         """Store the last build's record in the cache, if not yet; the caller holds the
