@@ -55,10 +55,17 @@ def site_copy(tmp_path: Path) -> Path:
     return site
 
 
+# The site at the host's root, and under a path (record addresses then carry it).
+@pytest.fixture(params=["", "/news"], ids=["root", "sub-path"])
+def prefix(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def serving(site_copy: Path) -> Iterator[tuple[DevServer, list[str]]]:
+def serving(site_copy: Path, prefix: str) -> Iterator[tuple[DevServer, list[str]]]:
     said: list[str] = []
-    options = ServeOptions(BuildOptions(), port=0, watch=NEVER_QUIET)
+    build = BuildOptions(base_url=f"https://example.org{prefix}/")
+    options = ServeOptions(build, port=0, watch=NEVER_QUIET)
     server = start_server(site_copy, options, Console(say=said.append))
     try:
         yield server, said
@@ -66,10 +73,10 @@ def serving(site_copy: Path) -> Iterator[tuple[DevServer, list[str]]]:
         server.close()
 
 
-def _listing(page: Page, origin: str, term: str, order: str = "") -> tuple[str, list[str]]:
+def _listing(page: Page, site: str, term: str, order: str = "") -> tuple[str, list[str]]:
     """The status line and the result links of a search, as a reader sees them."""
     suffix = f"&ordnung={order}" if order else ""
-    page.goto(f"{origin}/search/?q={quote(term)}{suffix}")
+    page.goto(f"{site}/search/?q={quote(term)}{suffix}")
     status = page.locator("#suche-status")
     expect(status).to_contain_text("Treffer", timeout=10_000)
     links = page.locator(".search-result h2 a").evaluate_all(
@@ -86,11 +93,16 @@ def _wait_for(said: list[str], text: str) -> None:
 
 
 def test_an_edit_is_searchable_at_once_and_search_finds_what_a_cold_build_finds(
-    new_page: NewPage, serving: tuple[DevServer, list[str]], site_copy: Path, tmp_path: Path
+    new_page: NewPage,
+    serving: tuple[DevServer, list[str]],
+    site_copy: Path,
+    tmp_path: Path,
+    prefix: str,
 ) -> None:
     server, said = serving
+    served_at = server.origin + prefix
     page = new_page()
-    before = _listing(page, server.origin, "Quasselstrippe")
+    before = _listing(page, served_at, "Quasselstrippe")
     assert before[0].startswith("Keine Treffer")
     edited = site_copy / EDITED
     text = edited.read_text("utf-8")
@@ -111,14 +123,18 @@ def test_an_edit_is_searchable_at_once_and_search_finds_what_a_cold_build_finds(
     )
 
     cold = tmp_path / "cold"
-    assert main(["build", "--site", str(site_copy), "--out", str(cold), "--no-cache"]) == 0
+    out = cold / prefix.strip("/")
+    base_url = f"https://example.org{prefix}/"
+    command = ["build", "--site", str(site_copy), "--out", str(out), "--base-url", base_url]
+    assert main([*command, "--no-cache"]) == 0
     with contextlib.contextmanager(_serve)(cold) as reference:
+        built_at = reference.url + prefix
         for term in QUERIES:
-            served = _listing(page, server.origin, term)
-            built = _listing(page, reference.url, term)
+            served = _listing(page, served_at, term)
+            built = _listing(page, built_at, term)
             assert served[0] == built[0], term  # the same counts
             assert sorted(served[1]) == sorted(built[1]), term  # the same hits
             for order in ("neu", "alt"):  # sorted by date: the same order
-                assert _listing(page, server.origin, term, order) == _listing(
-                    page, reference.url, term, order
+                assert _listing(page, served_at, term, order) == _listing(
+                    page, built_at, term, order
                 ), (term, order)
