@@ -98,10 +98,15 @@ async function withOverlay(bundle) {
   const holder = document.querySelector("script[data-search-overlay]");
   if (!holder) return bundle;
   const folder = holder.dataset.searchOverlay;
-  const response = await fetch(`${folder}overlay.json`);
-  if (!response.ok) return bundle; // replaced meanwhile: serve's "search" event reloads
-  const overlay = await response.json();
-  await bundle.mergeIndex(folder, PAGEFIND_OPTIONS);
+  let overlay;
+  try {
+    const response = await fetch(`${folder}overlay.json`);
+    if (!response.ok) return bundle;
+    overlay = await response.json();
+    await bundle.mergeIndex(folder, PAGEFIND_OPTIONS);
+  } catch (error) {
+    return bundle; // replaced meanwhile: serve's "search" event reloads the page
+  }
   const hidden = new Set(overlay.hidden);
   const stale = new Map(overlay.stale.map((record) => [record.id, record.filters]));
   const places = new Map(Object.entries(overlay.places));
