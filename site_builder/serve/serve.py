@@ -215,7 +215,7 @@ class Builder:
         config = result.check.config
         try:
             overlay = self._overlays.overlay(
-                index.index, self._options.base_url or config.base_url, config.language
+                index, self._options.base_url or config.base_url, config.language
             )
         except Exception as exc:
             # Pagefind failing, or a bug: the pages are served; search shows the index.
