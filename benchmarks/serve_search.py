@@ -1,0 +1,133 @@
+"""``serve`` with search, as an editor sees it in Chromium:
+``python -m benchmarks.serve_search SITE [--edits N] [--json FILE]``.
+
+Starts ``site-builder serve`` on ``SITE`` (a new process, search on), opens its search
+page in Chromium (Debian's ``/usr/bin/chromium``, 360 × 740) on a word the site does not
+have, then N times changes the title of one brief (the middle one in path order) to
+contain such a word and times from writing the file to the open search page listing the
+brief under its new title: the watcher, the rebuild, the search overlay
+(``search.search_overlay``), the page's reload and its search. What ``serve`` says goes
+to stderr as it comes; the seconds go to stdout as JSON, or to ``--json FILE``. The brief
+is put back and ``serve`` stopped afterwards, whatever happens.
+
+The first edit is not timed: it waits for whatever ``serve`` does at start (loading the
+site, checking or rebuilding the search index), as an editor's first edit may.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+# The words the edits put in a title, one per edit: not in any generated site.
+WORDS = ("Zwiebelturm", "Kupferdach", "Glockenspiel", "Wetterhahn", "Dachreiter")
+CHROMIUM = "/usr/bin/chromium"
+READY = re.compile(r"serving http|bereitgestellt unter")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.serve_search")
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--edits", type=int, default=3, choices=range(1, len(WORDS)))
+    parser.add_argument("--json", type=Path, help="write the results here, not to stdout")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for each wait")
+    args = parser.parse_args(argv)
+    brief = _middle_brief(args.site)
+    original = brief.read_bytes()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(args.site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = _lines_of(serve)
+    try:
+        address = _wait_for(lines, READY, args.timeout)
+        origin = re.search(r"http://127\.0\.0\.1:\d+", address)
+        assert origin is not None, address
+        seconds = _edits(origin.group(0), brief, original, args.edits, args.timeout)
+    finally:
+        brief.write_bytes(original)
+        serve.terminate()
+        serve.wait()
+    text = json.dumps({"seconds": seconds})
+    if args.json is not None:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def _middle_brief(site: Path) -> Path:
+    briefs = sorted((site / "briefs").rglob("*.md"))
+    if not briefs:
+        raise SystemExit(f"no brief in {site / 'briefs'}")
+    return briefs[len(briefs) // 2]
+
+
+def _edits(origin: str, brief: Path, original: bytes, edits: int, timeout: float) -> list[float]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (a dev dependency)
+
+    seconds: list[float] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        for word in WORDS[: edits + 1]:  # the first to settle, untimed
+            page.goto(f"{origin}/search/?q={word}")
+            page.wait_for_selector("#suche-status:has-text('Treffer')", timeout=timeout * 1000)
+            title = f"{word} über der Stadt"
+            heading = f"title: {title}"
+            text = re.sub(r"^title: .*$", heading, original.decode("utf-8"), count=1, flags=re.M)
+            saved = time.monotonic()
+            brief.write_text(text, encoding="utf-8")
+            page.wait_for_function(
+                "(t) => [...document.querySelectorAll('.search-result h2 a')]"
+                ".some((a) => a.textContent.includes(t))",
+                arg=title,
+                timeout=timeout * 1000,
+                polling=20,
+            )
+            took = time.monotonic() - saved
+            print(f"edit ({word}): {took:.2f} s", file=sys.stderr)
+            if word != WORDS[0]:
+                seconds.append(took)
+        browser.close()
+    return seconds
+
+
+def _lines_of(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """What ``serve`` says, line by line, echoed to stderr, read in a thread."""
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = process.stdout
+    assert stdout is not None
+
+    def pump() -> None:
+        for line in stdout:
+            print(f"serve: {line.rstrip()}", file=sys.stderr)
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: queue.Queue[str], pattern: re.Pattern[str], timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1.0)
+        except queue.Empty:
+            continue
+        if pattern.search(line):
+            return line
+    raise SystemExit(f"serve did not say {pattern.pattern!r} within {timeout:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The ``serve_search`` benchmark: ``serve`` in a process of its own, edits timed until the
+open search page in Chromium lists the edited brief, the brief put back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks import serve_search
+from tests.browser.support import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+def test_each_edit_is_timed_until_search_finds_it_and_the_brief_is_put_back(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("site.yaml", "citations.lock"):
+        shutil.copy(ROOT / name, site / name)
+    for folder in ("content", "briefs", "pages"):
+        shutil.copytree(ROOT / folder, site / folder)
+    before = {path: path.read_bytes() for path in sorted(site.rglob("*.md"))}
+    results = tmp_path / "results.json"
+    argv = [str(site), "--edits=2", f"--json={results}", "--timeout=120"]
+    assert serve_search.main(argv) == 0
+    seconds = json.loads(results.read_text("utf-8"))["seconds"]
+    assert len(seconds) == 2 and all(0 < value < 120 for value in seconds)
+    assert {path: path.read_bytes() for path in sorted(site.rglob("*.md"))} == before
