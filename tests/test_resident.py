@@ -76,6 +76,22 @@ def brief_tag_spelling(site: Path, rng: random.Random) -> str:
     return f"tag {spelling} on {path.name}"
 
 
+def respell_most_used_tag(site: Path) -> list[Path]:
+    """The tag most briefs carry, spelled in capitals on all of them but the first: the
+    new spelling names the tag, also on the brief that was not edited. The briefs that
+    carry it, the unedited one first."""
+    carrying: dict[str, list[Path]] = {}
+    for path in _briefs(site):
+        found = re.search(r"\ntags: \[([^\]]*)\]", path.read_text("utf-8"))
+        for name in re.findall(r'"([^"]+)"', found.group(1) if found else ""):
+            carrying.setdefault(name, []).append(path)
+    name, paths = max(carrying.items(), key=lambda item: len(item[1]))
+    for path in paths[1:]:
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(f'"{name}"', f'"{name.upper()}"', 1), "utf-8")
+    return paths
+
+
 def brief_citation_moved(site: Path, rng: random.Random) -> str:
     """A citation of a brief moved to the first paragraph of another source: the pages of
     both sources change, and the brief's source list."""
@@ -421,16 +437,8 @@ def test_a_tag_renamed_by_its_spellings_is_renamed_on_every_card(
     served, cold = tmp_path / "served", tmp_path / "cold"
     kept = Resident()
     assert _resident_build(site, served, kept)[0]
-    carrying: dict[str, list[Path]] = {}
-    for path in _briefs(site):
-        found = re.search(r"\ntags: \[([^\]]*)\]", path.read_text("utf-8"))
-        for name in re.findall(r'"([^"]+)"', found.group(1) if found else ""):
-            carrying.setdefault(name, []).append(path)
-    name, paths = max(carrying.items(), key=lambda item: len(item[1]))
+    paths = respell_most_used_tag(site)
     assert len(paths) >= 3
-    for path in paths[1:]:
-        text = path.read_text("utf-8")
-        path.write_text(text.replace(f'"{name}"', f'"{name.upper()}"', 1), "utf-8")
     assert _resident_build(site, served, kept)[0]
     assert _cold_build(site, cold, capsys)[0]
     assert tree(served) == tree(cold)
@@ -555,15 +563,7 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
     overlays.records(kept.index, first.check.config.base_url)
     # A tag respelled on all its briefs but one takes the new spelling as its name: the
     # records of briefs that were not edited change too.
-    carrying: dict[str, list[Path]] = {}
-    for path in _briefs(site):
-        found = re.search(r"\ntags: \[([^\]]*)\]", path.read_text("utf-8"))
-        for name in re.findall(r'"([^"]+)"', found.group(1) if found else ""):
-            carrying.setdefault(name, []).append(path)
-    name, paths = max(carrying.items(), key=lambda item: len(item[1]))
-    for path in paths[1:]:
-        text = path.read_text("utf-8")
-        path.write_text(text.replace(f'"{name}"', f'"{name.upper()}"', 1), "utf-8")
+    respell_most_used_tag(site)
     result = build_site(site, later, resident=kept)
     assert result.written and kept.index is not None and kept.index.change is not None
     cold = search_records(build_index(kept.last_corpus), Urls(result.check.config.base_url))

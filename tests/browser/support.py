@@ -61,6 +61,16 @@ class Served:
         return self.url + path
 
 
+def copy_embedded_site(site: Path) -> Path:
+    """The embedded site's inputs copied into the new folder ``site`` (for tests that edit)."""
+    site.mkdir()
+    for name in ("site.yaml", "citations.lock"):
+        shutil.copy(ROOT / name, site / name)
+    for folder in ("content", "briefs", "pages"):
+        shutil.copytree(ROOT / folder, site / folder)
+    return site
+
+
 def unavailable(reason: str) -> None:
     """Skip with ``reason`` on a developer machine; fail in CI, where the tools must exist."""
     if os.environ.get("CI"):

@@ -4,14 +4,13 @@ open search page in Chromium lists the edited brief, the brief put back."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.support import ROOT
+from tests.browser.support import ROOT, copy_embedded_site
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +18,7 @@ pytestmark = pytest.mark.browser
 def test_each_edit_is_timed_until_search_finds_it_and_the_brief_is_put_back(
     tmp_path: Path,
 ) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("site.yaml", "citations.lock"):
-        shutil.copy(ROOT / name, site / name)
-    for folder in ("content", "briefs", "pages"):
-        shutil.copytree(ROOT / folder, site / folder)
+    site = copy_embedded_site(tmp_path / "site")
     before = {path: path.read_bytes() for path in sorted(site.rglob("*.md"))}
     results = tmp_path / "results.json"
     argv = [str(site), "--edits=2", f"--json={results}", "--timeout=120"]

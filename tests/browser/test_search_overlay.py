@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from site_builder.pipeline import BuildOptions
 from site_builder.serve.serve import Console, DevServer, ServeOptions, start_server
 from site_builder.serve.watch import WatchOptions
 from tests.browser.conftest import _serve
-from tests.browser.support import ROOT
+from tests.browser.support import copy_embedded_site
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +45,7 @@ EDITED = "briefs/kreml-gebiete-nicht-verhandelbar.md"
 
 @pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("site.yaml", "citations.lock"):
-        shutil.copy(ROOT / name, site / name)
-    for folder in ("content", "briefs", "pages"):
-        shutil.copytree(ROOT / folder, site / folder)
-    return site
+    return copy_embedded_site(tmp_path / "site")
 
 
 # The site at the host's root, and under a path (record addresses then carry it).
