@@ -30,7 +30,8 @@ from site_builder.render.pages import Page
 from site_builder.render.site_index import build_index
 from site_builder.render.urls import Urls
 from site_builder.report_lines import text_report
-from site_builder.search.search_overlay import bundle_page_ids, overlay_change, read_fragments
+from site_builder.search.search_bundle import bundle_page_ids
+from site_builder.search.search_overlay import overlay_change
 from site_builder.search.search_records import search_records
 from site_builder.serve import overlay as overlay_module
 from site_builder.serve import resident
@@ -557,9 +558,10 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
     records = kept.indexed
     remade = _counted(monkeypatch, overlay_module, "_remade", lambda found: found is not None)
     overlays = SearchOverlays()
-    overlays.indexed(records, served, "de")
+    overlays.indexed(records, "de")
     base = {record.url: record for record in records}
-    page_ids = bundle_page_ids(read_fragments(served / "pagefind"))
+    fragments = sorted((served / "pagefind" / "fragment").iterdir())
+    page_ids = bundle_page_ids((f"fragment/{f.name}", f.read_bytes()) for f in fragments)
     overlays.records(kept.index, first.check.config.base_url)
     # A tag respelled on all its briefs but one takes the new spelling as its name: the
     # records of briefs that were not edited change too.
@@ -591,6 +593,10 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
             continue
         changed += 1
         described = json.loads(overlay.files["overlay.json"])
-        assert [s["id"] for s in described["stale"]] == [page_ids[url] for url in change.stale]
+        assert described["stale"] == [page_ids[url] for url in change.stale]
+        # Each overlay record's group is its page's name in the served bundle when
+        # that page is there at the same date.
+        for kind, group, _place, _n in described["records"].values():
+            assert kind in "bqp" and (group.startswith("+") or group in page_ids.values())
     assert changed  # the edits changed what search finds
     assert remade  # and some records were made again for the edit alone

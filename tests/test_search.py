@@ -17,9 +17,11 @@ from site_builder.cli import main
 from site_builder.pipeline import CheckOptions, check_site
 from site_builder.render.site_index import SiteIndex, build_index
 from site_builder.render.urls import Urls
+from site_builder.search.page_names import base36, page_names, rank_of
 from site_builder.search.search_bundle import (
     SearchIndexError,
     build_search_bundle,
+    bundle_page_ids,
     canonical_bundle,
 )
 from site_builder.search.search_records import SearchRecord, search_records
@@ -71,8 +73,6 @@ def test_every_source_paragraph_is_a_record_landing_on_it(
             record = found[f"/news/sources/{source.id}/#p{paragraph.index}"]
             assert record.content == paragraph.text
             assert record.filters["source"] == (source.title,)
-            assert record.filters["paragraph_of"] == (source.id,)
-            assert "source_page" not in record.filters
             assert record.meta == {}  # nothing searchable but the paragraph's own words
 
 
@@ -116,24 +116,48 @@ def test_filters_name_type_merged_tags_outlets_and_date(records: list[SearchReco
     assert "outlet" not in found["/news/sources/zweite/"].filters  # it names none
 
 
-def test_a_source_and_its_paragraphs_carry_its_id_for_grouping(
-    records: list[SearchRecord],
-) -> None:
-    # The search page groups paragraph hits under their source by these two filters and
-    # counts sources and paragraphs from them: each source record has exactly one.
-    found = by_url(records)
-    assert found["/news/sources/quelle/"].filters["source_page"] == ("quelle",)
-    assert "paragraph_of" not in found["/news/sources/quelle/"].filters
-    assert found["/news/sources/quelle/#p2"].filters["paragraph_of"] == ("quelle",)
-    for record in records:
-        grouping = {"source_page", "paragraph_of"} & set(record.filters)
-        assert len(grouping) == (record.filters["type"] == ("Quelle",)), record.url
+def test_page_names_say_kind_source_and_place_by_date(records: list[SearchRecord]) -> None:
+    # The search page groups, counts and sorts by these names (static/search.js).
+    names = page_names(records)
+    assert set(names) == {r.url for r in records}
+    assert len(set(names.values())) == len(records)
+    ranked = sorted(
+        {name.partition(".")[0] for name in names.values()},
+        key=lambda group: int(group[1:], 36),
+    )
+    pages = [next(url for url, name in names.items() if name == group) for group in ranked]
+    dates = [by_url(records)[page].sort["date"] for page in pages]
+    assert dates == sorted(dates)  # oldest first, undated ("0000") before every date
+    quelle = names["/news/sources/quelle/"]
+    assert quelle.startswith("q") and "." not in quelle
+    assert names["/news/sources/quelle/#p2"] == f"{quelle}.2"
+    assert names["/news/briefs/tuerkei/"].startswith("b")
+
+
+def test_page_names_stay_when_a_newer_brief_is_added(records: list[SearchRecord]) -> None:
+    newest = SearchRecord(
+        "/news/briefs/neu/", "Text", {}, {"type": ("Meldung",)}, {"date": "2099-01-01"}
+    )
+    before, after = page_names(records), page_names([newest, *records])
+    assert {url: after[url] for url in before} == before
+    assert rank_of(after[newest.url]) == max(rank_of(name) for name in before.values()) + 1
+
+
+def test_equal_dates_rank_in_record_order() -> None:
+    def brief(url: str, date: str) -> SearchRecord:
+        return SearchRecord(url, "x", {}, {"type": ("Meldung",)}, {"date": date})
+
+    names = page_names(
+        [brief("/c/", "2025-02-01"), brief("/a/", "2025-01-01"), brief("/b/", "2025-02-01")]
+    )
+    assert names == {"/a/": "b0", "/c/": "b1", "/b/": "b2"}
+    assert [base36(n) for n in (0, 35, 36, 1295, 1296)] == ["0", "z", "10", "zz", "100"]
 
 
 def test_sort_dates_order_partial_dates_and_undated_sources(records: list[SearchRecord]) -> None:
     found = by_url(records)
     assert found["/news/briefs/kreml-schliesst-aus/"].sort == {"date": "2025-02-27"}
-    # February 2025 sorts before any day of February (Pagefind compares the text).
+    # February 2025 sorts before any day of February (page_names compares the text).
     assert found["/news/sources/zweite/"].sort == {"date": "2025-02-00"}
 
 
@@ -176,13 +200,15 @@ def test_the_bundle_is_byte_identical_on_every_build(
 def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:
     filters = {p: _decode(d) for p, d in bundle.items() if p.startswith("pagefind/filter/")}
     names = sorted(f[0] for f in filters.values())  # type: ignore[index]
-    assert names == ["outlet", "paragraph_of", "published", "source", "source_page", "tag", "type"]
+    assert names == ["outlet", "published", "source", "tag", "type"]
     for data in filters.values():
         values = [value for value, _pages in data[1]]  # type: ignore[index]
         assert values == sorted(values)
 
 
-def test_canonical_bundle_undoes_pagefinds_hash_map_order(bundle: dict[str, bytes]) -> None:
+def test_canonical_bundle_undoes_pagefinds_hash_map_order(
+    bundle: dict[str, bytes], records: list[SearchRecord]
+) -> None:
     # What a second Pagefind run may write: the same filter with its values shuffled,
     # under another name, and metadata pointing at that name.
     files = {p.removeprefix("pagefind/"): d for p, d in bundle.items()}
@@ -197,7 +223,21 @@ def test_canonical_bundle_undoes_pagefinds_hash_map_order(bundle: dict[str, byte
     files["pagefind.de_shuffled.pf_meta"] = _encode(meta)
     entry["languages"]["de"]["hash"] = "de_shuffled"
     files["pagefind-entry.json"] = json.dumps(entry).encode()
-    assert canonical_bundle(files) == {p.removeprefix("pagefind/"): d for p, d in bundle.items()}
+    names = page_names(records)
+    assert canonical_bundle(files, names) == {
+        p.removeprefix("pagefind/"): d for p, d in bundle.items()
+    }
+
+
+def test_the_bundles_pages_are_named_for_the_search_page_and_unsorted(
+    bundle: dict[str, bytes], records: list[SearchRecord]
+) -> None:
+    files = {p.removeprefix("pagefind/"): d for p, d in bundle.items()}
+    assert bundle_page_ids(files.items()) == page_names(records)
+    entry = json.loads(files["pagefind-entry.json"])
+    meta = _decode(files[f"pagefind.{entry['languages']['de']['hash']}.pf_meta"])
+    assert sorted(page for page, _ in meta[1]) == sorted(page_names(records).values())  # type: ignore[index]
+    assert meta[4] == []  # type: ignore[index]  # no sort: the names order by date
 
 
 def _encode(value: object) -> bytes:
@@ -214,7 +254,7 @@ def test_an_unknown_metadata_layout_stops_instead_of_breaking_search(
     meta[3] = []  # type: ignore[index]
     files[meta_name] = _encode(meta)
     with pytest.raises(SearchIndexError, match="unknown layout"):
-        canonical_bundle(files)
+        canonical_bundle(files, {})
 
 
 # --- build ---------------------------------------------------------------------------------

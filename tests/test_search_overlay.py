@@ -1,5 +1,6 @@
 """``serve``'s search overlay (``search.search_overlay``): what changed since the served
-index, the words it holds for the base, the words the base lacks, the places by date, and
+index, the words it holds for the base, the words the base lacks, what each overlay
+record is and where it stands by date, and
 the overlay bundle Pagefind makes (the search page's side is tested in Chromium:
 tests/browser/test_search_overlay.py)."""
 
@@ -15,18 +16,19 @@ import pytest
 from site_builder.pipeline import CheckOptions, check_site
 from site_builder.render.site_index import build_index
 from site_builder.render.urls import Urls
-from site_builder.search.search_bundle import build_search_bundle
+from site_builder.search.page_names import page_names
+from site_builder.search.search_bundle import build_search_bundle, bundle_page_ids
 from site_builder.search.search_overlay import (
     DICTIONARY_URL,
     OVERLAY_FILE,
     IndexedRecords,
     build_overlay,
-    bundle_page_ids,
     bundle_words,
-    date_places,
     dictionary_records,
     fresh_words,
+    group_ranks,
     overlay_change,
+    overlay_places,
 )
 from site_builder.search.search_records import DATE, SearchRecord, search_records
 
@@ -72,31 +74,66 @@ def test_fresh_words_carry_the_shortest_start_the_base_lacks() -> None:
     assert fresh == [("ankara", "anka"), ("neuwort", "n"), ("ukrainekonflikt", "ukraine")]
 
 
+def based_on(records: list[SearchRecord]) -> IndexedRecords:
+    by_url = {r.url: r for r in records}
+    return IndexedRecords(by_url, page_names(records), group_ranks(records), ())
+
+
 def test_an_overlay_record_is_placed_among_the_base_by_date_and_by_record_order() -> None:
-    # The base's date order: /old/ (01), /x/ and /y/ (02, in that record order), /new/ (03).
+    # The base's ranks: /old/ 0 (01), /x/ 1 and /y/ 2 (02, in that record order), /new/ 3.
     base_records = [
         record("/new/", date="2025-03"),
         record("/x/", date="2025-02"),
         record("/y/", date="2025-02"),
         record("/old/", date="2025-01"),
     ]
-    by_url = {r.url: r for r in base_records}
-    base = IndexedRecords(by_url, {}, ("/old/", "/x/", "/y/", "/new/"), ())
+    base = based_on(base_records)
+    assert base.page_ids == {"/old/": "b0", "/x/": "b1", "/y/": "b2", "/new/": "b3"}
     # Now: a brief between /x/ and /y/ in record order on their date, two on /old/'s date
-    # after it, and one newer than all.
+    # after it, one newer than all, and /x/ edited (same date: it keeps its place).
     now = [
         record("/newest/", date="2025-04"),
-        *base_records[:2],
+        base_records[0],
+        record("/x/", "Neuer Text", date="2025-02"),
         record("/tie/", date="2025-02"),
         base_records[2],
         base_records[3],
         record("/o1/", date="2025-01"),
         record("/o2/", date="2025-01"),
     ]
-    places = date_places(base, overlay_change(by_url, now))
-    assert 1 < places["/tie/"] < 2  # after /x/ (position 1), before /y/ (2)
-    assert 0 < places["/o1/"] < places["/o2/"] < 1  # after /old/ (0), before /x/ (1)
-    assert places["/newest/"] > 3  # after /new/ (3)
+    places = overlay_places(base, overlay_change(base.records, now))
+    assert places["/x/"] == ("b", "b1", 1.0, 0)  # the base's brief, where it was
+    assert places["/tie/"][:2] == ("b", "+/tie/")  # a group of its own
+    assert 1 < places["/tie/"][2] < 2  # after /x/ (rank 1), before /y/ (2)
+    assert 0 < places["/o1/"][2] < places["/o2/"][2] < 1  # after /old/ (0), before /x/ (1)
+    assert places["/newest/"][2] > 3  # after /new/ (3)
+
+
+def test_a_moved_or_new_source_paragraph_is_grouped_and_numbered() -> None:
+    def source(page: str, date: str, *texts: str) -> list[SearchRecord]:
+        own = SearchRecord(page, "Titel", {}, {"type": ("Quelle",)}, {DATE: date})
+        return [
+            own,
+            *(
+                dataclasses.replace(own, url=f"{page}#p{n}", content=t)
+                for n, t in enumerate(texts, 1)
+            ),
+        ]
+
+    base_records = [*source("/s/", "2025-02", "eins", "zwei"), record("/b/", date="2025-01")]
+    base = based_on(base_records)
+    assert base.page_ids == {"/b/": "b0", "/s/": "q1", "/s/#p1": "q1.1", "/s/#p2": "q1.2"}
+    # A paragraph of /s/ edited; a new source of /s/'s date, after it among the records.
+    now = [*source("/s/", "2025-02", "eins", "zwei!"), record("/b/", date="2025-01")]
+    now += source("/t/", "2025-02", "drei")
+    places = overlay_places(base, overlay_change(base.records, now))
+    assert places["/s/#p2"] == ("p", "q1", 1.0, 2)  # under the base's source, its 2nd paragraph
+    assert places["/t/"][:2] == ("q", "+/t/") and places["/t/"][2] > 1
+    assert places["/t/#p1"] == ("p", "+/t/", places["/t/"][2], 1)
+    # A source whose date changed leaves its rank: its records get a place of their own.
+    moved = [*source("/s/", "2024-12", "eins", "zwei"), record("/b/", date="2025-01")]
+    places = overlay_places(base, overlay_change(base.records, moved))
+    assert places["/s/"][1] == "+/s/" and places["/s/"][2] < 0  # before /b/ (rank 0)
 
 
 @pytest.fixture(scope="module")
@@ -112,12 +149,9 @@ def test_the_overlay_bundle_names_what_the_search_page_leaves_out(
         f.path.removeprefix("pagefind/"): f.data for f in build_search_bundle(golden_records, "de")
     }
     page_ids = bundle_page_ids(bundle.items())
-    assert len(page_ids) == len(golden_records)
-    base = IndexedRecords(
-        {r.url: r for r in golden_records},
-        page_ids,
-        tuple(r.url for r in golden_records if DATE in r.sort),
-        tuple(sorted(bundle_words(bundle.items()))),
+    assert page_ids == page_names(golden_records)  # the bundle's pages have the names
+    base = dataclasses.replace(
+        based_on(golden_records), words=tuple(sorted(bundle_words(bundle.items())))
     )
     edited = dataclasses.replace(golden_records[0], content="Quasselstrippe Zwiebelturm")
     gone = golden_records[1]
@@ -129,10 +163,10 @@ def test_the_overlay_bundle_names_what_the_search_page_leaves_out(
     ids = bundle_page_ids(files.items())
     assert set(overlay["hidden"]) == {i for url, i in ids.items() if url.startswith(DICTIONARY_URL)}
     assert overlay["hidden"]  # the base's words are there
-    assert [s["id"] for s in overlay["stale"]] == [page_ids[edited.url], page_ids[gone.url]]
-    assert overlay["stale"][1]["filters"] == {k: list(v) for k, v in gone.filters.items()}
-    assert overlay["records"] == {ids[edited.url]: {k: list(v) for k, v in edited.filters.items()}}
-    assert set(overlay["places"]) == {ids[edited.url]}
+    assert overlay["stale"] == [page_ids[edited.url], page_ids[gone.url]]
+    # The edited brief is described as its base page name says it: kind, group, rank, number.
+    name = page_ids[edited.url]
+    assert overlay["records"] == {ids[edited.url]: ["b", name, int(name[1:], 36), 0]}
     assert {word for word, _ in overlay["fresh"]} >= {"quasselstripp", "zwiebelturm"}
     # Only the index: Pagefind's scripts and WebAssembly come with the base bundle.
     assert not any(path.endswith((".js", ".pagefind")) for path in files)

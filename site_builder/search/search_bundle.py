@@ -10,6 +10,9 @@ here, each for a reason we measured:
 - Pagefind 1.5 writes the values of a filter in hash-map order, so two runs on the same
   records give different filter files (and so a different metadata file and entry). The
   bundle is made canonical afterwards: filter values sorted, files renamed by content.
+
+And one thing is ours: the pages are renamed by what the search page needs to know of a
+hit (``page_names``), which made the metadata every reader loads first a third as large.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import gzip
 import hashlib
 import json
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import cbor2
@@ -29,6 +34,7 @@ from pagefind.service import PagefindService
 
 from ..render.output_file import OutputFile
 from ..render.urls import SEARCH_BUNDLE
+from .page_names import page_names
 from .search_error import SearchIndexError
 from .search_records import SearchRecord
 
@@ -41,6 +47,10 @@ _SIGNATURE = b"pagefind_dcd"
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # The largest answer the service may send: the whole bundle, base64-encoded.
 _ANSWER_LIMIT = 2**31 - 1
+_URL_FIRST = _SIGNATURE + b'{"url":"'
+_FRAGMENT_HEAD = 4096
+_GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for a gzip stream
+_JSON = json.JSONDecoder()
 
 
 def build_search_bundle(records: Sequence[SearchRecord], language: str) -> list[OutputFile]:
@@ -49,7 +59,8 @@ def build_search_bundle(records: Sequence[SearchRecord], language: str) -> list[
     searches the index of the page's ``lang`` only, so a record in another language would
     be unreachable from the search page."""
     files = index_records(records, language)
-    files = canonical_bundle({k: v for k, v in files.items() if not k.startswith(_UNUSED)})
+    files = {path: data for path, data in files.items() if not path.startswith(_UNUSED)}
+    files = canonical_bundle(files, page_names(records))
     return [OutputFile(SEARCH_BUNDLE + name, data) for name, data in sorted(files.items())]
 
 
@@ -96,7 +107,7 @@ async def _add(index: PagefindIndex, record: SearchRecord, language: str) -> Non
         language=language,
         meta=dict(record.meta),
         filters={name: list(values) for name, values in record.filters.items()},
-        sort=dict(record.sort),
+        # No sort: the search page sorts by date by the page names (``page_names``).
     )
 
 
@@ -150,11 +161,13 @@ class _Service(PagefindService):
 # --- making the bundle canonical ---------------------------------------------------------
 
 
-def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """``files`` (paths relative to the bundle) with every filter's values sorted and the
+def canonical_bundle(files: dict[str, bytes], names: Mapping[str, str]) -> dict[str, bytes]:
+    """``files`` (paths relative to the bundle) with every filter's values sorted, the
     filter and metadata files named by their content, as Pagefind names them
-    (``filter/de_1a2b3c4.pf_filter``, ``pagefind.de_1a2b3c4d5e.pf_meta``)."""
+    (``filter/de_1a2b3c4.pf_filter``, ``pagefind.de_1a2b3c4d5e.pf_meta``), and each
+    page renamed by ``names`` (by address; ``page_names``)."""
     files = dict(files)
+    pages = _renamed_pages(files, names)
     entry = json.loads(files["pagefind-entry.json"])
     for language, details in sorted(entry["languages"].items()):
         renamed: dict[str, str] = {}
@@ -171,12 +184,52 @@ def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
         if sorted(old for _, old in meta[3]) != sorted(renamed):
             raise SearchIndexError(f"Pagefind {meta[0]} wrote metadata in an unknown layout")
         meta[3] = sorted([name, renamed.get(old, old)] for name, old in meta[3])
+        meta[1] = [[pages.get(page, page), *rest] for page, *rest in meta[1]]
         data = encode_pagefind(meta)
         details["hash"] = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
         files[f"pagefind.{details['hash']}.pf_meta"] = data
     entry_json = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     files["pagefind-entry.json"] = entry_json.encode("utf-8")
     return files
+
+
+def _renamed_pages(files: dict[str, bytes], names: Mapping[str, str]) -> dict[str, str]:
+    """Rename the fragment files of ``files`` (in place) by ``names``; the new name of
+    each page renamed, by its old one."""
+    pages: dict[str, str] = {}
+    for url, page in bundle_page_ids(list(files.items())).items():
+        name = names.get(url)
+        if name is not None and name != page:
+            pages[page] = name
+            files[f"fragment/{name}.pf_fragment"] = files.pop(f"fragment/{page}.pf_fragment")
+    return pages
+
+
+def bundle_page_ids(files: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+    """The page id of each address, from a bundle's fragment files (path below the
+    bundle, bytes): a fragment is named by its page's id and holds its address."""
+    ids: dict[str, str] = {}
+    for path, data in files:
+        if path.startswith("fragment/"):
+            url = _fragment_url(data)
+            if url is not None:
+                ids[url] = path.removeprefix("fragment/").removesuffix(".pf_fragment")
+    return ids
+
+
+def _fragment_url(data: bytes) -> str | None:
+    """The address a fragment (gzip: signature, then JSON starting with ``"url"``) holds,
+    read from its start: at 20,000 pages, unpacking every fragment whole took 2 s."""
+    head = zlib.decompressobj(_GZIP).decompress(data, _FRAGMENT_HEAD)
+    if head.startswith(_URL_FIRST):
+        with contextlib.suppress(json.JSONDecodeError):  # an address longer than the head
+            url, _ = _JSON.raw_decode(head.decode("utf-8", "ignore"), len(_URL_FIRST) - 1)
+            return url if isinstance(url, str) else None
+    raw = gzip.decompress(data)  # another layout: read it whole
+    if not raw.startswith(_SIGNATURE):
+        return None
+    url = json.loads(raw[len(_SIGNATURE) :]).get("url")
+    return url if isinstance(url, str) else None
 
 
 def decode_pagefind(data: bytes) -> Any:

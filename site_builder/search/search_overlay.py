@@ -19,10 +19,9 @@ re-indexed once the files are quiet, the overlay stands in for it:
 - **Words the base lacks** („Ankara“, new to the site): Pagefind answers such a word in
   the base with the longest base word it starts with („an“). The overlay lists its words
   the base lacks, and for a search with one the page shows the overlay's hits only.
-- **Sorted by date**, an overlay record stands where its date puts it among the base's
-  records: Pagefind scores a sorted hit by its position in its own bundle's order, so
-  the overlay says each record's place in the base's order (``date_places``) and the
-  search page scores the hit by that.
+- **Where an overlay record stands.** The search page tells a base hit's kind, source
+  and place by date from its page name (``page_names``); the overlay says the same of
+  each of its records, with a place by date between the base's (``overlay_places``).
 
 What it cannot do: score an overlay record as the one index would (relevance is counted
 within each bundle). The set of hits and their counts are right; where an edited record
@@ -33,25 +32,17 @@ minute later. ``build`` never makes an overlay: what it publishes is one index.
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gzip
 import json
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from .search_bundle import decode_pagefind, index_records
-from .search_records import DATE, SearchRecord
+from .page_names import BRIEF, PARAGRAPH, SOURCE, page_of, ranked_groups
+from .search_bundle import bundle_page_ids, decode_pagefind, index_records
+from .search_records import BRIEF_TYPE, DATE, TYPE, UNDATED, SearchRecord
 
 OVERLAY_FILE = "overlay.json"
 # Addresses of the dictionary records: never a page of the site, never shown.
 DICTIONARY_URL = "/__site-builder/search-dictionary/"
-_FRAGMENT_SIGNATURE = b"pagefind_dcd"
-_URL_FIRST = _FRAGMENT_SIGNATURE + b'{"url":"'
-_FRAGMENT_HEAD = 4096
-_GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for a gzip stream
-_JSON = json.JSONDecoder()
 # What the search page needs of an overlay bundle: its index, not Pagefind's scripts or
 # WebAssembly (a merged index is searched with the base bundle's).
 _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
@@ -60,12 +51,22 @@ _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", 
 @dataclass(frozen=True, slots=True)
 class IndexedRecords:
     """What the served (base) search bundle was made from: its records by address, the
-    Pagefind page id of each address in it and its order by date."""
+    page name of each address in it (``page_names``), and where each page (brief or
+    source) stands by date: its date and rank."""
 
     records: Mapping[str, SearchRecord]
     page_ids: Mapping[str, str]
-    date_order: tuple[str, ...]  # the addresses with a date, in the bundle's date order
+    ranks: Mapping[str, tuple[str, int, str]]  # by page: date, rank, page name
     words: tuple[str, ...]  # the words Pagefind indexed (stemmed), sorted
+
+
+def group_ranks(records: Sequence[SearchRecord]) -> dict[str, tuple[str, int, str]]:
+    """The date, rank and page name of each page (brief or source) of ``records``, as
+    ``page_names`` ranks and names them."""
+    return {
+        group.page: (group.date, rank, name)
+        for rank, (group, name) in enumerate(ranked_groups(records))
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,48 +120,6 @@ def dictionary_records(records: Iterable[SearchRecord]) -> list[SearchRecord]:
     ]
 
 
-def bundle_page_ids(fragments: Iterable[tuple[str, bytes]]) -> dict[str, str]:
-    """The Pagefind page id of each address, from a bundle's fragment files (path below
-    the bundle, bytes): a fragment is named by its page's id and holds its address."""
-    ids: dict[str, str] = {}
-    for path, data in fragments:
-        if path.startswith("fragment/"):
-            url = _fragment_url(data)
-            if url is not None:
-                ids[url] = path.removeprefix("fragment/").removesuffix(".pf_fragment")
-    return ids
-
-
-def _fragment_url(data: bytes) -> str | None:
-    """The address a fragment (gzip: signature, then JSON starting with ``"url"``) holds,
-    read from its start: at 20,000 pages, unpacking every fragment whole took 2 s."""
-    head = zlib.decompressobj(_GZIP).decompress(data, _FRAGMENT_HEAD)
-    if head.startswith(_URL_FIRST):
-        with contextlib.suppress(json.JSONDecodeError):  # an address longer than the head
-            url, _ = _JSON.raw_decode(head.decode("utf-8", "ignore"), len(_URL_FIRST) - 1)
-            return url if isinstance(url, str) else None
-    raw = gzip.decompress(data)  # another layout: read it whole
-    if not raw.startswith(_FRAGMENT_SIGNATURE):
-        return None
-    url = json.loads(raw[len(_FRAGMENT_SIGNATURE) :]).get("url")
-    return url if isinstance(url, str) else None
-
-
-def bundle_date_order(bundle: Path, page_ids: Mapping[str, str]) -> tuple[str, ...]:
-    """The addresses of the bundle folder ``bundle`` in its order by date (oldest first),
-    from its metadata: the pages by number, and each sort as page numbers in order."""
-    url_of = {page: url for url, page in page_ids.items()}
-    entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
-    order: list[str] = []
-    for details in entry["languages"].values():
-        meta = decode_pagefind((bundle / f"pagefind.{details['hash']}.pf_meta").read_bytes())
-        pages = [page[0] for page in meta[1]]  # [page id, word count], by page number
-        for name, numbers in meta[4]:  # [sort name, page numbers in its order]
-            if name == DATE:
-                order += [url_of[pages[n]] for n in numbers if pages[n] in url_of]
-    return tuple(order)
-
-
 def bundle_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
     """The words of a bundle's index chunks (path below the bundle, bytes), as Pagefind
     indexed them: stemmed, lower case, without diacritics."""
@@ -170,12 +129,6 @@ def bundle_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
             for chunk in decode_pagefind(data):  # [[word, postings, …], …]
                 words.update(entry[0] for entry in chunk)
     return words
-
-
-def read_fragments(bundle: Path) -> Iterable[tuple[str, bytes]]:
-    """The fragment files of the bundle folder ``bundle``, as ``bundle_page_ids`` takes them."""
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        yield f"fragment/{path.name}", path.read_bytes()
 
 
 def fresh_words(base: Sequence[str], overlay: set[str]) -> list[tuple[str, str]]:
@@ -203,58 +156,76 @@ def build_overlay(
     """The overlay bundle's files (paths below the bundle): Pagefind's index of the
     changed records and the ``dictionary``, and ``overlay.json`` for the search page
     (static/search.js): what it must not show (the dictionary's page ids: ``hidden``; the
-    base's stale records with their filter values: ``stale``), the overlay's records with
-    theirs (``records``), their places in the base's date order (``places``), and the
-    words the base lacks (``fresh``)."""
+    base's stale records by page name: ``stale``), what each of the overlay's records is
+    (``records``: kind, group, place by date, paragraph number, as a page name says it
+    of a base record) and the words the base lacks (``fresh``)."""
     files = index_records([*change.records, *dictionary], language)
     files = {path: data for path, data in files.items() if path.endswith(_INDEX_FILES)}
     ids = bundle_page_ids(files.items())
     hidden = sorted(page for url, page in ids.items() if url.startswith(DICTIONARY_URL))
-    records = {
-        ids[record.url]: dict(record.filters) for record in change.records if record.url in ids
-    }
-    stale = [
-        {"id": base.page_ids[url], "filters": dict(base.records[url].filters)}
-        for url in change.stale
-        if url in base.page_ids
-    ]
-    places = {ids[url]: place for url, place in date_places(base, change).items() if url in ids}
+    places = overlay_places(base, change)
+    records = {ids[url]: place for url, place in places.items() if url in ids}
+    stale = [base.page_ids[url] for url in change.stale if url in base.page_ids]
     overlay = {
         "hidden": hidden,
         "stale": stale,
         "records": records,
-        "places": places,
         "fresh": fresh_words(base.words, bundle_words(files.items())),
     }
     files[OVERLAY_FILE] = json.dumps(overlay, ensure_ascii=False).encode("utf-8")
     return files
 
 
-def date_places(base: IndexedRecords, change: OverlayChange) -> dict[str, float]:
-    """Where each dated record of ``change`` stands in the base's order by date: a place
-    between two of the base's positions (0, 1, …, in ``base.date_order``). Pagefind
-    scores a hit sorted by date by its position in its own bundle's order, so an overlay's
-    own positions say nothing about the base's; the search page scores an overlay hit by
-    this place instead. Records of equal date stand in the order of the records (as
-    Pagefind numbers pages in the order they are given)."""
-    stale = set(change.stale)
-    # The base's live records in its date order, with where each stands among the records now.
-    keys: list[tuple[str, int]] = []
-    positions: list[int] = []
-    for position, url in enumerate(base.date_order):
-        if url not in stale and url in change.order:
-            keys.append((base.records[url].sort[DATE], change.order[url]))
-            positions.append(position)
+def overlay_places(
+    base: IndexedRecords, change: OverlayChange
+) -> dict[str, tuple[str, str, float, int]]:
+    """What each record of ``change`` is, as the search page reads it from a base page
+    name: its kind (``b``, ``q``, ``p``), its group (the base page's name when the base
+    has its brief or source at the same date, else a name of its own), its place by date
+    and, for a paragraph, its number among its source's paragraph records now.
+
+    A page the base has at the same date keeps the base's rank; any other stands
+    between two of the base's ranks, where its date and its place among the records now
+    put it (equal dates in the order of the records, as ``page_names`` ranks them)."""
+    first: dict[str, int] = {}
+    numbers: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for url, at in change.order.items():
+        page = page_of(url)
+        first.setdefault(page, at)
+        if "#" in url:
+            count[page] = count.get(page, 0) + 1
+            numbers[url] = count[page]
+    dates = {page_of(r.url): r.sort.get(DATE, UNDATED) for r in change.records}
+    kept = {
+        page: rank
+        for page, (date, rank, _) in base.ranks.items()
+        if page in first and dates.get(page, date) == date
+    }
+    # The base's pages that stay where they are, in rank order, by where they stand now.
+    ordered = sorted(kept, key=kept.__getitem__)
+    keys = [(base.ranks[page][0], first[page]) for page in ordered]
     slots: dict[int, list[tuple[tuple[str, int], str]]] = {}
-    for record in change.records:
-        if DATE in record.sort:
-            key = (record.sort[DATE], change.order[record.url])
-            at = bisect.bisect_left(keys, key)
-            slot = positions[at] if at < len(positions) else len(base.date_order)
-            slots.setdefault(slot, []).append((key, record.url))
-    places: dict[str, float] = {}
+    for page, date in dates.items():
+        if page not in kept:
+            at = bisect.bisect_left(keys, (date, first[page]))
+            slot = kept[ordered[at]] if at < len(ordered) else len(base.ranks)
+            slots.setdefault(slot, []).append(((date, first[page]), page))
+    places: dict[str, tuple[str, float]] = {}
+    for page, rank in kept.items():
+        places[page] = (base.ranks[page][2], float(rank))
     for slot, placed in slots.items():
         placed.sort()
-        for n, (_, url) in enumerate(placed, start=1):
-            places[url] = slot - 1 + n / (len(placed) + 1)
-    return places
+        for n, (_, page) in enumerate(placed, start=1):
+            places[page] = (f"+{page}", slot - 1 + n / (len(placed) + 1))
+    described: dict[str, tuple[str, str, float, int]] = {}
+    for record in change.records:
+        group, place = places[page_of(record.url)]
+        if "#" in record.url:
+            kind = PARAGRAPH
+        elif record.filters.get(TYPE) == (BRIEF_TYPE,):
+            kind = BRIEF
+        else:
+            kind = SOURCE
+        described[record.url] = (kind, group, place, numbers.get(record.url, 0))
+    return described

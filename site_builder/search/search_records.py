@@ -12,11 +12,10 @@ the article a paragraph belongs to) travels as filter values, which are not sear
 otherwise "Februar" would find every record dated February, and every paragraph of an
 article would match the words of its title.
 
-The search page lists a source's paragraph hits grouped under the source. Two filters,
-never shown, let it do that without loading every hit: ``paragraph_of`` (on each
-paragraph) and ``source_page`` (on the source's own record) hold the source id. Pagefind
-counts the hits per filter value, so the page knows how many sources and paragraphs a
-search found, and a search filtered to one ``paragraph_of`` lists one source's paragraphs.
+The search page lists a source's paragraph hits grouped under the source, counts briefs,
+sources and paragraphs and sorts by date without loading a hit: the bundle names each
+record's page by what it is, which source it belongs to and its place by date
+(``page_names``), so the records carry no filter or sort for that.
 """
 
 from __future__ import annotations
@@ -30,15 +29,14 @@ from ..pickling import quick_pickle
 from ..render.site_index import SiteIndex
 from ..render.urls import Urls, brief_page, source_page
 
-# Filter and sort keys as the search page asks for them; the values are what readers see.
+# Filter keys as the search page asks for them (the values are what readers see), and the
+# key of the date the bundle's page names are ordered by (``page_names``).
 TYPE, TAG, OUTLET, DATE = "type", "tag", "outlet", "date"
 # Filters for display only (see above): the German date, and a paragraph's article title.
 PUBLISHED, SOURCE = "published", "source"
-# Filters for grouping only (see above): the source id on its paragraphs and on its record.
-PARAGRAPH_OF, SOURCE_PAGE = "paragraph_of", "source_page"
 BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
-# Sort key of a source without a publication date: after every dated record when sorted
-# newest first (Pagefind leaves records without the key out of a sorted result).
+# Date key of a source without a publication date: before every date, so after every
+# dated record when sorted newest first.
 UNDATED = "0000"
 
 
@@ -47,8 +45,8 @@ UNDATED = "0000"
 class SearchRecord:
     """One search result as Pagefind stores it. ``url`` is the link readers follow
     (with the base path); ``content`` is the searchable plain text; ``meta`` is shown
-    with the result; ``filters`` and ``sort`` are what the search page narrows and
-    orders by."""
+    with the result; ``filters`` are what the search page narrows by; ``sort`` holds the
+    date the bundle's page names order it by (``page_names``)."""
 
     url: str
     content: str
@@ -110,7 +108,7 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
     for run in paragraph_runs(source.paragraphs, MAX_PARAGRAPH_RECORDS):
         tags = sorted({tag for p in run for tag in _citing_tags(source, p.index, index)})
         all_tags |= set(tags)
-        filters = {**shown, TAG: tuple(tags), SOURCE: (source.title,), PARAGRAPH_OF: (source.id,)}
+        filters = {**shown, TAG: tuple(tags), SOURCE: (source.title,)}
         paragraphs.append(
             SearchRecord(
                 f"{page}#{run[0].anchor}",
@@ -120,7 +118,7 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
                 sort,
             )
         )
-    filters = {**shown, TAG: tuple(sorted(all_tags)), SOURCE_PAGE: (source.id,)}
+    filters = {**shown, TAG: tuple(sorted(all_tags))}
     header = SearchRecord(page, source.title, {"title": source.title}, _non_empty(filters), sort)
     return [header, *paragraphs]
 
@@ -160,7 +158,7 @@ def _german(date: PartialDate | None) -> tuple[str, ...]:
 
 
 def _sort_date(date: PartialDate | None) -> str:
-    """A string that sorts chronologically (Pagefind compares sort values as text):
+    """A string that sorts chronologically (``page_names`` compares them as text):
     ``2025-02-00`` for February 2025, times in UTC."""
     if date is None:
         return UNDATED

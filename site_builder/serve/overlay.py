@@ -2,30 +2,28 @@
 against, and one overlay per edit, served from memory by ``serve_http``.
 
 The base is what the served search bundle was made from: the records of the last build
-that indexed (``Resident.indexed``) and the Pagefind page id of each, read from the
-bundle's fragments once, when the files are quiet (``catch_up``), not while an editor
-waits for an edit. An overlay is made after each build that kept the bundle as it was
-(``search_later``) and dropped by the next build that indexes.
+that indexed (``Resident.indexed``), with the page name and place by date the bundle
+gave each (``page_names``), made once, when the files are quiet (``catch_up``), not
+while an editor waits for an edit. An overlay is made after each build that kept the
+bundle as it was (``search_later``) and dropped by the next build that indexes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..render.site_index import IndexState, SiteIndex
-from ..render.urls import SEARCH_BUNDLE, Urls
+from ..render.urls import Urls
+from ..search.page_names import page_names
 from ..search.search_bundle import index_records
 from ..search.search_overlay import (
     IndexedRecords,
     build_overlay,
-    bundle_date_order,
-    bundle_page_ids,
     bundle_words,
     dictionary_records,
+    group_ranks,
     overlay_change,
-    read_fragments,
 )
 from ..search.search_records import SearchRecord, brief_record, source_records
 from .serve_http import OVERLAY_PREFIX
@@ -59,19 +57,17 @@ class SearchOverlays:
         self._briefs: dict[str, SearchRecord] = {}
         self._sources: dict[str, list[SearchRecord]] = {}
 
-    def indexed(self, records: list[SearchRecord], out: Path, language: str) -> None:
-        """A build indexed ``records`` into ``out``'s bundle, which is now served: they
-        are the base of the next overlays."""
-        bundle = out / SEARCH_BUNDLE
-        page_ids = bundle_page_ids(read_fragments(bundle))
+    def indexed(self, records: list[SearchRecord], language: str) -> None:
+        """A build indexed ``records`` into the bundle that is now served: they are the
+        base of the next overlays."""
         by_url = {record.url: record for record in records}
-        order = bundle_date_order(bundle, page_ids)
         self._dictionary = dictionary_records(records)
         # The words Pagefind makes of the base's: the dictionary's index holds them with
         # one posting each (the bundle's own chunks, with every posting, took 6 s to
         # read at 20,000 pages).
         words = bundle_words(index_records(self._dictionary, language).items())
-        self._base = IndexedRecords(by_url, page_ids, order, tuple(sorted(words)))
+        names, ranks = page_names(records), group_ranks(records)
+        self._base = IndexedRecords(by_url, names, ranks, tuple(sorted(words)))
 
     def forget(self) -> None:
         """The served bundle is not the base any more (a build indexed and failed after)."""

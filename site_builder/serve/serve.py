@@ -262,7 +262,7 @@ class Builder:
         if indexed is not None and result is not None and result.written:
             # The bundle served now was made from these records: the overlays' base.
             try:
-                self._overlays.indexed(indexed, result.out, result.check.config.language)
+                self._overlays.indexed(indexed, result.check.config.language)
             except Exception as exc:  # a long-running server survives: no overlays, then
                 self._no_overlay(exc)
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)

@@ -4,10 +4,12 @@
 // state in the address (?q=…&typ=…), so a search can be bookmarked and shared, and the
 // search box in every page's header lands here with the term filled in.
 //
-// A source's paragraph hits are listed under the source (search_records.py gives each
-// paragraph the filter `paragraph_of` and each source record `source_page`, both holding
-// the source id): one entry per brief and per source, so "Quelle" does not list one entry
-// per paragraph. Links to a paragraph or a brief carry the searched words as
+// A source's paragraph hits are listed under the source: one entry per brief and per
+// source, so "Quelle" does not list one entry per paragraph. What a hit is, which source
+// it belongs to and its place by date are in its id (search/page_names.py): `b<rank>` a
+// brief, `q<rank>` a source's own record, `q<rank>.<n>` its n-th paragraph, the rank (base
+// 36) its brief's or source's place by date, oldest first. So the page groups, counts and
+// sorts by date without loading a hit, and the index needs no filter or sort for it. Links to a paragraph or a brief carry the searched words as
 // ?markiert=… for the landing page to mark them (landing.js); they exist in the browser
 // only, so the built site's link check never sees them.
 //
@@ -24,12 +26,9 @@ const DELAY_MS = 200;
 const MARK_PARAMETER = "markiert";
 const FILTER_NAMES = ["typ", "thema", "medium"];
 const PAGEFIND_OPTIONS = { baseUrl: "/", excerptLength: 24 };
-// Pagefind counts hits per filter value only for filters it has loaded, and tally() needs
-// these two: each search first preloads them with its term's index (by name: the value
-// does not matter). Only these: every search counts every loaded filter's values against
-// its hits, so loading all of them (filters(): 1.3 MB at 20,000 pages) made each search
-// several times slower. A filter the reader sets is loaded by the search that uses it.
-const TALLIED_FILTERS = { paragraph_of: "", source_page: "" };
+const BRIEF = "b";
+const SOURCE = "q";
+const PARAGRAPH = "p";
 
 const form = document.getElementById("suche");
 const PAGE_SIZE = (form && Number(form.dataset.pageSize)) || DEFAULT_PAGE_SIZE;
@@ -52,18 +51,18 @@ async function start(form) {
   restore(controls, new URLSearchParams(window.location.search));
   describeFilters(view, currentQuery(controls));
 
-  let pagefind;
+  let index;
   try {
     const bundle = await import(form.dataset.bundle);
     await bundle.options(PAGEFIND_OPTIONS);
     await bundle.init();
-    pagefind = await withOverlay(bundle);
+    index = await withOverlay(bundle);
   } catch (error) {
     view.status.textContent =
       "Die Suche ist hier nicht verfügbar: Der Suchindex fehlt (gebaut mit --no-search?).";
     return;
   }
-  view.pagefind = pagefind;
+  view.index = index;
 
   let latest = 0;
   let timer;
@@ -72,7 +71,7 @@ async function start(form) {
     remember(query);
     describeFilters(view, query);
     const ticket = ++latest;
-    const search = await find(pagefind, query);
+    const search = await find(index, query);
     if (ticket === latest) {
       await show(view, query, search);
     }
@@ -93,32 +92,48 @@ async function start(form) {
 }
 
 // The index as this page asks it: Pagefind's bundle, merged with serve's overlay if the
-// page names one. Hits the overlay marks are left out, and so are their filter counts.
+// page names one, and what each hit is (`describe`). The overlay's own records are
+// described by its overlay.json; hits it marks as stale or hidden are left out.
 async function withOverlay(bundle) {
+  const plain = { search: (term, options) => bundle.search(term, options), describe: pageName };
   const holder = document.querySelector("script[data-search-overlay]");
-  if (!holder) return bundle;
+  if (!holder) return plain;
   const folder = holder.dataset.searchOverlay;
   let overlay;
   try {
     const response = await fetch(`${folder}overlay.json`);
-    if (!response.ok) return bundle;
+    if (!response.ok) return plain;
     overlay = await response.json();
     await bundle.mergeIndex(folder, PAGEFIND_OPTIONS);
   } catch (error) {
-    return bundle; // replaced meanwhile: serve's "search" event reloads the page
+    return plain; // replaced meanwhile: serve's "search" event reloads the page
   }
-  const hidden = new Set(overlay.hidden);
-  const stale = new Map(overlay.stale.map((record) => [record.id, record.filters]));
-  const places = new Map(Object.entries(overlay.places));
+  const left = new Set([...overlay.hidden, ...overlay.stale]);
   const records = new Map(Object.entries(overlay.records));
   return {
-    preload: (term, options) => bundle.preload(term, options),
     search: async (term, options) => {
-      let search = withoutStale(await bundle.search(term, options), hidden, stale);
-      if (term && lackedByBase(term, overlay.fresh)) search = overlayOnly(search, records);
-      return options.sort ? placedByDate(search, options.sort, places) : search;
+      const search = await bundle.search(term, options);
+      let results = search.results.filter((result) => !left.has(result.id));
+      if (term && lackedByBase(term, overlay.fresh)) {
+        results = results.filter((result) => records.has(result.id));
+      }
+      return { ...search, results };
+    },
+    describe: (id) => {
+      const record = records.get(id);
+      if (record === undefined) return pageName(id);
+      const [kind, group, rank, n] = record;
+      return { kind, group, rank, n };
     },
   };
+}
+
+// What a page name says (search/page_names.py): `q1x.3` → the 3rd paragraph record of
+// the source ranked 69 by date.
+function pageName(id) {
+  const [group, n] = id.split(".");
+  const kind = group[0] === BRIEF ? BRIEF : n === undefined ? SOURCE : PARAGRAPH;
+  return { kind, group, rank: parseInt(group.slice(1), 36), n: n === undefined ? 0 : Number(n) };
 }
 
 // Whether a searched word is one only the overlay has (`fresh`: such words with the
@@ -145,46 +160,6 @@ function indexedForm(word) {
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
     .replace(/[^\p{L}\p{N}]/gu, "");
-}
-
-// Only the overlay's hits, with their filter counts (the overlay knows their values).
-function overlayOnly(search, records) {
-  const results = search.results.filter((result) => records.has(result.id));
-  const filters = {};
-  for (const result of results) {
-    for (const [name, values] of Object.entries(records.get(result.id))) {
-      filters[name] = filters[name] || {};
-      for (const value of values) filters[name][value] = (filters[name][value] || 0) + 1;
-    }
-  }
-  return { ...search, results, filters };
-}
-
-// Sorted by date, Pagefind scores a hit by its position in its own bundle's order (the
-// newest highest, or the oldest when ascending): an overlay hit is scored by its place in
-// the base's order instead, which the overlay gives.
-function placedByDate(search, sort, places) {
-  const ascending = Object.values(sort)[0] === "asc";
-  const scored = search.results.map((result) => {
-    const place = places.get(result.id);
-    if (place === undefined) return result;
-    return { ...result, score: ascending ? -place : place };
-  });
-  scored.sort((a, b) => b.score - a.score);
-  return { ...search, results: scored };
-}
-
-function withoutStale(search, hidden, stale) {
-  const filters = structuredClone(search.filters || {});
-  for (const result of search.results) {
-    for (const [name, values] of Object.entries(stale.get(result.id) || {})) {
-      for (const value of values) {
-        if (filters[name] && filters[name][value]) filters[name][value] -= 1;
-      }
-    }
-  }
-  const results = search.results.filter((r) => !hidden.has(r.id) && !stale.has(r.id));
-  return { ...search, results, filters };
 }
 
 function restore(controls, params) {
@@ -227,12 +202,23 @@ function remember(query) {
   history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
 }
 
-async function find(pagefind, query) {
+// The hits in the order shown (`results`: by relevance, or by date when asked) and by
+// relevance (`ranked`, which picks a source's best paragraphs).
+async function find(index, query) {
   if (!query.active) return null;
-  await pagefind.preload(query.term || null, { filters: TALLIED_FILTERS });
-  const options = { filters: query.filters };
-  if (query.sort) options.sort = query.sort;
-  return pagefind.search(query.term || null, options);
+  const search = await index.search(query.term || null, { filters: query.filters });
+  const ranked = search.results;
+  const results = query.sort ? byDate(ranked, query.sort.date, index.describe) : ranked;
+  return { results, ranked };
+}
+
+// Oldest first by rank (a source's records: its own first, then its paragraphs in
+// order), or exactly the other way round; equal places keep their order by relevance.
+function byDate(results, direction, describe) {
+  const sign = direction === "asc" ? 1 : -1;
+  const keyed = results.map((result) => ({ result, what: describe(result.id) }));
+  keyed.sort((a, b) => sign * (a.what.rank - b.what.rank || a.what.n - b.what.n));
+  return keyed.map(({ result }) => result);
 }
 
 // The old list stays until the new one is ready; list and count then change in one
@@ -247,17 +233,17 @@ async function show(view, query, search) {
     view.status.textContent = "";
     return;
   }
-  view.walk = { query, results: search.results, next: 0, seen: new Set(), sources: new Set() };
-  const items = await nextEntries(view.pagefind, view.walk);
+  view.walk = walkOf(query, search, view.index.describe);
+  const items = await nextEntries(view.walk);
   if (shown !== view.shown) return; // a newer search replaced this one meanwhile
   view.list.replaceChildren(...items);
   view.more.hidden = !hasMore(view.walk);
-  view.status.textContent = summary(query, tally(search));
+  view.status.textContent = summary(query, tally(view.walk));
 }
 
 async function showMore(view) {
   const shown = view.shown;
-  const items = await nextEntries(view.pagefind, view.walk);
+  const items = await nextEntries(view.walk);
   if (shown !== view.shown) return;
   view.list.append(...items);
   view.more.hidden = !hasMore(view.walk);
@@ -265,16 +251,35 @@ async function showMore(view) {
   if (link) link.focus(); // the button may vanish; the reader goes on where the new ones start
 }
 
-// How many briefs, sources and source paragraphs the search found, from Pagefind's
-// counts per filter value: no result has to be loaded for it.
-function tally(search) {
-  const counts = search.filters || {};
-  const sum = (name) => Object.values(counts[name] || {}).reduce((a, b) => a + b, 0);
-  const found = (name) => Object.keys(counts[name] || {}).filter((id) => counts[name][id] > 0);
-  const paragraphs = sum("paragraph_of");
-  const sources = new Set([...found("paragraph_of"), ...found("source_page")]).size;
-  const briefs = search.results.length - paragraphs - sum("source_page");
-  return { briefs, sources, paragraphs };
+// A search as the list walks it: each hit with what it is, each source's paragraph
+// hits by relevance (its entry shows the best), and the sources listed so far.
+function walkOf(query, search, describe) {
+  const hits = search.results.map((result) => ({ result, what: describe(result.id) }));
+  const paragraphs = new Map();
+  for (const result of search.ranked) {
+    const what = describe(result.id);
+    if (what.kind !== PARAGRAPH) continue;
+    if (!paragraphs.has(what.group)) paragraphs.set(what.group, []);
+    paragraphs.get(what.group).push(result);
+  }
+  return { query, hits, paragraphs, next: 0, sources: new Set() };
+}
+
+// How many briefs, sources and source paragraphs the search found, from the hits' ids:
+// no hit has to be loaded for it.
+function tally(walk) {
+  let briefs = 0;
+  let paragraphs = 0;
+  const sources = new Set();
+  for (const { what } of walk.hits) {
+    if (what.kind === BRIEF) {
+      briefs += 1;
+    } else {
+      sources.add(what.group);
+      if (what.kind === PARAGRAPH) paragraphs += 1;
+    }
+  }
+  return { briefs, sources: sources.size, paragraphs };
 }
 
 function summary(query, { briefs, sources, paragraphs }) {
@@ -295,42 +300,35 @@ function counted(number, one, many) {
 }
 
 function hasMore(walk) {
-  return walk.results.slice(walk.next).some((result) => !walk.seen.has(result.id));
+  return walk.hits.slice(walk.next).some(({ what }) => !listed(walk, what));
+}
+
+function listed(walk, what) {
+  return what.kind !== BRIEF && walk.sources.has(what.group);
 }
 
 // The next PAGE_SIZE entries in the order of the results: a brief where its record
-// stands, a source where its best hit stands. Records of a source already listed are
-// skipped (its entry lists them); their ids are known from the source's own search, so
-// most of them are never loaded.
-async function nextEntries(pagefind, walk) {
+// stands, a source where its best hit stands. Later hits of a source already listed are
+// skipped without loading them: its entry lists them.
+async function nextEntries(walk) {
   const entries = [];
-  while (entries.length < PAGE_SIZE && walk.next < walk.results.length) {
+  while (entries.length < PAGE_SIZE && walk.next < walk.hits.length) {
     const batch = [];
-    while (batch.length < PAGE_SIZE - entries.length && walk.next < walk.results.length) {
-      const result = walk.results[walk.next++];
-      if (!walk.seen.has(result.id)) batch.push(result);
+    while (batch.length < PAGE_SIZE - entries.length && walk.next < walk.hits.length) {
+      const hit = walk.hits[walk.next++];
+      if (listed(walk, hit.what)) continue;
+      if (hit.what.kind !== BRIEF) walk.sources.add(hit.what.group);
+      batch.push(hit);
     }
-    const data = await Promise.all(batch.map((result) => result.data()));
-    const pending = [];
-    data.forEach((item, i) => {
-      walk.seen.add(batch[i].id);
-      const source = sourceOf(item);
-      if (source === null) {
-        pending.push(briefEntry(item, walk.query));
-      } else if (!walk.sources.has(source)) {
-        walk.sources.add(source);
-        pending.push(sourceEntry(pagefind, walk, source, item));
-      }
-    });
-    entries.push(...(await Promise.all(pending)));
+    const data = await Promise.all(batch.map(({ result }) => result.data()));
+    const made = data.map((item, i) =>
+      batch[i].what.kind === BRIEF
+        ? briefEntry(item, walk.query)
+        : sourceEntry(walk, batch[i].what.group, item),
+    );
+    entries.push(...(await Promise.all(made)));
   }
   return entries;
-}
-
-function sourceOf(item) {
-  const filters = item.filters || {};
-  const id = (filters.paragraph_of || filters.source_page || [])[0];
-  return id === undefined ? null : id;
 }
 
 function first(item, name) {
@@ -354,11 +352,8 @@ function briefEntry(item, query) {
 
 // One entry per source: where it is from, its title (linking to the article), how many
 // of its paragraphs match and the best of them, each linking to the paragraph.
-async function sourceEntry(pagefind, walk, source, item) {
+async function sourceEntry(walk, group, item) {
   const query = walk.query;
-  const filters = { ...query.filters, paragraph_of: source };
-  const search = await pagefind.search(query.term || null, { filters });
-  for (const result of search.results) walk.seen.add(result.id);
   const page = safeUrl(item.url).split("#")[0];
   const title = (item.meta || {}).title || first(item, "source") || page;
   const li = element("li", "search-result search-source");
@@ -366,7 +361,7 @@ async function sourceEntry(pagefind, walk, source, item) {
     kicker([first(item, "type"), first(item, "outlet"), first(item, "published")]),
     heading(page, title),
   );
-  const hits = search.results;
+  const hits = walk.paragraphs.get(group) || [];
   if (hits.length === 0) {
     li.append(text("p", "search-hits", "Treffer im Titel"));
     return li;
