@@ -29,16 +29,12 @@ from site_builder.diagnostics import Span
 from site_builder.model import CitationRef, Paragraph, Source
 from site_builder.render.site_index import build_index
 from site_builder.render.urls import Urls
-from site_builder.search import search_records as records
 from site_builder.search.search_records import SearchRecord, search_records
 from tests.conftest import MakeSite
 from tests.sitefiles import brief
 
 # The checkout whose package is imported: the one under test, also when run against another.
 REPOSITORY = Path(site_builder.__file__).resolve().parent.parent
-# Paragraph records per source at most (the documented cap, ``RECORDS_PER_SOURCE``);
-# spelled out, so that these tests also run, and fail for their reason, without the cap.
-RECORDS_PER_SOURCE = 1_000
 HANG = 60  # seconds: only a hang or the minutes-long unbounded case reaches it
 
 
@@ -259,45 +255,21 @@ def records_of(source: Source) -> list[SearchRecord]:
     return search_records(build_index(corpus), Urls("https://example.org/"))
 
 
-def test_a_source_of_300000_tiny_paragraphs_gets_a_bounded_number_of_records() -> None:
-    # Before: 300,001 records, which Pagefind did not index in 15 minutes.
+def test_a_source_of_300000_tiny_paragraphs_is_one_record() -> None:
+    # With a record per paragraph: 300,001 records, which Pagefind did not index in 15
+    # minutes. One record, whose word counts place every word in its paragraph.
     source = big_source(300_000)
-    header, *paragraphs = records_of(source)
-    assert header.url == "/sources/viele/"
-    assert len(paragraphs) <= RECORDS_PER_SOURCE
-    assert paragraphs[0].url == "/sources/viele/#p1"
-    # Every word is still found, each run landing on its first paragraph.
-    assert sum(len(record.content.split("\n")) for record in paragraphs) == 300_000
-    firsts = [int(record.url.rsplit("#p", 1)[1]) for record in paragraphs]
-    assert firsts == sorted(firsts) and len(set(firsts)) == len(firsts)
-
-
-def test_the_cap_is_the_documented_one() -> None:
-    assert records.MAX_PARAGRAPH_RECORDS == RECORDS_PER_SOURCE
-
-
-def test_a_source_of_1000_paragraphs_keeps_one_record_per_paragraph() -> None:
-    source = big_source(RECORDS_PER_SOURCE, ["istanbul"])
-    _, *paragraphs = records_of(source)
-    assert [record.url.rsplit("#", 1)[1] for record in paragraphs] == [
-        f"p{n}" for n in range(1, RECORDS_PER_SOURCE + 1)
-    ]
-
-
-def test_merged_runs_keep_a_long_paragraph_alone() -> None:
-    span = Span("content/q.md", 6)
-    texts = ["a"] * 1_500 + ["lang " * 400] + ["b"] * 1_500
-    items = tuple(Paragraph(n, None, text, text, span) for n, text in enumerate(texts, 1))
-    runs = records.paragraph_runs(items, RECORDS_PER_SOURCE)
-    assert len(runs) <= RECORDS_PER_SOURCE
-    assert [len(run) for run in runs if run[0].index == 1_501] == [1]
-    assert [p.index for run in runs for p in run] == list(range(1, 3_002))
+    (record,) = records_of(source)
+    assert record.url == "/sources/viele/"
+    assert len(record.content.split("\n")) == 300_000
+    counts = record.filters["paragraph_words"][0].split(" ")
+    assert len(counts) == 300_000 and counts[-1].startswith("300000:")
 
 
 def test_a_site_with_a_source_of_24000_paragraphs_builds_with_search_without_a_hang(
     make_site: MakeSite, tmp_path: Path
 ) -> None:
-    # 60,000 paragraphs took 80 s in Pagefind alone (one record per paragraph); a file
+    # 60,000 paragraphs took 80 s in Pagefind alone with one record per paragraph; a file
     # holds at most 50,000 lines now, so 24,000 paragraphs is the most one source has.
     head = "---\ntitle: Viele\noutlet: Testagentur\npublished: 2025-02\n---\n"
     paragraphs = "".join(f"{chr(97 + n % 26)}{n}\n\n" for n in range(24_000))

@@ -596,7 +596,7 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
         assert described["stale"] == [page_ids[url] for url in change.stale]
         # Each overlay record's group is its page's name in the served bundle when
         # that page is there at the same date.
-        for kind, group, _place, _n in described["records"].values():
-            assert kind in "bqp" and (group.startswith("+") or group in page_ids.values())
+        for kind, group, _place in described["records"].values():
+            assert kind in "bq" and (group.startswith("+") or group in page_ids.values())
     assert changed  # the edits changed what search finds
     assert remade  # and some records were made again for the edit alone

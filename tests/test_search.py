@@ -23,10 +23,12 @@ from site_builder.search.search_bundle import (
     build_search_bundle,
     bundle_page_ids,
     canonical_bundle,
+    index_records,
 )
-from site_builder.search.search_records import SearchRecord, search_records
+from site_builder.search.search_records import SearchRecord, search_records, searchable
 
 GOLDEN_SITE = Path(__file__).parent / "fixtures" / "golden-site"
+EMBEDDED_SITE = Path(__file__).parent.parent
 BASE = "https://example.org/news/"
 
 
@@ -63,27 +65,25 @@ def test_drafts_are_indexed_only_when_published_with_drafts(index: SiteIndex) ->
     assert "/news/briefs/entwurf/" in by_url(with_drafts)
 
 
-def test_every_source_paragraph_is_a_record_landing_on_it(
+def test_every_source_is_one_record_with_its_paragraphs_and_their_word_counts(
     records: list[SearchRecord], index: SiteIndex
 ) -> None:
     found = by_url(records)
+    assert not [url for url in found if "#" in url]
     for source in index.sources:
-        assert f"/news/sources/{source.id}/" in found  # the article itself, by its title
-        for paragraph in source.paragraphs:
-            record = found[f"/news/sources/{source.id}/#p{paragraph.index}"]
-            assert record.content == paragraph.text
-            assert record.filters["source"] == (source.title,)
-            assert record.meta == {}  # nothing searchable but the paragraph's own words
+        record = found[f"/news/sources/{source.id}/"]
+        assert record.content == "\n".join(p.text for p in source.paragraphs if p.text)
+        assert record.meta == {"title": source.title}  # the title is found too
+        counts = [f"{p.index}:{len(p.text.split())}" for p in source.paragraphs]
+        assert record.filters["paragraph_words"] == (" ".join(counts),)
 
 
 def test_the_marker_and_raw_html_are_text_as_readers_see_them(
     records: list[SearchRecord],
 ) -> None:
-    found = by_url(records)
-    assert found["/news/sources/quelle/#p2"].content == (
-        "In Istanbul trafen Vertreter der USA und Russlands zusammen."
-    )
-    assert "<b>lächerlich</b>" in found["/news/sources/quelle/#p4"].content
+    content = by_url(records)["/news/sources/quelle/"].content.split("\n")
+    assert content[1] == "In Istanbul trafen Vertreter der USA und Russlands zusammen."
+    assert "<b>lächerlich</b>" in content[3]
 
 
 def test_only_titles_and_summaries_are_searchable_metadata(records: list[SearchRecord]) -> None:
@@ -109,28 +109,23 @@ def test_filters_name_type_merged_tags_outlets_and_date(records: list[SearchReco
         "published": ("27. Februar 2025",),
     }
     assert found["/news/briefs/tuerkei/"].filters["tag"] == ("Ukraine", "Türkei")
-    cited = found["/news/sources/quelle/#p1"]
+    cited = found["/news/sources/quelle/"]
     assert cited.filters["tag"] == ("Russland", "Ukraine")  # from the brief citing it
-    assert found["/news/sources/zweite/#p2"].filters["tag"] == ("Türkei", "Ukraine")
+    # Cited by both briefs: the tags of both.
+    assert found["/news/sources/zweite/"].filters["tag"] == ("Russland", "Türkei", "Ukraine")
     assert found["/news/sources/quelle/"].filters["outlet"] == ("Testagentur",)
     assert "outlet" not in found["/news/sources/zweite/"].filters  # it names none
 
 
-def test_page_names_say_kind_source_and_place_by_date(records: list[SearchRecord]) -> None:
-    # The search page groups, counts and sorts by these names (static/search.js).
+def test_page_names_say_kind_and_place_by_date(records: list[SearchRecord]) -> None:
+    # The search page counts and sorts by these names (static/search.js).
     names = page_names(records)
     assert set(names) == {r.url for r in records}
-    assert len(set(names.values())) == len(records)
-    ranked = sorted(
-        {name.partition(".")[0] for name in names.values()},
-        key=lambda group: int(group[1:], 36),
-    )
-    pages = [next(url for url, name in names.items() if name == group) for group in ranked]
-    dates = [by_url(records)[page].sort["date"] for page in pages]
+    by_rank = sorted(names, key=lambda url: rank_of(names[url]))
+    assert sorted(rank_of(name) for name in names.values()) == list(range(len(records)))
+    dates = [by_url(records)[url].sort["date"] for url in by_rank]
     assert dates == sorted(dates)  # oldest first, undated ("0000") before every date
-    quelle = names["/news/sources/quelle/"]
-    assert quelle.startswith("q") and "." not in quelle
-    assert names["/news/sources/quelle/#p2"] == f"{quelle}.2"
+    assert names["/news/sources/quelle/"].startswith("q")
     assert names["/news/briefs/tuerkei/"].startswith("b")
 
 
@@ -200,7 +195,7 @@ def test_the_bundle_is_byte_identical_on_every_build(
 def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:
     filters = {p: _decode(d) for p, d in bundle.items() if p.startswith("pagefind/filter/")}
     names = sorted(f[0] for f in filters.values())  # type: ignore[index]
-    assert names == ["outlet", "published", "source", "tag", "type"]
+    assert names == ["outlet", "paragraph_words", "published", "tag", "type"]
     for data in filters.values():
         values = [value for value, _pages in data[1]]  # type: ignore[index]
         assert values == sorted(values)
@@ -227,6 +222,63 @@ def test_canonical_bundle_undoes_pagefinds_hash_map_order(
     assert canonical_bundle(files, names) == {
         p.removeprefix("pagefind/"): d for p, d in bundle.items()
     }
+
+
+@pytest.mark.parametrize("site", [GOLDEN_SITE, EMBEDDED_SITE], ids=["golden", "embedded"])
+def test_a_sources_word_counts_place_each_word_of_its_indexed_content(site: Path) -> None:
+    """The search page finds the paragraph of a matched word by the paragraphs' word
+    counts: they must count the words of the content as Pagefind stores it (split at
+    whitespace, as its own excerpts split it): hostile text, the seeds' odd breaks."""
+    checked = check_site(site, CheckOptions(frozen=True))
+    site_index = build_index(checked.corpus)
+    records = search_records(site_index, Urls("/"))
+    bundle = {f.path: f.data for f in build_search_bundle(records, "de")}
+    names = page_names(records)
+    assert site_index.sources
+    for source in site_index.sources:
+        name = names[f"/sources/{source.id}/"]
+        fragment = json.loads(_fragment(bundle[f"pagefind/fragment/{name}.pf_fragment"]))
+        words = _JAVASCRIPT_SPACES.split(fragment["content"])
+        assert fragment["word_count"] == len(words)
+        start = 0
+        for paragraph in source.paragraphs:
+            split = searchable(paragraph.text).split()
+            assert words[start : start + len(split)] == split, paragraph.anchor
+            start += len(split)
+        assert start == len(words)
+
+
+def test_python_pagefind_and_the_search_page_count_the_same_words() -> None:
+    """Every Unicode space and the invisible characters sources keep verbatim, between
+    two words: the search content's words counted by ``str.split`` (the paragraphs'
+    word counts), by Pagefind (``word_count``) and as the search page splits the content
+    Pagefind stores (JavaScript's ``\\s``) are the same."""
+    characters = [c for c in map(chr, range(0x110000)) if c.isspace()]
+    characters += list("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u180e\u00ad\u061c")
+    records = [
+        SearchRecord(f"/{ord(c):x}/", searchable(f"eins{c}zwei drei"), {}, {}, {})
+        for c in characters
+    ]
+    files = index_records(records, "de")
+    ids = bundle_page_ids(files.items())
+    for record in records:
+        fragment = json.loads(_fragment(files[f"fragment/{ids[record.url]}.pf_fragment"]))
+        counts = (
+            len(record.content.split()),
+            fragment["word_count"],
+            len(_JAVASCRIPT_SPACES.split(fragment["content"])),
+        )
+        assert len(set(counts)) == 1, (record.url, counts)
+
+
+# What JavaScript's \s matches (ECMA-262: WhiteSpace and LineTerminator).
+_JAVASCRIPT_SPACES = re.compile(
+    "[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+"
+)
+
+
+def _fragment(data: bytes) -> bytes:
+    return gzip.decompress(data)[len(b"pagefind_dcd") :]
 
 
 def test_the_bundles_pages_are_named_for_the_search_page_and_unsorted(

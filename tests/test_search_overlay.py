@@ -26,9 +26,9 @@ from site_builder.search.search_overlay import (
     bundle_words,
     dictionary_records,
     fresh_words,
-    group_ranks,
     overlay_change,
     overlay_places,
+    page_ranks,
 )
 from site_builder.search.search_records import DATE, SearchRecord, search_records
 
@@ -76,7 +76,7 @@ def test_fresh_words_carry_the_shortest_start_the_base_lacks() -> None:
 
 def based_on(records: list[SearchRecord]) -> IndexedRecords:
     by_url = {r.url: r for r in records}
-    return IndexedRecords(by_url, page_names(records), group_ranks(records), ())
+    return IndexedRecords(by_url, page_names(records), page_ranks(records), ())
 
 
 def test_an_overlay_record_is_placed_among_the_base_by_date_and_by_record_order() -> None:
@@ -102,38 +102,27 @@ def test_an_overlay_record_is_placed_among_the_base_by_date_and_by_record_order(
         record("/o2/", date="2025-01"),
     ]
     places = overlay_places(base, overlay_change(base.records, now))
-    assert places["/x/"] == ("b", "b1", 1.0, 0)  # the base's brief, where it was
+    assert places["/x/"] == ("b", "b1", 1.0)  # the base's brief, where it was
     assert places["/tie/"][:2] == ("b", "+/tie/")  # a group of its own
     assert 1 < places["/tie/"][2] < 2  # after /x/ (rank 1), before /y/ (2)
     assert 0 < places["/o1/"][2] < places["/o2/"][2] < 1  # after /old/ (0), before /x/ (1)
     assert places["/newest/"][2] > 3  # after /new/ (3)
 
 
-def test_a_moved_or_new_source_paragraph_is_grouped_and_numbered() -> None:
-    def source(page: str, date: str, *texts: str) -> list[SearchRecord]:
-        own = SearchRecord(page, "Titel", {}, {"type": ("Quelle",)}, {DATE: date})
-        return [
-            own,
-            *(
-                dataclasses.replace(own, url=f"{page}#p{n}", content=t)
-                for n, t in enumerate(texts, 1)
-            ),
-        ]
+def test_an_edited_source_keeps_its_base_name_unless_its_date_moved() -> None:
+    def source(url: str, date: str, text: str = "eins zwei") -> SearchRecord:
+        return SearchRecord(url, text, {}, {"type": ("Quelle",)}, {DATE: date})
 
-    base_records = [*source("/s/", "2025-02", "eins", "zwei"), record("/b/", date="2025-01")]
+    base_records = [source("/s/", "2025-02"), record("/b/", date="2025-01")]
     base = based_on(base_records)
-    assert base.page_ids == {"/b/": "b0", "/s/": "q1", "/s/#p1": "q1.1", "/s/#p2": "q1.2"}
-    # A paragraph of /s/ edited; a new source of /s/'s date, after it among the records.
-    now = [*source("/s/", "2025-02", "eins", "zwei!"), record("/b/", date="2025-01")]
-    now += source("/t/", "2025-02", "drei")
+    assert base.page_ids == {"/b/": "b0", "/s/": "q1"}
+    now = [source("/s/", "2025-02", "eins drei"), base_records[1], source("/t/", "2025-02")]
     places = overlay_places(base, overlay_change(base.records, now))
-    assert places["/s/#p2"] == ("p", "q1", 1.0, 2)  # under the base's source, its 2nd paragraph
+    assert places["/s/"] == ("q", "q1", 1.0)  # the page treats it as the base's source
     assert places["/t/"][:2] == ("q", "+/t/") and places["/t/"][2] > 1
-    assert places["/t/#p1"] == ("p", "+/t/", places["/t/"][2], 1)
-    # A source whose date changed leaves its rank: its records get a place of their own.
-    moved = [*source("/s/", "2024-12", "eins", "zwei"), record("/b/", date="2025-01")]
+    moved = [source("/s/", "2024-12"), base_records[1]]
     places = overlay_places(base, overlay_change(base.records, moved))
-    assert places["/s/"][1] == "+/s/" and places["/s/"][2] < 0  # before /b/ (rank 0)
+    assert places["/s/"][:2] == ("q", "+/s/") and places["/s/"][2] < 0  # before /b/ (0)
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +155,7 @@ def test_the_overlay_bundle_names_what_the_search_page_leaves_out(
     assert overlay["stale"] == [page_ids[edited.url], page_ids[gone.url]]
     # The edited brief is described as its base page name says it: kind, group, rank, number.
     name = page_ids[edited.url]
-    assert overlay["records"] == {ids[edited.url]: ["b", name, int(name[1:], 36), 0]}
+    assert overlay["records"] == {ids[edited.url]: ["b", name, int(name[1:], 36)]}
     assert {word for word, _ in overlay["fresh"]} >= {"quasselstripp", "zwiebelturm"}
     # Only the index: Pagefind's scripts and WebAssembly come with the base bundle.
     assert not any(path.endswith((".js", ".pagefind")) for path in files)

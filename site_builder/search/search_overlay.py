@@ -36,9 +36,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .page_names import BRIEF, PARAGRAPH, SOURCE, page_of, ranked_groups
+from .page_names import date_of, kind_of, ranked
 from .search_bundle import bundle_page_ids, decode_pagefind, index_records
-from .search_records import BRIEF_TYPE, DATE, TYPE, UNDATED, SearchRecord
+from .search_records import SearchRecord
 
 OVERLAY_FILE = "overlay.json"
 # Addresses of the dictionary records: never a page of the site, never shown.
@@ -51,22 +51,19 @@ _INDEX_FILES = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", 
 @dataclass(frozen=True, slots=True)
 class IndexedRecords:
     """What the served (base) search bundle was made from: its records by address, the
-    page name of each address in it (``page_names``), and where each page (brief or
-    source) stands by date: its date and rank."""
+    page name of each address in it (``page_names``), and where each stands by date: its
+    date and rank."""
 
     records: Mapping[str, SearchRecord]
     page_ids: Mapping[str, str]
-    ranks: Mapping[str, tuple[str, int, str]]  # by page: date, rank, page name
+    ranks: Mapping[str, tuple[str, int]]  # by address: date, rank
     words: tuple[str, ...]  # the words Pagefind indexed (stemmed), sorted
 
 
-def group_ranks(records: Sequence[SearchRecord]) -> dict[str, tuple[str, int, str]]:
-    """The date, rank and page name of each page (brief or source) of ``records``, as
-    ``page_names`` ranks and names them."""
-    return {
-        group.page: (group.date, rank, name)
-        for rank, (group, name) in enumerate(ranked_groups(records))
-    }
+def page_ranks(records: Sequence[SearchRecord]) -> dict[str, tuple[str, int]]:
+    """The date and rank of each record of ``records``, by address, as ``page_names``
+    ranks them."""
+    return {record.url: (date_of(record), rank) for rank, (record, _) in enumerate(ranked(records))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +154,8 @@ def build_overlay(
     changed records and the ``dictionary``, and ``overlay.json`` for the search page
     (static/search.js): what it must not show (the dictionary's page ids: ``hidden``; the
     base's stale records by page name: ``stale``), what each of the overlay's records is
-    (``records``: kind, group, place by date, paragraph number, as a page name says it
-    of a base record) and the words the base lacks (``fresh``)."""
+    (``records``: kind, group and place by date, as a page name says it of a base
+    record) and the words the base lacks (``fresh``)."""
     files = index_records([*change.records, *dictionary], language)
     files = {path: data for path, data in files.items() if path.endswith(_INDEX_FILES)}
     ids = bundle_page_ids(files.items())
@@ -178,54 +175,33 @@ def build_overlay(
 
 def overlay_places(
     base: IndexedRecords, change: OverlayChange
-) -> dict[str, tuple[str, str, float, int]]:
+) -> dict[str, tuple[str, str, float]]:
     """What each record of ``change`` is, as the search page reads it from a base page
-    name: its kind (``b``, ``q``, ``p``), its group (the base page's name when the base
-    has its brief or source at the same date, else a name of its own), its place by date
-    and, for a paragraph, its number among its source's paragraph records now.
+    name: its kind (``b`` or ``q``), its group (the base page's name when the base has
+    that brief or source at the same date, so the page treats both as one, else a name
+    of its own) and its place by date.
 
-    A page the base has at the same date keeps the base's rank; any other stands
+    A record the base has at the same date keeps the base's rank; any other stands
     between two of the base's ranks, where its date and its place among the records now
     put it (equal dates in the order of the records, as ``page_names`` ranks them)."""
-    first: dict[str, int] = {}
-    numbers: dict[str, int] = {}
-    count: dict[str, int] = {}
-    for url, at in change.order.items():
-        page = page_of(url)
-        first.setdefault(page, at)
-        if "#" in url:
-            count[page] = count.get(page, 0) + 1
-            numbers[url] = count[page]
-    dates = {page_of(r.url): r.sort.get(DATE, UNDATED) for r in change.records}
+    dates = {record.url: date_of(record) for record in change.records}
     kept = {
-        page: rank
-        for page, (date, rank, _) in base.ranks.items()
-        if page in first and dates.get(page, date) == date
+        url: rank
+        for url, (date, rank) in base.ranks.items()
+        if url in change.order and dates.get(url, date) == date
     }
-    # The base's pages that stay where they are, in rank order, by where they stand now.
+    # The base's records that stay where they are, in rank order, by where they stand now.
     ordered = sorted(kept, key=kept.__getitem__)
-    keys = [(base.ranks[page][0], first[page]) for page in ordered]
+    keys = [(base.ranks[url][0], change.order[url]) for url in ordered]
     slots: dict[int, list[tuple[tuple[str, int], str]]] = {}
-    for page, date in dates.items():
-        if page not in kept:
-            at = bisect.bisect_left(keys, (date, first[page]))
+    for url, date in dates.items():
+        if url not in kept:
+            at = bisect.bisect_left(keys, (date, change.order[url]))
             slot = kept[ordered[at]] if at < len(ordered) else len(base.ranks)
-            slots.setdefault(slot, []).append(((date, first[page]), page))
-    places: dict[str, tuple[str, float]] = {}
-    for page, rank in kept.items():
-        places[page] = (base.ranks[page][2], float(rank))
+            slots.setdefault(slot, []).append(((date, change.order[url]), url))
+    places = {url: (base.page_ids[url], float(rank)) for url, rank in kept.items()}
     for slot, placed in slots.items():
         placed.sort()
-        for n, (_, page) in enumerate(placed, start=1):
-            places[page] = (f"+{page}", slot - 1 + n / (len(placed) + 1))
-    described: dict[str, tuple[str, str, float, int]] = {}
-    for record in change.records:
-        group, place = places[page_of(record.url)]
-        if "#" in record.url:
-            kind = PARAGRAPH
-        elif record.filters.get(TYPE) == (BRIEF_TYPE,):
-            kind = BRIEF
-        else:
-            kind = SOURCE
-        described[record.url] = (kind, group, place, numbers.get(record.url, 0))
-    return described
+        for n, (_, url) in enumerate(placed, start=1):
+            places[url] = (f"+{url}", slot - 1 + n / (len(placed) + 1))
+    return {record.url: (kind_of(record), *places[record.url]) for record in change.records}

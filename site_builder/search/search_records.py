@@ -1,30 +1,33 @@
 """What readers can search: the published site as Pagefind records.
 
-Pure: a site index in, records out. One record per brief, one per source (its title and
-outlet, landing on the page top) and one per source paragraph, landing on the paragraph
-(``/sources/<id>/#p3``). Pagefind's own page crawl returns sub-results only for headings,
-so a hit in the middle of an article would land on the page top; a record per paragraph
-lands on the paragraph and its excerpt is that paragraph's text.
+Pure: a site index in, records out. One record per brief and one per source: its
+paragraphs as the content, its title as searchable metadata. A hit in a source lands on
+the paragraph the matched words stand in (``/sources/<id>/#p3``): Pagefind gives each hit
+the positions of its matched words among the words of the content (the content split at
+whitespace, as its own excerpts count them), and the record carries the number of words
+of each paragraph (filter ``paragraph_words``), so the search page places each position in
+its paragraph and shows that paragraph's words around it. Until round 10 each paragraph
+was a record of its own: 56,716 records at 20,000 pages instead of 20,000, whose names
+the reader loaded before any search, and Pagefind's per-hit scoring grows with the square
+of the hits (docs/decisions.md, "One search record per source").
 
 Pagefind indexes every metadata value as searchable text, so ``meta`` holds only what
-should be found (titles, summaries). What a result merely shows (kind, date, outlet,
-the article a paragraph belongs to) travels as filter values, which are not searched:
-otherwise "Februar" would find every record dated February, and every paragraph of an
-article would match the words of its title.
+should be found (titles, summaries). What a result merely shows (kind, date, outlet, the
+paragraphs' words) travels as filter values, which are not searched: otherwise
+"Februar" would find every record dated February.
 
-The search page lists a source's paragraph hits grouped under the source, counts briefs,
-sources and paragraphs and sorts by date without loading a hit: the bundle names each
-record's page by what it is, which source it belongs to and its place by date
-(``page_names``), so the records carry no filter or sort for that.
+The search page counts briefs and sources and sorts by date without loading a hit: the
+bundle names each record's page by what it is and its place by date (``page_names``), so
+the records carry no filter or sort for that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..dates import PartialDate
-from ..model import Brief, Paragraph, Source
+from ..model import Brief, Source
 from ..pickling import quick_pickle
 from ..render.site_index import SiteIndex
 from ..render.urls import Urls, brief_page, source_page
@@ -32,9 +35,17 @@ from ..render.urls import Urls, brief_page, source_page
 # Filter keys as the search page asks for them (the values are what readers see), and the
 # key of the date the bundle's page names are ordered by (``page_names``).
 TYPE, TAG, OUTLET, DATE = "type", "tag", "outlet", "date"
-# Filters for display only (see above): the German date, and a paragraph's article title.
-PUBLISHED, SOURCE = "published", "source"
+# Filters for display only (see above): the German date, and each paragraph's number and
+# count of words (``1:45 2:52 …``) by which the search page places a source's hits.
+PUBLISHED, PARAGRAPH_WORDS = "published", "paragraph_words"
 BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
+# The characters at which Python's ``str.split``, Pagefind and the search page (JavaScript's
+# ``\s``) split words differently (each of the Unicode spaces checked against Pagefind
+# 1.5): Python splits at the separators U+001C–U+001F and the others do not; JavaScript
+# splits at a byte order mark and Pagefind does not. A paragraph's word count must count
+# as all three do, so the search content has a space for the first and nothing for the
+# second; no reader sees either.
+_AGREED_SPLIT = {**dict.fromkeys(range(0x1C, 0x20), " "), 0xFEFF: None}
 # Date key of a source without a publication date: before every date, so after every
 # dated record when sorted newest first.
 UNDATED = "0000"
@@ -77,74 +88,45 @@ def brief_record(brief: Brief, index: SiteIndex, urls: Urls) -> SearchRecord:
     }
     return SearchRecord(
         urls.link(brief_page(brief.slug)),
-        _join([p.text for p in brief.paragraphs]),
+        _join([searchable(p.text) for p in brief.paragraphs]),
         meta,
         _non_empty(filters),
         {DATE: _sort_date(brief.date)},
     )
 
 
-# Paragraph records per source at most. Pagefind's indexing costs about a millisecond per
-# record and grows faster than the records do (60,000 one-word paragraphs took 80 s,
-# 300,000 did not finish in 15 minutes), and a hit per one-word paragraph finds nothing a
-# reader could use. A source with more paragraphs gets records of consecutive paragraphs,
-# each landing on its first one; normal sources (this site's have at most a few dozen
-# paragraphs) keep one record per paragraph.
-MAX_PARAGRAPH_RECORDS = 1_000
-
-
 def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchRecord]:
-    """The source's own record (title and outlet) and one per paragraph, or one per run of
-    consecutive paragraphs in a source of more than ``MAX_PARAGRAPH_RECORDS``."""
+    """The source as one record: its paragraphs as the content, its title as searchable
+    metadata, and for the search page the number of words of each paragraph, by which it
+    finds the paragraph of each matched word (a hit's word positions count the words of
+    the content; see the module docstring)."""
     page = urls.link(source_page(source.id))
-    shown = {
+    tags = {tag for p in source.paragraphs for tag in _citing_tags(source, p.index, index)}
+    texts = [searchable(p.text) for p in source.paragraphs]
+    words = " ".join(
+        f"{p.index}:{len(t.split())}" for p, t in zip(source.paragraphs, texts, strict=True)
+    )
+    filters = {
         TYPE: (SOURCE_TYPE,),
         OUTLET: (source.outlet,) if source.outlet else (),
         PUBLISHED: _german(source.published),
+        TAG: tuple(sorted(tags)),
+        PARAGRAPH_WORDS: (words,) if words else (),
     }
-    sort = {DATE: _sort_date(source.published)}
-    all_tags: set[str] = set()
-    paragraphs = []
-    for run in paragraph_runs(source.paragraphs, MAX_PARAGRAPH_RECORDS):
-        tags = sorted({tag for p in run for tag in _citing_tags(source, p.index, index)})
-        all_tags |= set(tags)
-        filters = {**shown, TAG: tuple(tags), SOURCE: (source.title,)}
-        paragraphs.append(
-            SearchRecord(
-                f"{page}#{run[0].anchor}",
-                _join([p.text for p in run]),
-                {},
-                _non_empty(filters),
-                sort,
-            )
+    return [
+        SearchRecord(
+            page,
+            _join(texts),
+            {"title": source.title},
+            _non_empty(filters),
+            {DATE: _sort_date(source.published)},
         )
-    filters = {**shown, TAG: tuple(sorted(all_tags))}
-    header = SearchRecord(page, source.title, {"title": source.title}, _non_empty(filters), sort)
-    return [header, *paragraphs]
-
-
-def paragraph_runs(paragraphs: Sequence[Paragraph], most: int) -> list[Sequence[Paragraph]]:
-    """``paragraphs`` in at most ``most`` runs of consecutive ones: one each when there are
-    no more than ``most``, else runs of at least a ``most``-th of all their text (so a
-    long paragraph stays alone and tiny ones are merged)."""
-    if len(paragraphs) <= most:
-        return [paragraphs[at : at + 1] for at in range(len(paragraphs))]
-    share = -(-sum(len(p.text) + 1 for p in paragraphs) // most)  # rounded up
-    runs: list[Sequence[Paragraph]] = []
-    start, size = 0, 0
-    for at, paragraph in enumerate(paragraphs):
-        size += len(paragraph.text) + 1
-        if size >= share:
-            runs.append(paragraphs[start : at + 1])
-            start, size = at + 1, 0
-    if start < len(paragraphs):
-        runs.append(paragraphs[start:])
-    return runs
+    ]
 
 
 def _citing_tags(source: Source, paragraph: int, index: SiteIndex) -> tuple[str, ...]:
-    """The tags of the briefs citing this paragraph: "Quelle" + "Ukraine" finds the source
-    paragraphs that Ukraine briefs rest on."""
+    """The tags of the briefs citing this paragraph: "Quelle" + "Ukraine" finds the
+    sources that Ukraine briefs rest on."""
     names = {
         tag.name
         for citing in index.citing.get((source.id, paragraph), ())
@@ -164,6 +146,12 @@ def _sort_date(date: PartialDate | None) -> str:
         return UNDATED
     year, month, day, time = date.sort_key()
     return f"{year:04d}-{month:02d}-{day:02d}" + (f"T{time}" if time else "")
+
+
+def searchable(text: str) -> str:
+    """``text`` as the search content holds it: split into the same words by Python,
+    Pagefind and the search page (see ``_AGREED_SPLIT``)."""
+    return text.translate(_AGREED_SPLIT)
 
 
 def _join(parts: list[str]) -> str:

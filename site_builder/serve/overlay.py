@@ -22,8 +22,8 @@ from ..search.search_overlay import (
     build_overlay,
     bundle_words,
     dictionary_records,
-    group_ranks,
     overlay_change,
+    page_ranks,
 )
 from ..search.search_records import SearchRecord, brief_record, source_records
 from .serve_http import OVERLAY_PREFIX
@@ -66,7 +66,7 @@ class SearchOverlays:
         # one posting each (the bundle's own chunks, with every posting, took 6 s to
         # read at 20,000 pages).
         words = bundle_words(index_records(self._dictionary, language).items())
-        names, ranks = page_names(records), group_ranks(records)
+        names, ranks = page_names(records), page_ranks(records)
         self._base = IndexedRecords(by_url, names, ranks, tuple(sorted(words)))
 
     def forget(self) -> None:

@@ -4,15 +4,18 @@
 // state in the address (?q=…&typ=…), so a search can be bookmarked and shared, and the
 // search box in every page's header lands here with the term filled in.
 //
-// A source's paragraph hits are listed under the source: one entry per brief and per
-// source, so "Quelle" does not list one entry per paragraph. What a hit is, which source
-// it belongs to and its place by date are in its id (search/page_names.py): `b<rank>` a
-// brief, `q<rank>` a source's own record, `q<rank>.<n>` its n-th paragraph, the rank (base
-// 36) its brief's or source's place by date, oldest first. So the page groups, counts and
-// sorts by date without loading a hit, and the index needs no filter or sort for it. Links to a paragraph or a brief carry the searched words as
-// ?markiert=… for the landing page to mark them (landing.js); they exist in the browser
-// only, so the built site's link check never sees them.
-//
+// One entry per brief and per source; a source lists the paragraphs its matched words
+// stand in. A source is one record (search_records.py) whose content is its paragraphs;
+// Pagefind gives each hit the positions of its matched words among the content's words,
+// and the record's `paragraph_words` filter the number of words of each paragraph, so
+// the page places each position in its paragraph. What a hit is and its place by date
+// are in its id (search/page_names.py): `b<rank>` a brief, `q<rank>` a source, the rank
+// (base 36) its place by date, oldest first. So the page counts and sorts by date
+// without loading a hit, and the index needs no filter or sort for it. Links to a
+// paragraph or a brief carry the searched words as ?markiert=… for the landing page to
+// mark them (landing.js); they exist in the browser only, so the built site's link check
+// never sees them.
+
 // Under `site-builder serve` an edit is searchable before the index is rebuilt: serve
 // names a second, small index (the overlay, search_overlay.py) on its reload script, and
 // this page merges it and leaves out what the overlay says is stale or only there to
@@ -25,10 +28,9 @@ const PARAGRAPHS_SHOWN = 3; // paragraph hits per source until "Alle … zeigen"
 const DELAY_MS = 200;
 const MARK_PARAMETER = "markiert";
 const FILTER_NAMES = ["typ", "thema", "medium"];
-const PAGEFIND_OPTIONS = { baseUrl: "/", excerptLength: 24 };
+const EXCERPT_WORDS = 24;
+const PAGEFIND_OPTIONS = { baseUrl: "/", excerptLength: EXCERPT_WORDS };
 const BRIEF = "b";
-const SOURCE = "q";
-const PARAGRAPH = "p";
 
 const form = document.getElementById("suche");
 const PAGE_SIZE = (form && Number(form.dataset.pageSize)) || DEFAULT_PAGE_SIZE;
@@ -122,18 +124,15 @@ async function withOverlay(bundle) {
     describe: (id) => {
       const record = records.get(id);
       if (record === undefined) return pageName(id);
-      const [kind, group, rank, n] = record;
-      return { kind, group, rank, n };
+      const [kind, group, rank] = record;
+      return { kind, group, rank };
     },
   };
 }
 
-// What a page name says (search/page_names.py): `q1x.3` → the 3rd paragraph record of
-// the source ranked 69 by date.
+// What a page name says (search/page_names.py): `q1x` → the source ranked 69 by date.
 function pageName(id) {
-  const [group, n] = id.split(".");
-  const kind = group[0] === BRIEF ? BRIEF : n === undefined ? SOURCE : PARAGRAPH;
-  return { kind, group, rank: parseInt(group.slice(1), 36), n: n === undefined ? 0 : Number(n) };
+  return { kind: id[0], group: id, rank: parseInt(id.slice(1), 36) };
 }
 
 // Whether a searched word is one only the overlay has (`fresh`: such words with the
@@ -202,38 +201,34 @@ function remember(query) {
   history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
 }
 
-// The hits in the order shown (`results`: by relevance, or by date when asked) and by
-// relevance (`ranked`, which picks a source's best paragraphs).
+// The hits in the order shown: by relevance, or by date when asked.
 async function find(index, query) {
   if (!query.active) return null;
   const search = await index.search(query.term || null, { filters: query.filters });
-  const ranked = search.results;
-  const results = query.sort ? byDate(ranked, query.sort.date, index.describe) : ranked;
-  return { results, ranked };
+  const hits = search.results.map((result) => ({ result, what: index.describe(result.id) }));
+  if (query.sort) byDate(hits, query.sort.date);
+  return hits;
 }
 
-// Oldest first by rank (a source's records: its own first, then its paragraphs in
-// order), or exactly the other way round; equal places keep their order by relevance.
-function byDate(results, direction, describe) {
+// Oldest first by rank, or exactly the other way round.
+function byDate(hits, direction) {
   const sign = direction === "asc" ? 1 : -1;
-  const keyed = results.map((result) => ({ result, what: describe(result.id) }));
-  keyed.sort((a, b) => sign * (a.what.rank - b.what.rank || a.what.n - b.what.n));
-  return keyed.map(({ result }) => result);
+  hits.sort((a, b) => sign * (a.what.rank - b.what.rank));
 }
 
 // The old list stays until the new one is ready; list and count then change in one
 // step, so nothing on screen moves twice (the results block reserves a screen's height
 // in the stylesheet, so the footer below never jumps either).
-async function show(view, query, search) {
+async function show(view, query, hits) {
   const shown = ++view.shown;
-  if (search === null) {
+  if (hits === null) {
     view.walk = null;
     view.list.replaceChildren();
     view.more.hidden = true;
     view.status.textContent = "";
     return;
   }
-  view.walk = walkOf(query, search, view.index.describe);
+  view.walk = { query, hits, next: 0, listed: new Set() };
   const items = await nextEntries(view.walk);
   if (shown !== view.shown) return; // a newer search replaced this one meanwhile
   view.list.replaceChildren(...items);
@@ -251,47 +246,23 @@ async function showMore(view) {
   if (link) link.focus(); // the button may vanish; the reader goes on where the new ones start
 }
 
-// A search as the list walks it: each hit with what it is, each source's paragraph
-// hits by relevance (its entry shows the best), and the sources listed so far.
-function walkOf(query, search, describe) {
-  const hits = search.results.map((result) => ({ result, what: describe(result.id) }));
-  const paragraphs = new Map();
-  for (const result of search.ranked) {
-    const what = describe(result.id);
-    if (what.kind !== PARAGRAPH) continue;
-    if (!paragraphs.has(what.group)) paragraphs.set(what.group, []);
-    paragraphs.get(what.group).push(result);
-  }
-  return { query, hits, paragraphs, next: 0, sources: new Set() };
-}
-
-// How many briefs, sources and source paragraphs the search found, from the hits' ids:
-// no hit has to be loaded for it.
+// How many briefs and sources the search found, from the hits' ids: no hit has to be
+// loaded for it. A brief or source in serve's overlay counts once with its base record.
 function tally(walk) {
-  let briefs = 0;
-  let paragraphs = 0;
+  const briefs = new Set();
   const sources = new Set();
-  for (const { what } of walk.hits) {
-    if (what.kind === BRIEF) {
-      briefs += 1;
-    } else {
-      sources.add(what.group);
-      if (what.kind === PARAGRAPH) paragraphs += 1;
-    }
-  }
-  return { briefs, sources: sources.size, paragraphs };
+  for (const { what } of walk.hits) (what.kind === BRIEF ? briefs : sources).add(what.group);
+  return { briefs: briefs.size, sources: sources.size };
 }
 
-function summary(query, { briefs, sources, paragraphs }) {
+function summary(query, { briefs, sources }) {
   const about = query.term ? ` für „${query.term}“` : "";
   const entries = briefs + sources;
   if (entries === 0) return `Keine Treffer${about}.`;
   if (sources === 0) return `${entries} Treffer${about}.`;
   const parts = [];
   if (briefs) parts.push(counted(briefs, "Meldung", "Meldungen"));
-  let inSources = counted(sources, "Quelle", "Quellen");
-  if (paragraphs) inSources += ` mit ${counted(paragraphs, "Absatz", "Absätzen")}`;
-  parts.push(inSources);
+  parts.push(counted(sources, "Quelle", "Quellen"));
   return `${entries} Treffer${about}: ${parts.join(", ")}.`;
 }
 
@@ -300,35 +271,22 @@ function counted(number, one, many) {
 }
 
 function hasMore(walk) {
-  return walk.hits.slice(walk.next).some(({ what }) => !listed(walk, what));
+  return walk.hits.slice(walk.next).some(({ what }) => !walk.listed.has(what.group));
 }
 
-function listed(walk, what) {
-  return what.kind !== BRIEF && walk.sources.has(what.group);
-}
-
-// The next PAGE_SIZE entries in the order of the results: a brief where its record
-// stands, a source where its best hit stands. Later hits of a source already listed are
-// skipped without loading them: its entry lists them.
+// The next PAGE_SIZE entries in the order of the hits.
 async function nextEntries(walk) {
-  const entries = [];
-  while (entries.length < PAGE_SIZE && walk.next < walk.hits.length) {
-    const batch = [];
-    while (batch.length < PAGE_SIZE - entries.length && walk.next < walk.hits.length) {
-      const hit = walk.hits[walk.next++];
-      if (listed(walk, hit.what)) continue;
-      if (hit.what.kind !== BRIEF) walk.sources.add(hit.what.group);
-      batch.push(hit);
-    }
-    const data = await Promise.all(batch.map(({ result }) => result.data()));
-    const made = data.map((item, i) =>
-      batch[i].what.kind === BRIEF
-        ? briefEntry(item, walk.query)
-        : sourceEntry(walk, batch[i].what.group, item),
-    );
-    entries.push(...(await Promise.all(made)));
+  const batch = [];
+  while (batch.length < PAGE_SIZE && walk.next < walk.hits.length) {
+    const hit = walk.hits[walk.next++];
+    if (walk.listed.has(hit.what.group)) continue;
+    walk.listed.add(hit.what.group);
+    batch.push(hit);
   }
-  return entries;
+  const data = await Promise.all(batch.map(({ result }) => result.data()));
+  return data.map((item, i) =>
+    batch[i].what.kind === BRIEF ? briefEntry(item, walk.query) : sourceEntry(item, walk.query),
+  );
 }
 
 function first(item, name) {
@@ -351,31 +309,33 @@ function briefEntry(item, query) {
 }
 
 // One entry per source: where it is from, its title (linking to the article), how many
-// of its paragraphs match and the best of them, each linking to the paragraph.
-async function sourceEntry(walk, group, item) {
-  const query = walk.query;
-  const page = safeUrl(item.url).split("#")[0];
-  const title = (item.meta || {}).title || first(item, "source") || page;
+// of its paragraphs the matched words stand in and the best of them, each linking to the
+// paragraph.
+function sourceEntry(item, query) {
+  const page = safeUrl(item.url);
   const li = element("li", "search-result search-source");
   li.append(
     kicker([first(item, "type"), first(item, "outlet"), first(item, "published")]),
-    heading(page, title),
+    heading(page, (item.meta || {}).title || page),
   );
-  const hits = walk.paragraphs.get(group) || [];
-  if (hits.length === 0) {
-    li.append(text("p", "search-hits", "Treffer im Titel"));
+  const paragraphs = paragraphHits(item);
+  if (paragraphs.length === 0) {
+    if (query.term) li.append(text("p", "search-hits", "Treffer im Titel"));
     return li;
   }
-  li.append(text("p", "search-hits", counted(hits.length, "Absatz", "Absätze")));
+  li.append(text("p", "search-hits", counted(paragraphs.length, "Absatz", "Absätze")));
+  const best = [...paragraphs]
+    .sort((a, b) => b.score - a.score || a.number - b.number)
+    .slice(0, PARAGRAPHS_SHOWN)
+    .sort((a, b) => a.number - b.number); // in article order, as they are read
   const list = element("ol", "search-paragraphs");
-  list.append(...(await paragraphItems(hits.slice(0, PARAGRAPHS_SHOWN), query)));
+  list.append(...paragraphItems(best, page, query));
   li.append(list);
-  if (hits.length > PARAGRAPHS_SHOWN) {
-    const all = text("button", "search-all", `Alle ${hits.length} Absätze zeigen`);
+  if (paragraphs.length > PARAGRAPHS_SHOWN) {
+    const all = text("button", "search-all", `Alle ${paragraphs.length} Absätze zeigen`);
     all.type = "button";
-    all.addEventListener("click", async () => {
-      all.disabled = true;
-      const items = await paragraphItems(hits, query);
+    all.addEventListener("click", () => {
+      const items = paragraphItems(paragraphs, page, query);
       list.replaceChildren(...items);
       all.parentElement.remove();
       items[0].querySelector("a").focus(); // the button is gone; focus stays in the list
@@ -387,21 +347,55 @@ async function sourceEntry(walk, group, item) {
   return li;
 }
 
-// The paragraphs in the order they stand in the article, which is how they are read.
-async function paragraphItems(hits, query) {
-  const data = await Promise.all(hits.map((hit) => hit.data()));
-  const numbered = data.map((item) => {
-    const url = safeUrl(item.url);
-    const match = /#p(\d+)$/.exec(url);
-    return { item, url, number: match ? Number(match[1]) : 0 };
-  });
-  numbered.sort((a, b) => a.number - b.number);
-  return numbered.map(({ item, url, number }) => {
+// The paragraphs a source's matched words stand in, in article order. Pagefind gives
+// each match's position among the words of the content (split at whitespace, as its own
+// excerpts split it); the record's `paragraph_words` ("1:45 2:52 …": number and count
+// of words of each paragraph) says where each paragraph starts. A paragraph's score is
+// the sum of its matches' scores.
+function paragraphHits(item) {
+  const words = (item.content || "").split(/[\r\n\s]+/g);
+  const spans = [];
+  let start = 0;
+  for (const entry of (first(item, "paragraph_words") || "").split(" ").filter(Boolean)) {
+    const [number, count] = entry.split(":").map(Number);
+    spans.push({ number, start, end: start + count, locations: [], score: 0 });
+    start += count;
+  }
+  for (const { location, balanced_score: score } of item.weighted_locations || []) {
+    const span = spans.find((candidate) => location < candidate.end);
+    if (span && location >= span.start) {
+      span.locations.push(location);
+      span.score += score;
+    }
+  }
+  return spans
+    .filter((span) => span.locations.length > 0)
+    .map((span) => ({ ...span, excerpt: () => excerptOf(words, span) }));
+}
+
+// Up to EXCERPT_WORDS words of the paragraph, from a little before its first match, the
+// matched words marked. Text nodes only: source text is third-party text.
+function excerptOf(words, { start, end, locations }) {
+  const length = Math.min(EXCERPT_WORDS, end - start);
+  const lead = Math.floor(EXCERPT_WORDS / 3);
+  const from = Math.max(start, Math.min(Math.min(...locations) - lead, end - length));
+  const marks = new Set(locations);
+  const nodes = [];
+  for (let at = from; at < from + length; at++) {
+    if (at > from) nodes.push(document.createTextNode(" "));
+    const word = words[at] || "";
+    nodes.push(marks.has(at) ? text("mark", "", word) : document.createTextNode(word));
+  }
+  return nodes;
+}
+
+function paragraphItems(paragraphs, page, query) {
+  return paragraphs.map((paragraph) => {
     const li = element("li", "search-paragraph");
-    const link = text("a", "", `Absatz ${number}`);
-    link.href = marked(url, query.term);
+    const link = text("a", "", `Absatz ${paragraph.number}`);
+    link.href = page === "#" ? page : marked(`${page}#p${paragraph.number}`, query.term);
     const excerpt = element("blockquote", "excerpt");
-    excerpt.append(...highlighted(item.excerpt || ""));
+    excerpt.append(...paragraph.excerpt());
     li.append(link, excerpt);
     return li;
   });
