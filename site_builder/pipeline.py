@@ -507,7 +507,10 @@ def _site_files(
 
         progress("indexing for search", 0, 1)
         records = search_records(index, Urls(base_url))
-        key = hashlib.sha256(pickle.dumps((records, checked.config.language), 5)).hexdigest()
+        # The builder's fingerprint too: the bundle's layout (its page names, what the
+        # search page reads of them) is the builder's, so another version keeps none.
+        made_of = (records, checked.config.language, builder_fingerprint())
+        key = hashlib.sha256(pickle.dumps(made_of, 5)).hexdigest()
         kept = _kept_bundle(previous, key)
         bundle = kept if kept is not None else build_search_bundle(records, checked.config.language)
         if resident is not None:

@@ -21,12 +21,14 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.parse import first_plain_word
+from site_builder import pipeline
 from site_builder.cache import CACHE_DIR, open_cache
 from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
 from site_builder.render import forked, render
 from site_builder.render.output_file import DEFAULT_THEME
+from site_builder.search import search_bundle
 from tests.test_build import tree
 
 Edit = Callable[[Path, random.Random], str]
@@ -238,6 +240,31 @@ def test_search_bundle_follows_edits_and_is_kept_when_records_are_unchanged(
     assert _build(site, cold, capsys, "--no-cache")[0] == 0
     assert tree(out) == tree(cold)
     assert bundle, "the search bundle is there"
+
+
+def test_a_new_builder_makes_the_search_bundle_again_for_the_same_records(
+    pristine: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bundle's layout is the builder's (page names, what the search page reads of
+    them), not only the records': a builder of another version keeps no bundle of the
+    last, even when the records are the same."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    out = tmp_path / "public"
+    assert _build(site, out, capsys)[0] == 0
+    made: list[int] = []
+    real = search_bundle.build_search_bundle
+    monkeypatch.setattr(search_bundle, "build_search_bundle", lambda *a: made.append(1) or real(*a))
+    template(site, random.Random(1))  # pages change, search records do not
+    assert _build(site, out, capsys)[0] == 0
+    assert made == []  # the same builder keeps it
+    template(site, random.Random(2))
+    monkeypatch.setattr(pipeline, "builder_fingerprint", lambda: "another version")
+    assert _build(site, out, capsys)[0] == 0
+    assert made == [1]
 
 
 def test_the_search_bundle_is_kept_through_the_file_list_not_the_small_record(

@@ -13,8 +13,8 @@ itself, and the bundle needs neither:
 oldest first, equal dates in the order of the records (as Pagefind sorted them). A new
 brief, the newest, takes the next rank and leaves every other name as it was.
 
-The names are no longer content hashes: see docs/decisions.md ("Search page names") for
-what that means for a host's caches.
+The names are no longer content hashes: docs/decisions.md ("One search record per
+source") says what that means for a host's caches.
 """
 
 from __future__ import annotations
