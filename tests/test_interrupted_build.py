@@ -93,7 +93,13 @@ def test_sigkill_at_any_moment_leaves_the_old_or_the_new_output(site: Path, tmp_
             assert after != before  # it finished first: the complete new output
             continue
         assert status == -signal.SIGKILL
-        assert after == before, f"round {round_}: the previous output changed"
+        if after != before:
+            # Killed after the swap, before the process ended (clearing up the old
+            # output): the new output must be there whole, as an unkilled build makes it.
+            reference = tmp_path / f"reference-{round_}"
+            _build_now(site, reference)
+            assert after == tree(reference), f"round {round_}: neither old nor new output"
+            continue
         killed_while_writing += writing
         killed_before_writing += not writing
     assert killed_while_writing >= 2 and killed_before_writing >= 2
