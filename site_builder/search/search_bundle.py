@@ -12,7 +12,8 @@ here, each for a reason we measured:
   bundle is made canonical afterwards: filter values sorted, files renamed by content.
 
 And one thing is ours: the pages are renamed by what the search page needs to know of a
-hit (``page_names``), which made the metadata every reader loads first a third as large.
+hit (``page_names``), which with the sort they replace took the metadata every reader
+loads first from 471 to 209 KB at 20,000 pages.
 """
 
 from __future__ import annotations

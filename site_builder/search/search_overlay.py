@@ -8,9 +8,8 @@ overlay, which the search page merges (``pagefind.mergeIndex``). Until the base 
 re-indexed once the files are quiet, the overlay stands in for it:
 
 - **Records added or changed** since the base are in the overlay.
-- **Records changed or removed** are *stale* in the base: the overlay names their
-  Pagefind page ids and filter values, and the search page drops them from the results
-  and their counts.
+- **Records changed or removed** are *stale* in the base: the overlay names their page
+  names, and the search page drops them from the results and so from their counts.
 - **Every word of the base** is in the overlay too, as *dictionary* records the search
   page never shows. Pagefind answers a word an index lacks with the longest indexed word
   that is a prefix of it („abzielen“ → „ab“); an overlay of one brief lacks nearly every
@@ -19,9 +18,9 @@ re-indexed once the files are quiet, the overlay stands in for it:
 - **Words the base lacks** („Ankara“, new to the site): Pagefind answers such a word in
   the base with the longest base word it starts with („an“). The overlay lists its words
   the base lacks, and for a search with one the page shows the overlay's hits only.
-- **Where an overlay record stands.** The search page tells a base hit's kind, source
-  and place by date from its page name (``page_names``); the overlay says the same of
-  each of its records, with a place by date between the base's (``overlay_places``).
+- **Where an overlay record stands.** The search page tells a base hit's kind and place
+  by date from its page name (``page_names``); the overlay says the same of each of its
+  records, with a place by date between the base's (``overlay_places``).
 
 What it cannot do: score an overlay record as the one index would (relevance is counted
 within each bundle). The set of hits and their counts are right; where an edited record
