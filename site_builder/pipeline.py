@@ -16,6 +16,7 @@ start-up that was most of a no-change build).
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import hashlib
 import itertools
@@ -65,6 +66,7 @@ from .render.output_file import OutputFile
 
 if TYPE_CHECKING:
     from .output.linkcheck import BrokenLink
+    from .render.forked import Forked
     from .render.render import KeptRender
     from .render.site_index import SiteIndex
     from .serve.resident import Resident
@@ -471,12 +473,11 @@ def _site_files(
     resident: Resident | None = None,
 ) -> _SiteFiles:
     """Every file of the site (files of the previous build that are still right are kept).
-    The search bundle is made first (Pagefind needs all records at once); the pages are
-    rendered while they are written."""
+    The search bundle is begun first (Pagefind needs all records at once) and written
+    last; the pages are rendered while they are written."""
     # Imported when run, not at the top (see the module docstring).
     from .render.page_keys import document_identities, updated_identities  # noqa: PLC0415
     from .render.render import RenderOptions, render_patch, render_stream  # noqa: PLC0415
-    from .render.urls import Urls  # noqa: PLC0415
 
     base_url = _base_url(checked, options)
     corpus = checked.corpus
@@ -487,7 +488,7 @@ def _site_files(
         )
     else:
         identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
-    bundle: list[OutputFile] = []
+    bundle: Iterable[OutputFile] = []
     key = None
     kept_render = _kept_render(resident, previous) if resident is not None else None
     later = options.search and options.search_later
@@ -501,22 +502,8 @@ def _site_files(
     elif stale is not None:
         bundle, key = stale
     elif options.search:
-        # Pagefind's client is imported only by builds that index.
-        from .search.search_bundle import build_search_bundle  # noqa: PLC0415
-        from .search.search_records import search_records  # noqa: PLC0415
-
         progress("indexing for search", 0, 1)
-        records = search_records(index, Urls(base_url))
-        # The builder's fingerprint too: the bundle's layout (its page names, what the
-        # search page reads of them) is the builder's, so another version keeps none.
-        made_of = (records, checked.config.language, builder_fingerprint())
-        key = hashlib.sha256(pickle.dumps(made_of, 5)).hexdigest()
-        kept = _kept_bundle(previous, key)
-        bundle = kept if kept is not None else build_search_bundle(records, checked.config.language)
-        if resident is not None:
-            # ``serve``'s search overlay indexes what changed against these (``Resident.indexed``).
-            resident.indexed = records
-        del records
+        bundle, key = _search_bundle(checked, index, base_url, previous, resident)
         progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock or _EPOCH)
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
@@ -549,6 +536,42 @@ def _site_files(
     files = itertools.chain(patch.files, bundle)
     pending = stale is not None or keep_bundle
     return _SiteFiles(files, key, search_pending=pending, base=base, kept=patch.kept)
+
+
+def _search_bundle(
+    checked: CheckResult,
+    index: SiteIndex,
+    base_url: str,
+    previous: PreviousOutput,
+    resident: Resident | None,
+) -> tuple[Iterable[OutputFile], str]:
+    """The search bundle and its key: the previous one when it was made from the same
+    records by the same builder, else a new one, begun apart (``Forked``): Pagefind
+    indexes on one core, so it runs while the pages render on all of them, and its files
+    come when they are asked for, after the pages."""
+    # Pagefind's client is imported only by builds that index.
+    from .render.forked import Forked  # noqa: PLC0415
+    from .render.urls import Urls  # noqa: PLC0415
+    from .search.search_bundle import build_search_bundle  # noqa: PLC0415
+    from .search.search_records import search_records  # noqa: PLC0415
+
+    language = checked.config.language
+    records = search_records(index, Urls(base_url))
+    if resident is not None:
+        # ``serve``'s search overlay indexes what changed against these (``Resident.indexed``).
+        resident.indexed = records
+    # The builder's fingerprint too: the bundle's layout (its page names, what the search
+    # page reads of them) is the builder's, so another version keeps none.
+    key = hashlib.sha256(pickle.dumps((records, language, builder_fingerprint()), 5)).hexdigest()
+    kept = _kept_bundle(previous, key)
+    if kept is not None:
+        return kept, key
+    return _when_indexed(Forked(functools.partial(build_search_bundle, records, language))), key
+
+
+def _when_indexed(indexing: Forked[list[OutputFile]]) -> Iterator[OutputFile]:
+    """The bundle's files once its indexing is done (waited for when they are asked)."""
+    yield from indexing.result()
 
 
 def _has_bundle(previous: PreviousOutput) -> bool:

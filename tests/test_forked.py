@@ -1,9 +1,12 @@
-"""stream_forked: the results of a plain loop, whether children help or fail."""
+"""stream_forked: the results of a plain loop, whether children help or fail; Forked: one
+job's result, run beside this process."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,73 @@ def test_a_stream_left_early_leaves_no_child_behind(monkeypatch: pytest.MonkeyPa
 def test_few_items_stay_in_this_process() -> None:
     results = list(stream_forked(_square_with_pid, [1, 2, 3], workers=2, minimum=10))
     assert sorted(results) == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())]
+
+
+# --- Forked: one job beside this process -----------------------------------------------
+
+
+def test_a_forked_job_runs_apart_and_hands_its_result_back() -> None:
+    job = forked.Forked(os.getpid)
+    assert job.result() not in (os.getpid(), None)
+    assert job.result() == job.result()  # asked again: the same, no second child
+
+
+def test_a_forked_job_runs_while_this_process_goes_on(tmp_path: Path) -> None:
+    signal_file = tmp_path / "go"
+
+    def waits_for_this_process() -> str:
+        for _ in range(1000):  # up to 10 s: the child sees what this process does next
+            if signal_file.exists():
+                return "went on"
+            time.sleep(0.01)
+        return "blocked"
+
+    job = forked.Forked(waits_for_this_process)
+    signal_file.write_text("", "utf-8")  # only after Forked() returned
+    assert job.result() == "went on"
+
+
+def test_a_forked_jobs_error_is_raised_here() -> None:
+    def fails() -> None:
+        raise ValueError("in the child")
+
+    job = forked.Forked(fails)
+    with pytest.raises(ValueError, match="in the child"):
+        job.result()
+
+
+def test_a_job_whose_child_dies_is_done_here() -> None:
+    parent = os.getpid()
+
+    def dies_in_a_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 42
+
+    assert forked.Forked(dies_in_a_child).result() == 42
+
+
+def test_a_dropped_job_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    children = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        pid = fork()
+        children.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+    job = forked.Forked(lambda: time.sleep(30))
+    del job
+    gc.collect()
+    (pid,) = children
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and waited for
+
+
+def test_without_fork_a_job_runs_here_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)  # as under serve
+    ran = []
+    job = forked.Forked(lambda: ran.append(os.getpid()) or "done")
+    assert ran == [os.getpid()]  # before result() was asked
+    assert job.result() == "done"

@@ -1,4 +1,5 @@
-"""Run a pure function over many items on every core, in forked copies of this process.
+"""Run a pure function over many items on every core, in forked copies of this process;
+or one long job beside whatever this process does next (``Forked``).
 
 Rendering needs the whole site index, which would cost more to pickle to a worker than to
 render; a forked child has it already (the memory is shared, copy-on-write), so only the
@@ -10,15 +11,18 @@ instead: slower, never different.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import selectors
+import signal
 import struct
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -141,3 +145,62 @@ def _start_streaming(
             os._exit(status)
     os.close(writer)
     return _Child(pid, reader, share)
+
+
+class Forked(Generic[Result]):
+    """``function()`` begun at once in a forked child, so that it runs beside what this
+    process does next (Pagefind's indexing uses one core; the pages render on both).
+    ``result()`` waits for the child and returns what it made, or raises what it raised.
+    Where forking is not possible or not safe (see the module docstring) ``function``
+    runs here, at once; a child that dies has it run here too: slower, never different.
+    Dropped without ``result()``, the child is stopped and reaped (``weakref.finalize``),
+    so none is left behind."""
+
+    def __init__(self, function: Callable[[], Result]) -> None:
+        self._function = function
+        self._done: tuple[Result] | None = None
+        if not _can_fork():
+            self._done = (function(),)
+            return
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the outcome pickled into the pipe, no clean-up code
+            os.close(reader)
+            status = 0
+            try:
+                try:
+                    outcome: tuple[bool, object] = (True, function())
+                except Exception as problem:  # raised again in the parent
+                    outcome = (False, problem)
+                with os.fdopen(writer, "wb") as pipe:
+                    pickle.dump(outcome, pipe, pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(writer)
+        self._pid, self._reader = pid, reader
+        self._abandon = weakref.finalize(self, _stop_child, pid, reader)
+
+    def result(self) -> Result:
+        if self._done is not None:
+            return self._done[0]
+        self._abandon.detach()
+        with os.fdopen(self._reader, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        if status != 0 or not data:
+            self._done = (self._function(),)  # the child died: done here
+            return self._done[0]
+        succeeded, value = pickle.loads(data)
+        if not succeeded:
+            raise value
+        self._done = (cast(Result, value),)
+        return self._done[0]
+
+
+def _stop_child(pid: int, reader: int) -> None:
+    os.close(reader)
+    with contextlib.suppress(ProcessLookupError):  # (it may have ended meanwhile)
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
