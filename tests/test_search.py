@@ -76,6 +76,16 @@ def test_every_source_is_one_record_with_its_paragraphs_and_their_word_counts(
         assert record.meta == {"title": source.title}  # the title is found too
         counts = [f"{p.index}:{len(p.text.split())}" for p in source.paragraphs]
         assert record.filters["paragraph_words"] == (" ".join(counts),)
+        # Per tag, the paragraphs its briefs cite.
+        cited: dict[str, list[int]] = {}
+        for p in source.paragraphs:
+            briefs = [c.brief for c in index.citing.get((source.id, p.index), ())]
+            for tag in sorted({t.name for b in briefs for t in index.tags_of(b)}):
+                cited.setdefault(tag, []).append(p.index)
+        assert cited  # (the golden site's sources are cited)
+        expected = tuple(f"{tag}:{','.join(map(str, cited[tag]))}" for tag in sorted(cited))
+        assert record.filters["cited_by_tag"] == expected
+        assert record.filters["tag"] == tuple(sorted(cited))
 
 
 def test_the_marker_and_raw_html_are_text_as_readers_see_them(
@@ -195,7 +205,7 @@ def test_the_bundle_is_byte_identical_on_every_build(
 def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:
     filters = {p: _decode(d) for p, d in bundle.items() if p.startswith("pagefind/filter/")}
     names = sorted(f[0] for f in filters.values())  # type: ignore[index]
-    assert names == ["outlet", "paragraph_words", "published", "tag", "type"]
+    assert names == ["cited_by_tag", "outlet", "paragraph_words", "published", "tag", "type"]
     for data in filters.values():
         values = [value for value, _pages in data[1]]  # type: ignore[index]
         assert values == sorted(values)

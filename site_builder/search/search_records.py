@@ -35,9 +35,10 @@ from ..render.urls import Urls, brief_page, source_page
 # Filter keys as the search page asks for them (the values are what readers see), and the
 # key of the date the bundle's page names are ordered by (``page_names``).
 TYPE, TAG, OUTLET, DATE = "type", "tag", "outlet", "date"
-# Filters for display only (see above): the German date, and each paragraph's number and
-# count of words (``1:45 2:52 …``) by which the search page places a source's hits.
-PUBLISHED, PARAGRAPH_WORDS = "published", "paragraph_words"
+# Filters for display only (see above): the German date; each paragraph's number and
+# count of words (``1:45 2:52 …``), by which the search page places a source's hits; and
+# per tag the paragraphs its briefs cite (``Ukraine:1,5``).
+PUBLISHED, PARAGRAPH_WORDS, CITED_BY_TAG = "published", "paragraph_words", "cited_by_tag"
 BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
 # The characters at which Python's ``str.split``, Pagefind and the search page (JavaScript's
 # ``\s``) split words differently (each of the Unicode spaces checked against Pagefind
@@ -99,9 +100,13 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
     """The source as one record: its paragraphs as the content, its title as searchable
     metadata, and for the search page the number of words of each paragraph, by which it
     finds the paragraph of each matched word (a hit's word positions count the words of
-    the content; see the module docstring)."""
+    the content; see the module docstring), and which paragraphs the briefs of each tag
+    cite (``Ukraine:1,5``), by which it lists those when a search names the tag."""
     page = urls.link(source_page(source.id))
-    tags = {tag for p in source.paragraphs for tag in _citing_tags(source, p.index, index)}
+    cited: dict[str, list[int]] = {}
+    for paragraph in source.paragraphs:
+        for tag in _citing_tags(source, paragraph.index, index):
+            cited.setdefault(tag, []).append(paragraph.index)
     texts = [searchable(p.text) for p in source.paragraphs]
     words = " ".join(
         f"{p.index}:{len(t.split())}" for p, t in zip(source.paragraphs, texts, strict=True)
@@ -110,8 +115,9 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
         TYPE: (SOURCE_TYPE,),
         OUTLET: (source.outlet,) if source.outlet else (),
         PUBLISHED: _german(source.published),
-        TAG: tuple(sorted(tags)),
+        TAG: tuple(sorted(cited)),
         PARAGRAPH_WORDS: (words,) if words else (),
+        CITED_BY_TAG: tuple(f"{tag}:{','.join(map(str, cited[tag]))}" for tag in sorted(cited)),
     }
     return [
         SearchRecord(
@@ -126,7 +132,7 @@ def source_records(source: Source, index: SiteIndex, urls: Urls) -> list[SearchR
 
 def _citing_tags(source: Source, paragraph: int, index: SiteIndex) -> tuple[str, ...]:
     """The tags of the briefs citing this paragraph: "Quelle" + "Ukraine" finds the
-    sources that Ukraine briefs rest on."""
+    sources that Ukraine briefs rest on, and lists the paragraphs they cite."""
     names = {
         tag.name
         for citing in index.citing.get((source.id, paragraph), ())

@@ -318,7 +318,7 @@ function sourceEntry(item, query) {
     kicker([first(item, "type"), first(item, "outlet"), first(item, "published")]),
     heading(page, (item.meta || {}).title || page),
   );
-  const paragraphs = paragraphHits(item);
+  const paragraphs = shownParagraphs(item, query);
   if (paragraphs.length === 0) {
     if (query.term) li.append(text("p", "search-hits", "Treffer im Titel"));
     return li;
@@ -347,20 +347,29 @@ function sourceEntry(item, query) {
   return li;
 }
 
+// The paragraphs a source's entry lists: those its matched words stand in; without a
+// searched word but with a topic, those the topic's briefs cite (`cited_by_tag`:
+// "Ukraine:1,5"), from their start: „Quelle“ + a topic shows what its briefs rest on.
+function shownParagraphs(item, query) {
+  if (query.term) return paragraphHits(item);
+  const tag = query.filters.tag;
+  if (!tag) return [];
+  const cited = new Set();
+  for (const entry of (item.filters || {}).cited_by_tag || []) {
+    const at = entry.lastIndexOf(":"); // (a topic's name may hold a colon; numbers do not)
+    if (entry.slice(0, at) !== tag) continue;
+    for (const number of entry.slice(at + 1).split(",")) cited.add(Number(number));
+  }
+  return paragraphSpans(item).spans.filter((paragraph) => cited.has(paragraph.number));
+}
+
 // The paragraphs a source's matched words stand in, in article order. Pagefind gives
 // each match's position among the words of the content (split at whitespace, as its own
 // excerpts split it); the record's `paragraph_words` ("1:45 2:52 …": number and count
 // of words of each paragraph) says where each paragraph starts. A paragraph's score is
 // the sum of its matches' scores.
 function paragraphHits(item) {
-  const words = (item.content || "").split(/[\r\n\s]+/g);
-  const spans = [];
-  let start = 0;
-  for (const entry of (first(item, "paragraph_words") || "").split(" ").filter(Boolean)) {
-    const [number, count] = entry.split(":").map(Number);
-    spans.push({ number, start, end: start + count, locations: [], score: 0 });
-    start += count;
-  }
+  const { words, spans } = paragraphSpans(item);
   for (const { location, balanced_score: score } of item.weighted_locations || []) {
     const span = spans.find((candidate) => location < candidate.end);
     if (span && location >= span.start) {
@@ -368,17 +377,31 @@ function paragraphHits(item) {
       span.score += score;
     }
   }
-  return spans
-    .filter((span) => span.locations.length > 0)
-    .map((span) => ({ ...span, excerpt: () => excerptOf(words, span) }));
+  return spans.filter((span) => span.locations.length > 0);
 }
 
-// Up to EXCERPT_WORDS words of the paragraph, from a little before its first match, the
-// matched words marked. Text nodes only: source text is third-party text.
+// Each paragraph of a source as a span of the content's words, with its excerpt.
+function paragraphSpans(item) {
+  const words = (item.content || "").split(/[\r\n\s]+/g);
+  const spans = [];
+  let start = 0;
+  for (const entry of (first(item, "paragraph_words") || "").split(" ").filter(Boolean)) {
+    const [number, count] = entry.split(":").map(Number);
+    const span = { number, start, end: start + count, locations: [], score: 0 };
+    span.excerpt = () => excerptOf(words, span);
+    spans.push(span);
+    start += count;
+  }
+  return { words, spans };
+}
+
+// Up to EXCERPT_WORDS words of the paragraph, from a little before its first match (or
+// from its start), the matched words marked. Text nodes only: source text is third-party.
 function excerptOf(words, { start, end, locations }) {
   const length = Math.min(EXCERPT_WORDS, end - start);
   const lead = Math.floor(EXCERPT_WORDS / 3);
-  const from = Math.max(start, Math.min(Math.min(...locations) - lead, end - length));
+  const firstMatch = locations.length ? Math.min(...locations) : start + lead;
+  const from = Math.max(start, Math.min(firstMatch - lead, end - length));
   const marks = new Set(locations);
   const nodes = [];
   for (let at = from; at < from + length; at++) {

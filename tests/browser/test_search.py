@@ -465,6 +465,36 @@ def test_a_sources_paragraph_hits_are_grouped_under_it(
         ]
 
 
+def test_sources_and_a_topic_list_the_paragraphs_its_briefs_cite(
+    new_page: NewPage, site: Served, corpus_index
+) -> None:  # type: ignore[no-untyped-def]
+    # „Quelle“ + a topic, no word: what the topic's briefs rest on, paragraph by paragraph.
+    topic = "Türkei"
+    expected: dict[str, list[int]] = {}
+    for source in corpus_index.sources:
+        for paragraph in source.paragraphs:
+            citing = corpus_index.citing.get((source.id, paragraph.index), ())
+            if any(topic in {t.name for t in corpus_index.tags_of(c.brief)} for c in citing):
+                expected.setdefault(f"/sources/{source.id}/", []).append(paragraph.index)
+    assert expected
+    page = new_page()
+    page.goto(site.page(SEARCH + f"?typ=Quelle&thema={quote(topic)}"))
+    expect(page.locator(".search-result")).to_have_count(len(expected))
+    for index, result in enumerate(_results(page)):
+        numbers = expected[result["href"]]
+        assert result["hits"] == counted(len(numbers))
+        entry = page.locator(".search-result").nth(index)
+        if len(numbers) > 3:
+            entry.get_by_role("button", name=f"Alle {len(numbers)} Absätze zeigen").click()
+        listed = _results(page)[index]["paragraphs"]
+        assert [p["href"] for p in listed] == [f"{result['href']}#p{n}" for n in numbers]
+        assert not _results(page)[index]["marks"]  # no word searched, none marked
+
+
+def counted(number: int) -> str:
+    return f"{number} Absatz" if number == 1 else f"{number} Absätze"
+
+
 def test_links_carry_the_searched_words_to_the_landing_page(
     new_page: NewPage, site: Served
 ) -> None:
