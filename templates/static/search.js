@@ -369,7 +369,7 @@ function shownParagraphs(item, query) {
 // of words of each paragraph) says where each paragraph starts. A paragraph's score is
 // the sum of its matches' scores.
 function paragraphHits(item) {
-  const { words, spans } = paragraphSpans(item);
+  const { spans } = paragraphSpans(item);
   for (const { location, balanced_score: score } of item.weighted_locations || []) {
     const span = spans.find((candidate) => location < candidate.end);
     if (span && location >= span.start) {
