@@ -21,6 +21,21 @@ def _no_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
 
 
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked during the test, in order."""
+    forks: list[int] = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        pid = fork()
+        forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+    return forks
+
+
 def _square_with_pid(number: int) -> tuple[int, int]:
     return number * number, os.getpid()
 
@@ -60,18 +75,7 @@ def test_a_failing_child_has_the_rest_of_its_share_done_here() -> None:
     assert sorted(results) == list(range(1, 21))  # each once: none lost, none twice
 
 
-def test_an_error_here_is_raised_and_leaves_no_child_behind(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    children = []
-    fork = os.fork
-
-    def recorded_fork() -> int:
-        pid = fork()
-        children.append(pid)
-        return pid
-
-    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+def test_an_error_here_is_raised_and_leaves_no_child_behind(children: list[int]) -> None:
 
     def fails(number: int) -> int:
         raise ValueError(number)
@@ -84,16 +88,7 @@ def test_an_error_here_is_raised_and_leaves_no_child_behind(
             os.waitpid(pid, os.WNOHANG)  # already waited for: no zombie left
 
 
-def test_a_stream_left_early_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    children = []
-    fork = os.fork
-
-    def recorded_fork() -> int:
-        pid = fork()
-        children.append(pid)
-        return pid
-
-    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+def test_a_stream_left_early_leaves_no_child_behind(children: list[int]) -> None:
     stream = stream_forked(_square_with_pid, list(range(2000)), workers=2, batch=1)
     next(stream)
     stream.close()
@@ -152,16 +147,7 @@ def test_a_job_whose_child_dies_is_done_here() -> None:
     assert forked.Forked(dies_in_a_child).result() == 42
 
 
-def test_a_dropped_job_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    children = []
-    fork = os.fork
-
-    def recorded_fork() -> int:
-        pid = fork()
-        children.append(pid)
-        return pid
-
-    monkeypatch.setattr(forked.os, "fork", recorded_fork)
+def test_a_dropped_job_leaves_no_child_behind(children: list[int]) -> None:
     job = forked.Forked(lambda: time.sleep(30))
     del job
     gc.collect()
