@@ -96,7 +96,8 @@ def test_sigkill_at_any_moment_leaves_the_old_or_the_new_output(site: Path, tmp_
         if after != before:
             # Killed after the swap, before the process ended (clearing up the old
             # output): the new output must be there whole, as an unkilled build makes it.
-            reference = tmp_path / f"reference-{round_}"
+            # Built away from ``out``'s folder: its lock and spare are no leftovers of ``out``.
+            reference = tmp_path / "references" / f"round-{round_}"
             _build_now(site, reference)
             assert after == tree(reference), f"round {round_}: neither old nor new output"
             continue
