@@ -12,11 +12,16 @@ is put back and ``serve`` stopped afterwards, whatever happens.
 
 The first edit is not timed: it waits for whatever ``serve`` does at start (loading the
 site, checking or rebuilding the search index), as an editor's first edit may.
+
+``--during-index``: each timed edit is made while ``serve`` rebuilds the whole search
+index (``INDEX_LEAD`` seconds after it says it began, once the files were quiet), which
+the edit must stop rather than wait for.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import queue
 import re
@@ -24,12 +29,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # The words the edits put in a title, one per edit: not in any generated site.
 WORDS = ("Zwiebelturm", "Kupferdach", "Glockenspiel", "Wetterhahn", "Dachreiter")
 CHROMIUM = "/usr/bin/chromium"
 READY = re.compile(r"serving http|bereitgestellt unter")
+INDEXING = re.compile(r"search index: rebuilding|Suchindex: der ganze Index wird neu")
+# How long into the whole index's rebuild a ``--during-index`` edit comes.
+INDEX_LEAD = 3.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=3, choices=range(1, len(WORDS)))
     parser.add_argument("--json", type=Path, help="write the results here, not to stdout")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for each wait")
+    parser.add_argument(
+        "--during-index", action="store_true", help="edit while the whole index is rebuilt"
+    )
     args = parser.parse_args(argv)
     brief = _middle_brief(args.site)
     original = brief.read_bytes()
@@ -52,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         address = _wait_for(lines, READY, args.timeout)
         origin = re.search(r"http://127\.0\.0\.1:\d+", address)
         assert origin is not None, address
-        seconds = _edits(origin.group(0), brief, original, args.edits, args.timeout)
+        before = _before_edit(lines, args.timeout) if args.during_index else _at_once
+        seconds = _edits(origin.group(0), brief, original, args.edits, args.timeout, before=before)
     finally:
         brief.write_bytes(original)
         serve.terminate()
@@ -72,7 +85,33 @@ def _middle_brief(site: Path) -> Path:
     return briefs[len(briefs) // 2]
 
 
-def _edits(origin: str, brief: Path, original: bytes, edits: int, timeout: float) -> list[float]:
+def _at_once() -> None:
+    return None
+
+
+def _before_edit(lines: queue.Queue[str], timeout: float) -> Callable[[], None]:
+    """Waiting, before a timed edit, until ``serve`` has been rebuilding the whole index
+    for ``INDEX_LEAD`` seconds."""
+
+    def wait() -> None:
+        with contextlib.suppress(queue.Empty):
+            while True:  # what ``serve`` said before: an earlier rebuild's start
+                lines.get_nowait()
+        _wait_for(lines, INDEXING, timeout)
+        time.sleep(INDEX_LEAD)
+
+    return wait
+
+
+def _edits(
+    origin: str,
+    brief: Path,
+    original: bytes,
+    edits: int,
+    timeout: float,
+    *,
+    before: Callable[[], None],
+) -> list[float]:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415  (a dev dependency)
 
     seconds: list[float] = []
@@ -85,6 +124,8 @@ def _edits(origin: str, brief: Path, original: bytes, edits: int, timeout: float
             title = f"{word} über der Stadt"
             heading = f"title: {title}"
             text = re.sub(r"^title: .*$", heading, original.decode("utf-8"), count=1, flags=re.M)
+            if word != WORDS[0]:
+                before()
             saved = time.monotonic()
             brief.write_text(text, encoding="utf-8")
             page.wait_for_function(

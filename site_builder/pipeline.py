@@ -566,7 +566,14 @@ def _search_bundle(
     kept = _kept_bundle(previous, key)
     if kept is not None:
         return kept, key
-    return _when_indexed(Forked(functools.partial(build_search_bundle, records, language))), key
+    # ``serve`` rebuilding the whole index gives way to an edit (``Resident.interrupted``).
+    interrupted = resident.interrupted if resident is not None else _never
+    indexing = functools.partial(build_search_bundle, records, language, interrupted)
+    return _when_indexed(Forked(indexing)), key
+
+
+def _never() -> bool:
+    return False
 
 
 def _when_indexed(indexing: Forked[list[OutputFile]]) -> Iterator[OutputFile]:

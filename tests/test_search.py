@@ -7,6 +7,7 @@ import asyncio
 import concurrent.futures
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from site_builder.search.search_bundle import (
     canonical_bundle,
     index_records,
 )
+from site_builder.search.search_error import SearchInterrupted
 from site_builder.search.search_records import SearchRecord, search_records, searchable
 
 GOLDEN_SITE = Path(__file__).parent / "fixtures" / "golden-site"
@@ -373,3 +375,37 @@ def test_indexing_works_inside_a_running_event_loop(
     # A thread of its own: the browser tests may leave a loop registered in this one.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as caller:
         assert caller.submit(asyncio.run, build_from_async_code()).result() == bundle
+
+
+def _pagefind_children() -> list[int]:
+    """The Pagefind processes this process started that still exist (zombies included)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[1]) == os.getpid() and "pagefind" in name:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_an_interrupted_indexing_stops_at_once_and_leaves_no_pagefind_behind() -> None:
+    """``serve`` rebuilding the whole index gives way to an edit: told to stop, the
+    indexing raises SearchInterrupted at the next look, with Pagefind killed and reaped."""
+    words = ["Lawrow", "Istanbul", "Verhandlungen", "Kreml", "Gespräche", "Ukraine", "Kiew"]
+    texts = [" ".join(words[(n + k) % 7] for k in range(400)) for n in range(4000)]
+    records = [SearchRecord(f"/briefs/b{n}/", text, {}, {}, {}) for n, text in enumerate(texts)]
+    asked: list[bool] = []
+
+    def interrupted() -> bool:
+        asked.append(len(asked) >= 2)  # the third look says stop
+        return asked[-1]
+
+    with pytest.raises(SearchInterrupted):
+        build_search_bundle(records, "de", interrupted)
+    # It asked before starting Pagefind, then while it worked, and stopped when told.
+    assert asked == [False, False, True]
+    assert _pagefind_children() == []

@@ -28,6 +28,9 @@ from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions
+from site_builder.render.output_file import OutputFile
+from site_builder.search import search_bundle
+from site_builder.search.search_records import SearchRecord
 from site_builder.serve import overlay
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
 from site_builder.serve.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
@@ -487,6 +490,45 @@ def test_an_edit_shows_first_and_the_search_index_follows(
     assert any("search index up to date in" in message for message in running.messages)
     assert "data-search-overlay" not in fetch(running.url("/search/"))[1]
     # Now the served site is what a cold build makes, search index included.
+    cold = tmp_path / "cold"
+    assert main(["build", "--site", str(running.site), "--out", str(cold), "--no-cache"]) == 0
+    assert tree(serve_folder(running.site)) == tree(cold)
+    events.close()
+
+
+def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
+    start: StartServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large site the whole index's rebuild takes many seconds: an edit that comes
+    meanwhile stops it, is built and shown at once, and the index is rebuilt at the next
+    quiet moment, ending where a cold build does."""
+    real = search_bundle.build_search_bundle
+    armed, indexing, edited = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_once(
+        records: list[SearchRecord], language: str, interrupted: Callable[[], bool]
+    ) -> list[OutputFile]:
+        if armed.is_set():  # the rebuild of the whole index, until an edit interrupts it
+            armed.clear()
+            indexing.set()
+            # (A late second notice of the last edit may come first: not the edit.)
+            wait_until(lambda: edited.is_set() and interrupted())
+        return real(records, language, interrupted)
+
+    monkeypatch.setattr(search_bundle, "build_search_bundle", slow_once)
+    running = start({"briefs/a.md": GOOD}, watch=QUIET)
+    events = EventStream(running)
+    armed.set()
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("reload", "2")
+    assert indexing.wait(TIMEOUT), running.messages  # the files were quiet: it began
+    running.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
+    edited.set()
+    assert events.next_event() == ("reload", "3")
+    assert "Dritte Fassung" in fetch(running.url("/briefs/a/"))[1]
+    stopped = "search index: rebuild stopped for an edit; it starts again once the files are quiet"
+    assert stopped in running.messages
+    wait_until(lambda: any("search index up to date in" in m for m in running.messages))
     cold = tmp_path / "cold"
     assert main(["build", "--site", str(running.site), "--out", str(cold), "--no-cache"]) == 0
     assert tree(serve_folder(running.site)) == tree(cold)

@@ -26,7 +26,7 @@ import gzip
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import cbor2
@@ -36,7 +36,7 @@ from pagefind.service import PagefindService
 from ..render.output_file import OutputFile
 from ..render.urls import SEARCH_BUNDLE
 from .page_names import page_names
-from .search_error import SearchIndexError
+from .search_error import SearchIndexError, SearchInterrupted
 from .search_records import SearchRecord
 
 # Records in flight at once: Pagefind's service indexes them concurrently; the bundle does
@@ -52,53 +52,92 @@ _URL_FIRST = _SIGNATURE + b'{"url":"'
 _FRAGMENT_HEAD = 4096
 _GZIP = 16 + zlib.MAX_WBITS  # zlib's window bits for a gzip stream
 _JSON = json.JSONDecoder()
+# How often a running indexing asks whether to stop (``interrupted``): an edit in ``serve``
+# waits at most this long for the whole index's rebuild to give way.
+_LOOK_EVERY = 0.05
 
 
-def build_search_bundle(records: Sequence[SearchRecord], language: str) -> list[OutputFile]:
+def _never() -> bool:
+    return False
+
+
+def build_search_bundle(
+    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
+) -> list[OutputFile]:
     """The Pagefind bundle for ``records`` as files below ``pagefind/``, byte-identical
     for the same records. Every record is indexed as ``language`` (the site's): Pagefind
     searches the index of the page's ``lang`` only, so a record in another language would
-    be unreachable from the search page."""
-    files = index_records(records, language)
+    be unreachable from the search page. Raises ``SearchInterrupted`` as soon as
+    ``interrupted()`` (asked every ``_LOOK_EVERY`` seconds) says so."""
+    files = index_records(records, language, interrupted)
     files = {path: data for path, data in files.items() if not path.startswith(_UNUSED)}
     files = canonical_bundle(files, page_names(records))
     return [OutputFile(SEARCH_BUNDLE + name, data) for name, data in sorted(files.items())]
 
 
-def index_records(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+def index_records(
+    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
+) -> dict[str, bytes]:
     """Pagefind's bundle of ``records``, as it writes it: paths below the bundle, bytes.
-    Raises ``SearchIndexError`` when Pagefind fails."""
+    Raises ``SearchIndexError`` when Pagefind fails, ``SearchInterrupted`` when
+    ``interrupted()`` said to stop (Pagefind's process is then killed, not waited for)."""
     try:
-        return _run_apart(records, language)
+        return _run_apart(records, language, interrupted)
     except (OSError, RuntimeError, ValueError, asyncio.IncompleteReadError) as problem:
         raise SearchIndexError(f"Pagefind failed: {problem}") from problem
 
 
-def _run_apart(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+def _run_apart(
+    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool]
+) -> dict[str, bytes]:
     """Run ``_index`` on an event loop of its own. A caller may already run one in this
     thread (an async application, Playwright's sync API in the tests), and asyncio allows
     one loop per thread: then the indexing gets a thread of its own."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(_index(records, language))
+        return asyncio.run(_index(records, language, interrupted))
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(asyncio.run, _index(records, language)).result()
+        return worker.submit(asyncio.run, _index(records, language, interrupted)).result()
 
 
-async def _index(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
+async def _index(
+    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool]
+) -> dict[str, bytes]:
     """The bundle in memory: no temporary files (creating thousands of small files costs
-    more than indexing on a slow disk), and nothing to clean up when a build stops."""
+    more than indexing on a slow disk), and nothing to clean up when a build stops. While
+    Pagefind works, ``interrupted`` is asked every ``_LOOK_EVERY`` seconds; when it says
+    stop, Pagefind is killed at once (its answers are no longer wanted)."""
+    if interrupted():
+        raise SearchInterrupted("an edit came before the search index was made")
     service = await _Service().launch()
+    work = asyncio.ensure_future(_indexed(service, records, language))
     try:
-        config = IndexConfig(force_language=language, write_playground=False)
-        index = await service.create_index(config)
-        for start in range(0, len(records), _BATCH):
-            batch = records[start : start + _BATCH]
-            await asyncio.gather(*(_add(index, record, language) for record in batch))
-        return {str(file["path"]): file["content"] for file in await index.get_files()}
+        while True:
+            done, _ = await asyncio.wait({work}, timeout=_LOOK_EVERY)
+            if done:
+                return work.result()
+            if interrupted():
+                raise SearchInterrupted("an edit came while the search index was made")
     finally:
-        await service.close()
+        if work.done() and not work.cancelled():
+            await service.close()  # (its answers all came, or it failed: said as it ends)
+        else:
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await work
+            await service.abandon()
+
+
+async def _indexed(
+    service: _Service, records: Sequence[SearchRecord], language: str
+) -> dict[str, bytes]:
+    config = IndexConfig(force_language=language, write_playground=False)
+    index = await service.create_index(config)
+    for start in range(0, len(records), _BATCH):
+        batch = records[start : start + _BATCH]
+        await asyncio.gather(*(_add(index, record, language) for record in batch))
+    return {str(file["path"]): file["content"] for file in await index.get_files()}
 
 
 async def _add(index: PagefindIndex, record: SearchRecord, language: str) -> None:
@@ -142,6 +181,16 @@ class _Service(PagefindService):
             for future in self._responses.values():
                 if not future.done():
                     future.set_exception(RuntimeError(f"the Pagefind service stopped: {problem}"))
+
+    async def abandon(self) -> None:
+        """Stop the binary now, without waiting for the answers still owed (``close``
+        waits up to 5 s for them): the indexing they belong to was given up."""
+        for future in self._responses.values():
+            future.cancel()
+        self._poll_task.cancel()
+        with contextlib.suppress(ProcessLookupError):
+            self._backend.kill()
+        await self._backend.wait()
 
     def _resolve(self, response: dict[str, Any] | None) -> None:
         if response is None:

@@ -5,3 +5,8 @@ needs."""
 
 class SearchIndexError(Exception):
     """Pagefind failed (binary missing or crashed); the build stops, output untouched."""
+
+
+class SearchInterrupted(Exception):  # noqa: N818 (no error: stopped on purpose)
+    """The indexing was stopped because an edit came (``serve``'s rebuild of the whole
+    index gives way to the edit): nothing was written, the index is rebuilt later."""

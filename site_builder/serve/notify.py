@@ -150,6 +150,11 @@ class Notifier:
         self._failed(notice.reason)
         return Notice()
 
+    def waiting(self) -> bool:
+        """Whether a notice is waiting for ``next`` (safe from any thread): work that
+        ``next`` would interrupt can stop early."""
+        return not self._notices.empty()
+
     def _failed(self, reason: str) -> None:
         if self._gave_up:
             return

@@ -10,7 +10,7 @@ with random edit sequences in ``tests/test_resident.py``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,10 @@ from ..render.site_index import IndexState, SiteIndex, updated_index
 if TYPE_CHECKING:
     from ..render.render import KeptRender
     from ..search.search_records import SearchRecord
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,10 @@ class Resident:
     # The inputs as ``serve``'s watcher walked them just before this build (``watch.
     # look_at_inputs``): the build takes them instead of walking the inputs again.
     inputs: InputScan | None = None
+    # Asked while this build indexes for search: True stops the indexing
+    # (``search_bundle.SearchInterrupted``), so that ``serve``'s rebuild of the whole index
+    # gives way to an edit that came meanwhile.
+    interrupted: Callable[[], bool] = field(default=_never)
     # The output folder and the record (with its file lists) of the last build that
     # wrote one: the next build takes the lists from here when the record read from the
     # cache is this one (``previous_build.with_files``).

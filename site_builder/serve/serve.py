@@ -28,7 +28,7 @@ from ..progress import Progress, no_progress
 from ..render.urls import Urls
 from ..report import summary
 from ..report_lines import text_report
-from ..search.search_error import SearchIndexError
+from ..search.search_error import SearchIndexError, SearchInterrupted
 from .overlay import SearchOverlays, ServedOverlay
 from .publish_timer import Clock, Publication, PublishTimer
 from .resident import Resident
@@ -59,6 +59,10 @@ class ServeOptions:
     port: int = 8000
     watch: WatchOptions = field(default_factory=WatchOptions)
     clock: Clock | None = None
+
+
+def _never() -> bool:
+    return False
 
 
 def _no_progress_display() -> Progress:
@@ -150,19 +154,21 @@ class Builder:
         self.build([])
         return True
 
-    def catch_up(self) -> None:
+    def catch_up(self, interrupted: Callable[[], bool]) -> None:
         """Load the site into memory if the first build did not, and bring the search index
         up to date if the last build kept the previous one (the watcher calls this once the
-        files have been quiet for a moment); open search pages reload."""
+        files have been quiet for a moment); open search pages reload. The index's rebuild
+        stops as soon as ``interrupted()`` (a change came): the edit is built first, and
+        the index waits for the next quiet moment."""
         before = self._timer.next
-        self._catch_up()
+        self._catch_up(interrupted)
         self._tell_schedule(before)
 
     def stopped(self) -> None:
         """Watching ended: the last build's record is stored (``Resident.store_record``)."""
         self._resident.store_record_unlocked()
 
-    def _catch_up(self) -> None:
+    def _catch_up(self, interrupted: Callable[[], bool]) -> None:
         # The files are quiet: now the last build's record is stored, not while the
         # browser fetches the edited page (``Resident.store_record``).
         self._resident.store_record_unlocked()
@@ -189,7 +195,12 @@ class Builder:
             return  # the edits are searchable: the editor may not be done yet
         self._search_pending = False
         started = time.monotonic()
-        result = self._built(self._options)
+        self._console.tell(msg("search index: rebuilding the whole index (an edit stops it)"))
+        self._resident.interrupted = interrupted
+        try:
+            result = self._built(self._options)
+        finally:
+            self._resident.interrupted = _never
         if result is None:
             return
         if not result.written:
@@ -288,6 +299,16 @@ class Builder:
             return build_site(self._root, options, progress, self._resident)
         except ConfigError as exc:
             self._fail(exc.problems)
+        except SearchInterrupted:
+            # An edit came while the whole index was rebuilt: the watcher builds it next
+            # (with an overlay, the edit is searchable at once) and the index waits.
+            self._search_pending = True
+            self._console.tell(
+                msg(
+                    "search index: rebuild stopped for an edit; "
+                    "it starts again once the files are quiet"
+                )
+            )
         except SearchIndexError as exc:
             problem = self._console.language(
                 msg("search index: {reason}", reason=exception_text(exc))

@@ -141,6 +141,10 @@ def _never() -> bool:
     return False
 
 
+def _no_catch_up(interrupted: Callable[[], bool]) -> None:
+    return None
+
+
 def _unused(inputs: InputScan) -> None:
     return None
 
@@ -149,14 +153,15 @@ def _unused(inputs: InputScan) -> None:
 class Reactions:
     """What the watcher does, in its own thread, one thing at a time: ``rebuild`` with the
     changed paths; ``catch_up`` on every look once nothing changed for ``quiet`` seconds
-    (it returns at once when it has nothing to do); ``publish_due`` on every look (True
+    (it returns at once when it has nothing to do; what takes long in it stops when the
+    function it is given says a notice of a change is waiting); ``publish_due`` on every look (True
     when it rebuilt because a scheduled brief's moment passed); ``say`` a line. ``seen``
     is told, just before ``rebuild``, what the look that found the change saw of the
     inputs, for that rebuild (see the module docstring)."""
 
     rebuild: Callable[[list[str]], None]
     say: Callable[[str], None]
-    catch_up: Callable[[], None] = field(default=_nothing)
+    catch_up: Callable[[Callable[[], bool]], None] = field(default=_no_catch_up)
     publish_due: Callable[[], bool] = field(default=_never)
     seen: Callable[[InputScan], None] = field(default=_unused)
     # When watching ends (``serve`` stores the last build's record: ``Resident.store_record``).
@@ -233,7 +238,7 @@ class _Watcher:
                 self.baseline = refreshed(self.root, self.baseline, self.written_by_build)
                 last_change = time.monotonic()
             elif now - last_change >= options.quiet:
-                self.reactions.catch_up()
+                self.reactions.catch_up(self.notifier.waiting)
 
     def look(self) -> bool:
         """Rebuild if a watched file changed since the baseline; whether it did."""
