@@ -600,3 +600,40 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
             assert kind in "bq" and (group.startswith("+") or group in page_ids.values())
     assert changed  # the edits changed what search finds
     assert remade  # and some records were made again for the edit alone
+
+
+def test_a_build_that_changed_nothing_keeps_the_overlay_records_incremental(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``serve``'s rebuild of the whole index changes no input (nor does its start, when
+    an edit interrupts it): the first edit after it makes search records again for that
+    edit alone. (Every record was made again: at 20,000 pages an edit made during the
+    rebuild became searchable after 3.4 s instead of 1 s.)"""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    served = tmp_path / "served"
+    kept = Resident()
+    later = BuildOptions(out=served, search_later=True)
+    first = build_site(site, later, resident=kept)
+    assert first.written and kept.index is not None and kept.indexed is not None
+    base_url = first.check.config.base_url
+    overlays = SearchOverlays()
+    overlays.indexed(kept.indexed, "de")
+    overlays.records(kept.index, base_url)
+    before = kept.index.index
+    brief_title(site, random.Random(3))
+    assert build_site(site, later, resident=kept).written
+    overlays.records(kept.index, base_url)  # the edit's overlay
+    # The whole index rebuilt, nothing edited: the index is the one the records came from.
+    assert build_site(site, BuildOptions(out=served), resident=kept).written
+    assert kept.index.index is not before and kept.index.change is not None
+    assert not kept.index.change.paths
+    remade = _counted(monkeypatch, overlay_module, "_remade", lambda found: found is not None)
+    brief_word(site, random.Random(4))
+    result = build_site(site, later, resident=kept)
+    assert result.written and kept.index is not None
+    cold = search_records(build_index(kept.last_corpus), Urls(base_url))
+    assert overlays.records(kept.index, base_url) == cold
+    assert remade == [1]  # made again for the edit alone

@@ -379,7 +379,11 @@ def updated_index(
     pages = tuple(sorted(corpus.pages, key=page_order))
     if not gone:
         change = IndexChange(old, previous.briefs, by_path, frozenset())
-        index = replace(old, sources=corpus.sources, pages=pages)
+        # Nothing changed (``serve`` rebuilding its search index): the same index, so that
+        # what was made from it stays current for the next edit (``serve``'s overlay
+        # records: made again for every brief, they kept an editor waiting 2 s more).
+        unchanged = len(pages) == len(old.pages) and all(map(operator.is_, pages, old.pages))
+        index = old if unchanged else replace(old, sources=corpus.sources, pages=pages)
         return replace(previous, index=index, briefs=by_path, change=change, order=corpus.briefs)
     removed = [previous.briefs[path] for path in gone if path in old.cited]  # were listed
     added = [
