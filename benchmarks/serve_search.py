@@ -14,8 +14,10 @@ The first edit is not timed: it waits for whatever ``serve`` does at start (load
 site, checking or rebuilding the search index), as an editor's first edit may.
 
 ``--during-index``: each timed edit is made while ``serve`` rebuilds the whole search
-index (``INDEX_LEAD`` seconds after it says it began, once the files were quiet), which
-the edit must stop rather than wait for.
+index, which the edit must stop rather than wait for: the brief is first put back (so the
+index is stale), and the edit comes ``INDEX_LEAD`` seconds after ``serve`` says it began
+the rebuild (once the files were quiet). The first waits until the whole index was made
+once in the session.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import contextlib
 import json
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -37,6 +40,7 @@ WORDS = ("Zwiebelturm", "Kupferdach", "Glockenspiel", "Wetterhahn", "Dachreiter"
 CHROMIUM = "/usr/bin/chromium"
 READY = re.compile(r"serving http|bereitgestellt unter")
 INDEXING = re.compile(r"search index: rebuilding|Suchindex: der ganze Index wird neu")
+INDEXED = re.compile(r"search index up to date|Suchindex aktualisiert")
 # How long into the whole index's rebuild a ``--during-index`` edit comes.
 INDEX_LEAD = 3.0
 
@@ -51,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         "--during-index", action="store_true", help="edit while the whole index is rebuilt"
     )
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM too, the brief is put back (``finally`` below).
+    signal.signal(signal.SIGTERM, _stop)
     brief = _middle_brief(args.site)
     original = brief.read_bytes()
     serve = subprocess.Popen(
@@ -64,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         address = _wait_for(lines, READY, args.timeout)
         origin = re.search(r"http://127\.0\.0\.1:\d+", address)
         assert origin is not None, address
-        before = _before_edit(lines, args.timeout) if args.during_index else _at_once
+        before = _at_once
+        if args.during_index:
+            before = _before_edit(lines, args.timeout, brief, original)
         seconds = _edits(origin.group(0), brief, original, args.edits, args.timeout, before=before)
     finally:
         brief.write_bytes(original)
@@ -78,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _middle_brief(site: Path) -> Path:
     briefs = sorted((site / "briefs").rglob("*.md"))
     if not briefs:
@@ -89,14 +101,26 @@ def _at_once() -> None:
     return None
 
 
-def _before_edit(lines: queue.Queue[str], timeout: float) -> Callable[[], None]:
-    """Waiting, before a timed edit, until ``serve`` has been rebuilding the whole index
-    for ``INDEX_LEAD`` seconds."""
+def _before_edit(
+    lines: queue.Queue[str], timeout: float, brief: Path, original: bytes
+) -> Callable[[], None]:
+    """Before a timed edit: the brief put back as it was (an edit, so the index is stale
+    again), then waiting until ``serve``, the files quiet, has been rebuilding the whole
+    index for ``INDEX_LEAD`` seconds."""
+
+    index_made = False
 
     def wait() -> None:
+        nonlocal index_made
+        if not index_made:
+            # Once the whole index was made in this session: the overlays' base, which a
+            # session started on a stale bundle lacks until then (docs/decisions.md).
+            _wait_for(lines, INDEXED, timeout)
+            index_made = True
         with contextlib.suppress(queue.Empty):
             while True:  # what ``serve`` said before: an earlier rebuild's start
                 lines.get_nowait()
+        brief.write_bytes(original)
         _wait_for(lines, INDEXING, timeout)
         time.sleep(INDEX_LEAD)
 

@@ -273,7 +273,11 @@ class Builder:
         if indexed is not None and result is not None and result.written:
             # The bundle served now was made from these records: the overlays' base.
             try:
-                self._overlays.indexed(indexed, result.check.config.language)
+                config = result.check.config
+                base_url = self._options.base_url or config.base_url
+                state = self._resident.index
+                made_from = None if state is None else (state, base_url)
+                self._overlays.indexed(indexed, config.language, made_from)
             except Exception as exc:  # a long-running server survives: no overlays, then
                 self._no_overlay(exc)
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
