@@ -1,5 +1,5 @@
 """``serve`` with search, as an editor sees it in Chromium:
-``python -m benchmarks.serve_search SITE [--edits N] [--json FILE]``.
+``python -m benchmarks.serve_search SITE [--edits N] [--during-index] [--json FILE]``.
 
 Starts ``site-builder serve`` on ``SITE`` (a new process, search on), opens its search
 page in Chromium (Debian's ``/usr/bin/chromium``, 360 × 740) on a word the site does not
@@ -11,13 +11,13 @@ to stderr as it comes; the seconds go to stdout as JSON, or to ``--json FILE``. 
 is put back and ``serve`` stopped afterwards, whatever happens.
 
 The first edit is not timed: it waits for whatever ``serve`` does at start (loading the
-site, checking or rebuilding the search index), as an editor's first edit may.
+site, checking or rebuilding the search index), as an editor's first edit may; then the
+timed edits wait until ``serve`` has made the whole search index once in the session.
 
 ``--during-index``: each timed edit is made while ``serve`` rebuilds the whole search
 index, which the edit must stop rather than wait for: the brief is first put back (so the
 index is stale), and the edit comes ``INDEX_LEAD`` seconds after ``serve`` says it began
-the rebuild (once the files were quiet). The first waits until the whole index was made
-once in the session.
+the rebuild (once the files were quiet).
 """
 
 from __future__ import annotations
@@ -72,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         assert origin is not None, address
         before = _at_once
         if args.during_index:
-            before = _before_edit(lines, args.timeout, brief, original)
-        seconds = _edits(origin.group(0), brief, original, args.edits, args.timeout, before=before)
+            before = _during_index(lines, args.timeout, brief, original)
+        seconds = _edits(
+            origin.group(0), brief, original, args.edits, lines, timeout=args.timeout, before=before
+        )
     finally:
         brief.write_bytes(original)
         serve.terminate()
@@ -97,29 +99,26 @@ def _middle_brief(site: Path) -> Path:
     return briefs[len(briefs) // 2]
 
 
+def _drained(lines: queue.Queue[str]) -> None:
+    """What ``serve`` said so far dropped: a pattern waited for after this is new."""
+    with contextlib.suppress(queue.Empty):
+        while True:
+            lines.get_nowait()
+
+
 def _at_once() -> None:
     return None
 
 
-def _before_edit(
+def _during_index(
     lines: queue.Queue[str], timeout: float, brief: Path, original: bytes
 ) -> Callable[[], None]:
     """Before a timed edit: the brief put back as it was (an edit, so the index is stale
     again), then waiting until ``serve``, the files quiet, has been rebuilding the whole
     index for ``INDEX_LEAD`` seconds."""
 
-    index_made = False
-
     def wait() -> None:
-        nonlocal index_made
-        if not index_made:
-            # Once the whole index was made in this session: the overlays' base, which a
-            # session started on a stale bundle lacks until then (docs/decisions.md).
-            _wait_for(lines, INDEXED, timeout)
-            index_made = True
-        with contextlib.suppress(queue.Empty):
-            while True:  # what ``serve`` said before: an earlier rebuild's start
-                lines.get_nowait()
+        _drained(lines)
         brief.write_bytes(original)
         _wait_for(lines, INDEXING, timeout)
         time.sleep(INDEX_LEAD)
@@ -132,10 +131,14 @@ def _edits(
     brief: Path,
     original: bytes,
     edits: int,
-    timeout: float,
+    lines: queue.Queue[str],
     *,
+    timeout: float,
     before: Callable[[], None],
 ) -> list[float]:
+    """The seconds of each timed edit. The first edit is untimed: after it, ``serve`` is
+    waited for until it has made the whole search index (the overlays' base, which a
+    session started on a stale bundle lacks until then: docs/decisions.md)."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415  (a dev dependency)
 
     seconds: list[float] = []
@@ -148,7 +151,10 @@ def _edits(
             title = f"{word} über der Stadt"
             heading = f"title: {title}"
             text = re.sub(r"^title: .*$", heading, original.decode("utf-8"), count=1, flags=re.M)
-            if word != WORDS[0]:
+            settling = word == WORDS[0]
+            if settling:
+                _drained(lines)
+            else:
                 before()
             saved = time.monotonic()
             brief.write_text(text, encoding="utf-8")
@@ -161,7 +167,9 @@ def _edits(
             )
             took = time.monotonic() - saved
             print(f"edit ({word}): {took:.2f} s", file=sys.stderr)
-            if word != WORDS[0]:
+            if settling:
+                _wait_for(lines, INDEXED, timeout)
+            else:
                 seconds.append(took)
         browser.close()
     return seconds

@@ -23,7 +23,8 @@
 
 // Entries (briefs and sources) per "Weitere Treffer zeigen"; the form's data-page-size,
 // if set, overrides it (the browser tests page through the small embedded site with it).
-const DEFAULT_PAGE_SIZE = 20;
+// Ten: each entry loads its record first (about 1 KB), and ten fill several phone screens.
+const DEFAULT_PAGE_SIZE = 10;
 const PARAGRAPHS_SHOWN = 3; // paragraph hits per source until "Alle … zeigen"
 const DELAY_MS = 200;
 const MARK_PARAMETER = "markiert";
