@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -602,6 +603,46 @@ def test_the_search_overlay_brings_the_served_index_to_a_cold_builds_records(
     assert remade  # and some records were made again for the edit alone
 
 
+@dataclass
+class _Indexed:
+    """A copy of the site built as ``serve`` builds it into ``served``, its resident state,
+    its address base, and the overlays' base made from the records that build indexed."""
+
+    site: Path
+    served: Path
+    kept: Resident
+    base_url: str
+    overlays: SearchOverlays
+
+    def later(self) -> BuildOptions:
+        return BuildOptions(out=self.served, search_later=True)
+
+
+def _indexed_copy(original: Path, tmp_path: Path) -> _Indexed:
+    site, served = tmp_path / "site", tmp_path / "served"
+    shutil.copytree(original, site)
+    kept = Resident()
+    first = build_site(site, BuildOptions(out=served, search_later=True), resident=kept)
+    assert first.written and kept.index is not None and kept.indexed is not None
+    base_url = first.check.config.base_url
+    overlays = SearchOverlays()
+    overlays.indexed(kept.indexed, "de", (kept.index, base_url))
+    return _Indexed(site, served, kept, base_url, overlays)
+
+
+def _overlay_records_for_the_edit_alone(indexed: _Indexed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A brief edited and built as ``serve`` builds it: the overlay's records are a cold
+    build's, made again for that edit alone."""
+    remade = _counted(monkeypatch, overlay_module, "_remade", lambda found: found is not None)
+    brief_word(indexed.site, random.Random(4))
+    kept = indexed.kept
+    assert build_site(indexed.site, indexed.later(), resident=kept).written
+    assert kept.index is not None
+    cold = search_records(build_index(kept.last_corpus), Urls(indexed.base_url))
+    assert indexed.overlays.records(kept.index, indexed.base_url) == cold
+    assert remade == [1]
+
+
 def test_a_build_that_changed_nothing_keeps_the_overlay_records_incremental(
     pristine: Path,  # noqa: F811
     tmp_path: Path,
@@ -611,32 +652,18 @@ def test_a_build_that_changed_nothing_keeps_the_overlay_records_incremental(
     an edit interrupts it): the first edit after it makes search records again for that
     edit alone. (Every record was made again: at 20,000 pages an edit made during the
     rebuild became searchable after 3.4 s instead of 1 s.)"""
-    site = tmp_path / "site"
-    shutil.copytree(pristine, site)
-    served = tmp_path / "served"
-    kept = Resident()
-    later = BuildOptions(out=served, search_later=True)
-    first = build_site(site, later, resident=kept)
-    assert first.written and kept.index is not None and kept.indexed is not None
-    base_url = first.check.config.base_url
-    overlays = SearchOverlays()
-    overlays.indexed(kept.indexed, "de")
-    overlays.records(kept.index, base_url)
+    indexed = _indexed_copy(pristine, tmp_path)
+    kept = indexed.kept
+    assert kept.index is not None
     before = kept.index.index
-    brief_title(site, random.Random(3))
-    assert build_site(site, later, resident=kept).written
-    overlays.records(kept.index, base_url)  # the edit's overlay
+    brief_title(indexed.site, random.Random(3))
+    assert build_site(indexed.site, indexed.later(), resident=kept).written
+    indexed.overlays.records(kept.index, indexed.base_url)  # the edit's overlay
     # The whole index rebuilt, nothing edited: the index is the one the records came from.
-    assert build_site(site, BuildOptions(out=served), resident=kept).written
+    assert build_site(indexed.site, BuildOptions(out=indexed.served), resident=kept).written
     assert kept.index.index is not before and kept.index.change is not None
     assert not kept.index.change.paths
-    remade = _counted(monkeypatch, overlay_module, "_remade", lambda found: found is not None)
-    brief_word(site, random.Random(4))
-    result = build_site(site, later, resident=kept)
-    assert result.written and kept.index is not None
-    cold = search_records(build_index(kept.last_corpus), Urls(base_url))
-    assert overlays.records(kept.index, base_url) == cold
-    assert remade == [1]  # made again for the edit alone
+    _overlay_records_for_the_edit_alone(indexed, monkeypatch)
 
 
 def test_the_first_overlay_after_the_index_was_made_makes_records_for_its_edit_alone(
@@ -648,18 +675,4 @@ def test_the_first_overlay_after_the_index_was_made_makes_records_for_its_edit_a
     ``made_from``): the first edit after the whole index was made makes records again for
     that edit alone (it made every record: 2.6 s at 20,000 pages), and they are a cold
     build's."""
-    site = tmp_path / "site"
-    shutil.copytree(pristine, site)
-    kept = Resident()
-    later = BuildOptions(out=tmp_path / "served", search_later=True)
-    first = build_site(site, later, resident=kept)
-    assert first.written and kept.index is not None and kept.indexed is not None
-    base_url = first.check.config.base_url
-    overlays = SearchOverlays()
-    overlays.indexed(kept.indexed, "de", (kept.index, base_url))
-    remade = _counted(monkeypatch, overlay_module, "_remade", lambda found: found is not None)
-    brief_word(site, random.Random(4))
-    assert build_site(site, later, resident=kept).written and kept.index is not None
-    cold = search_records(build_index(kept.last_corpus), Urls(base_url))
-    assert overlays.records(kept.index, base_url) == cold
-    assert remade == [1]
+    _overlay_records_for_the_edit_alone(_indexed_copy(pristine, tmp_path), monkeypatch)

@@ -88,6 +88,17 @@ def build_site(out: Path, *extra: str) -> Path:
     return out
 
 
+def run_benchmark(module: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m benchmarks.<module> ARGV`` as a user runs it, in a process of its own
+    (the test's runs Playwright already); it must succeed."""
+    command = [sys.executable, "-m", f"benchmarks.{module}", *argv]
+    done = subprocess.run(
+        command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def java_and_vnu() -> tuple[str, Path]:
     """The Java runtime and the pinned vnu.jar (installed by scripts/install-tools)."""
     java = shutil.which("java")

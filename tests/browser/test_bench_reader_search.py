@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.support import ROOT
+from tests.browser.support import run_benchmark
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +19,7 @@ def test_a_first_search_is_counted_by_kind_as_a_host_sends_it(
 ) -> None:
     results = tmp_path / "results.json"
     argv = [str(built_site), "--query=Kreml", "--runs=2", f"--json={results}", "--timeout=60"]
-    # As a user runs it, in a process of its own (this one runs Playwright already).
-    command = [sys.executable, "-m", "benchmarks.reader_search", *argv]
-    done = subprocess.run(
-        command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
+    run_benchmark("reader_search", *argv)
     (result,) = json.loads(results.read_text("utf-8"))
     assert result["query"] == "Kreml" and "Treffer für „Kreml“" in result["status"]
     assert len(result["runs"]) == 2 and 0 < result["seconds"] < 60

@@ -4,15 +4,21 @@ open search page in Chromium lists the edited brief, the brief put back."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.support import ROOT, copy_embedded_site
+from tests.browser.support import copy_embedded_site, run_benchmark
 
 pytestmark = pytest.mark.browser
+
+
+def _timed_edits(site: Path, tmp_path: Path, *options: str) -> tuple[list[float], str]:
+    """The seconds ``serve_search`` timed on ``site`` with ``options``, and what it said."""
+    results = tmp_path / "results.json"
+    done = run_benchmark("serve_search", str(site), *options, f"--json={results}", "--timeout=120")
+    seconds: list[float] = json.loads(results.read_text("utf-8"))["seconds"]
+    return seconds, done.stderr
 
 
 def test_each_edit_is_timed_until_search_finds_it_and_the_brief_is_put_back(
@@ -20,15 +26,7 @@ def test_each_edit_is_timed_until_search_finds_it_and_the_brief_is_put_back(
 ) -> None:
     site = copy_embedded_site(tmp_path / "site")
     before = {path: path.read_bytes() for path in sorted(site.rglob("*.md"))}
-    results = tmp_path / "results.json"
-    argv = [str(site), "--edits=2", f"--json={results}", "--timeout=120"]
-    # As a user runs it, in a process of its own (this one runs Playwright already).
-    command = [sys.executable, "-m", "benchmarks.serve_search", *argv]
-    done = subprocess.run(
-        command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    seconds = json.loads(results.read_text("utf-8"))["seconds"]
+    seconds, _ = _timed_edits(site, tmp_path, "--edits=2")
     assert len(seconds) == 2 and all(0 < value < 120 for value in seconds)
     assert {path: path.read_bytes() for path in sorted(site.rglob("*.md"))} == before
 
@@ -38,15 +36,7 @@ def test_during_index_edits_once_serve_rebuilds_the_whole_index(tmp_path: Path) 
     whole index. (On this small site the rebuild is over in a moment, so whether the edit
     stops it is left to ``tests/test_serve.py``.)"""
     site = copy_embedded_site(tmp_path / "site")
-    results = tmp_path / "results.json"
-    argv = [str(site), "--edits=1", "--during-index", f"--json={results}", "--timeout=120"]
-    command = [sys.executable, "-m", "benchmarks.serve_search", *argv]
-    done = subprocess.run(
-        command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    said = done.stderr
+    seconds, said = _timed_edits(site, tmp_path, "--edits=1", "--during-index")
     began = said.find("search index: rebuilding the whole index")
     assert 0 <= began < said.index("edit (Kupferdach)"), said
-    seconds = json.loads(results.read_text("utf-8"))["seconds"]
     assert len(seconds) == 1 and 0 < seconds[0] < 120
