@@ -39,7 +39,7 @@ from pathlib import Path
 WORDS = ("Zwiebelturm", "Kupferdach", "Glockenspiel", "Wetterhahn", "Dachreiter")
 CHROMIUM = "/usr/bin/chromium"
 READY = re.compile(r"serving http|bereitgestellt unter")
-INDEXING = re.compile(r"search index: rebuilding|Suchindex: der ganze Index wird neu")
+INDEXING = re.compile(r"search index: updating|Suchindex wird aktualisiert")
 INDEXED = re.compile(r"search index up to date|Suchindex aktualisiert")
 # How long into the whole index's rebuild a ``--during-index`` edit comes.
 INDEX_LEAD = 3.0

@@ -195,7 +195,7 @@ class Builder:
             return  # the edits are searchable: the editor may not be done yet
         self._search_pending = False
         started = time.monotonic()
-        self._console.tell(msg("search index: rebuilding the whole index (an edit stops it)"))
+        self._console.tell(msg("search index: updating (an edit stops it)"))
         self._resident.interrupted = interrupted
         try:
             result = self._built(self._options)

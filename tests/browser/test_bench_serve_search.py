@@ -37,6 +37,6 @@ def test_during_index_edits_once_serve_rebuilds_the_whole_index(tmp_path: Path) 
     stops it is left to ``tests/test_serve.py``.)"""
     site = copy_embedded_site(tmp_path / "site")
     seconds, said = _timed_edits(site, tmp_path, "--edits=1", "--during-index")
-    began = said.find("search index: rebuilding the whole index")
+    began = said.find("search index: updating")
     assert 0 <= began < said.index("edit (Kupferdach)"), said
     assert len(seconds) == 1 and 0 < seconds[0] < 120
