@@ -505,8 +505,11 @@ def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
     real = search_bundle.build_search_bundle
     armed, indexing, edited = threading.Event(), threading.Event(), threading.Event()
 
+    def never() -> bool:
+        return False
+
     def slow_once(
-        records: list[SearchRecord], language: str, interrupted: Callable[[], bool]
+        records: list[SearchRecord], language: str, interrupted: Callable[[], bool] = never
     ) -> list[OutputFile]:
         if armed.is_set():  # the rebuild of the whole index, until an edit interrupts it
             armed.clear()
