@@ -538,6 +538,29 @@ def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
     events.close()
 
 
+def test_a_session_on_a_stale_index_makes_edits_searchable_at_once(start: StartServer) -> None:
+    """The last session stored the records its index was made from: a new session on that
+    index, stale by now (a brief changed while no serve ran, as after a ``git pull``),
+    has a base for overlays at once, so search finds the change before the whole index is
+    rebuilt (never here: ``FAST`` waits an hour for quiet files)."""
+    first = start({"briefs/a.md": GOOD})
+    first.server.close()
+    first.write("briefs/a.md", RENAMED)
+    messages: list[str] = []
+    server = start_server(
+        first.site, ServeOptions(BuildOptions(), port=0, watch=FAST), Console(say=messages.append)
+    )
+    try:
+        assert any("search finds the edit after" in message for message in messages), messages
+        status, page = fetch(server.origin + "/search/")
+        assert status == 200 and 'data-search-overlay="/__site-builder/search-overlay/1/"' in page
+        status, text = fetch(server.origin + "/__site-builder/search-overlay/1/overlay.json")
+        described = json.loads(text)
+        assert len(described["stale"]) == 1 and len(described["records"]) == 1
+    finally:
+        server.close()
+
+
 def test_the_site_is_loaded_into_memory_once_the_files_are_quiet(
     start: StartServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -93,6 +93,10 @@ class SearchOverlays:
         self._sources = {id_: [record] for id_, record in zip(ids, records[briefs:], strict=True)}
         self._made = (index, base_url)
 
+    @property
+    def has_base(self) -> bool:
+        return self._base is not None
+
     def forget(self) -> None:
         """The served bundle is not the base any more (a build indexed and failed after)."""
         self._base, self._dictionary = None, []

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from ..cache import BuildCache, builder_fingerprint, open_cache
 from ..diagnostics import Diagnostic
 from ..language import ENGLISH, Language
 from ..load.config import ConfigError, load_config
@@ -29,6 +30,7 @@ from ..render.urls import Urls
 from ..report import summary
 from ..report_lines import text_report
 from ..search.search_error import SearchIndexError, SearchInterrupted
+from ..search.search_records import SearchRecord
 from .overlay import SearchOverlays, ServedOverlay
 from .publish_timer import Clock, Publication, PublishTimer
 from .resident import Resident
@@ -59,6 +61,10 @@ class ServeOptions:
     port: int = 8000
     watch: WatchOptions = field(default_factory=WatchOptions)
     clock: Clock | None = None
+
+
+# The cache table of ``Builder._keep_base``.
+_SEARCH_BASE = "serve-search-base"
 
 
 def _never() -> bool:
@@ -138,6 +144,8 @@ class Builder:
             self._show_result(result, time.monotonic() - started)
             self._search_pending = result.written and result.search_pending
             if self._search_pending:
+                if not self._overlays.has_base:
+                    self._restore_base(result.check.config.language)
                 self._show_overlay(result, started)
             # The first build may have found the last session's output up to date and
             # loaded nothing: then the site is loaded (``catch_up``) once the files are quiet.
@@ -278,10 +286,42 @@ class Builder:
                 state = self._resident.index
                 made_from = None if state is None else (state, base_url)
                 self._overlays.indexed(indexed, config.language, made_from)
+                self._keep_base(indexed, config.language)
             except Exception as exc:  # a long-running server survives: no overlays, then
                 self._no_overlay(exc)
         self._timer.noted(None if result is None else result.check.corpus.briefs, options.clock)
         return result
+
+    def _keep_base(self, records: list[SearchRecord], language: str) -> None:
+        """Store the records the served bundle was just made from, with its key: the next
+        ``serve`` on this output has a base for overlays at once, even when the bundle is
+        stale by then (``_restore_base``), instead of after its first whole index."""
+        cache, key = self._cache(), self._served_search_key()
+        if cache is not None and key is not None:
+            cache.write(_SEARCH_BASE, (builder_fingerprint(), key, language, records))
+
+    def _restore_base(self, language: str) -> None:
+        """The stored base (``_keep_base``) as the overlays' base, if it is what the served
+        bundle was made from, by this builder."""
+        cache, key = self._cache(), self._served_search_key()
+        stored = cache.read(_SEARCH_BASE) if cache is not None and key is not None else None
+        if not isinstance(stored, tuple) or len(stored) != 4:
+            return
+        fingerprint, stored_key, stored_language, records = stored
+        if (fingerprint, stored_key, stored_language) != (builder_fingerprint(), key, language):
+            return
+        try:
+            self._overlays.indexed(records, language)
+        except Exception as exc:  # a long-running server survives: no overlays, then
+            self._no_overlay(exc)
+
+    def _cache(self) -> BuildCache | None:
+        return open_cache(self._root) if self._options.use_cache else None
+
+    def _served_search_key(self) -> str | None:
+        """The key of the records the served search bundle was made from."""
+        output = self._resident.output
+        return output[1].search_key if output is not None else None
 
     def _tell_schedule(self, before: Publication | None) -> None:
         """Say when the next scheduled brief appears, if that changed: an editor who
