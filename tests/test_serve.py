@@ -541,17 +541,18 @@ def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
 def test_a_session_on_a_stale_index_makes_edits_searchable_at_once(start: StartServer) -> None:
     """The last session stored the records its index was made from: a new session on that
     index, stale by now (a brief changed while no serve ran, as after a ``git pull``),
-    has a base for overlays at once, so search finds the change before the whole index is
-    rebuilt (never here: ``FAST`` waits an hour for quiet files)."""
+    has a base for overlays once the files are quiet, so search finds the change before
+    the whole index is rebuilt (never here: that waits an hour for quiet files)."""
     first = start({"briefs/a.md": GOOD})
     first.server.close()
     first.write("briefs/a.md", RENAMED)
     messages: list[str] = []
-    server = start_server(
-        first.site, ServeOptions(BuildOptions(), port=0, watch=FAST), Console(say=messages.append)
-    )
+    watch = WatchOptions(interval=0.02, settle=0.05, quiet=0.1, index_quiet=3600)
+    options = ServeOptions(BuildOptions(), port=0, watch=watch)
+    server = start_server(first.site, options, Console(say=messages.append))
     try:
-        assert any("search finds the edit after" in message for message in messages), messages
+        wait_until(lambda: any("search finds the edit after" in m for m in messages), messages)
+        assert not any("search index: updating" in message for message in messages)
         status, page = fetch(server.origin + "/search/")
         assert status == 200 and 'data-search-overlay="/__site-builder/search-overlay/1/"' in page
         status, text = fetch(server.origin + "/__site-builder/search-overlay/1/overlay.json")

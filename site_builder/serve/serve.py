@@ -119,6 +119,10 @@ class Builder:
         self._search_pending = False
         self._load_pending = False
         self._seen: InputScan | None = None
+        # The result of a build that kept a stale index when the overlays had no base: the
+        # stored base (``_keep_base``) is tried once per session, once the files are quiet.
+        self._base_for: BuildResult | None = None
+        self._base_tried = False
 
     def seen(self, inputs: InputScan) -> None:
         """The inputs as the watcher's look just found them: the next ``build`` (which the
@@ -144,9 +148,9 @@ class Builder:
             self._show_result(result, time.monotonic() - started)
             self._search_pending = result.written and result.search_pending
             if self._search_pending:
-                if not self._overlays.has_base:
-                    self._restore_base(result.check.config.language)
                 self._show_overlay(result, started)
+                if not self._overlays.has_base and not self._base_tried:
+                    self._base_for = result  # (once the files are quiet: ``_catch_up``)
             # The first build may have found the last session's output up to date and
             # loaded nothing: then the site is loaded (``catch_up``) once the files are quiet.
             self._load_pending = not self._resident.documents
@@ -198,6 +202,15 @@ class Builder:
             return
         if not self._search_pending:
             return
+        if self._base_for is not None:
+            # A stale index from the last session: search finds the changes at once
+            # through an overlay, and the whole index waits for a pause in the editing.
+            stale, self._base_for, self._base_tried = self._base_for, None, True
+            started = time.monotonic()
+            self._restore_base(stale.check.config.language)
+            if self._overlays.has_base:
+                self._show_overlay(stale, started)
+                return
         waited = time.monotonic() - self._last_build
         if self._live.served().overlay is not None and waited < self._index_quiet:
             return  # the edits are searchable: the editor may not be done yet
