@@ -575,9 +575,10 @@ def _search_bundle(
     kept = _kept_bundle(previous, key)
     if kept is not None:
         return kept, _BundleKey(key)
-    # ``serve`` rebuilding the whole index gives way to an edit (``Resident.interrupted``).
-    interrupted = resident.interrupted if resident is not None else _never
-    indexing = functools.partial(build_search_bundle, records, language, interrupted)
+    indexing = functools.partial(build_search_bundle, records, language)
+    if resident is not None:
+        # ``serve`` rebuilding the whole index gives way to an edit (``Resident.interrupted``).
+        indexing = functools.partial(indexing, interrupted=resident.interrupted)
     made = _BundleKey(key)
     return _when_indexed(Forked(functools.partial(_with_key, indexing, key)), made), made
 
@@ -609,10 +610,6 @@ class _BundleKey:
     made apart from its records has it once its files came (``_when_indexed``)."""
 
     value: str | None = None
-
-
-def _never() -> bool:
-    return False
 
 
 def _when_indexed(

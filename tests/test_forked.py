@@ -24,6 +24,11 @@ def _no_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The pids of the children forked during the test, in order."""
+    return recorded_forks(monkeypatch)
+
+
+def recorded_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children ``render.forked`` forks from now on, in order."""
     forks: list[int] = []
     fork = os.fork
 

@@ -31,6 +31,7 @@ from site_builder.render import forked, render
 from site_builder.render.output_file import DEFAULT_THEME
 from site_builder.search import search_bundle
 from tests.test_build import tree
+from tests.test_forked import recorded_forks
 
 Edit = Callable[[Path, random.Random], str]
 
@@ -421,15 +422,7 @@ def test_pages_rendered_in_forked_processes_are_the_same(
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
     assert _build(site, tmp_path / "alone", capsys, "--no-search", "--no-cache")[0] == 0
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)
-    forks = []
-    fork = os.fork
-
-    def counted_fork() -> int:
-        pid = fork()
-        forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(forked.os, "fork", counted_fork)
+    forks = recorded_forks(monkeypatch)
     assert _build(site, tmp_path / "forked", capsys, "--no-search", "--no-cache")[0] == 0
     assert forks, "the pages were rendered in more than one process"
     assert tree(tmp_path / "forked") == tree(tmp_path / "alone")

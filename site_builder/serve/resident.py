@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from ..search.search_records import SearchRecord
 
 
-def _never() -> bool:
+def never_interrupted() -> bool:
+    """``Resident.interrupted`` when no build asks: nothing stops the indexing."""
     return False
 
 
@@ -89,7 +90,7 @@ class Resident:
     # Asked while this build indexes for search: True stops the indexing
     # (``search_bundle.SearchInterrupted``), so that ``serve``'s rebuild of the whole index
     # gives way to an edit that came meanwhile.
-    interrupted: Callable[[], bool] = field(default=_never)
+    interrupted: Callable[[], bool] = field(default=never_interrupted)
     # The output folder and the record (with its file lists) of the last build that
     # wrote one: the next build takes the lists from here when the record read from the
     # cache is this one (``previous_build.with_files``).

@@ -33,7 +33,7 @@ from ..search.search_error import SearchIndexError, SearchInterrupted
 from ..search.search_records import SearchRecord
 from .overlay import SearchOverlays, ServedOverlay
 from .publish_timer import Clock, Publication, PublishTimer
-from .resident import Resident
+from .resident import Resident, never_interrupted
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
 from .watch import Reactions, WatchOptions, refreshed, snapshot, watch
 
@@ -65,10 +65,6 @@ class ServeOptions:
 
 # The cache table of ``Builder._keep_base``.
 _SEARCH_BASE = "serve-search-base"
-
-
-def _never() -> bool:
-    return False
 
 
 def _no_progress_display() -> Progress:
@@ -221,7 +217,7 @@ class Builder:
         try:
             result = self._built(self._options)
         finally:
-            self._resident.interrupted = _never
+            self._resident.interrupted = never_interrupted
         if result is None:
             return
         if not result.written:
