@@ -65,8 +65,8 @@ from .progress import Progress, no_progress
 from .render.output_file import OutputFile
 
 if TYPE_CHECKING:
+    from .forked import Forked
     from .output.linkcheck import BrokenLink
-    from .render.forked import Forked
     from .render.render import KeptRender
     from .render.site_index import SiteIndex
     from .render.urls import Urls
@@ -556,7 +556,7 @@ def _search_bundle(
     keep, the records are made apart too (2.5 s of one core at 20,000 pages, while the
     other waited)."""
     # Pagefind's client is imported only by builds that index.
-    from .render.forked import Forked  # noqa: PLC0415
+    from .forked import Forked  # noqa: PLC0415
     from .render.urls import Urls  # noqa: PLC0415
     from .search.search_bundle import build_search_bundle  # noqa: PLC0415
     from .search.search_records import search_records  # noqa: PLC0415

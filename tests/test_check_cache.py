@@ -22,13 +22,15 @@ from typing import Any
 import pytest
 
 from benchmarks.corpus import generate
-from site_builder.check import incremental, site_state
+from site_builder import forked
+from site_builder.check import check_cache, incremental, site_state
 from site_builder.check import quick_check as quick_check_module
 from site_builder.check.quick_check import check_quickly
 from site_builder.cli import main
 from site_builder.load.limits import MAX_FILE_BYTES
 from site_builder.lock.lock import LOCK_NAME
 from site_builder.pipeline import CheckOptions, CheckResult, check_site
+from tests.test_forked import recorded_forks
 from tests.test_incremental import (
     Edit,
     _briefs,
@@ -435,3 +437,31 @@ def test_a_cached_check_leaves_the_cycle_collector_as_it_found_it(
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_forked_brief_checks_find_what_a_cold_check_finds(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check with no kept results shares the briefs among forked children; what they
+    find, and what they leave in the cache for the next check, is what one process finds."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    shutil.rmtree(site / ".site-builder-cache")
+    rng = random.Random(7)
+    for edit in (broken_quote, misspelled_source, new_citation, tag_variant):
+        edit(site, rng)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)  # (see test_forked)
+    monkeypatch.setattr(check_cache, "PARALLEL_CHECKS_FROM", 2)
+    children = recorded_forks(monkeypatch)
+    cold = check_site(site, CheckOptions(frozen=True, use_cache=False))
+    assert children == [], "a check without the cache checks in this process"
+    codes = {diagnostic.code for diagnostic in cold.diagnostics}
+    assert {"quote-not-found", "unknown-source", "tag-variant"} <= codes
+    _same(check_site(site, CheckOptions(frozen=True)), cold, "forked")
+    assert len(children) >= 2, "the briefs were checked in forked children"
+    monkeypatch.setattr(check_cache, "checked_brief", _not_again)
+    _same(check_site(site, CheckOptions(frozen=True)), cold, "kept from the forked check")
+
+
+def _not_again(*args: object) -> None:
+    raise AssertionError("a brief kept from the forked check was checked again")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.render import forked
-from site_builder.render.forked import stream_forked
+from site_builder import forked
+from site_builder.forked import stream_forked
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def recorded_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the children ``render.forked`` forks from now on, in order."""
+    """The pids of the children ``forked`` forks from now on, in order."""
     forks: list[int] = []
     fork = os.fork
 

@@ -22,12 +22,12 @@ import pytest
 
 from benchmarks.corpus import generate
 from benchmarks.parse import first_plain_word
-from site_builder import pipeline
+from site_builder import forked, pipeline
 from site_builder.cache import CACHE_DIR, open_cache
 from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
-from site_builder.render import forked, render
+from site_builder.render import render
 from site_builder.render.output_file import DEFAULT_THEME
 from site_builder.search import search_bundle
 from tests.test_build import tree
@@ -257,7 +257,7 @@ def test_a_new_builder_makes_the_search_bundle_again_for_the_same_records(
     shutil.copytree(pristine, site)
     out = tmp_path / "public"
     assert _build(site, out, capsys)[0] == 0
-    # Counted in a file: the indexing may run in a forked child (``render.forked.Forked``).
+    # Counted in a file: the indexing may run in a forked child (``forked.Forked``).
     made = tmp_path / "indexed"
     made.write_text("", "utf-8")
     real = search_bundle.build_search_bundle

@@ -30,6 +30,7 @@ from ..cache import (
 )
 from ..corpus import Corpus
 from ..diagnostics import Diagnostic
+from ..forked import stream_forked
 from ..load.config import SiteConfig
 from ..messages import msg
 from ..model import Brief, SitePage, Source
@@ -44,6 +45,8 @@ _RESULTS = "brief-checks"
 # The diagnostics whose text reads sources the brief does not cite: where else a quote
 # stands (``check_quotes``), which source id was meant (``check._resolve``).
 _READ_EVERY_SOURCE = frozenset({"quote-not-found", "unknown-source"})
+# Fewer briefs to check than this are checked in this process: forking costs more.
+PARALLEL_CHECKS_FROM = 300
 
 
 class SiteFacts(Protocol):
@@ -152,19 +155,31 @@ def brief_problems(
     else:
         kept = _read_results(cache) if cache is not None else {}
     keys, every = BriefKeys(site, config), EverySource()
-    results: dict[str, BriefCheck] = {}
+    results: dict[str, BriefCheck | None] = {}
+    to_check: list[tuple[str, BriefSummary]] = []
     for path, brief in site.briefs():
         old = kept.get(path)
         if old is not None and old.key == keys.of(path, brief, old.all_sources):
             results[path] = old
         else:
-            results[path] = checked_brief(path, brief, site, documents, (config, keys, every))
+            results[path] = None  # (its place in path order, filled below)
+            to_check.append((path, brief))
+
+    def check(job: tuple[str, BriefSummary]) -> tuple[str, BriefCheck]:
+        path, brief = job
+        return path, checked_brief(path, brief, site, documents, (config, keys, every))
+
+    # A cold check of a large site spends seconds here with the other core idle: each
+    # brief's check is pure, so forked children share them (``forked``: never in ``serve``,
+    # whose threads make forking unsafe; there an edit checks a brief or two).
+    results.update(stream_forked(check, to_check, minimum=PARALLEL_CHECKS_FROM))
+    checked = {path: result for path, result in results.items() if result is not None}
     if kept_here is not None:
         kept_here.clear()
-        kept_here.update(results)
+        kept_here.update(checked)
     elif cache is not None:
-        _write_results(cache, results, kept)
-    return [problem for result in results.values() for problem in result.problems]
+        _write_results(cache, checked, kept)
+    return [problem for result in checked.values() for problem in result.problems]
 
 
 def checked_brief(

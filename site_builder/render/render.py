@@ -22,11 +22,11 @@ from markupsafe import Markup
 
 from ..cache import builder_fingerprint
 from ..dates import PartialDate
+from ..forked import stream_forked
 from ..load.config import SiteConfig
 from ..load.invisible import close_bidi
 from ..memo import NO_MEMO, Memo
 from ..model import Brief, Source
-from .forked import stream_forked
 from .output_file import DEFAULT_THEME, OutputFile
 from .page_keys import Identities, page_key
 from .pages import (
