@@ -11,11 +11,13 @@ A build that finds nothing changed thus never imports the loaders or the rendere
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import gc
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -417,6 +419,7 @@ def run_serve(args: argparse.Namespace) -> int:
     # A fixed clock (SOURCE_DATE_EPOCH) stays fixed: the preview shows what build makes.
     clock = None if "SOURCE_DATE_EPOCH" in os.environ else wall_clock
     options = ServeOptions(build, args.port, WatchOptions(poll=args.poll), clock)
+    _stop_like_ctrl_c()
     try:
         serve(args.site, options, console)
     except OutputFolderError as exc:
@@ -428,6 +431,22 @@ def run_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _say(args.report_language(msg("stopped")))
     return EXIT_OK
+
+
+def _stop_like_ctrl_c() -> None:
+    """SIGTERM (``kill``, a process manager, an IDE's stop button) and SIGHUP (the terminal
+    closed) stop ``serve`` as Ctrl-C does: the build in progress finishes and the last
+    build's record is stored, so the next session starts from it. Python's default for
+    both ends the process at once."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):  # (Windows has neither SIGHUP nor this SIGTERM)
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(ValueError):  # (not the main thread: defaults stay)
+                signal.signal(number, stop)
 
 
 def _say(message: str) -> None:

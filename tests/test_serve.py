@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.cache import open_cache
 from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
@@ -379,6 +380,33 @@ def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(tmp_path: Path
         process.wait()
     assert process.stderr is not None
     assert "Traceback" not in process.stderr.read()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_serve_stopped_by_sigterm_or_a_closed_terminal_ends_as_on_ctrl_c(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """``kill``, a process manager or a closed terminal: the last build's record is stored
+    (the next session starts from it) and the process says it stopped, as on Ctrl-C."""
+    site = write_site(tmp_path / "site", {"briefs/a.md": GOOD})
+    process = _serve_process(site)
+    try:
+        lines = _lines_of(process)
+        _wait_for_line(lines, "serving ")
+        (site / "briefs/a.md").write_text(RENAMED, encoding="utf-8")
+        _wait_for_line(lines, "built ")
+        process.send_signal(stop)  # before the files are quiet, when the record is stored
+        assert process.wait(timeout=TIMEOUT) == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert _wait_for_line(lines, "stopped") == "stopped"
+    assert process.stderr is not None
+    assert "Traceback" not in process.stderr.read()
+    record = previous_build.read_record(open_cache(site), serve_folder(site))
+    assert record is not None
+    now = previous_build.input_entries(site)
+    assert file_states.same_entries(record.inputs, now), "the edited brief's build"
 
 
 def test_serve_shows_the_site_despite_a_stale_citation_as_check_does(tmp_path: Path) -> None:
