@@ -566,6 +566,45 @@ def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
     events.close()
 
 
+def test_a_notice_of_an_unchanged_file_does_not_stop_the_index_rebuild(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save of the same bytes (an editor's reflex, or watchfiles reporting one save a
+    second time after the rebuild) brings a notice but no change: the rebuild of the whole
+    index goes on. A real edit then stops it."""
+    real = search_bundle.build_search_bundle
+    armed, indexing, stopping = threading.Event(), threading.Event(), threading.Event()
+
+    def never() -> bool:
+        return False
+
+    def slow_once(
+        records: list[SearchRecord], language: str, interrupted: Callable[[], bool] = never
+    ) -> list[OutputFile]:
+        if armed.is_set():
+            armed.clear()
+            indexing.set()
+            wait_until(interrupted)  # until an edit stops it
+            stopping.set()
+        return real(records, language, interrupted)
+
+    monkeypatch.setattr(search_bundle, "build_search_bundle", slow_once)
+    running = start({"briefs/a.md": GOOD}, watch=QUIET)
+    armed.set()
+    running.write("briefs/a.md", RENAMED)
+    assert indexing.wait(TIMEOUT), running.messages
+    path = running.site / "briefs/a.md"
+    before = path.stat()
+    path.write_bytes(path.read_bytes())  # saved again, unchanged
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    time.sleep(2.0)  # watchfiles reports within its debounce (1.6 s at most)
+    assert not stopping.is_set(), "a notice without a change stopped the index"
+    running.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
+    assert stopping.wait(TIMEOUT)
+    stopped = "search index: rebuild stopped for an edit; it starts again once the files are quiet"
+    wait_until(lambda: stopped in running.messages, running.messages)
+
+
 def test_a_session_on_a_stale_index_makes_edits_searchable_at_once(start: StartServer) -> None:
     """The last session stored the records its index was made from: a new session on that
     index, stale by now (a brief changed while no serve ran, as after a ``git pull``),

@@ -155,6 +155,13 @@ class Notifier:
         ``next`` would interrupt can stop early."""
         return not self._notices.empty()
 
+    def waiting_notices(self) -> list[Notice]:
+        """The notices waiting for ``next``, left there (safe from any thread); a failure
+        counts as a notice to look at everything (``Notice()``)."""
+        with self._notices.mutex:
+            waiting = list(self._notices.queue)
+        return [notice if isinstance(notice, Notice) else Notice() for notice in waiting]
+
     def _failed(self, reason: str) -> None:
         if self._gave_up:
             return

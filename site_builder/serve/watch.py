@@ -238,7 +238,29 @@ class _Watcher:
                 self.baseline = refreshed(self.root, self.baseline, self.written_by_build)
                 last_change = time.monotonic()
             elif now - last_change >= options.quiet:
-                self.reactions.catch_up(self.notifier.waiting)
+                self.reactions.catch_up(self.change_waiting)
+
+    def change_waiting(self) -> bool:
+        """Whether a waiting notice may name a change since the last look: ``catch_up``'s
+        work (the whole search index, tens of seconds) stops for it. A notice of files that
+        are as the last look saw them does not count: watchfiles may report one save twice,
+        the second time after the rebuild, and a save of unchanged bytes changes nothing.
+        A restart, a failure, a folder or a file the last look did not see counts."""
+        for notice in self.notifier.waiting_notices():
+            if notice.restart or not notice.paths:
+                return True
+            if any(self._differs(path) for path in notice.paths):
+                return True
+        return False
+
+    def _differs(self, absolute: str) -> bool:
+        relative = Path(os.path.relpath(absolute, self.root)).as_posix()
+        seen = self.baseline.get(relative)
+        try:
+            stat = os.stat(absolute)
+        except OSError:
+            return seen is not None  # gone; a file that came and went changed nothing
+        return seen != (stat.st_mtime_ns, stat.st_size)
 
     def look(self) -> bool:
         """Rebuild if a watched file changed since the baseline; whether it did."""
