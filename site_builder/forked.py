@@ -50,8 +50,10 @@ def stream_forked(
     batch: int = 32,
 ) -> Iterator[Result]:
     """``function(item)`` for every item, yielded as soon as it is made, in no fixed order:
-    ``workers`` forked children (default: the usable cores) each do a contiguous share and
-    send their results in batches of ``batch``, while this process only hands them on. So
+    ``workers`` forked children (default: the usable cores) each do every ``workers``-th
+    item (interleaved, so each gets as many of every kind: a site's page list is grouped
+    by kind, briefs first, and contiguous halves finished a second apart at 20,000 pages)
+    and send their results in batches of ``batch``, while this process only hands them on. So
     neither a child nor this process ever holds more than a few batches (a 20,000-page
     site's rendered pages are ~700 MB). A child that fails has the rest of its share done
     here; fewer than ``minimum`` items, or no fork, and everything is done here."""
@@ -59,10 +61,8 @@ def stream_forked(
     if workers < 2 or len(items) < max(2, minimum) or not _can_fork():
         yield from map(function, items)
         return
-    size = -(-len(items) // workers)
     children = [
-        _start_streaming(function, items[start : start + size], batch)
-        for start in range(0, len(items), size)
+        _start_streaming(function, items[start::workers], batch) for start in range(workers)
     ]
     try:
         yield from _gather(children, function)

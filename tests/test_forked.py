@@ -53,12 +53,24 @@ def test_every_result_comes_once_from_the_children() -> None:
     assert os.getpid() not in pids  # this process only hands the results on
 
 
+def test_each_child_gets_items_from_the_whole_list() -> None:
+    """A page list is grouped by kind (briefs, then sources, tags, lists), which take
+    different times: each child gets its share of every part, not one part each."""
+    items = list(range(60))  # first half one kind, second half another
+    results = list(stream_forked(_square_with_pid, items, workers=2, batch=4))
+    kinds_by_child: dict[int, set[bool]] = {}
+    for value, pid in results:
+        kinds_by_child.setdefault(pid, set()).add(value >= 30 * 30)
+    assert len(kinds_by_child) == 2
+    assert all(kinds == {False, True} for kinds in kinds_by_child.values())
+
+
 def test_results_are_handed_on_before_the_children_finish() -> None:
     """A result reaches the caller while a child still works, so nothing piles up."""
     seen_early = []
 
     def slow_square(number: int) -> int:
-        if number == 39:  # the last item of the last share: its child is still at work
+        if number == 39:  # the last item of a share: its child is still at work
             time.sleep(1.0)
         return number * number
 
