@@ -481,7 +481,12 @@ def _site_files(
     last; the pages are rendered while they are written."""
     # Imported when run, not at the top (see the module docstring).
     from .render.page_keys import document_identities, updated_identities  # noqa: PLC0415
-    from .render.render import RenderOptions, render_patch, render_stream  # noqa: PLC0415
+    from .render.render import (  # noqa: PLC0415
+        RenderOptions,
+        no_previous_pages,
+        render_patch,
+        render_stream,
+    )
 
     base_url = _base_url(checked, options)
     corpus = checked.corpus
@@ -513,7 +518,9 @@ def _site_files(
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
     progress("rendering and writing files", 0, 1)
     if resident is None:
-        pages = render_stream(index, checked.config, render, identities, previous.kept, memo=memo)
+        # (No record: nothing can be kept, and ``render_stream`` knows it by this.)
+        kept = previous.kept if previous.record is not None else no_previous_pages
+        pages = render_stream(index, checked.config, render, identities, kept, memo=memo)
         return _SiteFiles(itertools.chain(pages, bundle), key, search_pending=stale is not None)
     patch = render_patch(
         index,

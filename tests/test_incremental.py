@@ -428,6 +428,39 @@ def test_pages_rendered_in_forked_processes_are_the_same(
     assert tree(tmp_path / "forked") == tree(tmp_path / "alone")
 
 
+def test_keys_made_in_the_forked_children_of_a_cold_build_keep_its_pages(
+    pristine: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cold build makes each page's key where the page is rendered, in a forked child;
+    the next build, after one brief's edit, finds the other pages' keys the same and
+    renders only the pages the edit touched."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    shutil.rmtree(site / CACHE_DIR, ignore_errors=True)
+    out = tmp_path / "public"
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)  # (see above)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    forks = recorded_forks(monkeypatch)
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert forks, "the cold build rendered in forked children"
+    pages = len(list(out.rglob("*.html")))
+    _replace_word(_briefs(site)[0], random.Random(1), same_size=False)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)  # (counted in this process)
+    rendered: list[str] = []
+    real = render._render_page
+
+    def counted(env: Any, page: Any, *args: Any, **kwargs: Any) -> Any:
+        rendered.append(page.page)
+        return real(env, page, *args, **kwargs)
+
+    monkeypatch.setattr(render, "_render_page", counted)
+    assert _build(site, out, capsys, "--no-search")[0] == 0
+    assert 0 < len(rendered) < pages / 4, rendered
+
+
 def test_a_record_from_an_older_version_is_not_used(
     pristine: Path,
     tmp_path: Path,
