@@ -601,10 +601,12 @@ def _records_indexed(index: SiteIndex, urls: Urls, language: str) -> tuple[list[
     """The search records of ``index`` indexed: the bundle's files and the records' key."""
     # Imported when run, not at the top (see the module docstring).
     from .search.search_bundle import build_search_bundle  # noqa: PLC0415
-    from .search.search_records import search_records  # noqa: PLC0415
+    from .search.search_records import collected, each_search_record  # noqa: PLC0415
 
-    records = search_records(index, urls)
-    return build_search_bundle(records, language), records_key(records, language)
+    # Made as Pagefind takes them: it indexes the first while the next are made.
+    records: list[SearchRecord] = []
+    files = build_search_bundle(collected(each_search_record(index, urls), records), language)
+    return files, records_key(records, language)
 
 
 def _with_key(indexing: Callable[[], list[OutputFile]], key: str) -> tuple[list[OutputFile], str]:

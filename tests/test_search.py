@@ -9,7 +9,10 @@ import gzip
 import json
 import os
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import cbor2
 import pytest
@@ -18,6 +21,7 @@ from site_builder.cli import main
 from site_builder.pipeline import CheckOptions, check_site
 from site_builder.render.site_index import SiteIndex, build_index
 from site_builder.render.urls import Urls
+from site_builder.search import search_bundle
 from site_builder.search.page_names import base36, page_names, rank_of
 from site_builder.search.search_bundle import (
     SearchIndexError,
@@ -202,6 +206,34 @@ def test_the_bundle_is_byte_identical_on_every_build(
     for _ in range(3):
         again = {f.path: f.data for f in build_search_bundle(records, "de")}
         assert again == bundle
+
+
+def test_records_are_indexed_while_the_next_are_made(
+    records: list[SearchRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records may come from a generator (a build makes them in the indexing child):
+    Pagefind gets the first batch before the last record is made, and the bundle is the
+    one the same records in a list give."""
+    copies = -(-3 * search_bundle._BATCH // len(records))  # three batches or more
+    many = [replace(r, url=f"{r.url}?{n}") for n in range(copies) for r in records]
+    events: list[str] = []
+
+    def made() -> Iterator[SearchRecord]:
+        for record in many:
+            events.append("made")
+            yield record
+
+    real = search_bundle._add
+
+    async def sent(index: Any, record: SearchRecord, language: str) -> None:
+        events.append("sent")
+        await real(index, record, language)
+
+    monkeypatch.setattr(search_bundle, "_add", sent)
+    from_generator = build_search_bundle(made(), "de")
+    last_made = len(events) - 1 - events[::-1].index("made")
+    assert events.index("sent") < last_made, "every record was made before one was sent"
+    assert from_generator == build_search_bundle(many, "de")
 
 
 def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:

@@ -24,9 +24,10 @@ import concurrent.futures
 import contextlib
 import gzip
 import hashlib
+import itertools
 import json
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import cbor2
@@ -37,7 +38,7 @@ from ..render.output_file import OutputFile
 from ..render.urls import SEARCH_BUNDLE
 from .page_names import page_names
 from .search_error import SearchIndexError, SearchInterrupted
-from .search_records import SearchRecord
+from .search_records import SearchRecord, collected
 
 # Records in flight at once: Pagefind's service indexes them concurrently; the bundle does
 # not depend on the order they arrive in (pages are numbered by content).
@@ -62,21 +63,23 @@ def _never() -> bool:
 
 
 def build_search_bundle(
-    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
+    records: Iterable[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
 ) -> list[OutputFile]:
     """The Pagefind bundle for ``records`` as files below ``pagefind/``, byte-identical
-    for the same records. Every record is indexed as ``language`` (the site's): Pagefind
-    searches the index of the page's ``lang`` only, so a record in another language would
-    be unreachable from the search page. Raises ``SearchInterrupted`` as soon as
-    ``interrupted()`` (asked every ``_LOOK_EVERY`` seconds) says so."""
-    files = index_records(records, language, interrupted)
+    for the same records (which may be made as they are indexed: a generator). Every
+    record is indexed as ``language`` (the site's): Pagefind searches the index of the
+    page's ``lang`` only, so a record in another language would be unreachable from the
+    search page. Raises ``SearchInterrupted`` as soon as ``interrupted()`` (asked every
+    ``_LOOK_EVERY`` seconds) says so."""
+    indexed: list[SearchRecord] = []
+    files = index_records(collected(records, indexed), language, interrupted)
     files = {path: data for path, data in files.items() if not path.startswith(_UNUSED)}
-    files = canonical_bundle(files, page_names(records))
+    files = canonical_bundle(files, page_names(indexed))
     return [OutputFile(SEARCH_BUNDLE + name, data) for name, data in sorted(files.items())]
 
 
 def index_records(
-    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
+    records: Iterable[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
 ) -> dict[str, bytes]:
     """Pagefind's bundle of ``records``, as it writes it: paths below the bundle, bytes.
     Raises ``SearchIndexError`` when Pagefind fails, ``SearchInterrupted`` when
@@ -88,7 +91,7 @@ def index_records(
 
 
 def _run_apart(
-    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool]
+    records: Iterable[SearchRecord], language: str, interrupted: Callable[[], bool]
 ) -> dict[str, bytes]:
     """Run ``_index`` on an event loop of its own. A caller may already run one in this
     thread (an async application, Playwright's sync API in the tests), and asyncio allows
@@ -102,7 +105,7 @@ def _run_apart(
 
 
 async def _index(
-    records: Sequence[SearchRecord], language: str, interrupted: Callable[[], bool]
+    records: Iterable[SearchRecord], language: str, interrupted: Callable[[], bool]
 ) -> dict[str, bytes]:
     """The bundle in memory: no temporary files (creating thousands of small files costs
     more than indexing on a slow disk), and nothing to clean up when a build stops. While
@@ -130,14 +133,27 @@ async def _index(
 
 
 async def _indexed(
-    service: _Service, records: Sequence[SearchRecord], language: str
+    service: _Service, records: Iterable[SearchRecord], language: str
 ) -> dict[str, bytes]:
     config = IndexConfig(force_language=language, write_playground=False)
     index = await service.create_index(config)
-    for start in range(0, len(records), _BATCH):
-        batch = records[start : start + _BATCH]
-        await asyncio.gather(*(_add(index, record, language) for record in batch))
+    # Each batch is sent before the one before it is awaited: while Pagefind indexes a
+    # batch, the next is made (the records may be a generator: at 20,000 pages making
+    # them took 2–3 s of this process before Pagefind began).
+    sent: list[asyncio.Task[None]] = []
+    for batch in _batches(records, _BATCH):
+        sending = [asyncio.create_task(_add(index, record, language)) for record in batch]
+        await asyncio.gather(*sent)
+        sent = sending
+    await asyncio.gather(*sent)
     return {str(file["path"]): file["content"] for file in await index.get_files()}
+
+
+def _batches(records: Iterable[SearchRecord], size: int) -> Iterator[list[SearchRecord]]:
+    """``records`` in lists of ``size`` (the last may be shorter), each made when asked."""
+    each = iter(records)
+    while batch := list(itertools.islice(each, size)):
+        yield batch
 
 
 async def _add(index: PagefindIndex, record: SearchRecord, language: str) -> None:

@@ -23,7 +23,7 @@ the records carry no filter or sort for that.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..dates import PartialDate
@@ -70,10 +70,24 @@ class SearchRecord:
 def search_records(index: SiteIndex, urls: Urls) -> list[SearchRecord]:
     """Every record of the published site (drafts only if ``index`` holds them), in page
     order: briefs newest first, then sources with their paragraphs in document order."""
-    records = [brief_record(brief, index, urls) for brief in index.briefs]
+    return list(each_search_record(index, urls))
+
+
+def each_search_record(index: SiteIndex, urls: Urls) -> Iterator[SearchRecord]:
+    """``search_records``, each made when it is asked for: Pagefind indexes the first
+    while the next are made."""
+    for brief in index.briefs:
+        yield brief_record(brief, index, urls)
     for source in index.sources:
-        records += source_records(source, index, urls)
-    return records
+        yield from source_records(source, index, urls)
+
+
+def collected(records: Iterable[SearchRecord], into: list[SearchRecord]) -> Iterator[SearchRecord]:
+    """``records`` handed on, each also appended to ``into`` (for what needs them all
+    once they are indexed: the bundle's page names, its key)."""
+    for record in records:
+        into.append(record)
+        yield record
 
 
 def brief_record(brief: Brief, index: SiteIndex, urls: Urls) -> SearchRecord:
