@@ -47,7 +47,9 @@ def stream_forked(
     items: Sequence[Item],
     workers: int | None = None,
     minimum: int = 2,
+    *,
     batch: int = 32,
+    nice: int = 0,
 ) -> Iterator[Result]:
     """``function(item)`` for every item, yielded as soon as it is made, in no fixed order:
     ``workers`` forked children (default: the usable cores) each do every ``workers``-th
@@ -56,13 +58,15 @@ def stream_forked(
     and send their results in batches of ``batch``, while this process only hands them on. So
     neither a child nor this process ever holds more than a few batches (a 20,000-page
     site's rendered pages are ~700 MB). A child that fails has the rest of its share done
-    here; fewer than ``minimum`` items, or no fork, and everything is done here."""
+    here; fewer than ``minimum`` items, or no fork, and everything is done here. The
+    children lower their priority by ``nice`` (``os.nice``): work running beside them
+    that ends later (Pagefind's indexing) then gets the cores first."""
     workers = workers or _usable_cores()
     if workers < 2 or len(items) < max(2, minimum) or not _can_fork():
         yield from map(function, items)
         return
     children = [
-        _start_streaming(function, items[start::workers], batch) for start in range(workers)
+        _start_streaming(function, items[start::workers], batch, nice) for start in range(workers)
     ]
     try:
         yield from _gather(children, function)
@@ -126,7 +130,7 @@ def _gather(
 
 
 def _start_streaming(
-    function: Callable[[Item], Result], share: Sequence[Item], batch: int
+    function: Callable[[Item], Result], share: Sequence[Item], batch: int, nice: int
 ) -> _Child[Item, Result]:
     reader, writer = os.pipe()
     pid = os.fork()
@@ -134,6 +138,8 @@ def _start_streaming(
         os.close(reader)
         status = 0
         try:
+            if nice:
+                os.nice(nice)
             with os.fdopen(writer, "wb") as pipe:
                 for start in range(0, len(share), batch):
                     results = [function(item) for item in share[start : start + batch]]

@@ -499,6 +499,7 @@ def _site_files(
         identities = document_identities(corpus.sources, corpus.briefs, checked.digests)
     bundle: Iterable[OutputFile] = []
     key = _BundleKey()
+    indexing = False
     kept_render = _kept_render(resident, previous) if resident is not None else None
     later = options.search and options.search_later
     # ``serve`` patching its last output keeps that output's bundle where it is, as part
@@ -512,7 +513,7 @@ def _site_files(
         bundle, key = stale[0], _BundleKey(stale[1])
     elif options.search:
         progress("indexing for search", 0, 1)
-        bundle, key = _search_bundle(checked, index, base_url, previous, resident)
+        bundle, key, indexing = _search_bundle(checked, index, base_url, previous, resident)
         progress("indexing for search", 1, 1)
     render = RenderOptions(base_url, options.clock or _EPOCH)
     # Pages are made as they are written: one stage, whose steps cannot be counted before.
@@ -520,7 +521,9 @@ def _site_files(
     if resident is None:
         # (No record: nothing can be kept, and ``render_stream`` knows it by this.)
         kept = previous.kept if previous.record is not None else no_previous_pages
-        pages = render_stream(index, checked.config, render, identities, kept, memo=memo)
+        pages = render_stream(
+            index, checked.config, render, identities, kept, memo=memo, beside_indexing=indexing
+        )
         return _SiteFiles(itertools.chain(pages, bundle), key, search_pending=stale is not None)
     patch = render_patch(
         index,
@@ -555,8 +558,9 @@ def _search_bundle(
     base_url: str,
     previous: PreviousOutput,
     resident: Resident | None,
-) -> tuple[Iterable[OutputFile], _BundleKey]:
-    """The search bundle and the key of its records: the previous one when it was made
+) -> tuple[Iterable[OutputFile], _BundleKey, bool]:
+    """The search bundle, the key of its records and whether it is being indexed (beside
+    what this process does next): the previous one when it was made
     from the same records by the same builder, else a new one, begun apart (``Forked``):
     Pagefind indexes on one core, so it runs while the pages render on all of them, and
     its files come when they are asked for, after the pages. With no previous bundle to
@@ -573,7 +577,7 @@ def _search_bundle(
     if resident is None and not _has_bundle(previous):
         made = _BundleKey()
         apart = functools.partial(_records_indexed, index, urls, language)
-        return _when_indexed(Forked(apart), made), made
+        return _when_indexed(Forked(apart), made), made, True
     records = search_records(index, urls)
     if resident is not None:
         # ``serve``'s search overlay indexes what changed against these (``Resident.indexed``).
@@ -581,13 +585,13 @@ def _search_bundle(
     key = records_key(records, language)
     kept = _kept_bundle(previous, key)
     if kept is not None:
-        return kept, _BundleKey(key)
+        return kept, _BundleKey(key), False
     indexing = functools.partial(build_search_bundle, records, language)
     if resident is not None:
         # ``serve`` rebuilding the whole index gives way to an edit (``Resident.interrupted``).
         indexing = functools.partial(indexing, interrupted=resident.interrupted)
     made = _BundleKey(key)
-    return _when_indexed(Forked(functools.partial(_with_key, indexing, key)), made), made
+    return _when_indexed(Forked(functools.partial(_with_key, indexing, key)), made), made, True
 
 
 def records_key(records: Sequence[SearchRecord], language: str) -> str:

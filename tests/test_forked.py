@@ -65,6 +65,20 @@ def test_each_child_gets_items_from_the_whole_list() -> None:
     assert all(kinds == {False, True} for kinds in kinds_by_child.values())
 
 
+def _niceness(number: int) -> tuple[int, int]:
+    return number, os.nice(0)
+
+
+def test_children_lower_their_priority_when_asked() -> None:
+    """Renderers give way to Pagefind's indexing beside them (``render.RENDER_NICE``)."""
+    own = os.nice(0)
+    lowered = list(stream_forked(_niceness, list(range(20)), workers=2, nice=3))
+    assert {nice for _, nice in lowered} == {min(own + 3, 19)}
+    assert os.nice(0) == own  # this process is as it was
+    usual = list(stream_forked(_niceness, list(range(20)), workers=2))
+    assert {nice for _, nice in usual} == {own}
+
+
 def test_results_are_handed_on_before_the_children_finish() -> None:
     """A result reaches the caller while a child still works, so nothing piles up."""
     seen_early = []

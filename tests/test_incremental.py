@@ -461,6 +461,31 @@ def test_keys_made_in_the_forked_children_of_a_cold_build_keep_its_pages(
     assert 0 < len(rendered) < pages / 4, rendered
 
 
+@pytest.mark.parametrize("search", [True, False])
+def test_pages_render_below_pagefinds_priority_while_it_indexes(
+    pristine: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    search: bool,
+) -> None:
+    """Pagefind's indexing ends a build with search: the renderers beside it give it the
+    cores first; without search they do not."""
+    site = tmp_path / "site"
+    shutil.copytree(pristine, site)
+    asked: list[int] = []
+    real = render.stream_forked
+
+    def recorded(*args: Any, nice: int = 0, **kwargs: Any) -> Any:
+        asked.append(nice)
+        return real(*args, nice=nice, **kwargs)
+
+    monkeypatch.setattr(render, "stream_forked", recorded)
+    flags = [] if search else ["--no-search"]
+    assert _build(site, tmp_path / "public", capsys, *flags)[0] == 0
+    assert asked == [render.RENDER_NICE if search else 0]
+
+
 def test_a_record_from_an_older_version_is_not_used(
     pristine: Path,
     tmp_path: Path,
