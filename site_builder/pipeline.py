@@ -570,6 +570,7 @@ def _search_bundle(
     from .forked import Forked  # noqa: PLC0415
     from .render.urls import Urls  # noqa: PLC0415
     from .search.search_bundle import build_search_bundle  # noqa: PLC0415
+    from .search.search_error import never_interrupted  # noqa: PLC0415
     from .search.search_records import search_records  # noqa: PLC0415
 
     language = checked.config.language
@@ -578,7 +579,9 @@ def _search_bundle(
         made = _BundleKey()
         apart = functools.partial(_records_indexed, index, urls, language)
         return _when_indexed(Forked(apart), made), made, True
-    records = search_records(index, urls)
+    # (``serve`` rebuilding the whole index gives way to an edit: ``Resident.interrupted``.)
+    asked = resident.interrupted if resident is not None else never_interrupted
+    records = search_records(index, urls, asked)
     if resident is not None:
         # ``serve``'s search overlay indexes what changed against these (``Resident.indexed``).
         resident.indexed = records

@@ -32,6 +32,7 @@ from site_builder.render.site_index import build_index
 from site_builder.render.urls import Urls
 from site_builder.report_lines import text_report
 from site_builder.search.search_bundle import bundle_page_ids
+from site_builder.search.search_error import SearchInterrupted
 from site_builder.search.search_overlay import overlay_change
 from site_builder.search.search_records import search_records
 from site_builder.serve import overlay as overlay_module
@@ -676,3 +677,35 @@ def test_the_first_overlay_after_the_index_was_made_makes_records_for_its_edit_a
     that edit alone (it made every record: 2.6 s at 20,000 pages), and they are a cold
     build's."""
     _overlay_records_for_the_edit_alone(_indexed_copy(pristine, tmp_path), monkeypatch)
+
+
+def test_overlay_records_and_base_stopped_for_an_edit_leave_no_half_state(
+    pristine: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Making the overlay's records gives way to a waiting edit; stopped halfway, the
+    next call's records are still a cold build's. A base whose making is stopped stays
+    as it was, and overlays are made against it."""
+    indexed = _indexed_copy(pristine, tmp_path)
+    kept, overlays = indexed.kept, indexed.overlays
+    brief_title(indexed.site, random.Random(3))
+    assert build_site(indexed.site, indexed.later(), resident=kept).written
+    assert kept.index is not None
+    asked: list[int] = []
+
+    def on_the_second_question() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    monkeypatch.setattr(overlay_module, "_ASK_EVERY", 1)  # (the site has few records)
+    with pytest.raises(SearchInterrupted):
+        overlays.records(kept.index, indexed.base_url, on_the_second_question)
+    cold = search_records(build_index(kept.last_corpus), Urls(indexed.base_url))
+    assert overlays.records(kept.index, indexed.base_url) == cold
+    with pytest.raises(SearchInterrupted):
+        overlays.indexed(cold, "de", interrupted=lambda: True)
+    # Still the base of the served bundle: the edit is in the overlay against it.
+    made = overlays.overlay(kept.index, indexed.base_url, "de")
+    assert made is not None
+    assert json.loads(made.files["overlay.json"])["stale"]

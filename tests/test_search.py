@@ -22,6 +22,7 @@ from site_builder.pipeline import CheckOptions, check_site
 from site_builder.render.site_index import SiteIndex, build_index
 from site_builder.render.urls import Urls
 from site_builder.search import search_bundle
+from site_builder.search import search_records as search_records_module
 from site_builder.search.page_names import base36, page_names, rank_of
 from site_builder.search.search_bundle import (
     SearchIndexError,
@@ -234,6 +235,24 @@ def test_records_are_indexed_while_the_next_are_made(
     last_made = len(events) - 1 - events[::-1].index("made")
     assert events.index("sent") < last_made, "every record was made before one was sent"
     assert from_generator == build_search_bundle(many, "de")
+
+
+def test_making_the_records_stops_when_asked(
+    index: SiteIndex, records: list[SearchRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve``'s rebuild of the whole index gives way to an edit while the records are
+    made (2 s at 20,000 pages), not only once Pagefind runs."""
+    monkeypatch.setattr(search_records_module, "_ASK_EVERY", 1)
+    asked: list[int] = []
+
+    def on_the_third_question() -> bool:
+        asked.append(1)
+        return len(asked) == 3
+
+    with pytest.raises(SearchInterrupted):
+        search_records(index, Urls(BASE), on_the_third_question)
+    assert len(asked) == 3
+    assert search_records(index, Urls(BASE), lambda: False) == records
 
 
 def test_filter_values_are_sorted_and_files_named_by_content(bundle: dict[str, bytes]) -> None:

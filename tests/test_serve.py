@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,7 @@ from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions
 from site_builder.render.output_file import OutputFile
 from site_builder.search import search_bundle
+from site_builder.search import search_records as search_records_module
 from site_builder.search.search_records import SearchRecord
 from site_builder.serve import overlay
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
@@ -566,6 +568,39 @@ def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
     events.close()
 
 
+def test_an_edit_while_the_records_are_made_stops_the_index_rebuild(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before Pagefind runs, the rebuild of the whole index makes every search record (2 s
+    at 20,000 pages): an edit stops that too."""
+    real = search_records_module.search_records
+    armed, making = threading.Event(), threading.Event()
+
+    def slow_once(index: Any, urls: Any, interrupted: Callable[[], bool] = never) -> Any:
+        if armed.is_set():
+            armed.clear()
+            making.set()
+            wait_until(interrupted)
+        return real(index, urls, interrupted)
+
+    monkeypatch.setattr(search_records_module, "search_records", slow_once)
+    running = start({"briefs/a.md": GOOD}, watch=QUIET)
+    events = EventStream(running)
+    armed.set()
+    running.write("briefs/a.md", RENAMED)
+    assert events.next_event() == ("reload", "2")
+    assert making.wait(TIMEOUT), running.messages
+    running.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
+    assert events.next_event() == ("reload", "3")
+    stopped = "search index: rebuild stopped for an edit; it starts again once the files are quiet"
+    assert stopped in running.messages
+    events.close()
+
+
+def never() -> bool:
+    return False
+
+
 def test_a_notice_of_an_unchanged_file_does_not_stop_the_index_rebuild(
     start: StartServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -625,6 +660,45 @@ def test_a_session_on_a_stale_index_makes_edits_searchable_at_once(start: StartS
         status, text = fetch(server.origin + "/__site-builder/search-overlay/1/overlay.json")
         described = json.loads(text)
         assert len(described["stale"]) == 1 and len(described["records"]) == 1
+    finally:
+        server.close()
+
+
+def test_an_edit_early_in_a_session_on_a_stale_index_comes_before_the_stored_base(
+    start: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making the overlays' base from the stored records takes seconds on a large site,
+    once the files are quiet after the session's start: an edit saved meanwhile stops it,
+    is built and shown first, and the base is made at the next quiet moment."""
+    first = start({"briefs/a.md": GOOD})
+    first.server.close()
+    first.write("briefs/a.md", RENAMED)
+    real = overlay.SearchOverlays.indexed
+    armed, restoring = threading.Event(), threading.Event()
+
+    def slow_once(
+        overlays: overlay.SearchOverlays, *args: Any, interrupted: Any = None, **kwargs: Any
+    ) -> None:
+        if armed.is_set() and interrupted is not None:
+            armed.clear()
+            restoring.set()
+            wait_until(interrupted)  # until the edit: it must be asked
+        if interrupted is not None:
+            kwargs["interrupted"] = interrupted
+        real(overlays, *args, **kwargs)
+
+    monkeypatch.setattr(overlay.SearchOverlays, "indexed", slow_once)
+    armed.set()
+    messages: list[str] = []
+    watch = WatchOptions(interval=0.02, settle=0.05, quiet=0.1, index_quiet=3600)
+    options = ServeOptions(BuildOptions(), port=0, watch=watch)
+    server = start_server(first.site, options, Console(say=messages.append))
+    try:
+        assert restoring.wait(TIMEOUT), messages
+        first.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
+        wait_until(lambda: "Dritte Fassung" in fetch(server.origin + "/briefs/a/")[1], messages)
+        wait_until(lambda: any("search finds the edit after" in m for m in messages), messages)
+        assert not any("search finds edits only once" in message for message in messages)
     finally:
         server.close()
 

@@ -37,7 +37,7 @@ from pagefind.service import PagefindService
 from ..render.output_file import OutputFile
 from ..render.urls import SEARCH_BUNDLE
 from .page_names import page_names
-from .search_error import SearchIndexError, SearchInterrupted
+from .search_error import SearchIndexError, SearchInterrupted, never_interrupted
 from .search_records import SearchRecord, collected
 
 # Records in flight at once: Pagefind's service indexes them concurrently; the bundle does
@@ -58,12 +58,10 @@ _JSON = json.JSONDecoder()
 _LOOK_EVERY = 0.05
 
 
-def _never() -> bool:
-    return False
-
-
 def build_search_bundle(
-    records: Iterable[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
+    records: Iterable[SearchRecord],
+    language: str,
+    interrupted: Callable[[], bool] = never_interrupted,
 ) -> list[OutputFile]:
     """The Pagefind bundle for ``records`` as files below ``pagefind/``, byte-identical
     for the same records (which may be made as they are indexed: a generator). Every
@@ -79,7 +77,9 @@ def build_search_bundle(
 
 
 def index_records(
-    records: Iterable[SearchRecord], language: str, interrupted: Callable[[], bool] = _never
+    records: Iterable[SearchRecord],
+    language: str,
+    interrupted: Callable[[], bool] = never_interrupted,
 ) -> dict[str, bytes]:
     """Pagefind's bundle of ``records``, as it writes it: paths below the bundle, bytes.
     Raises ``SearchIndexError`` when Pagefind fails, ``SearchInterrupted`` when

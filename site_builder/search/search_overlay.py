@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .page_names import date_of, kind_of, ranked
 from .search_bundle import bundle_page_ids, decode_pagefind, index_records
+from .search_error import never_interrupted
 from .search_records import SearchRecord
 
 OVERLAY_FILE = "overlay.json"
@@ -148,14 +149,16 @@ def build_overlay(
     change: OverlayChange,
     dictionary: Sequence[SearchRecord],
     language: str,
+    interrupted: Callable[[], bool] = never_interrupted,
 ) -> dict[str, bytes]:
     """The overlay bundle's files (paths below the bundle): Pagefind's index of the
     changed records and the ``dictionary``, and ``overlay.json`` for the search page
     (static/search.js): what it must not show (the dictionary's page ids: ``hidden``; the
     base's stale records by page name: ``stale``), what each of the overlay's records is
     (``records``: kind, group and place by date, as a page name says it of a base
-    record) and the words the base lacks (``fresh``)."""
-    files = index_records([*change.records, *dictionary], language)
+    record) and the words the base lacks (``fresh``). Raises ``SearchInterrupted`` when
+    ``interrupted()`` says to stop while Pagefind indexes."""
+    files = index_records([*change.records, *dictionary], language, interrupted)
     files = {path: data for path, data in files.items() if path.endswith(_INDEX_FILES)}
     ids = bundle_page_ids(files.items())
     hidden = sorted(page for url, page in ids.items() if url.startswith(DICTIONARY_URL))

@@ -23,7 +23,7 @@ the records carry no filter or sort for that.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..dates import PartialDate
@@ -31,6 +31,7 @@ from ..model import Brief, Source
 from ..pickling import quick_pickle
 from ..render.site_index import SiteIndex
 from ..render.urls import Urls, brief_page, source_page
+from .search_error import SearchInterrupted, never_interrupted
 
 # Filter keys as the search page asks for them (the values are what readers see), and the
 # key of the date the bundle's page names are ordered by (``page_names``).
@@ -47,6 +48,8 @@ BRIEF_TYPE, SOURCE_TYPE = "Meldung", "Quelle"
 # as all three do, so the search content has a space for the first and nothing for the
 # second; no reader sees either.
 _AGREED_SPLIT = {**dict.fromkeys(range(0x1C, 0x20), " "), 0xFEFF: None}
+# How many records are made between two questions whether to stop (``search_records``).
+_ASK_EVERY = 200
 # Date key of a source without a publication date: before every date, so after every
 # dated record when sorted newest first.
 UNDATED = "0000"
@@ -67,10 +70,20 @@ class SearchRecord:
     sort: Mapping[str, str]
 
 
-def search_records(index: SiteIndex, urls: Urls) -> list[SearchRecord]:
+def search_records(
+    index: SiteIndex, urls: Urls, interrupted: Callable[[], bool] = never_interrupted
+) -> list[SearchRecord]:
     """Every record of the published site (drafts only if ``index`` holds them), in page
-    order: briefs newest first, then sources with their paragraphs in document order."""
-    return list(each_search_record(index, urls))
+    order: briefs newest first, then sources with their paragraphs in document order.
+    Raises ``SearchInterrupted`` when ``interrupted()`` says to stop (asked every
+    ``_ASK_EVERY`` records: ``serve``'s rebuild of the whole index gives way to an edit,
+    and at 20,000 pages the records alone take 2 s)."""
+    records: list[SearchRecord] = []
+    for record in each_search_record(index, urls):
+        if len(records) % _ASK_EVERY == 0 and interrupted():
+            raise SearchInterrupted("an edit came while the search records were made")
+        records.append(record)
+    return records
 
 
 def each_search_record(index: SiteIndex, urls: Urls) -> Iterator[SearchRecord]:

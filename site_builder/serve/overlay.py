@@ -10,13 +10,14 @@ bundle as it was (``search_later``) and dropped by the next build that indexes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..render.site_index import IndexState, SiteIndex
 from ..render.urls import Urls
 from ..search.page_names import page_names
 from ..search.search_bundle import index_records
+from ..search.search_error import SearchInterrupted, never_interrupted
 from ..search.search_overlay import (
     IndexedRecords,
     build_overlay,
@@ -27,6 +28,10 @@ from ..search.search_overlay import (
 )
 from ..search.search_records import SearchRecord, brief_record, source_records
 from .serve_http import OVERLAY_PREFIX
+
+# How many records are made between two questions whether an edit is waiting (20,000
+# take about 2 s: an edit waits a few milliseconds).
+_ASK_EVERY = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +67,24 @@ class SearchOverlays:
         records: list[SearchRecord],
         language: str,
         made_from: tuple[IndexState, str] | None = None,
+        interrupted: Callable[[], bool] = never_interrupted,
     ) -> None:
         """A build indexed ``records`` into the bundle that is now served: they are the
         base of the next overlays. ``made_from``: the index state and address base they
         were made from (``search_records``), so that the next overlay makes records again
         for its edit alone, not for every brief and source (2.6 s of the first edit after
-        a rebuild of the whole index, at 20,000 pages)."""
-        if made_from is not None:
-            self._keep(records, *made_from)
-        by_url = {record.url: record for record in records}
-        self._dictionary = dictionary_records(records)
+        a rebuild of the whole index, at 20,000 pages). ``interrupted``: see ``overlay``;
+        stopped, the base is as it was."""
+        dictionary = dictionary_records(records)
         # The words Pagefind makes of the base's: the dictionary's index holds them with
         # one posting each (the bundle's own chunks, with every posting, took 6 s to
         # read at 20,000 pages).
-        words = bundle_words(index_records(self._dictionary, language).items())
+        words = bundle_words(index_records(dictionary, language, interrupted).items())
+        if made_from is not None:
+            self._keep(records, *made_from)
+        by_url = {record.url: record for record in records}
         names, ranks = page_names(records), page_ranks(records)
+        self._dictionary = dictionary
         self._base = IndexedRecords(by_url, names, ranks, tuple(sorted(words)))
 
     def _keep(self, records: list[SearchRecord], state: IndexState, base_url: str) -> None:
@@ -101,23 +109,38 @@ class SearchOverlays:
         """The served bundle is not the base any more (a build indexed and failed after)."""
         self._base, self._dictionary = None, []
 
-    def overlay(self, state: IndexState, base_url: str, language: str) -> ServedOverlay | None:
+    def overlay(
+        self,
+        state: IndexState,
+        base_url: str,
+        language: str,
+        interrupted: Callable[[], bool] = never_interrupted,
+    ) -> ServedOverlay | None:
         """The overlay that brings the base up to the records of ``state``'s index; None
-        without a base or when nothing a reader can find changed."""
+        without a base or when nothing a reader can find changed. Raises
+        ``SearchInterrupted`` as soon as ``interrupted()`` says an edit is waiting (the
+        records are asked it as they are made, Pagefind while it indexes)."""
         if self._base is None:
             return None
-        change = overlay_change(self._base.records, self.records(state, base_url))
+        change = overlay_change(self._base.records, self.records(state, base_url, interrupted))
         if change.empty:
             return None
-        files = build_overlay(self._base, change, self._dictionary, language)
+        files = build_overlay(self._base, change, self._dictionary, language, interrupted)
         self._generation += 1
         return ServedOverlay(self._generation, files)
 
-    def records(self, state: IndexState, base_url: str) -> list[SearchRecord]:
+    def records(
+        self,
+        state: IndexState,
+        base_url: str,
+        interrupted: Callable[[], bool] = never_interrupted,
+    ) -> list[SearchRecord]:
         """``search_records`` of ``state``'s index, in its order. When the index was
         updated from the one the last records were made from, only the records of the
         edited briefs and of the sources they cite (before or after) are made again: at
-        20,000 pages making them all took most of an overlay (0.8 s of 1 s)."""
+        20,000 pages making them all took most of an overlay (0.8 s of 1 s). Stopped
+        halfway (``interrupted``), the next call for the same or a later index makes
+        again what this one was to make, or all."""
         index, urls = state.index, Urls(base_url)
         again = _remade(state, self._made, base_url)
         if again is None:
@@ -126,18 +149,26 @@ class SearchOverlays:
         else:
             paths, sources = again
         listed = {brief.path: brief for brief in index.briefs}
-        for path in paths:
+        for count, path in enumerate(paths):
+            _ask(interrupted, count)
             self._briefs.pop(path, None)
             if path in listed:
                 self._briefs[path] = brief_record(listed[path], index, urls)
-        for source in index.sources:
+        for count, source in enumerate(index.sources):
             if sources is None or source.id in sources:
+                _ask(interrupted, count)
                 self._sources[source.id] = source_records(source, index, urls)
         self._made = (index, base_url)
         records = [self._briefs[brief.path] for brief in index.briefs]
         for source in index.sources:
             records += self._sources[source.id]
         return records
+
+
+def _ask(interrupted: Callable[[], bool], count: int) -> None:
+    """Every ``_ASK_EVERY`` records, whether an edit is waiting: then stop."""
+    if count % _ASK_EVERY == 0 and interrupted():
+        raise SearchInterrupted("an edit came while the search records were made")
 
 
 def _remade(

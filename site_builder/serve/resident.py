@@ -32,15 +32,11 @@ from ..output.write import OutputFolderError, output_lock
 from ..progress import Progress, no_progress
 from ..render.page_keys import KeptIdentities
 from ..render.site_index import IndexState, SiteIndex, updated_index
+from ..search.search_error import never_interrupted
 
 if TYPE_CHECKING:
     from ..render.render import KeptRender
     from ..search.search_records import SearchRecord
-
-
-def never_interrupted() -> bool:
-    """``Resident.interrupted`` when no build asks: nothing stops the indexing."""
-    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,11 @@ from ..progress import Progress, no_progress
 from ..render.urls import Urls
 from ..report import summary
 from ..report_lines import text_report
-from ..search.search_error import SearchIndexError, SearchInterrupted
+from ..search.search_error import SearchIndexError, SearchInterrupted, never_interrupted
 from ..search.search_records import SearchRecord
 from .overlay import SearchOverlays, ServedOverlay
 from .publish_timer import Clock, Publication, PublishTimer
-from .resident import Resident, never_interrupted
+from .resident import Resident
 from .serve_http import DevHTTPServer, DevRequestHandler, Event, LiveSite, Served
 from .watch import Reactions, WatchOptions, refreshed, snapshot, watch
 
@@ -198,15 +198,8 @@ class Builder:
             return
         if not self._search_pending:
             return
-        if self._base_for is not None:
-            # A stale index from the last session: search finds the changes at once
-            # through an overlay, and the whole index waits for a pause in the editing.
-            stale, self._base_for, self._base_tried = self._base_for, None, True
-            started = time.monotonic()
-            self._restore_base(stale.check.config.language)
-            if self._overlays.has_base:
-                self._show_overlay(stale, started)
-                return
+        if self._base_for is not None and self._overlay_on_stored_base(interrupted):
+            return
         waited = time.monotonic() - self._last_build
         if self._live.served().overlay is not None and waited < self._index_quiet:
             return  # the edits are searchable: the editor may not be done yet
@@ -227,6 +220,25 @@ class Builder:
         self._console.tell(msg("search index up to date in {seconds:.1f} s", seconds=seconds))
         self._show_search(None)
 
+    def _overlay_on_stored_base(self, interrupted: Callable[[], bool]) -> bool:
+        """A stale index from the last session (``_base_for``): search finds the changes
+        at once through an overlay on the stored base, and the whole index waits for a
+        pause in the editing. Both give way to an edit (3 s at 20,000 pages): it is built
+        first, and the next quiet moment tries again. Whether this quiet moment's work is
+        done (an overlay shown, or an edit waiting)."""
+        stale, self._base_for, self._base_tried = self._base_for, None, True
+        assert stale is not None
+        started = time.monotonic()
+        try:
+            self._restore_base(stale.check.config.language, interrupted)
+            if not self._overlays.has_base:
+                return False
+            self._show_overlay(stale, started, interrupted)
+        except SearchInterrupted:
+            if not self._overlays.has_base:  # (with a base, the edit's build makes the overlay)
+                self._base_for, self._base_tried = stale, False
+        return True
+
     def _show_search(self, overlay: ServedOverlay | None) -> None:
         """What search finds changed: the search page serves ``overlay`` (None: the index
         alone) and every open one reloads."""
@@ -234,17 +246,25 @@ class Builder:
         served = replace(served, overlay=overlay, search_state=served.search_state + 1)
         self._live.show(served, Event("search", str(served.search_state)))
 
-    def _show_overlay(self, result: BuildResult, started: float) -> None:
+    def _show_overlay(
+        self,
+        result: BuildResult,
+        started: float,
+        interrupted: Callable[[], bool] = never_interrupted,
+    ) -> None:
         """Make search find what the build just changed, at once (``search.search_overlay``):
-        the overlay of the records that changed since the bundle served was indexed."""
+        the overlay of the records that changed since the bundle served was indexed.
+        Raises ``SearchInterrupted`` when ``interrupted()`` says an edit is waiting."""
         index = self._resident.index
         if index is None:
             return
         config = result.check.config
         try:
             overlay = self._overlays.overlay(
-                index, self._options.base_url or config.base_url, config.language
+                index, self._options.base_url or config.base_url, config.language, interrupted
             )
+        except SearchInterrupted:
+            raise
         except Exception as exc:
             # Pagefind failing, or a bug: the pages are served; search shows the index.
             self._no_overlay(exc)
@@ -309,9 +329,10 @@ class Builder:
         if cache is not None and key is not None:
             cache.write(_SEARCH_BASE, (builder_fingerprint(), key, language, records))
 
-    def _restore_base(self, language: str) -> None:
+    def _restore_base(self, language: str, interrupted: Callable[[], bool]) -> None:
         """The stored base (``_keep_base``) as the overlays' base, if it is what the served
-        bundle was made from, by this builder."""
+        bundle was made from, by this builder. Raises ``SearchInterrupted`` when
+        ``interrupted()`` says an edit is waiting (the base is then as it was)."""
         cache, key = self._cache(), self._served_search_key()
         stored = cache.read(_SEARCH_BASE) if cache is not None and key is not None else None
         if not isinstance(stored, tuple) or len(stored) != 4:
@@ -319,8 +340,12 @@ class Builder:
         fingerprint, stored_key, stored_language, records = stored
         if (fingerprint, stored_key, stored_language) != (builder_fingerprint(), key, language):
             return
+        if interrupted():
+            raise SearchInterrupted("an edit came while the stored records were read")
         try:
-            self._overlays.indexed(records, language)
+            self._overlays.indexed(records, language, interrupted=interrupted)
+        except SearchInterrupted:
+            raise
         except Exception as exc:  # a long-running server survives: no overlays, then
             self._no_overlay(exc)
 
