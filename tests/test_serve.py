@@ -33,6 +33,7 @@ from site_builder.pipeline import BuildOptions
 from site_builder.render.output_file import OutputFile
 from site_builder.search import search_bundle
 from site_builder.search import search_records as search_records_module
+from site_builder.search.search_error import never_interrupted
 from site_builder.search.search_records import SearchRecord
 from site_builder.serve import overlay
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
@@ -535,11 +536,10 @@ def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
     real = search_bundle.build_search_bundle
     armed, indexing, edited = threading.Event(), threading.Event(), threading.Event()
 
-    def never() -> bool:
-        return False
-
     def slow_once(
-        records: list[SearchRecord], language: str, interrupted: Callable[[], bool] = never
+        records: list[SearchRecord],
+        language: str,
+        interrupted: Callable[[], bool] = never_interrupted,
     ) -> list[OutputFile]:
         if armed.is_set():  # the rebuild of the whole index, until an edit interrupts it
             armed.clear()
@@ -576,7 +576,9 @@ def test_an_edit_while_the_records_are_made_stops_the_index_rebuild(
     real = search_records_module.search_records
     armed, making = threading.Event(), threading.Event()
 
-    def slow_once(index: Any, urls: Any, interrupted: Callable[[], bool] = never) -> Any:
+    def slow_once(
+        index: Any, urls: Any, interrupted: Callable[[], bool] = never_interrupted
+    ) -> Any:
         if armed.is_set():
             armed.clear()
             making.set()
@@ -597,10 +599,6 @@ def test_an_edit_while_the_records_are_made_stops_the_index_rebuild(
     events.close()
 
 
-def never() -> bool:
-    return False
-
-
 def test_a_notice_of_an_unchanged_file_does_not_stop_the_index_rebuild(
     start: StartServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -610,11 +608,10 @@ def test_a_notice_of_an_unchanged_file_does_not_stop_the_index_rebuild(
     real = search_bundle.build_search_bundle
     armed, indexing, stopping = threading.Event(), threading.Event(), threading.Event()
 
-    def never() -> bool:
-        return False
-
     def slow_once(
-        records: list[SearchRecord], language: str, interrupted: Callable[[], bool] = never
+        records: list[SearchRecord],
+        language: str,
+        interrupted: Callable[[], bool] = never_interrupted,
     ) -> list[OutputFile]:
         if armed.is_set():
             armed.clear()
