@@ -30,11 +30,9 @@ from site_builder.cli import main
 from site_builder.load import file_states
 from site_builder.output import previous_build
 from site_builder.pipeline import BuildOptions
-from site_builder.render.output_file import OutputFile
 from site_builder.search import search_bundle
 from site_builder.search import search_records as search_records_module
 from site_builder.search.search_error import never_interrupted
-from site_builder.search.search_records import SearchRecord
 from site_builder.serve import overlay
 from site_builder.serve.serve import Console, DevServer, ServeOptions, serve_folder, start_server
 from site_builder.serve.serve_http import RELOAD_TAG, Redirect, Served, inject_reload, locate
@@ -527,34 +525,50 @@ def test_an_edit_shows_first_and_the_search_index_follows(
     events.close()
 
 
+class HeldOnce:
+    """A stand-in for a step of the whole index's rebuild (``real``, called as
+    ``real(first, second, interrupted)``): the first call after ``armed`` is set says so
+    (``began``) and holds until ``until(interrupted)`` (an edit is waiting; ``released``
+    then), as a large site's step would still run; then, as every other call, the real
+    step, which stops for the waiting edit."""
+
+    def __init__(
+        self,
+        real: Callable[..., Any],
+        until: Callable[[Callable[[], bool]], bool] = lambda interrupted: interrupted(),
+    ) -> None:
+        self.real, self.until = real, until
+        self.armed, self.began, self.released = (threading.Event() for _ in range(3))
+
+    def __call__(
+        self, first: Any, second: Any, interrupted: Callable[[], bool] = never_interrupted
+    ) -> Any:
+        if self.armed.is_set():
+            self.armed.clear()
+            self.began.set()
+            wait_until(lambda: self.until(interrupted))
+            self.released.set()
+        return self.real(first, second, interrupted)
+
+
 def test_an_edit_during_the_index_rebuild_stops_it_and_shows_first(
     start: StartServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a large site the whole index's rebuild takes many seconds: an edit that comes
     meanwhile stops it, is built and shown at once, and the index is rebuilt at the next
     quiet moment, ending where a cold build does."""
-    real = search_bundle.build_search_bundle
-    armed, indexing, edited = threading.Event(), threading.Event(), threading.Event()
-
-    def slow_once(
-        records: list[SearchRecord],
-        language: str,
-        interrupted: Callable[[], bool] = never_interrupted,
-    ) -> list[OutputFile]:
-        if armed.is_set():  # the rebuild of the whole index, until an edit interrupts it
-            armed.clear()
-            indexing.set()
-            # (A late second notice of the last edit may come first: not the edit.)
-            wait_until(lambda: edited.is_set() and interrupted())
-        return real(records, language, interrupted)
-
-    monkeypatch.setattr(search_bundle, "build_search_bundle", slow_once)
+    edited = threading.Event()
+    # (A late second notice of the last edit may come first: not the edit.)
+    indexing = HeldOnce(
+        search_bundle.build_search_bundle, lambda interrupted: edited.is_set() and interrupted()
+    )
+    monkeypatch.setattr(search_bundle, "build_search_bundle", indexing)
     running = start({"briefs/a.md": GOOD}, watch=QUIET)
     events = EventStream(running)
-    armed.set()
+    indexing.armed.set()
     running.write("briefs/a.md", RENAMED)
     assert events.next_event() == ("reload", "2")
-    assert indexing.wait(TIMEOUT), running.messages  # the files were quiet: it began
+    assert indexing.began.wait(TIMEOUT), running.messages  # the files were quiet: it began
     running.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
     edited.set()
     assert events.next_event() == ("reload", "3")
@@ -573,25 +587,14 @@ def test_an_edit_while_the_records_are_made_stops_the_index_rebuild(
 ) -> None:
     """Before Pagefind runs, the rebuild of the whole index makes every search record (2 s
     at 20,000 pages): an edit stops that too."""
-    real = search_records_module.search_records
-    armed, making = threading.Event(), threading.Event()
-
-    def slow_once(
-        index: Any, urls: Any, interrupted: Callable[[], bool] = never_interrupted
-    ) -> Any:
-        if armed.is_set():
-            armed.clear()
-            making.set()
-            wait_until(interrupted)
-        return real(index, urls, interrupted)
-
-    monkeypatch.setattr(search_records_module, "search_records", slow_once)
+    making = HeldOnce(search_records_module.search_records)
+    monkeypatch.setattr(search_records_module, "search_records", making)
     running = start({"briefs/a.md": GOOD}, watch=QUIET)
     events = EventStream(running)
-    armed.set()
+    making.armed.set()
     running.write("briefs/a.md", RENAMED)
     assert events.next_event() == ("reload", "2")
-    assert making.wait(TIMEOUT), running.messages
+    assert making.began.wait(TIMEOUT), running.messages
     running.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
     assert events.next_event() == ("reload", "3")
     stopped = "search index: rebuild stopped for an edit; it starts again once the files are quiet"
@@ -605,34 +608,20 @@ def test_a_notice_of_an_unchanged_file_does_not_stop_the_index_rebuild(
     """A save of the same bytes (an editor's reflex, or watchfiles reporting one save a
     second time after the rebuild) brings a notice but no change: the rebuild of the whole
     index goes on. A real edit then stops it."""
-    real = search_bundle.build_search_bundle
-    armed, indexing, stopping = threading.Event(), threading.Event(), threading.Event()
-
-    def slow_once(
-        records: list[SearchRecord],
-        language: str,
-        interrupted: Callable[[], bool] = never_interrupted,
-    ) -> list[OutputFile]:
-        if armed.is_set():
-            armed.clear()
-            indexing.set()
-            wait_until(interrupted)  # until an edit stops it
-            stopping.set()
-        return real(records, language, interrupted)
-
-    monkeypatch.setattr(search_bundle, "build_search_bundle", slow_once)
+    indexing = HeldOnce(search_bundle.build_search_bundle)
+    monkeypatch.setattr(search_bundle, "build_search_bundle", indexing)
     running = start({"briefs/a.md": GOOD}, watch=QUIET)
-    armed.set()
+    indexing.armed.set()
     running.write("briefs/a.md", RENAMED)
-    assert indexing.wait(TIMEOUT), running.messages
+    assert indexing.began.wait(TIMEOUT), running.messages
     path = running.site / "briefs/a.md"
     before = path.stat()
     path.write_bytes(path.read_bytes())  # saved again, unchanged
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     time.sleep(2.0)  # watchfiles reports within its debounce (1.6 s at most)
-    assert not stopping.is_set(), "a notice without a change stopped the index"
+    assert not indexing.released.is_set(), "a notice without a change stopped the index"
     running.write("briefs/a.md", RENAMED.replace("Neue Überschrift", "Dritte Fassung"))
-    assert stopping.wait(TIMEOUT)
+    assert indexing.released.wait(TIMEOUT)
     stopped = "search index: rebuild stopped for an edit; it starts again once the files are quiet"
     wait_until(lambda: stopped in running.messages, running.messages)
 
